@@ -1,0 +1,375 @@
+/**
+ * The event bus (the seed's "Event Bus"). Delivery is at least once:
+ *
+ * 1. `publish` validates the event and waits for room in every matching subscriber's queue
+ *    (backpressure; an overload error after `publishTimeoutMs`, with nothing stored);
+ * 2. the event is appended to the store with status PUBLISHED, together with one PUBLISHED
+ *    delivery record per matching subscriber, before `publish` resolves and before any
+ *    delivery (group commit: concurrent publishes share one transaction);
+ * 3. each subscriber takes events from its own queue, CRITICAL first, in order of
+ *    publication within a priority; the delivery moves to DELIVERED, then PROCESSED when
+ *    the handler resolves, or FAILED and retried with backoff, then dead-lettered;
+ * 4. the event's own status follows: DELIVERED, then PROCESSED when every subscriber
+ *    processed it, or FAILED when one delivery was dead-lettered.
+ *
+ * A subscriber added on a store that holds deliveries it never acknowledged (a restart)
+ * receives them again first. Consumers are therefore idempotent by event id.
+ */
+import { createEvent } from '../../shared/events/create';
+import type { CreateEventOptions, JsonValue, PlantEvent, StoredEvent } from '../../shared/events/event';
+import { compilePattern, validatePattern } from '../../shared/events/patterns';
+import { EventValidationError, validatePlantEvent, validatePublishInput, type PublishInput } from '../../shared/events/validate';
+import { newEventId } from '../../shared/events/uuidv7';
+import type { EventStore } from '../../shared/store/eventStore';
+import { AppendBatcher } from './appendBatcher';
+import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
+import { DeadLetterQueue } from './deadLetterQueue';
+import { DeliveryWriter } from './deliveryWriter';
+import { BusClosedError, BusOverloadError } from './errors';
+import { RateMeter, type BusMetrics } from './metrics';
+import { Subscription, type BatchHandler, type EventHandler } from './subscription';
+import { parseHandlerOptions, type HandlerOptions } from './handlerOptions';
+
+export interface EventBusOptions {
+  readonly store: EventStore;
+  /** `source` given to events created without one. */
+  readonly source?: string;
+  /** Default queue capacity of each subscriber (events). */
+  readonly queueCapacity?: number;
+  /** How long `publish` waits for room in a full queue before it fails. */
+  readonly publishTimeoutMs?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  /** Called with errors the bus cannot hand to a caller (a failed status write, a failed recovery). */
+  readonly onError?: (error: unknown) => void;
+  /** Source of randomness for backoff jitter (tests make it deterministic). */
+  readonly random?: () => number;
+}
+
+export type Unsubscribe = () => void;
+
+interface Tracker {
+  remaining: number;
+  dead: boolean;
+  delivered: boolean;
+}
+
+export class EventBus {
+  readonly deadLetters: DeadLetterQueue;
+  private readonly store: EventStore;
+  private readonly writer: DeliveryWriter;
+  private readonly appends: AppendBatcher;
+  private readonly subscriptions = new Map<string, Subscription>();
+  private readonly routes = new Map<string, Subscription[]>();
+  private readonly trackers = new Map<string, Tracker>();
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly spaceWaiters = new Set<() => void>();
+  private changeWaiters: (() => void)[] = [];
+  private readonly defaultNames = new Map<string, number>();
+  private readonly publishedRate = new RateMeter();
+  private readonly processedRate = new RateMeter();
+  private readonly retry: RetryPolicy;
+  private readonly capacity: number;
+  private readonly publishTimeoutMs: number;
+  private readonly onError: (error: unknown) => void;
+  private readonly random: () => number;
+  private readonly source: string;
+  private published = 0;
+  private processed = 0;
+  private closed = false;
+
+  constructor(options: EventBusOptions) {
+    this.store = options.store;
+    this.source = options.source ?? 'plant-event-console';
+    this.capacity = options.queueCapacity ?? 10_000;
+    this.publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.onError = options.onError ?? ((error) => console.error('[bus]', error));
+    this.random = options.random ?? Math.random;
+    this.writer = new DeliveryWriter(this.store, this.onError);
+    this.appends = new AppendBatcher(this.store);
+    this.deadLetters = new DeadLetterQueue(this.store, this.writer, (name) => this.subscriptions.get(name), (id) =>
+      this.track(this.recomputeStatus(id)),
+    );
+  }
+
+  /** The seed's producer API: creates an event of `type` and publishes it. */
+  createAndPublishEvent(type: string, payload: unknown, options: CreateEventOptions = {}): Promise<StoredEvent> {
+    try {
+      return this.publish(createEvent(type, payload, { source: this.source, ...options }));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Publishes one event (a full event, or `{ type, payload, ...options }`); resolves once it is stored. */
+  async publish(event: PlantEvent | PublishInput): Promise<StoredEvent> {
+    const [stored] = await this.publishEvents([this.normalise(event, 'event')]);
+    return stored as StoredEvent;
+  }
+
+  /** Publishes events atomically, in order: all are stored, or none is. */
+  async publishBatch(events: readonly (PlantEvent | PublishInput)[]): Promise<StoredEvent[]> {
+    if (!Array.isArray(events)) throw new EventValidationError('events', 'must be an array of events');
+    if (events.length === 0) return [];
+    return this.publishEvents(events.map((event, i) => this.normalise(event, `events[${i}]`)));
+  }
+
+  /**
+   * Subscribes `handler` to events whose type matches `pattern`. A handler that resolves
+   * acknowledges the event; one that throws or rejects does not, and the event is retried.
+   * With `{ batch: { maxSize, maxWaitMs } }` the handler receives arrays of events.
+   */
+  addHandler(pattern: string, handler: EventHandler, options?: HandlerOptions & { batch?: undefined }): Unsubscribe;
+  addHandler(pattern: string, handler: BatchHandler, options: HandlerOptions & { batch: NonNullable<HandlerOptions['batch']> }): Unsubscribe;
+  addHandler(pattern: string, handler: EventHandler | BatchHandler, options: HandlerOptions = {}): Unsubscribe {
+    if (this.closed) throw new BusClosedError();
+    validatePattern(pattern);
+    if (typeof handler !== 'function') throw new TypeError('handler: must be a function');
+    const parsed = parseHandlerOptions(options, { capacity: this.capacity, retry: this.retry });
+    const name = parsed.name ?? this.defaultName(pattern);
+    if (this.subscriptions.has(name)) throw new Error(`subscriber "${name}" is already registered on this bus`);
+    const sub = new Subscription(name, pattern, compilePattern(pattern), handler, parsed, {
+      record: (delivery) => this.writer.record(delivery),
+      delivered: (event) => this.onDelivered(event),
+      settled: (event, outcome) => this.onSettled(event, outcome),
+      spaceFreed: () => this.wakeSpaceWaiters(),
+      changed: () => this.notifyChanged(),
+      random: this.random,
+    });
+    this.subscriptions.set(name, sub);
+    this.routes.clear();
+    this.track(this.recover(sub));
+    return () => {
+      if (this.subscriptions.get(name) !== sub) return;
+      this.subscriptions.delete(name);
+      this.routes.clear();
+      sub.stop();
+      this.notifyChanged();
+    };
+  }
+
+  /** Resolves when nothing is left to append, deliver, retry or write. */
+  async drain(): Promise<void> {
+    for (;;) {
+      await this.appends.settled();
+      if (this.background.size > 0) {
+        await Promise.all(this.background);
+        continue;
+      }
+      if (![...this.subscriptions.values()].every((sub) => sub.idle)) {
+        await new Promise<void>((resolve) => this.changeWaiters.push(resolve));
+        continue;
+      }
+      await this.writer.flush();
+      if (!this.appends.busy && this.background.size === 0 && [...this.subscriptions.values()].every((s) => s.idle)) return;
+    }
+  }
+
+  /**
+   * Stops the bus: no more publishes; queued and retrying deliveries stay pending in the
+   * store for the next start; waits for appends and status writes to be stored.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.appends.settled();
+    for (const sub of this.subscriptions.values()) sub.stop();
+    await Promise.all(this.background);
+    await this.writer.flush();
+    this.writer.dispose();
+    this.wakeSpaceWaiters();
+  }
+
+  metrics(): BusMetrics {
+    const subscribers = [...this.subscriptions.values()].map((sub) => sub.metrics());
+    return {
+      published: this.published,
+      processed: this.processed,
+      publishedPerSecond: this.publishedRate.perSecond(),
+      processedPerSecond: this.processedRate.perSecond(),
+      retries: subscribers.reduce((sum, s) => sum + s.retries, 0),
+      deadLetters: subscribers.reduce((sum, s) => sum + s.deadLetters, 0),
+      pendingAppends: this.appends.pending,
+      pendingStatusWrites: this.writer.pending,
+      subscribers,
+    };
+  }
+
+  private normalise(candidate: PlantEvent | PublishInput, field: string): PlantEvent {
+    try {
+      if (candidate !== null && typeof candidate === 'object' && 'status' in candidate) {
+        return { ...validatePlantEvent(candidate), status: 'PUBLISHED' };
+      }
+      const input = validatePublishInput(candidate);
+      const event: PlantEvent = {
+        id: input.id ?? newEventId(),
+        type: input.type,
+        source: input.source ?? this.source,
+        timestamp: input.timestamp ?? Date.now(),
+        payload: input.payload as JsonValue,
+        priority: input.priority ?? 'NORMAL',
+        status: 'PUBLISHED',
+        metadata: input.metadata ?? {},
+        ...(input.correlationId !== undefined ? { correlationId: input.correlationId } : {}),
+        ...(input.causationId !== undefined ? { causationId: input.causationId } : {}),
+      };
+      return event;
+    } catch (error) {
+      if (field !== 'event' && error instanceof EventValidationError) {
+        throw new EventValidationError(`${field}.${error.field}`, error.rule);
+      }
+      throw error;
+    }
+  }
+
+  private async publishEvents(events: PlantEvent[]): Promise<StoredEvent[]> {
+    if (this.closed) throw new BusClosedError();
+    const targets = events.map((event) => this.route(event.type));
+    const demand = new Map<Subscription, number>();
+    for (const subs of targets) for (const sub of subs) demand.set(sub, (demand.get(sub) ?? 0) + 1);
+    await this.reserve(demand);
+    let stored: StoredEvent[];
+    try {
+      stored = await new Promise<StoredEvent[]>((resolve, reject) =>
+        this.appends.submit({ events, subscribers: targets.map((subs) => subs.map((s) => s.name)), resolve, reject }),
+      );
+    } catch (error) {
+      for (const [sub, count] of demand) sub.release(count);
+      throw error;
+    }
+    this.published += stored.length;
+    this.publishedRate.add(stored.length);
+    stored.forEach((event, i) => {
+      const subs = targets[i] as Subscription[];
+      if (subs.length === 0) return;
+      this.trackers.set(event.id, { remaining: subs.length, dead: false, delivered: false });
+      for (const sub of subs) sub.enqueueReserved(event);
+    });
+    return stored;
+  }
+
+  private route(type: string): Subscription[] {
+    let subs = this.routes.get(type);
+    if (!subs) {
+      subs = [...this.subscriptions.values()].filter((sub) => sub.matches(type));
+      this.routes.set(type, subs);
+    }
+    return subs;
+  }
+
+  /** Takes room in every queue the events go to, waiting up to the publish timeout. */
+  private async reserve(demand: Map<Subscription, number>): Promise<void> {
+    if (demand.size === 0) return;
+    const started = Date.now();
+    for (;;) {
+      if (this.closed) throw new BusClosedError();
+      const live = [...demand].filter(([sub]) => sub.isActive);
+      const taken: [Subscription, number][] = [];
+      let blocked: Subscription | undefined;
+      for (const [sub, count] of live) {
+        if (!sub.tryReserve(count)) {
+          blocked = sub;
+          break;
+        }
+        taken.push([sub, count]);
+      }
+      if (!blocked) return;
+      for (const [sub, count] of taken) sub.release(count);
+      const waited = Date.now() - started;
+      if (waited >= this.publishTimeoutMs) throw new BusOverloadError(blocked.name, blocked.capacity, waited);
+      await this.waitForSpace(this.publishTimeoutMs - waited);
+    }
+  }
+
+  private waitForSpace(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.spaceWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.spaceWaiters.add(done);
+    });
+  }
+
+  private wakeSpaceWaiters(): void {
+    if (this.spaceWaiters.size === 0) return;
+    for (const wake of [...this.spaceWaiters]) wake();
+  }
+
+  private notifyChanged(): void {
+    if (this.changeWaiters.length === 0) return;
+    const waiters = this.changeWaiters;
+    this.changeWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private onDelivered(event: StoredEvent): void {
+    const tracker = this.trackers.get(event.id);
+    if (tracker && !tracker.delivered) {
+      tracker.delivered = true;
+      this.writer.eventStatus(event.id, 'DELIVERED');
+    }
+  }
+
+  private onSettled(event: StoredEvent, outcome: 'processed' | 'dead'): void {
+    if (outcome === 'processed') {
+      this.processed++;
+      this.processedRate.add();
+    }
+    const tracker = this.trackers.get(event.id);
+    if (!tracker) {
+      // A recovered or redriven delivery: the other subscribers' outcomes are in the store.
+      this.track(this.recomputeStatus(event.id));
+      return;
+    }
+    tracker.remaining--;
+    tracker.dead ||= outcome === 'dead';
+    if (tracker.remaining === 0) {
+      this.trackers.delete(event.id);
+      this.writer.eventStatus(event.id, tracker.dead ? 'FAILED' : 'PROCESSED');
+    }
+  }
+
+  private async recomputeStatus(eventId: string): Promise<void> {
+    await this.writer.flush();
+    const deliveries = await this.store.deliveriesOf(eventId);
+    if (deliveries.length === 0) return;
+    if (deliveries.every((d) => d.status === 'PROCESSED')) this.writer.eventStatus(eventId, 'PROCESSED');
+    else if (deliveries.some((d) => d.deadLetteredAt !== undefined && d.discardedAt === undefined)) this.writer.eventStatus(eventId, 'FAILED');
+  }
+
+  /** Queues again what this subscriber never acknowledged before the last stop. */
+  private async recover(sub: Subscription): Promise<void> {
+    sub.hold();
+    try {
+      const pending = await this.store.pendingDeliveries(sub.name);
+      for (let i = 0; i < pending.length; i += 500) {
+        const chunk = pending.slice(i, i + 500);
+        const events = await Promise.all(chunk.map((d) => this.store.getBySeq(d.seq)));
+        events.forEach((event, j) => {
+          if (event) sub.enqueueRecovered(event, chunk[j] ?? null);
+        });
+      }
+    } catch (error) {
+      this.onError(error);
+    } finally {
+      sub.resume();
+    }
+  }
+
+  private track(work: Promise<unknown>): void {
+    const tracked = work.catch((error) => this.onError(error)).finally(() => {
+      this.background.delete(tracked);
+      this.notifyChanged();
+    });
+    this.background.add(tracked);
+  }
+
+  private defaultName(pattern: string): string {
+    const n = (this.defaultNames.get(pattern) ?? 0) + 1;
+    this.defaultNames.set(pattern, n);
+    return n === 1 ? pattern : `${pattern}#${n}`;
+  }
+}

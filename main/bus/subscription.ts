@@ -1,0 +1,257 @@
+/**
+ * One subscriber of the bus: its bounded priority queue, its handler calls (single or
+ * batched), retries with backoff, and dead-lettering. Every delivery state change goes to
+ * the DeliveryWriter, so the store mirrors what happened.
+ */
+import type { StoredEvent } from '../../shared/events/event';
+import type { DeliveryAttemptError, DeliveryRecord } from '../../shared/store/eventStore';
+import { backoffDelay, type RetryPolicy } from './backoff';
+import { LatencyWindow, RateMeter, type SubscriberMetrics } from './metrics';
+import { PriorityQueue } from './priorityQueue';
+
+export type EventHandler = (event: StoredEvent) => unknown;
+export type BatchHandler = (events: StoredEvent[]) => unknown;
+
+/** What a subscription tells the bus as deliveries move on. */
+export interface SubscriptionHooks {
+  record(delivery: DeliveryRecord): void;
+  delivered(event: StoredEvent): void;
+  settled(event: StoredEvent, outcome: 'processed' | 'dead'): void;
+  spaceFreed(): void;
+  changed(): void;
+  random(): number;
+}
+
+interface Pending {
+  readonly event: StoredEvent;
+  readonly seq: number;
+  readonly priority: StoredEvent['priority'];
+  attempts: number;
+  errors: DeliveryAttemptError[];
+}
+
+const ERROR_HISTORY = 10;
+
+export class Subscription {
+  private readonly queue = new PriorityQueue<Pending>();
+  private readonly retryTimers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly latency = new LatencyWindow();
+  private readonly rate = new RateMeter();
+  private batchTimer: ReturnType<typeof setTimeout> | null = null;
+  private reserved = 0;
+  private inFlight = 0;
+  private active = true;
+  private held = false;
+  private counts = { delivered: 0, processed: 0, failedAttempts: 0, retries: 0, deadLetters: 0 };
+
+  constructor(
+    readonly name: string,
+    readonly pattern: string,
+    readonly matches: (type: string) => boolean,
+    private readonly handler: EventHandler | BatchHandler,
+    private readonly options: {
+      readonly capacity: number;
+      readonly concurrency: number;
+      readonly retry: RetryPolicy;
+      readonly batch?: { readonly maxSize: number; readonly maxWaitMs: number };
+    },
+    private readonly hooks: SubscriptionHooks,
+  ) {}
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  get capacity(): number {
+    return this.options.capacity;
+  }
+
+  /** True when nothing is queued, running or waiting for a retry. */
+  get idle(): boolean {
+    return this.queue.size === 0 && this.inFlight === 0 && this.retryTimers.size === 0 && this.reserved === 0;
+  }
+
+  /** Takes `count` places in the queue if they are free (a lone batch larger than the queue fits an empty queue). */
+  tryReserve(count: number): boolean {
+    const used = this.queue.size + this.reserved;
+    if (used + count > this.options.capacity && used > 0) return false;
+    this.reserved += count;
+    return true;
+  }
+
+  release(count: number): void {
+    this.reserved -= count;
+    this.hooks.spaceFreed();
+  }
+
+  /** Queues a stored event in a place reserved beforehand. */
+  enqueueReserved(event: StoredEvent): void {
+    this.reserved--;
+    this.enqueue({ event, seq: event.seq, priority: event.priority, attempts: 0, errors: [] });
+  }
+
+  /** Queues an event found pending in the store (restart, redrive): no reservation needed. */
+  enqueueRecovered(event: StoredEvent, delivery: DeliveryRecord | null): void {
+    this.enqueue({
+      event,
+      seq: event.seq,
+      priority: event.priority,
+      attempts: delivery?.deadLetteredAt ? 0 : (delivery?.attempts ?? 0),
+      errors: [...(delivery?.errors ?? [])],
+    });
+  }
+
+  /** Holds deliveries back (while earlier, recovered deliveries are being queued). */
+  hold(): void {
+    this.held = true;
+  }
+
+  resume(): void {
+    this.held = false;
+    this.pump();
+  }
+
+  stop(): void {
+    this.active = false;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = null;
+    // What is still queued stays pending in the store and is delivered again after a restart.
+    this.queue.clear();
+    this.hooks.spaceFreed();
+  }
+
+  metrics(): SubscriberMetrics {
+    const [p50, p95, p99] = this.latency.percentiles(50, 95, 99) as [number, number, number];
+    return {
+      name: this.name,
+      pattern: this.pattern,
+      queueDepth: this.queue.size + this.reserved,
+      inFlight: this.inFlight,
+      ...this.counts,
+      processedPerSecond: this.rate.perSecond(),
+      processingMs: { p50, p95, p99 },
+    };
+  }
+
+  private enqueue(item: Pending): void {
+    if (!this.active) return;
+    this.queue.push(item);
+    this.pump();
+  }
+
+  private pump(): void {
+    if (!this.active || this.held) return;
+    const batch = this.options.batch;
+    if (batch) {
+      if (this.inFlight > 0 || this.queue.size === 0) return;
+      if (this.queue.size >= batch.maxSize) {
+        this.runBatch();
+      } else if (!this.batchTimer) {
+        this.batchTimer = setTimeout(() => {
+          this.batchTimer = null;
+          if (this.inFlight === 0 && this.queue.size > 0) this.runBatch();
+        }, batch.maxWaitMs);
+      }
+      return;
+    }
+    while (this.inFlight < this.options.concurrency && this.queue.size > 0) {
+      void this.runOne(this.queue.shift() as Pending);
+    }
+  }
+
+  private take(item: Pending): void {
+    item.attempts++;
+    this.counts.delivered++;
+    this.hooks.record(this.record(item, 'DELIVERED'));
+    this.hooks.delivered(item.event);
+  }
+
+  private async runOne(item: Pending): Promise<void> {
+    this.inFlight++;
+    this.hooks.spaceFreed();
+    this.take(item);
+    const started = performance.now();
+    try {
+      await (this.handler as EventHandler)(item.event);
+      this.succeeded(item, performance.now() - started);
+    } catch (error) {
+      this.failed(item, error);
+    } finally {
+      this.inFlight--;
+      this.pump();
+      this.hooks.changed();
+    }
+  }
+
+  private runBatch(): void {
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = null;
+    const max = (this.options.batch as { maxSize: number }).maxSize;
+    const items: Pending[] = [];
+    while (items.length < max && this.queue.size > 0) items.push(this.queue.shift() as Pending);
+    this.inFlight += items.length;
+    this.hooks.spaceFreed();
+    for (const item of items) this.take(item);
+    const started = performance.now();
+    void (async () => {
+      try {
+        await (this.handler as BatchHandler)(items.map((item) => item.event));
+        const each = (performance.now() - started) / items.length;
+        for (const item of items) this.succeeded(item, each);
+      } catch (error) {
+        for (const item of items) this.failed(item, error);
+      } finally {
+        this.inFlight -= items.length;
+        this.pump();
+        this.hooks.changed();
+      }
+    })();
+  }
+
+  private succeeded(item: Pending, ms: number): void {
+    this.counts.processed++;
+    this.latency.record(ms);
+    this.rate.add();
+    this.hooks.record(this.record(item, 'PROCESSED'));
+    this.hooks.settled(item.event, 'processed');
+  }
+
+  private failed(item: Pending, error: unknown): void {
+    const message = error instanceof Error ? error.message || error.name : String(error);
+    const now = Date.now();
+    this.counts.failedAttempts++;
+    item.errors = [...item.errors, { attempt: item.attempts, at: now, message }].slice(-ERROR_HISTORY);
+    if (item.attempts >= this.options.retry.maxAttempts) {
+      this.counts.deadLetters++;
+      this.hooks.record({ ...this.record(item, 'FAILED'), deadLetteredAt: now });
+      this.hooks.settled(item.event, 'dead');
+      return;
+    }
+    const delay = backoffDelay(item.attempts, this.options.retry, this.hooks.random);
+    this.counts.retries++;
+    this.hooks.record({ ...this.record(item, 'FAILED'), nextAttemptAt: now + delay });
+    if (!this.active) return;
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.enqueue(item);
+      this.hooks.changed();
+    }, delay);
+    this.retryTimers.add(timer);
+  }
+
+  private record(item: Pending, status: DeliveryRecord['status']): DeliveryRecord {
+    const last = item.errors[item.errors.length - 1];
+    return {
+      eventId: item.event.id,
+      seq: item.event.seq,
+      subscriber: this.name,
+      status,
+      attempts: item.attempts,
+      errors: item.errors,
+      ...(last ? { lastError: last.message } : {}),
+      updatedAt: Date.now(),
+    };
+  }
+}
