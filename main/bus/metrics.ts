@@ -59,28 +59,4 @@ export class RateMeter {
   }
 }
 
-export interface SubscriberMetrics {
-  readonly name: string;
-  readonly pattern: string;
-  readonly queueDepth: number;
-  readonly inFlight: number;
-  readonly delivered: number;
-  readonly processed: number;
-  readonly failedAttempts: number;
-  readonly retries: number;
-  readonly deadLetters: number;
-  readonly processedPerSecond: number;
-  readonly processingMs: { readonly p50: number; readonly p95: number; readonly p99: number };
-}
-
-export interface BusMetrics {
-  readonly published: number;
-  readonly processed: number;
-  readonly publishedPerSecond: number;
-  readonly processedPerSecond: number;
-  readonly retries: number;
-  readonly deadLetters: number;
-  readonly pendingAppends: number;
-  readonly pendingStatusWrites: number;
-  readonly subscribers: readonly SubscriberMetrics[];
-}
+export type { BusMetrics, SubscriberMetrics } from '../../shared/api/metrics';

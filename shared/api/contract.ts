@@ -1,0 +1,133 @@
+/**
+ * The one API contract between the user interface and the main process: every method's
+ * name, how its arguments are checked at run time, and what it returns. The preload bridge,
+ * the browser-mode bridge and main's handlers are all type-checked against it.
+ *
+ * Arguments arrive as a list (`window.plant.equipment.stateAt(id, t)` sends `[id, t]`).
+ * `parse` throws an Error whose message names the bad argument; main answers it with the
+ * error envelope and the handler never runs.
+ */
+import { z } from 'zod';
+import type { EquipmentState } from '../domain/equipment';
+import type { StoredEvent } from '../events/event';
+import { validatePattern } from '../events/patterns';
+import { EventValidationError, validatePublishInput, type PublishInput } from '../events/validate';
+import type { DeadLetter, EventPage, EventQuery } from '../store/eventStore';
+import { validateEventQuery } from '../store/queryMatch';
+import type { PlantMetrics } from './metrics';
+
+/** At most this many events in one `publishBatch`. */
+export const MAX_BATCH = 10_000;
+
+interface Method<Args extends unknown[], Result> {
+  readonly parse: (args: unknown) => Args;
+  /** Never set: carries the result type for the type checker. */
+  readonly result?: Result;
+}
+
+function method<Args extends unknown[], Result>(parse: (args: unknown[]) => Args): Method<Args, Result> {
+  return {
+    parse: (args) => {
+      if (!Array.isArray(args)) throw new TypeError('arguments: must be a list');
+      return parse(args);
+    },
+  };
+}
+
+function arity(args: unknown[], min: number, max = min): void {
+  if (args.length < min || args.length > max) {
+    const expected = min === max ? `${min}` : `${min} to ${max}`;
+    throw new TypeError(`arguments: expected ${expected}, got ${args.length}`);
+  }
+}
+
+/** Runs a zod schema on one argument and names the argument in the error. */
+function check<T>(schema: z.ZodType<T>, value: unknown, name: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = [name, ...(issue?.path ?? [])].map(String).join('.');
+  throw new TypeError(`${path}: ${issue?.message ?? 'is invalid'}`);
+}
+
+const id = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const ids = z.array(id).min(1, 'must name at least one').max(10_000, 'at most 10,000 at once');
+const time = z.number().refine(Number.isFinite, 'must be a finite number of milliseconds');
+
+function publishInput(value: unknown, name: string): PublishInput {
+  try {
+    return validatePublishInput(value);
+  } catch (error) {
+    if (error instanceof EventValidationError) throw new EventValidationError(`${name}.${error.field}`, error.rule);
+    throw error;
+  }
+}
+
+export const contract = {
+  'events.publish': method<[PublishInput], StoredEvent>((args) => {
+    arity(args, 1);
+    return [publishInput(args[0], 'event')];
+  }),
+  'events.publishBatch': method<[PublishInput[]], StoredEvent[]>((args) => {
+    arity(args, 1);
+    const inputs = args[0];
+    if (!Array.isArray(inputs)) throw new TypeError('events: must be a list of events');
+    if (inputs.length > MAX_BATCH) throw new RangeError(`events: at most ${MAX_BATCH} in one batch (got ${inputs.length})`);
+    return [inputs.map((input, i) => publishInput(input, `events[${i}]`))];
+  }),
+  'events.query': method<[EventQuery], EventPage>((args) => {
+    arity(args, 0, 1);
+    return [validateEventQuery(args[0] ?? {})];
+  }),
+  'events.get': method<[string], StoredEvent | null>((args) => {
+    arity(args, 1);
+    return [check(id, args[0], 'id')];
+  }),
+  'events.subscribe': method<[string], { subscriptionId: string }>((args) => {
+    arity(args, 1);
+    return [validatePattern(args[0])];
+  }),
+  'events.unsubscribe': method<[string], boolean>((args) => {
+    arity(args, 1);
+    return [check(id, args[0], 'subscriptionId')];
+  }),
+  'equipment.list': method<[], EquipmentState[]>((args) => {
+    arity(args, 0);
+    return [];
+  }),
+  'equipment.stateAt': method<[string, number], EquipmentState>((args) => {
+    arity(args, 2);
+    return [check(id, args[0], 'equipmentId'), check(time, args[1], 'timestampMs')];
+  }),
+  'deadLetters.list': method<[], DeadLetter[]>((args) => {
+    arity(args, 0);
+    return [];
+  }),
+  'deadLetters.redrive': method<[string[]], number>((args) => {
+    arity(args, 1);
+    return [check(ids, args[0], 'ids')];
+  }),
+  'deadLetters.discard': method<[string[], string], number>((args) => {
+    arity(args, 1, 2);
+    const reason = check(z.string().trim().min(1, 'a discard needs a reason').max(500), args[1] ?? 'discarded by operator', 'reason');
+    return [check(ids, args[0], 'ids'), reason];
+  }),
+  'metrics.get': method<[], PlantMetrics>((args) => {
+    arity(args, 0);
+    return [];
+  }),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type ArgsOf<M extends MethodName> = ReturnType<Contract[M]['parse']>;
+export type ResultOf<M extends MethodName> = Contract[M] extends Method<unknown[], infer R> ? R : never;
+
+export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+/** What crosses the boundary: a value, or an error message meant for the operator. */
+export type Envelope<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };

@@ -1,0 +1,41 @@
+/** Figures the bus and the store report, as the health view and `metrics.get` show them. */
+
+export interface SubscriberMetrics {
+  readonly name: string;
+  readonly pattern: string;
+  readonly queueDepth: number;
+  readonly inFlight: number;
+  readonly delivered: number;
+  readonly processed: number;
+  readonly failedAttempts: number;
+  readonly retries: number;
+  readonly deadLetters: number;
+  readonly processedPerSecond: number;
+  readonly processingMs: { readonly p50: number; readonly p95: number; readonly p99: number };
+}
+
+export interface BusMetrics {
+  readonly published: number;
+  /** Deliveries processed, over all subscribers. */
+  readonly processed: number;
+  readonly publishedPerSecond: number;
+  readonly processedPerSecond: number;
+  readonly retries: number;
+  readonly deadLetters: number;
+  readonly pendingAppends: number;
+  readonly pendingStatusWrites: number;
+  readonly subscribers: readonly SubscriberMetrics[];
+}
+
+export interface StoreMetrics {
+  readonly events: number;
+  readonly headSeq: number;
+  readonly connected: boolean;
+  readonly restarts: number;
+}
+
+export interface PlantMetrics {
+  readonly at: number;
+  readonly bus: BusMetrics;
+  readonly store: StoreMetrics;
+}
