@@ -1,0 +1,48 @@
+/**
+ * The store host's side of the store RPC: takes request batches from main, runs them on
+ * the store one after another (so appends keep their order), and answers each batch with one
+ * message. A request that fails validation gets an error response; the store never sees it.
+ */
+import type { MessageLink } from '../../shared/rpc/link';
+import { EventValidationError } from '../../shared/events/validate';
+import { parseStoreMessage, parseStoreRequest, type StoreError, type StoreResponse } from '../../shared/rpc/storeProtocol';
+import type { EventStore } from '../../shared/store/eventStore';
+
+function errorOf(error: unknown): StoreError {
+  if (error instanceof EventValidationError) return { name: error.name, message: error.message, field: error.field, rule: error.rule };
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
+
+export function serveStore(store: EventStore, link: MessageLink): void {
+  let queue: Promise<void> = Promise.resolve();
+  link.onMessage((raw) => {
+    queue = queue.then(() => handle(raw));
+  });
+  link.send({ kind: 'ready' });
+
+  async function handle(raw: unknown): Promise<void> {
+    let requests: readonly unknown[];
+    try {
+      const message = parseStoreMessage(raw);
+      if (message.kind !== 'requests') return;
+      requests = message.requests;
+    } catch (error) {
+      console.warn('[store host] ignored a message:', errorOf(error).message);
+      return;
+    }
+    const responses: StoreResponse[] = [];
+    for (const candidate of requests) {
+      const id = typeof (candidate as { id?: unknown })?.id === 'number' ? (candidate as { id: number }).id : -1;
+      try {
+        const request = parseStoreRequest(candidate);
+        const call = store[request.method] as (...args: readonly unknown[]) => Promise<unknown>;
+        const value = await call.apply(store, [...request.args]);
+        responses.push({ id, ok: true, value: value ?? null });
+      } catch (error) {
+        responses.push({ id, ok: false, error: errorOf(error) });
+      }
+    }
+    link.send({ kind: 'responses', responses });
+  }
+}

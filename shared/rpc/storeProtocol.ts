@@ -1,0 +1,109 @@
+/**
+ * The messages between main's StoreClient and the store host, whatever carries them (an
+ * Electron MessagePort, a WebSocket in browser mode). Requests travel in batches; the host
+ * answers each batch with one batch of responses, in order.
+ *
+ * The host is the far side of a process boundary: `parseStoreRequest` checks the method
+ * name against the list below and every argument's shape before the store sees it.
+ */
+import { z } from 'zod';
+import { EVENT_STATUSES } from '../events/event';
+
+export const STORE_METHODS = [
+  'append', 'get', 'getBySeq', 'query', 'count', 'headSeq', 'updateStatuses', 'putDeliveries', 'getDelivery',
+  'pendingDeliveries', 'deliveriesOf', 'deadLetters', 'saveSnapshot', 'nearestSnapshot',
+] as const;
+export type StoreMethod = (typeof STORE_METHODS)[number];
+
+export interface StoreRequest {
+  readonly id: number;
+  readonly method: StoreMethod;
+  readonly args: readonly unknown[];
+}
+
+export type StoreResponse =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: StoreError };
+
+/** An error as it crosses: validation errors keep the field and rule they name. */
+export interface StoreError {
+  readonly name: string;
+  readonly message: string;
+  readonly field?: string;
+  readonly rule?: string;
+}
+
+export type StoreMessage =
+  | { readonly kind: 'requests'; readonly requests: readonly StoreRequest[] }
+  | { readonly kind: 'responses'; readonly responses: readonly StoreResponse[] }
+  /** The host's first message: it is ready to serve. */
+  | { readonly kind: 'ready' };
+
+const text = z.string().min(1).max(200);
+const seq = z.number().int().positive();
+const ms = z.number().refine(Number.isFinite, 'must be finite');
+const attemptError = z.object({ attempt: z.number().int().nonnegative(), at: ms, message: z.string().max(10_000) }).strict();
+const delivery = z
+  .object({
+    eventId: text,
+    seq,
+    subscriber: text,
+    status: z.enum(['PUBLISHED', 'DELIVERED', 'PROCESSED', 'FAILED']),
+    attempts: z.number().int().nonnegative(),
+    lastError: z.string().max(10_000).optional(),
+    errors: z.array(attemptError).max(100),
+    nextAttemptAt: ms.optional(),
+    deadLetteredAt: ms.optional(),
+    discardedAt: ms.optional(),
+    discardReason: z.string().max(1_000).optional(),
+    updatedAt: ms,
+  })
+  .strict();
+const snapshot = z.object({ key: text, seq: z.number().int().nonnegative(), maxTimestamp: ms, state: z.json(), createdAt: ms }).strict();
+const statusUpdate = z.object({ eventId: text, status: z.enum(EVENT_STATUSES) }).strict();
+const bounds = z.object({ toSeq: z.number().optional(), toTime: z.number().optional() }).strict();
+const many = <T extends z.ZodType>(item: T) => z.array(item).max(100_000);
+
+/** Argument shapes per method. Events and queries are checked again, field by field, by the store. */
+const ARGS: Record<StoreMethod, z.ZodType<readonly unknown[]>> = {
+  append: z.union([z.tuple([many(z.unknown())]), z.tuple([many(z.unknown()), many(z.array(text).max(1_000))])]),
+  get: z.tuple([text]),
+  getBySeq: z.tuple([z.number()]),
+  query: z.tuple([z.unknown()]),
+  count: z.union([z.tuple([]), z.tuple([z.unknown()])]),
+  headSeq: z.tuple([]),
+  updateStatuses: z.tuple([many(statusUpdate)]),
+  putDeliveries: z.tuple([many(delivery)]),
+  getDelivery: z.tuple([text, text]),
+  pendingDeliveries: z.tuple([text]),
+  deliveriesOf: z.tuple([text]),
+  deadLetters: z.tuple([]),
+  saveSnapshot: z.tuple([snapshot]),
+  nearestSnapshot: z.union([z.tuple([text]), z.tuple([text, bounds])]),
+};
+
+/** Checks one request from the other side; throws an Error naming what is wrong. */
+export function parseStoreRequest(candidate: unknown): StoreRequest {
+  if (candidate === null || typeof candidate !== 'object') throw new TypeError('request: must be an object');
+  const { id, method, args } = candidate as Record<string, unknown>;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw new TypeError('request.id: must be an integer');
+  if (typeof method !== 'string' || !(STORE_METHODS as readonly string[]).includes(method)) {
+    throw new TypeError(`request.method: "${String(method)}" is not a store method`);
+  }
+  const parsed = ARGS[method as StoreMethod].safeParse(args);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TypeError(`${method}(${['args', ...(issue?.path ?? [])].join('.')}): ${issue?.message ?? 'invalid arguments'}`);
+  }
+  return { id, method: method as StoreMethod, args: parsed.data };
+}
+
+/** Checks a message's envelope; the requests or responses inside are checked one by one. */
+export function parseStoreMessage(candidate: unknown): StoreMessage {
+  if (candidate === null || typeof candidate !== 'object') throw new TypeError('message: must be an object');
+  const message = candidate as Record<string, unknown>;
+  if (message.kind === 'ready') return { kind: 'ready' };
+  if (message.kind === 'requests' && Array.isArray(message.requests)) return message as unknown as StoreMessage;
+  if (message.kind === 'responses' && Array.isArray(message.responses)) return message as unknown as StoreMessage;
+  throw new TypeError(`message.kind: "${String(message.kind)}" is not a store message`);
+}

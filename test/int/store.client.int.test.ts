@@ -1,0 +1,56 @@
+// The store contract through main's StoreClient, over the store RPC, to DexieEventStore on
+// fake-indexeddb: what the application does, minus the Chromium process.
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { describe, expect, it, vi } from 'vitest';
+import { DexieEventStore } from '../../renderer/store-host/dexieEventStore';
+import { describeEventStoreContract } from '../contract/eventStoreContract';
+import { fakeStoreHost } from '../support/storeHost';
+import { makeEvent } from '../support/events';
+
+describeEventStoreContract(
+  'StoreClient → store RPC → DexieEventStore (fake-indexeddb)',
+  async () => {
+    const deps = { indexedDB: new IDBFactory(), IDBKeyRange };
+    const open = () => DexieEventStore.open('plant-events', deps);
+    const host = await fakeStoreHost(open);
+    return { store: host.client, reopen: async () => (await fakeStoreHost(open)).client };
+  },
+  { reopens: true },
+);
+
+describe('StoreClient: store host crashes', () => {
+  it('keeps every append that resolved and numbers them without gaps across crashes', async () => {
+    const deps = { indexedDB: new IDBFactory(), IDBKeyRange };
+    const host = await fakeStoreHost(() => DexieEventStore.open('plant-events', deps));
+    const resolved: string[] = [];
+    const appends: Promise<unknown>[] = [];
+    for (let i = 0; i < 60; i++) {
+      const batch = [makeEvent({ payload: { i } }), makeEvent({ payload: { i, second: true } })];
+      appends.push(host.client.append(batch).then((stored) => resolved.push(...stored.map((e) => e.id))));
+      if (i % 15 === 7) {
+        // Let some appends commit on the host, then drop the link before or after the answer.
+        await vi.waitFor(() => expect(host.client.connected).toBe(true));
+        await new Promise((resolve) => setTimeout(resolve, i % 2 ? 0 : 2));
+        host.crash();
+      }
+    }
+    await Promise.all(appends);
+    expect(host.connections()).toBe(5);
+    expect(host.client.restarts).toBe(4);
+    expect(resolved).toHaveLength(120);
+    const head = await host.client.headSeq();
+    expect(head).toBe(120);
+    for (const id of resolved) expect(await host.client.get(id), id).not.toBeNull();
+    const seqs = new Set<number>();
+    for (let seq = 1; seq <= head; seq++) seqs.add((await host.client.getBySeq(seq))!.seq);
+    expect(seqs.size).toBe(120);
+  });
+
+  it('answers a bad request with an error and goes on serving', async () => {
+    const host = await fakeStoreHost(() => DexieEventStore.open('plant-events', { indexedDB: new IDBFactory(), IDBKeyRange }));
+    await expect(host.client.putDeliveries([{ eventId: 'x' } as never])).rejects.toThrow(/putDeliveries\(args\.0\.0\./);
+    await expect(host.client.getBySeq('7' as never)).rejects.toThrow(/getBySeq\(args.0\): /);
+    await host.client.append([makeEvent()]);
+    expect(await host.client.count()).toBe(1);
+  });
+});
