@@ -28,7 +28,8 @@ export default defineConfig({
             headless: true,
             screenshotFailures: false,
             instances: [{ browser: 'chromium' }],
-            provider: playwright({ launchOptions: { executablePath, args: CHROMIUM_ARGS } }),
+            // A profile on disk, so IndexedDB here is Chromium's durable one, not incognito memory.
+            provider: playwright({ launchOptions: { executablePath, args: CHROMIUM_ARGS }, persistentContext: 'node_modules/.cache/vitest-chromium-profile' }),
           },
         },
       },

@@ -52,7 +52,7 @@ describe('event bus: bad input', () => {
       { type: 'production.order.started', payload: { orderId: 'o-1' } },
       { type: 'production.order.started', payload: { orderId: 'o-2', bad: Number.NaN } },
     ];
-    await expect(bus.publishBatch(batch)).rejects.toThrow(/^events\[1\]\.payload\.bad: /);
+    await expect(bus.publishBatch(batch as never)).rejects.toThrow(/^events\[1\]\.payload\.bad: /);
     expect(await store.count()).toBe(0);
     await expect(bus.publishBatch('not a list' as never)).rejects.toThrow(/events: must be an array/);
     await bus.close();

@@ -1,0 +1,79 @@
+/**
+ * The plant's IndexedDB database: one Dexie class holding every schema version. The
+ * IndexedDB implementation is injected, so the same class runs on Chromium's IndexedDB and
+ * on fake-indexeddb in Node.
+ *
+ * Indexes of `events`, and why each exists:
+ * - `seq` is the primary key, written explicitly by the store (not `++seq`): an IndexedDB key
+ *   generator is not rolled back by an aborted transaction in every engine, so it could
+ *   leave gaps; the store owns the gap-free numbering instead.
+ * - `&id` unique: look-up by id, and the database itself refuses a duplicate id.
+ * - `[type+seq]`, `[subject+seq]`: a single type or an entity's events, read in seq order,
+ *   which is the order pages and replays are returned in.
+ * - `correlationId`: the few events of one flow, sorted by seq after reading.
+ * - `timestamp`: kept for time-range look-ups.
+ * `source` and `[type+timestamp]` are left out: no read uses them (results are listed by
+ * seq, not by time), and every index costs append throughput.
+ *
+ * `deliveries` carries one extra stored field, `pendingSeq`: the delivery's seq while it is
+ * pending (not PROCESSED, not dead-lettered), absent otherwise. IndexedDB leaves a record out
+ * of an index when a key part is missing, so `[subscriber+pendingSeq]` holds only what is
+ * still to deliver and a restart does not walk a subscriber's whole history.
+ */
+import { Dexie } from 'dexie';
+import type { ChromeTransactionDurability, Table } from 'dexie';
+import type { StoredEvent } from '../../shared/events/event';
+import type { DeliveryRecord, Snapshot } from '../../shared/store/eventStore';
+
+export const SCHEMA_VERSION = 1;
+
+export type DeliveryRow = DeliveryRecord & { pendingSeq?: number };
+
+export interface CheckpointRow {
+  readonly name: string;
+  readonly seq: number;
+  readonly updatedAt: number;
+}
+
+/** `schemaVersion` and the reserved `auditHead` (head of the audit hash chain). */
+export interface MetaRow {
+  readonly key: string;
+  readonly value: unknown;
+}
+
+export interface PlantDatabaseDeps {
+  readonly indexedDB?: IDBFactory;
+  readonly IDBKeyRange?: typeof IDBKeyRange;
+  /** Durability of every write transaction; 'strict' (the default) flushes to disk before commit. */
+  readonly durability?: ChromeTransactionDurability;
+}
+
+export class PlantDatabase extends Dexie {
+  events!: Table<StoredEvent, number>;
+  deliveries!: Table<DeliveryRow, [string, string]>;
+  snapshots!: Table<Snapshot, [string, number]>;
+  checkpoints!: Table<CheckpointRow, string>;
+  meta!: Table<MetaRow, string>;
+
+  constructor(name: string, deps: PlantDatabaseDeps = {}) {
+    super(name, {
+      ...(deps.indexedDB ? { indexedDB: deps.indexedDB } : {}),
+      ...(deps.IDBKeyRange ? { IDBKeyRange: deps.IDBKeyRange } : {}),
+      // Dexie sets durability per database, not per transaction. Appends are the audit
+      // log, so the whole database commits strictly unless a caller asks otherwise.
+      chromeTransactionDurability: deps.durability ?? 'strict',
+      // No live queries run against this database: skip Dexie's query cache.
+      cache: 'disabled',
+    });
+    this.version(1).stores({
+      events: 'seq, &id, [type+seq], [subject+seq], correlationId, timestamp',
+      deliveries: '[eventId+subscriber], [subscriber+pendingSeq], deadLetteredAt, eventId',
+      snapshots: '[key+seq]',
+      checkpoints: 'name',
+      meta: 'key',
+    });
+    this.on('populate', (tx) => {
+      void tx.table('meta').add({ key: 'schemaVersion', value: SCHEMA_VERSION });
+    });
+  }
+}

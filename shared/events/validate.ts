@@ -1,0 +1,190 @@
+/**
+ * Validation where events enter the system. Every check names the field (as a path such as
+ * `payload.readings[3].value`) and the rule it broke, and every validator returns a fresh,
+ * normalised copy: the caller may go on mutating what it passed in without touching what
+ * was stored.
+ */
+import { EVENT_STATUSES, PRIORITIES } from './event';
+import type { EventStatus, JsonObject, JsonValue, PlantEvent, Priority } from './event';
+import { copyJson } from './jsonCopy';
+import { isUuidV7 } from './uuidv7';
+
+export { MAX_JSON_BYTES, MAX_JSON_DEPTH } from './jsonCopy';
+export const MAX_TYPE_LENGTH = 200;
+/** The longest `source`, `correlationId` or `causationId`. */
+export const MAX_TEXT_LENGTH = 200;
+/** Timestamps lie strictly between the epoch and the largest time a JavaScript Date can hold. */
+export const MAX_TIMESTAMP = 8.64e15;
+
+export class EventValidationError extends Error {
+  override name = 'EventValidationError';
+  readonly field: string;
+  readonly rule: string;
+
+  constructor(field: string, rule: string) {
+    super(`${field}: ${rule}`);
+    this.field = field;
+    this.rule = rule;
+  }
+}
+
+/** An event as a producer hands it over, before ids, times and defaults are filled in. */
+export interface PublishInput {
+  type: string;
+  payload: JsonValue;
+  source?: string;
+  correlationId?: string;
+  causationId?: string;
+  priority?: Priority;
+  metadata?: JsonObject;
+  timestamp?: number;
+  id?: string;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const EVENT_FIELDS: ReadonlySet<string> = new Set([
+  'id', 'type', 'source', 'timestamp', 'payload', 'correlationId', 'causationId', 'priority', 'status', 'metadata',
+]);
+const INPUT_FIELDS: ReadonlySet<string> = new Set([...EVENT_FIELDS].filter((field) => field !== 'status'));
+const TYPE_PATTERN = /^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/;
+const PRIORITY_SET: ReadonlySet<unknown> = new Set(PRIORITIES);
+const STATUS_SET: ReadonlySet<unknown> = new Set(EVENT_STATUSES);
+
+/** Checks a complete event (as the bus carries it and the store appends it). */
+export function validatePlantEvent(candidate: unknown): PlantEvent {
+  const fields = fieldsOf(candidate, EVENT_FIELDS);
+  const event: Mutable<PlantEvent> = {
+    id: validateId(fields.id, true) as string,
+    type: validateType(fields.type),
+    source: validateText(fields.source, 'source', true) as string,
+    timestamp: validateTimestamp(fields.timestamp, true) as number,
+    payload: validatePayload(fields.payload),
+    priority: validateChoice(fields.priority, 'priority', PRIORITY_SET, PRIORITIES, true) as Priority,
+    status: validateChoice(fields.status, 'status', STATUS_SET, EVENT_STATUSES, true) as EventStatus,
+    metadata: validateMetadata(fields.metadata) ?? {},
+  };
+  const correlationId = validateText(fields.correlationId, 'correlationId', false);
+  if (correlationId !== undefined) event.correlationId = correlationId;
+  const causationId = validateText(fields.causationId, 'causationId', false);
+  if (causationId !== undefined) event.causationId = causationId;
+  return event;
+}
+
+/** Checks what a producer publishes: `type` and `payload` are required, the rest optional. */
+export function validatePublishInput(candidate: unknown): PublishInput {
+  const fields = fieldsOf(candidate, INPUT_FIELDS);
+  const input: PublishInput = { type: validateType(fields.type), payload: validatePayload(fields.payload) };
+  const id = validateId(fields.id, false);
+  if (id !== undefined) input.id = id;
+  const source = validateText(fields.source, 'source', false);
+  if (source !== undefined) input.source = source;
+  const timestamp = validateTimestamp(fields.timestamp, false);
+  if (timestamp !== undefined) input.timestamp = timestamp;
+  const priority = validateChoice(fields.priority, 'priority', PRIORITY_SET, PRIORITIES, false);
+  if (priority !== undefined) input.priority = priority as Priority;
+  const metadata = validateMetadata(fields.metadata);
+  if (metadata !== undefined) input.metadata = metadata;
+  const correlationId = validateText(fields.correlationId, 'correlationId', false);
+  if (correlationId !== undefined) input.correlationId = correlationId;
+  const causationId = validateText(fields.causationId, 'causationId', false);
+  if (causationId !== undefined) input.causationId = causationId;
+  return input;
+}
+
+/** An event type: two or more lowercase segments of `[a-z0-9-]` joined by dots. */
+export function validateType(type: unknown): string {
+  if (type === undefined) throw new EventValidationError('type', 'is required');
+  if (typeof type !== 'string') throw new EventValidationError('type', 'must be a string');
+  if (type.length > MAX_TYPE_LENGTH) {
+    throw new EventValidationError('type', `must be at most ${MAX_TYPE_LENGTH} characters`);
+  }
+  if (!TYPE_PATTERN.test(type)) {
+    throw new EventValidationError('type', 'must be two or more lowercase segments of [a-z0-9-] joined by dots');
+  }
+  return type;
+}
+
+/**
+ * Checks that `value` is plain JSON within the size and depth limits and returns a deep
+ * copy of it, with Date values turned into ISO strings. `field` starts every error path.
+ */
+export function validateJson(value: unknown, field: string): JsonValue {
+  return copyJson(value, field, (path, rule) => new EventValidationError(path, rule));
+}
+
+function fieldsOf(candidate: unknown, allowed: ReadonlySet<string>): Record<string, unknown> {
+  if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
+    throw new EventValidationError('event', 'must be a plain object');
+  }
+  const proto: unknown = Object.getPrototypeOf(candidate);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new EventValidationError('event', 'must be a plain object, not a class instance');
+  }
+  for (const key of Object.keys(candidate)) {
+    if (!allowed.has(key)) throw new EventValidationError(key, 'is not an event field');
+  }
+  return candidate as Record<string, unknown>;
+}
+
+function validateId(id: unknown, required: boolean): string | undefined {
+  if (id === undefined) {
+    if (required) throw new EventValidationError('id', 'is required');
+    return undefined;
+  }
+  if (!isUuidV7(id)) throw new EventValidationError('id', 'must be a UUIDv7 in lowercase canonical form');
+  return id;
+}
+
+function validateText(value: unknown, field: string, required: boolean): string | undefined {
+  if (value === undefined) {
+    if (required) throw new EventValidationError(field, 'is required');
+    return undefined;
+  }
+  if (typeof value !== 'string') throw new EventValidationError(field, 'must be a string');
+  if (value.trim().length === 0) throw new EventValidationError(field, 'must not be empty');
+  if (value.length > MAX_TEXT_LENGTH) {
+    throw new EventValidationError(field, `must be at most ${MAX_TEXT_LENGTH} characters`);
+  }
+  return value;
+}
+
+function validateTimestamp(value: unknown, required: boolean): number | undefined {
+  if (value === undefined) {
+    if (required) throw new EventValidationError('timestamp', 'is required');
+    return undefined;
+  }
+  if (typeof value !== 'number' || !(value > 0 && value < MAX_TIMESTAMP)) {
+    throw new EventValidationError('timestamp', 'must be finite milliseconds since the epoch, above 0 and below 8.64e15');
+  }
+  return value;
+}
+
+function validateChoice(
+  value: unknown,
+  field: string,
+  allowed: ReadonlySet<unknown>,
+  names: readonly string[],
+  required: boolean,
+): string | undefined {
+  if (value === undefined) {
+    if (required) throw new EventValidationError(field, 'is required');
+    return undefined;
+  }
+  if (!allowed.has(value)) throw new EventValidationError(field, `must be one of ${names.join(', ')}`);
+  return value as string;
+}
+
+function validatePayload(payload: unknown): JsonValue {
+  if (payload === undefined) throw new EventValidationError('payload', 'is required');
+  return validateJson(payload, 'payload');
+}
+
+function validateMetadata(metadata: unknown): JsonObject | undefined {
+  if (metadata === undefined) return undefined;
+  const copy = validateJson(metadata, 'metadata');
+  if (copy === null || typeof copy !== 'object' || Array.isArray(copy)) {
+    throw new EventValidationError('metadata', 'must be a JSON object');
+  }
+  return copy;
+}

@@ -1,0 +1,248 @@
+/**
+ * The in-memory twin of the event store: arrays and maps, nothing kept across restarts.
+ * Used by unit tests and by the bus benchmark, so appends stay cheap: validation, one frozen
+ * copy per event, and a push onto each index list (every list stays sorted by seq because
+ * seq only grows).
+ */
+import { subjectOf } from '../events/event';
+import type { StoredEvent } from '../events/event';
+import { EventValidationError, validatePlantEvent } from '../events/validate';
+import type {
+  AppendInput, DeadLetter, DeliveryRecord, EventPage, EventQuery, EventStore, GetEventsByTypeOptions,
+  ReplayOptions, ReplayResult, Snapshot, StatusUpdate,
+} from './eventStore';
+import {
+  checkReplayOptions, compileQuery, compileTypeOptions, finishPage, foldChunk, isForwardStatus, nearestOf, planPage, scanRange, throwIfAborted,
+} from './queryMatch';
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key in value) deepFreeze(value[key]);
+  }
+  return value;
+}
+
+const NO_ERRORS: readonly never[] = Object.freeze([]);
+
+const deliveryKey = (eventId: string, subscriber: string) => `${eventId}\u0000${subscriber}`;
+
+function pushTo<K>(map: Map<K, StoredEvent[]>, key: K | undefined, event: StoredEvent): void {
+  if (key === undefined) return;
+  const list = map.get(key);
+  if (list) list.push(event);
+  else map.set(key, [event]);
+}
+
+/** Index of the first event in a seq-sorted list with seq >= `seq`. */
+function lowerBound(list: readonly StoredEvent[], seq: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export class InMemoryEventStore implements EventStore {
+  private readonly events: StoredEvent[] = [];
+  private readonly byId = new Map<string, StoredEvent>();
+  private readonly byType = new Map<string, StoredEvent[]>();
+  private readonly bySubject = new Map<string, StoredEvent[]>();
+  private readonly byCorrelation = new Map<string, StoredEvent[]>();
+  /** Per subscriber, by event id. */
+  private readonly deliveriesBySubscriber = new Map<string, Map<string, DeliveryRecord>>();
+  /** Per event: its few deliveries, one per subscriber. */
+  private readonly deliveriesByEvent = new Map<string, DeliveryRecord[]>();
+  /** Dead-lettered deliveries (discarded ones included), by event id and subscriber. */
+  private readonly deadLettered = new Map<string, DeliveryRecord>();
+  private readonly snapshots = new Map<string, Snapshot[]>();
+
+  async append(events: readonly AppendInput[], deliveries: readonly (readonly string[])[] = []): Promise<StoredEvent[]> {
+    const valid = events.map((event) => validatePlantEvent(event));
+    const batchIds = new Set<string>();
+    for (const event of valid) {
+      if (this.byId.has(event.id) || batchIds.has(event.id)) throw new EventValidationError('id', `duplicate id ${event.id}`);
+      batchIds.add(event.id);
+    }
+    let seq = this.events.length;
+    // validatePlantEvent returns a fresh copy, ours to number and freeze without copying again.
+    const stored = valid.map((event) => {
+      const numbered = event as { -readonly [K in keyof StoredEvent]: StoredEvent[K] };
+      numbered.seq = ++seq;
+      const subject = subjectOf(event.payload);
+      if (subject !== undefined) numbered.subject = subject;
+      return deepFreeze(numbered as StoredEvent);
+    });
+    const now = Date.now();
+    stored.forEach((event, i) => {
+      this.events.push(event);
+      this.byId.set(event.id, event);
+      pushTo(this.byType, event.type, event);
+      pushTo(this.bySubject, event.subject, event);
+      pushTo(this.byCorrelation, event.correlationId, event);
+      for (const subscriber of deliveries[i] ?? []) {
+        this.putOne(Object.freeze({ eventId: event.id, seq: event.seq, subscriber, status: 'PUBLISHED', attempts: 0, errors: NO_ERRORS, updatedAt: now }));
+      }
+    });
+    return stored;
+  }
+
+  async get(id: string): Promise<StoredEvent | null> {
+    return this.byId.get(id) ?? null;
+  }
+
+  async getBySeq(seq: number): Promise<StoredEvent | null> {
+    return Number.isInteger(seq) && seq >= 1 ? (this.events[seq - 1] ?? null) : null;
+  }
+
+  async getEventsByType(pattern: string, options?: GetEventsByTypeOptions): Promise<StoredEvent[]> {
+    const { matches, limit, exactType } = compileTypeOptions(pattern, options);
+    const candidates = exactType === undefined ? this.events : (this.byType.get(exactType) ?? []);
+    const found: StoredEvent[] = [];
+    for (const event of candidates) {
+      if (found.length >= limit) break;
+      if (matches(event)) found.push(event);
+    }
+    return found;
+  }
+
+  /** The smallest seq-sorted list that holds every event the query can match. */
+  private candidates(query: EventQuery): readonly StoredEvent[] {
+    if (query.subject !== undefined) return this.bySubject.get(query.subject) ?? [];
+    if (query.correlationId !== undefined) return this.byCorrelation.get(query.correlationId) ?? [];
+    const only = query.types?.length === 1 ? query.types[0] : undefined;
+    if (only !== undefined && !only.includes('*')) return this.byType.get(only) ?? [];
+    return this.events;
+  }
+
+  async query(query: EventQuery): Promise<EventPage> {
+    const plan = planPage(query);
+    const list = this.candidates(query);
+    const [lo, hi] = scanRange(plan);
+    const found: StoredEvent[] = [];
+    const want = plan.limit + 1;
+    if (plan.scan === 'asc') {
+      for (let i = lowerBound(list, lo); i < list.length && found.length < want; i++) {
+        const event = list[i]!;
+        if (event.seq > hi) break;
+        if (plan.matches(event)) found.push(event);
+      }
+    } else {
+      for (let i = lowerBound(list, hi + 1) - 1; i >= 0 && found.length < want; i--) {
+        const event = list[i]!;
+        if (event.seq < lo) break;
+        if (plan.matches(event)) found.push(event);
+      }
+    }
+    return finishPage(plan, found);
+  }
+
+  async count(query: EventQuery = {}): Promise<number> {
+    const { cursor: _cursor, limit: _limit, ...filters } = query;
+    planPage(filters);
+    const matches = compileQuery(filters);
+    let total = 0;
+    for (const event of this.candidates(filters)) if (matches(event)) total += 1;
+    return total;
+  }
+
+  async headSeq(): Promise<number> {
+    return this.events.length;
+  }
+
+  async updateStatuses(updates: readonly StatusUpdate[]): Promise<void> {
+    for (const { eventId, status } of updates) {
+      const current = this.byId.get(eventId);
+      if (!current || !isForwardStatus(current.status, status)) continue;
+      const moved = Object.freeze({ ...current, status });
+      this.events[moved.seq - 1] = moved;
+      this.byId.set(eventId, moved);
+      for (const [map, key] of [[this.byType, moved.type], [this.bySubject, moved.subject], [this.byCorrelation, moved.correlationId]] as const) {
+        const list = key === undefined ? undefined : map.get(key);
+        if (list) list[lowerBound(list, moved.seq)] = moved;
+      }
+    }
+  }
+
+  /** Stores a record as it is when frozen already (the append's own records), else a frozen copy. */
+  private putOne(given: DeliveryRecord): void {
+    const record = Object.isFrozen(given) ? given : deepFreeze({ ...given, errors: [...given.errors] });
+    let ofSubscriber = this.deliveriesBySubscriber.get(record.subscriber);
+    if (!ofSubscriber) this.deliveriesBySubscriber.set(record.subscriber, (ofSubscriber = new Map()));
+    ofSubscriber.set(record.eventId, record);
+    const ofEvent = this.deliveriesByEvent.get(record.eventId);
+    const at = ofEvent ? ofEvent.findIndex((d) => d.subscriber === record.subscriber) : -1;
+    if (!ofEvent) this.deliveriesByEvent.set(record.eventId, [record]);
+    else if (at >= 0) ofEvent[at] = record;
+    else ofEvent.push(record);
+    const key = deliveryKey(record.eventId, record.subscriber);
+    if (record.deadLetteredAt !== undefined) this.deadLettered.set(key, record);
+    else if (this.deadLettered.size > 0) this.deadLettered.delete(key);
+  }
+
+  async putDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
+    for (const record of records) this.putOne(record);
+  }
+
+  async getDelivery(eventId: string, subscriber: string): Promise<DeliveryRecord | null> {
+    return this.deliveriesBySubscriber.get(subscriber)?.get(eventId) ?? null;
+  }
+
+  async pendingDeliveries(subscriber: string): Promise<DeliveryRecord[]> {
+    const all = [...(this.deliveriesBySubscriber.get(subscriber)?.values() ?? [])];
+    return all.filter((d) => d.status !== 'PROCESSED' && d.deadLetteredAt === undefined).sort((a, b) => a.seq - b.seq);
+  }
+
+  async deliveriesOf(eventId: string): Promise<DeliveryRecord[]> {
+    return [...(this.deliveriesByEvent.get(eventId) ?? [])].sort((a, b) => (a.subscriber < b.subscriber ? -1 : a.subscriber > b.subscriber ? 1 : 0));
+  }
+
+  async deadLetters(): Promise<DeadLetter[]> {
+    const letters: DeadLetter[] = [];
+    for (const delivery of this.deadLettered.values()) {
+      if (delivery.deadLetteredAt === undefined || delivery.discardedAt !== undefined) continue;
+      const event = this.byId.get(delivery.eventId);
+      if (event) letters.push({ delivery, event });
+    }
+    return letters.sort((a, b) => a.delivery.deadLetteredAt! - b.delivery.deadLetteredAt! || a.delivery.seq - b.delivery.seq);
+  }
+
+  async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    const list = (this.snapshots.get(snapshot.key) ?? []).filter((s) => s.seq !== snapshot.seq);
+    list.push(deepFreeze(structuredClone(snapshot)));
+    list.sort((a, b) => a.seq - b.seq);
+    this.snapshots.set(snapshot.key, list);
+  }
+
+  async nearestSnapshot(key: string, bounds: { toSeq?: number; toTime?: number } = {}): Promise<Snapshot | null> {
+    return nearestOf([...(this.snapshots.get(key) ?? [])].reverse(), bounds);
+  }
+
+  async replay<S>(options: ReplayOptions<S>): Promise<ReplayResult<S>> {
+    const plan = checkReplayOptions(options);
+    throwIfAborted(options.signal);
+    const snapshot = options.snapshotKey === undefined ? null : await this.nearestSnapshot(options.snapshotKey, options);
+    const candidates = this.candidates({ ...(options.subject === undefined ? {} : { subject: options.subject }), ...(options.types ? { types: options.types } : {}) });
+    let state = snapshot ? (structuredClone(snapshot.state) as S) : options.initial;
+    let seq = snapshot?.seq ?? 0;
+    let folded = 0;
+    const chunk = 2000;
+    for (let i = lowerBound(candidates, seq + 1); i < candidates.length; i += chunk) {
+      const step = foldChunk(candidates.slice(i, i + chunk), plan, options.reducer, state);
+      state = step.state;
+      folded += step.folded;
+      seq = step.seq ?? seq;
+      options.onProgress?.(folded);
+      throwIfAborted(options.signal);
+      if (step.done) break;
+    }
+    return { state, folded, seq, ...(snapshot ? { fromSnapshotSeq: snapshot.seq } : {}) };
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release: the data lives only as long as this object.
+  }
+}

@@ -1,0 +1,6 @@
+// The store contract against the in-memory twin. It keeps nothing across close(), so the
+// close-and-reopen tests are not registered for it (reopens: false).
+import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
+import { describeEventStoreContract } from '../contract/eventStoreContract';
+
+describeEventStoreContract('InMemoryEventStore', async () => ({ store: new InMemoryEventStore() }), { reopens: false });

@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isUuidV7, newEventId, uuidV7Timestamp } from '../../shared/events/uuidv7';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('newEventId', () => {
+  it('makes canonical UUIDv7 strings: version 7, variant 10, the clock time embedded', () => {
+    const before = Date.now();
+    const id = newEventId();
+    const after = Date.now();
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(isUuidV7(id)).toBe(true);
+    expect(uuidV7Timestamp(id)).toBeGreaterThanOrEqual(before);
+    // The time may run at most a few ms ahead of the clock when many ids were made in one ms.
+    expect(uuidV7Timestamp(id)).toBeLessThanOrEqual(after + 5);
+  });
+
+  it('embeds an explicit time exactly, even one earlier than the last id made', () => {
+    for (const ms of [1, 1_000, 1_700_000_000_123, 2 ** 40 + 7]) {
+      expect(uuidV7Timestamp(newEventId(ms))).toBe(ms);
+    }
+  });
+
+  it('makes ids that sort ascending as strings in the order they were made, with no duplicates', () => {
+    const ids = Array.from({ length: 50_000 }, () => newEventId());
+    for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('stays ascending when the clock stands still long enough to exhaust the counter', () => {
+    const frozen = Date.now() + 1_000;
+    vi.spyOn(Date, 'now').mockReturnValue(frozen);
+    const ids = Array.from({ length: 20_000 }, () => newEventId());
+    for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!).toBe(true);
+    const times = ids.map(uuidV7Timestamp);
+    expect(times[0]).toBe(frozen);
+    // At least 2,048 ids fit in each millisecond, so 20,000 ids borrow at most 10 ms from the future.
+    expect(times.at(-1)!).toBeGreaterThan(frozen);
+    expect(times.at(-1)!).toBeLessThanOrEqual(frozen + 10);
+  });
+
+  it('stays ascending when the clock goes backwards', () => {
+    let clock = Date.now() + 2_000;
+    vi.spyOn(Date, 'now').mockImplementation(() => (clock -= 7));
+    const ids = Array.from({ length: 500 }, () => newEventId());
+    for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!).toBe(true);
+  });
+
+  it('rejects times a UUIDv7 cannot hold', () => {
+    for (const bad of [-1, NaN, Infinity, 2 ** 48]) expect(() => newEventId(bad)).toThrow(RangeError);
+  });
+
+  it('varies the random bits between ids made in the same millisecond', () => {
+    const tails = new Set(Array.from({ length: 100 }, () => newEventId(1_234_567).slice(19)));
+    expect(tails.size).toBe(100);
+  });
+});
+
+describe('isUuidV7', () => {
+  const good = '018f3a5c-1b2d-7abc-8def-0123456789ab';
+
+  it('accepts a canonical UUIDv7', () => {
+    expect(isUuidV7(good)).toBe(true);
+  });
+
+  it.each([
+    ['a UUIDv4', '9f0c1c5e-7d3b-4c2a-9b1e-2f6f3a1d0c4b'],
+    ['upper case', good.toUpperCase()],
+    ['the variant 110', good.replace('-8def-', '-cdef-')],
+    ['no dashes', good.replace(/-/g, '')],
+    ['braces', `{${good}}`],
+    ['one digit short', good.slice(0, 35)],
+    ['the nil UUID', '00000000-0000-0000-0000-000000000000'],
+    ['a number', 42],
+    ['null', null],
+  ])('rejects %s', (_name, value) => {
+    expect(isUuidV7(value)).toBe(false);
+  });
+});
+
+describe('uuidV7Timestamp', () => {
+  it('reads the 48-bit millisecond prefix', () => {
+    expect(uuidV7Timestamp('018f3a5c-1b2d-7abc-8def-0123456789ab')).toBe(0x018f3a5c1b2d);
+  });
+
+  it('throws on anything that is not a UUIDv7', () => {
+    expect(() => uuidV7Timestamp('9f0c1c5e-7d3b-4c2a-9b1e-2f6f3a1d0c4b')).toThrow(TypeError);
+  });
+});
