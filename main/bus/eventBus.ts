@@ -73,6 +73,7 @@ export class EventBus {
   private readonly onError: (error: unknown) => void;
   private readonly random: () => number;
   private readonly source: string;
+  private readonly taps = new Set<(events: readonly StoredEvent[]) => void>();
   private published = 0;
   private processed = 0;
   private closed = false;
@@ -146,6 +147,15 @@ export class EventBus {
       sub.stop();
       this.notifyChanged();
     };
+  }
+
+  /**
+   * Watches what is published, after it is stored, without a delivery record: for live
+   * views that can re-read the store when they reconnect. The listener must not throw or block.
+   */
+  onPublished(listener: (events: readonly StoredEvent[]) => void): Unsubscribe {
+    this.taps.add(listener);
+    return () => void this.taps.delete(listener);
   }
 
   /** Resolves when nothing is left to append, deliver, retry or write. */
@@ -245,6 +255,13 @@ export class EventBus {
       this.trackers.set(event.id, { remaining: subs.length, dead: false, delivered: false });
       for (const sub of subs) sub.enqueueReserved(event);
     });
+    for (const tap of this.taps) {
+      try {
+        tap(stored);
+      } catch (error) {
+        this.onError(error);
+      }
+    }
     return stored;
   }
 

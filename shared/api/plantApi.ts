@@ -1,0 +1,114 @@
+/**
+ * `window.plant`: the object the user interface talks to, built from the contract over any
+ * transport (Electron's preload over IPC, the browser-mode bridge over a WebSocket). It
+ * unwraps the result envelope: each method resolves with its value or rejects with an Error
+ * whose message says what was wrong.
+ */
+import type { StoredEvent } from '../events/event';
+import type { ArgsOf, Envelope, MethodName, ResultOf } from './contract';
+
+/** A live push of new events for one subscription, coalesced by main (at most 60 a second). */
+export interface EventPushMessage {
+  readonly channel: 'push:events';
+  readonly subscriptionId: string;
+  readonly events: readonly StoredEvent[];
+  readonly dropped: number;
+}
+
+export interface PlantTransport {
+  call(method: MethodName, args: unknown[]): Promise<Envelope<unknown>>;
+  /** Registers the one listener for pushes from main. */
+  onPush(listener: (push: EventPushMessage) => void): void;
+}
+
+export interface SubscribeOptions {
+  /** Told how many events were left out when this window fell behind; re-read them with `query`. */
+  readonly onDropped?: (count: number) => void;
+  /** Told when the subscription could not be made (a bad pattern, a lost connection). */
+  readonly onError?: (error: Error) => void;
+}
+
+type Call<M extends MethodName> = (...args: ArgsOf<M>) => Promise<ResultOf<M>>;
+
+export interface PlantApi {
+  readonly events: {
+    readonly publish: Call<'events.publish'>;
+    readonly publishBatch: Call<'events.publishBatch'>;
+    readonly query: (query?: ArgsOf<'events.query'>[0]) => Promise<ResultOf<'events.query'>>;
+    readonly get: Call<'events.get'>;
+    /** Calls `listener` with each new event whose type matches `pattern`; returns a function that unsubscribes. */
+    readonly subscribe: (pattern: string, listener: (event: StoredEvent) => void, options?: SubscribeOptions) => () => void;
+  };
+  readonly equipment: {
+    readonly list: Call<'equipment.list'>;
+    readonly stateAt: Call<'equipment.stateAt'>;
+  };
+  readonly deadLetters: {
+    readonly list: Call<'deadLetters.list'>;
+    readonly redrive: Call<'deadLetters.redrive'>;
+    readonly discard: (ids: string[], reason?: string) => Promise<number>;
+  };
+  readonly metrics: {
+    readonly get: Call<'metrics.get'>;
+  };
+}
+
+export function createPlantApi(transport: PlantTransport): PlantApi {
+  const listeners = new Map<string, { listener: (event: StoredEvent) => void; options: SubscribeOptions }>();
+
+  transport.onPush((push) => {
+    const entry = listeners.get(push.subscriptionId);
+    if (!entry) return;
+    if (push.dropped > 0) entry.options.onDropped?.(push.dropped);
+    for (const event of push.events) entry.listener(event);
+  });
+
+  async function call(method: MethodName, args: unknown[]): Promise<unknown> {
+    const envelope = await transport.call(method, args);
+    if (envelope.ok) return envelope.value;
+    throw new Error(envelope.error.message);
+  }
+  const method =
+    <M extends MethodName>(name: M) =>
+    (...args: unknown[]) =>
+      call(name, args) as Promise<ResultOf<M>>;
+
+  function subscribe(pattern: string, listener: (event: StoredEvent) => void, options: SubscribeOptions = {}): () => void {
+    let subscriptionId: string | undefined;
+    let cancelled = false;
+    call('events.subscribe', [pattern]).then(
+      (value) => {
+        subscriptionId = (value as { subscriptionId: string }).subscriptionId;
+        if (cancelled) void call('events.unsubscribe', [subscriptionId]).catch(() => undefined);
+        else listeners.set(subscriptionId, { listener, options });
+      },
+      (error: Error) => {
+        if (options.onError) options.onError(error);
+        else console.error('[plant] subscribe failed:', error.message);
+      },
+    );
+    return () => {
+      cancelled = true;
+      if (subscriptionId === undefined) return;
+      listeners.delete(subscriptionId);
+      void call('events.unsubscribe', [subscriptionId]).catch(() => undefined);
+    };
+  }
+
+  return {
+    events: {
+      publish: method('events.publish'),
+      publishBatch: method('events.publishBatch'),
+      query: (query) => call('events.query', query === undefined ? [] : [query]) as Promise<ResultOf<'events.query'>>,
+      get: method('events.get'),
+      subscribe,
+    },
+    equipment: { list: method('equipment.list'), stateAt: method('equipment.stateAt') },
+    deadLetters: {
+      list: method('deadLetters.list'),
+      redrive: method('deadLetters.redrive'),
+      discard: (ids, reason) => call('deadLetters.discard', reason === undefined ? [ids] : [ids, reason]) as Promise<number>,
+    },
+    metrics: { get: method('metrics.get') },
+  };
+}
