@@ -7,15 +7,10 @@
 import { compilePattern } from '../../shared/events/patterns';
 import type { StoredEvent } from '../../shared/events/event';
 import { newEventId } from '../../shared/events/uuidv7';
+import type { EventPushMessage } from '../../shared/api/plantApi';
 
-/** What a client receives on its push channel. */
-export interface EventPush {
-  readonly channel: 'push:events';
-  readonly subscriptionId: string;
-  readonly events: readonly StoredEvent[];
-  /** Events left out because the client fell behind; re-read them with `events.query`. */
-  readonly dropped: number;
-}
+/** What a client receives on its push channel: news for each of its subscriptions, in one message. */
+export type EventPush = EventPushMessage;
 
 export type PushSender = (push: EventPush) => void;
 
@@ -52,22 +47,24 @@ class Client {
 
   private schedule(): void {
     if (this.timer) return;
-    const interval = 1000 / MAX_PUSHES_PER_SECOND;
+    const interval = Math.ceil(1000 / MAX_PUSHES_PER_SECOND);
     const wait = Math.max(0, this.lastSent + interval - Date.now());
     this.timer = setTimeout(() => this.flush(), wait);
   }
 
-  /** Sends everything gathered as one message (one per subscription with news). */
+  /** Sends everything gathered, for every subscription of this client, as one message. */
   private flush(): void {
     this.timer = null;
     this.lastSent = Date.now();
-    const ready = [...this.subscriptions.values()].filter((sub) => sub.pending.length > 0 || sub.dropped > 0);
-    for (const sub of ready) {
-      const push: EventPush = { channel: 'push:events', subscriptionId: sub.id, events: sub.pending, dropped: sub.dropped };
-      sub.pending = [];
-      sub.dropped = 0;
-      this.send(push);
-    }
+    const items = [...this.subscriptions.values()]
+      .filter((sub) => sub.pending.length > 0 || sub.dropped > 0)
+      .map((sub) => {
+        const item = { subscriptionId: sub.id, events: sub.pending, dropped: sub.dropped };
+        sub.pending = [];
+        sub.dropped = 0;
+        return item;
+      });
+    if (items.length > 0) this.send({ channel: 'push:events', items });
   }
 
   dispose(): void {

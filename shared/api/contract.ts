@@ -50,9 +50,9 @@ function check<T>(schema: z.ZodType<T>, value: unknown, name: string): T {
   throw new TypeError(`${path}: ${issue?.message ?? 'is invalid'}`);
 }
 
-const id = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
-const ids = z.array(id).min(1, 'must name at least one').max(10_000, 'at most 10,000 at once');
-const time = z.number().refine(Number.isFinite, 'must be a finite number of milliseconds');
+const id = z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const ids = z.array(id, { error: 'must be a list of ids' }).min(1, 'must name at least one').max(10_000, 'at most 10,000 at once');
+const time = z.custom<number>((v) => typeof v === 'number' && Number.isFinite(v), 'must be a finite number of milliseconds');
 
 function publishInput(value: unknown, name: string): PublishInput {
   try {

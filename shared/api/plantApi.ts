@@ -7,12 +7,15 @@
 import type { StoredEvent } from '../events/event';
 import type { ArgsOf, Envelope, MethodName, ResultOf } from './contract';
 
-/** A live push of new events for one subscription, coalesced by main (at most 60 a second). */
+/** A live push of new events, coalesced by main to at most 60 messages a second per window. */
 export interface EventPushMessage {
   readonly channel: 'push:events';
-  readonly subscriptionId: string;
-  readonly events: readonly StoredEvent[];
-  readonly dropped: number;
+  readonly items: readonly {
+    readonly subscriptionId: string;
+    readonly events: readonly StoredEvent[];
+    /** Events left out because the window fell behind; re-read them with `events.query`. */
+    readonly dropped: number;
+  }[];
 }
 
 export interface PlantTransport {
@@ -24,6 +27,8 @@ export interface PlantTransport {
 export interface SubscribeOptions {
   /** Told how many events were left out when this window fell behind; re-read them with `query`. */
   readonly onDropped?: (count: number) => void;
+  /** Told when main has the subscription: events published from then on will arrive. */
+  readonly onReady?: () => void;
   /** Told when the subscription could not be made (a bad pattern, a lost connection). */
   readonly onError?: (error: Error) => void;
 }
@@ -57,10 +62,13 @@ export function createPlantApi(transport: PlantTransport): PlantApi {
   const listeners = new Map<string, { listener: (event: StoredEvent) => void; options: SubscribeOptions }>();
 
   transport.onPush((push) => {
-    const entry = listeners.get(push.subscriptionId);
-    if (!entry) return;
-    if (push.dropped > 0) entry.options.onDropped?.(push.dropped);
-    for (const event of push.events) entry.listener(event);
+    if (!push || !Array.isArray(push.items)) return;
+    for (const item of push.items) {
+      const entry = listeners.get(item?.subscriptionId);
+      if (!entry) continue;
+      if (item.dropped > 0) entry.options.onDropped?.(item.dropped);
+      for (const event of item.events) entry.listener(event);
+    }
   });
 
   async function call(method: MethodName, args: unknown[]): Promise<unknown> {
@@ -80,7 +88,10 @@ export function createPlantApi(transport: PlantTransport): PlantApi {
       (value) => {
         subscriptionId = (value as { subscriptionId: string }).subscriptionId;
         if (cancelled) void call('events.unsubscribe', [subscriptionId]).catch(() => undefined);
-        else listeners.set(subscriptionId, { listener, options });
+        else {
+          listeners.set(subscriptionId, { listener, options });
+          options.onReady?.();
+        }
       },
       (error: Error) => {
         if (options.onError) options.onError(error);

@@ -185,7 +185,7 @@ function fail(walk: Walk, rule: string): Error {
 }
 
 function tooBig(walk: Walk): Error {
-  walk.raised = walk.makeError(walk.root, `is larger than ${MAX_JSON_BYTES} bytes serialised`);
+  walk.raised = walk.makeError(walk.root, `is larger than 256 KiB (${MAX_JSON_BYTES} bytes) serialised`);
   return walk.raised;
 }
 

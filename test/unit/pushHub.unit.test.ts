@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MAX_PENDING_EVENTS, PushHub, type EventPush } from '../../main/core/pushHub';
+import type { StoredEvent } from '../../shared/events/event';
+
+const event = (seq: number, type = 'equipment.telemetry.recorded'): StoredEvent =>
+  ({ id: `e${seq}`, seq, type, source: 's', timestamp: seq, payload: {}, priority: 'NORMAL', status: 'PUBLISHED', metadata: {} }) as StoredEvent;
+
+afterEach(() => vi.useRealTimers());
+
+describe('push hub', () => {
+  it('sends a flood as at most 60 messages a second per window, losing nothing', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const hub = new PushHub();
+    const pushes: EventPush[] = [];
+    hub.connect('window-1', (push) => pushes.push(push));
+    hub.subscribe('window-1', 'equipment.*');
+    for (let ms = 0; ms < 2_000; ms++) {
+      hub.publish([event(2 * ms + 1), event(2 * ms + 2)]); // 1,000 events a second
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    await vi.advanceTimersByTimeAsync(100);
+    expect(pushes.length).toBeLessThanOrEqual(2 * 60 + 1);
+    expect(pushes.length).toBeGreaterThan(100);
+    expect(pushes.flatMap((p) => p.items.flatMap((item) => item.events.map((e) => e.seq)))).toEqual(Array.from({ length: 4_000 }, (_, i) => i + 1));
+  });
+
+  it('gathers the news of several subscriptions of one window into one message', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const hub = new PushHub();
+    const pushes: EventPush[] = [];
+    hub.connect('w', (push) => pushes.push(push));
+    hub.subscribe('w', 'alarm.*');
+    hub.subscribe('w', 'equipment.*');
+    hub.subscribe('w', '*');
+    hub.publish([event(1, 'alarm.raised'), event(2, 'equipment.status.changed')]);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0]?.items.map((item) => item.events.length)).toEqual([1, 1, 2]);
+  });
+
+  it('delivers only what matches each subscription, to its own window', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const hub = new PushHub();
+    const a: EventPush[] = [];
+    const b: EventPush[] = [];
+    hub.connect('a', (push) => a.push(push));
+    hub.connect('b', (push) => b.push(push));
+    const alarms = hub.subscribe('a', 'alarm.*');
+    hub.subscribe('b', '*');
+    hub.publish([event(1, 'alarm.raised'), event(2, 'equipment.status.changed')]);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(a).toEqual([{ channel: 'push:events', items: [{ subscriptionId: alarms, events: [event(1, 'alarm.raised')], dropped: 0 }] }]);
+    expect(b[0]?.items[0]?.events.map((e) => e.seq)).toEqual([1, 2]);
+    expect(hub.unsubscribe('a', alarms)).toBe(true);
+    hub.publish([event(3, 'alarm.cleared')]);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(a).toHaveLength(1);
+    expect(() => hub.subscribe('nobody', '*')).toThrow(/not connected/);
+  });
+
+  it('counts what a window could not keep instead of holding it without bound', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const hub = new PushHub();
+    const pushes: EventPush[] = [];
+    hub.connect('slow', (push) => pushes.push(push));
+    hub.subscribe('slow', '*');
+    hub.publish(Array.from({ length: MAX_PENDING_EVENTS + 250 }, (_, i) => event(i + 1)));
+    await vi.advanceTimersByTimeAsync(20);
+    expect(pushes[0]?.items[0]?.events).toHaveLength(MAX_PENDING_EVENTS);
+    expect(pushes[0]?.items[0]?.dropped).toBe(250);
+  });
+});
