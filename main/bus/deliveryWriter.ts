@@ -1,18 +1,19 @@
 /**
- * Writes delivery records and event statuses to the store in batches. Within one batch only
- * the latest record per (event, subscriber) is written, so a delivery that went DELIVERED →
- * PROCESSED between two flushes costs one write. A failed flush keeps its records and is
- * retried; nothing newer is overwritten by an older record.
+ * Writes delivery records and event statuses to the store in batches. A delivery is written
+ * in the state it has when the batch is written, so one that went DELIVERED → PROCESSED
+ * between two writes costs one record. A failed write keeps its deliveries for the retry.
  */
 import type { EventStatus } from '../../shared/events/event';
 import { STATUS_RANK } from '../../shared/events/event';
 import type { DeliveryRecord, EventStore } from '../../shared/store/eventStore';
+import type { DeliverySource } from './subscription';
 
 const FLUSH_AT = 2_000;
 const RETRY_AFTER_MS = 250;
 
 export class DeliveryWriter {
-  private deliveries = new Map<string, DeliveryRecord>();
+  /** Deliveries changed since the last write, by their live state (one entry per delivery). */
+  private deliveries = new Set<DeliverySource>();
   private statuses = new Map<string, EventStatus>();
   private flushing: Promise<void> | null = null;
   private scheduled = false;
@@ -27,8 +28,8 @@ export class DeliveryWriter {
     return this.deliveries.size + this.statuses.size;
   }
 
-  record(delivery: DeliveryRecord): void {
-    this.deliveries.set(`${delivery.eventId}\u0000${delivery.subscriber}`, delivery);
+  record(delivery: DeliverySource): void {
+    this.deliveries.add(delivery);
     this.schedule();
   }
 
@@ -71,18 +72,22 @@ export class DeliveryWriter {
   private writeBatch(): Promise<void> {
     const deliveries = this.deliveries;
     const statuses = this.statuses;
-    this.deliveries = new Map();
+    this.deliveries = new Set();
     this.statuses = new Map();
     this.flushing = (async () => {
       try {
-        if (deliveries.size > 0) await this.store.putDeliveries([...deliveries.values()]);
+        if (deliveries.size > 0) {
+          const records: DeliveryRecord[] = [];
+          for (const delivery of deliveries) records.push(delivery.toRecord());
+          await this.store.putDeliveries(records);
+        }
         if (statuses.size > 0) {
           await this.store.updateStatuses([...statuses].map(([eventId, status]) => ({ eventId, status })));
         }
       } catch (error) {
         this.onError(error);
         // Keep what failed, unless something newer was recorded meanwhile.
-        for (const [key, record] of deliveries) if (!this.deliveries.has(key)) this.deliveries.set(key, record);
+        for (const delivery of deliveries) this.deliveries.add(delivery);
         for (const [id, status] of statuses) if (!this.statuses.has(id)) this.statuses.set(id, status);
         this.retryTimer = setTimeout(() => {
           this.retryTimer = null;

@@ -16,10 +16,10 @@
  * receives them again first. Consumers are therefore idempotent by event id.
  */
 import { createEvent } from '../../shared/events/create';
-import type { CreateEventOptions, JsonValue, PlantEvent, StoredEvent } from '../../shared/events/event';
+import type { CreateEventOptions, PlantEvent, StoredEvent } from '../../shared/events/event';
 import { compilePattern, validatePattern } from '../../shared/events/patterns';
-import { EventValidationError, validatePlantEvent, validatePublishInput, type PublishInput } from '../../shared/events/validate';
-import { newEventId } from '../../shared/events/uuidv7';
+import { sealEvent, sealInput } from '../../shared/events/sealed';
+import { EventValidationError, type PublishInput } from '../../shared/events/validate';
 import type { EventStore } from '../../shared/store/eventStore';
 import { AppendBatcher } from './appendBatcher';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
@@ -47,6 +47,17 @@ export interface EventBusOptions {
 
 export type Unsubscribe = () => void;
 
+/** A publish waiting for room in a full queue. */
+interface Waiter {
+  readonly demand: Map<Subscription, number>;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+  readonly started: number;
+  readonly timer: ReturnType<typeof setTimeout>;
+  /** The subscriber whose queue it waits on. */
+  blockedBy: Subscription;
+}
+
 interface Tracker {
   remaining: number;
   dead: boolean;
@@ -62,7 +73,7 @@ export class EventBus {
   private readonly routes = new Map<string, Subscription[]>();
   private readonly trackers = new Map<string, Tracker>();
   private readonly background = new Set<Promise<unknown>>();
-  private readonly spaceWaiters = new Set<() => void>();
+  private readonly waiters = new Map<Subscription, Waiter[]>();
   private changeWaiters: (() => void)[] = [];
   private readonly defaultNames = new Map<string, number>();
   private readonly publishedRate = new RateMeter();
@@ -133,7 +144,7 @@ export class EventBus {
       record: (delivery) => this.writer.record(delivery),
       delivered: (event) => this.onDelivered(event),
       settled: (event, outcome) => this.onSettled(event, outcome),
-      spaceFreed: () => this.wakeSpaceWaiters(),
+      spaceFreed: () => this.wake(sub),
       changed: () => this.notifyChanged(),
       random: this.random,
     });
@@ -187,7 +198,7 @@ export class EventBus {
     await Promise.all(this.background);
     await this.writer.flush();
     this.writer.dispose();
-    this.wakeSpaceWaiters();
+    for (const sub of [...this.waiters.keys()]) this.wake(sub);
   }
 
   metrics(): BusMetrics {
@@ -207,23 +218,8 @@ export class EventBus {
 
   private normalise(candidate: PlantEvent | PublishInput, field: string): PlantEvent {
     try {
-      if (candidate !== null && typeof candidate === 'object' && 'status' in candidate) {
-        return { ...validatePlantEvent(candidate), status: 'PUBLISHED' };
-      }
-      const input = validatePublishInput(candidate);
-      const event: PlantEvent = {
-        id: input.id ?? newEventId(),
-        type: input.type,
-        source: input.source ?? this.source,
-        timestamp: input.timestamp ?? Date.now(),
-        payload: input.payload as JsonValue,
-        priority: input.priority ?? 'NORMAL',
-        status: 'PUBLISHED',
-        metadata: input.metadata ?? {},
-        ...(input.correlationId !== undefined ? { correlationId: input.correlationId } : {}),
-        ...(input.causationId !== undefined ? { causationId: input.causationId } : {}),
-      };
-      return event;
+      if (candidate !== null && typeof candidate === 'object' && 'status' in candidate) return sealEvent(candidate, 'PUBLISHED');
+      return sealInput(candidate, { source: this.source, status: 'PUBLISHED' });
     } catch (error) {
       if (field !== 'event' && error instanceof EventValidationError) {
         throw new EventValidationError(`${field}.${error.field}`, error.rule);
@@ -237,7 +233,8 @@ export class EventBus {
     const targets = events.map((event) => this.route(event.type));
     const demand = new Map<Subscription, number>();
     for (const subs of targets) for (const sub of subs) demand.set(sub, (demand.get(sub) ?? 0) + 1);
-    await this.reserve(demand);
+    const room = this.reserve(demand);
+    if (room) await room;
     let stored: StoredEvent[];
     try {
       stored = await new Promise<StoredEvent[]>((resolve, reject) =>
@@ -274,45 +271,80 @@ export class EventBus {
     return subs;
   }
 
-  /** Takes room in every queue the events go to, waiting up to the publish timeout. */
-  private async reserve(demand: Map<Subscription, number>): Promise<void> {
-    if (demand.size === 0) return;
-    const started = Date.now();
-    for (;;) {
-      if (this.closed) throw new BusClosedError();
-      const live = [...demand].filter(([sub]) => sub.isActive);
-      const taken: [Subscription, number][] = [];
-      let blocked: Subscription | undefined;
-      for (const [sub, count] of live) {
-        if (!sub.tryReserve(count)) {
-          blocked = sub;
-          break;
-        }
-        taken.push([sub, count]);
-      }
-      if (!blocked) return;
-      for (const [sub, count] of taken) sub.release(count);
-      const waited = Date.now() - started;
-      if (waited >= this.publishTimeoutMs) throw new BusOverloadError(blocked.name, blocked.capacity, waited);
-      await this.waitForSpace(this.publishTimeoutMs - waited);
-    }
-  }
-
-  private waitForSpace(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.spaceWaiters.delete(done);
-        resolve();
+  /**
+   * Takes room in every queue the events go to, waiting up to the publish timeout. Waiting
+   * publishers queue first-in first-out behind the subscriber that blocked them, and room
+   * freed there wakes only as many of them as it can take.
+   */
+  private reserve(demand: Map<Subscription, number>): Promise<void> | undefined {
+    if (demand.size === 0) return undefined;
+    if (this.closed) throw new BusClosedError();
+    const blocked = this.tryReserveAll(demand);
+    if (!blocked) return undefined;
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        demand,
+        resolve,
+        reject,
+        blockedBy: blocked,
+        started: Date.now(),
+        timer: setTimeout(() => {
+          this.removeWaiter(waiter);
+          const waited = Date.now() - waiter.started;
+          reject(new BusOverloadError(waiter.blockedBy.name, waiter.blockedBy.capacity, waited));
+        }, this.publishTimeoutMs),
       };
-      const timer = setTimeout(done, ms);
-      this.spaceWaiters.add(done);
+      this.queueWaiter(waiter);
     });
   }
 
-  private wakeSpaceWaiters(): void {
-    if (this.spaceWaiters.size === 0) return;
-    for (const wake of [...this.spaceWaiters]) wake();
+  /** Reserves room in every live queue of `demand`, or in none; returns the queue that had no room. */
+  private tryReserveAll(demand: Map<Subscription, number>): Subscription | undefined {
+    for (const [sub, count] of demand) {
+      if (sub.isActive && !sub.hasRoom(count)) return sub;
+    }
+    for (const [sub, count] of demand) if (sub.isActive) sub.reserve(count);
+    return undefined;
+  }
+
+  private queueWaiter(waiter: Waiter): void {
+    let queue = this.waiters.get(waiter.blockedBy);
+    if (!queue) this.waiters.set(waiter.blockedBy, (queue = []));
+    queue.push(waiter);
+  }
+
+  private removeWaiter(waiter: Waiter): void {
+    const queue = this.waiters.get(waiter.blockedBy);
+    const at = queue ? queue.indexOf(waiter) : -1;
+    if (queue && at >= 0) queue.splice(at, 1);
+  }
+
+  /** Room was freed in `sub`'s queue (or `sub` went away): let waiting publishers in, in order. */
+  private wake(sub: Subscription): void {
+    if (this.waiters.size === 0) return;
+    const queue = this.waiters.get(sub);
+    if (!queue) return;
+    while (queue.length > 0) {
+      const head = queue[0] as Waiter;
+      if (this.closed) {
+        queue.shift();
+        clearTimeout(head.timer);
+        head.reject(new BusClosedError());
+        continue;
+      }
+      if (sub.isActive && !sub.hasRoom(head.demand.get(sub) ?? 0)) return;
+      queue.shift();
+      const blocked = this.tryReserveAll(head.demand);
+      if (!blocked) {
+        clearTimeout(head.timer);
+        head.resolve();
+      } else {
+        head.blockedBy = blocked;
+        this.queueWaiter(head);
+        if (blocked === sub) return;
+      }
+    }
+    this.waiters.delete(sub);
   }
 
   private notifyChanged(): void {

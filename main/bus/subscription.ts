@@ -14,7 +14,7 @@ export type BatchHandler = (events: StoredEvent[]) => unknown;
 
 /** What a subscription tells the bus as deliveries move on. */
 export interface SubscriptionHooks {
-  record(delivery: DeliveryRecord): void;
+  record(delivery: DeliverySource): void;
   delivered(event: StoredEvent): void;
   settled(event: StoredEvent, outcome: 'processed' | 'dead'): void;
   spaceFreed(): void;
@@ -22,15 +22,51 @@ export interface SubscriptionHooks {
   random(): number;
 }
 
-interface Pending {
-  readonly event: StoredEvent;
+/**
+ * One event on its way to this subscriber. It holds the delivery's current state; the
+ * DeliveryWriter turns it into a record when it next writes, so a delivery that moves
+ * through several states between two writes is written once.
+ */
+class Pending {
   readonly seq: number;
   readonly priority: StoredEvent['priority'];
-  attempts: number;
-  errors: DeliveryAttemptError[];
+  status: DeliveryRecord['status'] = 'PUBLISHED';
+  nextAttemptAt: number | undefined;
+  deadLetteredAt: number | undefined;
+  updatedAt = 0;
+
+  constructor(
+    readonly event: StoredEvent,
+    readonly subscriber: string,
+    public attempts: number,
+    public errors: readonly DeliveryAttemptError[],
+  ) {
+    this.seq = event.seq;
+    this.priority = event.priority;
+  }
+
+  toRecord(): DeliveryRecord {
+    const last = this.errors[this.errors.length - 1];
+    const record: { -readonly [K in keyof DeliveryRecord]: DeliveryRecord[K] } = {
+      eventId: this.event.id,
+      seq: this.seq,
+      subscriber: this.subscriber,
+      status: this.status,
+      attempts: this.attempts,
+      errors: this.errors,
+      updatedAt: this.updatedAt,
+    };
+    if (last) record.lastError = last.message;
+    if (this.nextAttemptAt !== undefined) record.nextAttemptAt = this.nextAttemptAt;
+    if (this.deadLetteredAt !== undefined) record.deadLetteredAt = this.deadLetteredAt;
+    return Object.freeze(record);
+  }
 }
 
+export type DeliverySource = Pick<Pending, 'toRecord'>;
+
 const ERROR_HISTORY = 10;
+const NO_ERRORS: readonly DeliveryAttemptError[] = Object.freeze([]);
 
 export class Subscription {
   private readonly queue = new PriorityQueue<Pending>();
@@ -71,12 +107,15 @@ export class Subscription {
     return this.queue.size === 0 && this.inFlight === 0 && this.retryTimers.size === 0 && this.reserved === 0;
   }
 
-  /** Takes `count` places in the queue if they are free (a lone batch larger than the queue fits an empty queue). */
-  tryReserve(count: number): boolean {
+  /** True when `count` more events fit (a lone batch larger than the queue fits an empty queue). */
+  hasRoom(count: number): boolean {
     const used = this.queue.size + this.reserved;
-    if (used + count > this.options.capacity && used > 0) return false;
+    return used === 0 || used + count <= this.options.capacity;
+  }
+
+  /** Takes `count` places, checked beforehand with `hasRoom`. */
+  reserve(count: number): void {
     this.reserved += count;
-    return true;
   }
 
   release(count: number): void {
@@ -87,18 +126,13 @@ export class Subscription {
   /** Queues a stored event in a place reserved beforehand. */
   enqueueReserved(event: StoredEvent): void {
     this.reserved--;
-    this.enqueue({ event, seq: event.seq, priority: event.priority, attempts: 0, errors: [] });
+    this.enqueue(new Pending(event, this.name, 0, NO_ERRORS));
   }
 
   /** Queues an event found pending in the store (restart, redrive): no reservation needed. */
   enqueueRecovered(event: StoredEvent, delivery: DeliveryRecord | null): void {
-    this.enqueue({
-      event,
-      seq: event.seq,
-      priority: event.priority,
-      attempts: delivery?.deadLetteredAt ? 0 : (delivery?.attempts ?? 0),
-      errors: [...(delivery?.errors ?? [])],
-    });
+    const attempts = delivery?.deadLetteredAt ? 0 : (delivery?.attempts ?? 0);
+    this.enqueue(new Pending(event, this.name, attempts, Object.freeze([...(delivery?.errors ?? [])])));
   }
 
   /** Holds deliveries back (while earlier, recovered deliveries are being queued). */
@@ -164,7 +198,7 @@ export class Subscription {
   private take(item: Pending): void {
     item.attempts++;
     this.counts.delivered++;
-    this.hooks.record(this.record(item, 'DELIVERED'));
+    this.mark(item, 'DELIVERED');
     this.hooks.delivered(item.event);
   }
 
@@ -214,7 +248,7 @@ export class Subscription {
     this.counts.processed++;
     this.latency.record(ms);
     this.rate.add();
-    this.hooks.record(this.record(item, 'PROCESSED'));
+    this.mark(item, 'PROCESSED');
     this.hooks.settled(item.event, 'processed');
   }
 
@@ -222,16 +256,18 @@ export class Subscription {
     const message = error instanceof Error ? error.message || error.name : String(error);
     const now = Date.now();
     this.counts.failedAttempts++;
-    item.errors = [...item.errors, { attempt: item.attempts, at: now, message }].slice(-ERROR_HISTORY);
+    item.errors = Object.freeze([...item.errors, Object.freeze({ attempt: item.attempts, at: now, message })].slice(-ERROR_HISTORY));
     if (item.attempts >= this.options.retry.maxAttempts) {
       this.counts.deadLetters++;
-      this.hooks.record({ ...this.record(item, 'FAILED'), deadLetteredAt: now });
+      item.deadLetteredAt = now;
+      this.mark(item, 'FAILED');
       this.hooks.settled(item.event, 'dead');
       return;
     }
     const delay = backoffDelay(item.attempts, this.options.retry, this.hooks.random);
     this.counts.retries++;
-    this.hooks.record({ ...this.record(item, 'FAILED'), nextAttemptAt: now + delay });
+    item.nextAttemptAt = now + delay;
+    this.mark(item, 'FAILED');
     if (!this.active) return;
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer);
@@ -241,17 +277,12 @@ export class Subscription {
     this.retryTimers.add(timer);
   }
 
-  private record(item: Pending, status: DeliveryRecord['status']): DeliveryRecord {
-    const last = item.errors[item.errors.length - 1];
-    return {
-      eventId: item.event.id,
-      seq: item.event.seq,
-      subscriber: this.name,
-      status,
-      attempts: item.attempts,
-      errors: item.errors,
-      ...(last ? { lastError: last.message } : {}),
-      updatedAt: Date.now(),
-    };
+  /** Moves the delivery to `status` and has it written. */
+  private mark(item: Pending, status: DeliveryRecord['status']): void {
+    item.status = status;
+    if (status !== 'FAILED') item.nextAttemptAt = undefined;
+    item.updatedAt = Date.now();
+    this.hooks.record(item);
   }
+
 }

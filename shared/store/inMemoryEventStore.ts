@@ -6,7 +6,8 @@
  */
 import { subjectOf } from '../events/event';
 import type { StoredEvent } from '../events/event';
-import { EventValidationError, validatePlantEvent } from '../events/validate';
+import { sealEvent } from '../events/sealed';
+import { EventValidationError } from '../events/validate';
 import type {
   AppendInput, DeadLetter, DeliveryRecord, EventPage, EventQuery, EventStore, GetEventsByTypeOptions,
   ReplayOptions, ReplayResult, Snapshot, StatusUpdate,
@@ -61,20 +62,17 @@ export class InMemoryEventStore implements EventStore {
   private readonly snapshots = new Map<string, Snapshot[]>();
 
   async append(events: readonly AppendInput[], deliveries: readonly (readonly string[])[] = []): Promise<StoredEvent[]> {
-    const valid = events.map((event) => validatePlantEvent(event));
+    const valid = events.map((event) => sealEvent(event));
     const batchIds = new Set<string>();
     for (const event of valid) {
       if (this.byId.has(event.id) || batchIds.has(event.id)) throw new EventValidationError('id', `duplicate id ${event.id}`);
       batchIds.add(event.id);
     }
     let seq = this.events.length;
-    // validatePlantEvent returns a fresh copy, ours to number and freeze without copying again.
+    // Sealed events are deep-frozen already: numbering them needs a new top-level object only.
     const stored = valid.map((event) => {
-      const numbered = event as { -readonly [K in keyof StoredEvent]: StoredEvent[K] };
-      numbered.seq = ++seq;
       const subject = subjectOf(event.payload);
-      if (subject !== undefined) numbered.subject = subject;
-      return deepFreeze(numbered as StoredEvent);
+      return Object.freeze(subject === undefined ? { ...event, seq: ++seq } : { ...event, seq: ++seq, subject }) as StoredEvent;
     });
     const now = Date.now();
     stored.forEach((event, i) => {

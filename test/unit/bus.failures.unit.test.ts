@@ -117,6 +117,27 @@ describe('event bus: backpressure', () => {
     await bus.close();
   });
 
+  it('lets many waiting publishers through in order as room frees, without overload', async () => {
+    const store = new InMemoryEventStore();
+    const bus = new EventBus({ store, publishTimeoutMs: 10_000 });
+    const seen: number[] = [];
+    bus.addHandler(
+      'equipment.*',
+      async (event) => {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        seen.push((event.payload as { n: number }).n);
+      },
+      { name: 'slow', queueCapacity: 10 },
+    );
+    const published = await Promise.all(Array.from({ length: 500 }, (_, n) => bus.publish({ type: 'equipment.status.changed', payload: { n } })));
+    await bus.drain();
+    expect(published.map((e) => (e.payload as { n: number }).n)).toEqual(Array.from({ length: 500 }, (_, n) => n));
+    expect(published.map((e) => e.seq)).toEqual(Array.from({ length: 500 }, (_, n) => n + 1));
+    expect(seen).toEqual(Array.from({ length: 500 }, (_, n) => n));
+    expect(bus.metrics().subscribers[0]?.queueDepth).toBe(0);
+    await bus.close();
+  });
+
   it('fails with an overload error after the timeout and stores nothing', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const store = new InMemoryEventStore();

@@ -1,0 +1,64 @@
+/**
+ * Sealed events: validated once, deep-frozen, and remembered. A store or bus in the same
+ * process that is handed a sealed event knows it is valid and can no longer change, so it
+ * neither checks nor copies it again. Only this module seals, and only what it validated or
+ * built from validated parts; an event that crossed a process boundary arrives as a copy and
+ * is checked in full.
+ */
+import type { EventStatus, JsonObject, PlantEvent, Priority } from './event';
+import { newEventId } from './uuidv7';
+import { validatePlantEvent, validatePublishInput } from './validate';
+
+const sealed = new WeakSet<object>();
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
+function seal(event: PlantEvent): PlantEvent {
+  deepFreeze(event);
+  sealed.add(event);
+  return event;
+}
+
+export function isSealedEvent(candidate: unknown): candidate is PlantEvent {
+  return typeof candidate === 'object' && candidate !== null && sealed.has(candidate);
+}
+
+/** A full event, checked (unless already sealed) and sealed; `status` replaces the event's own when given. */
+export function sealEvent(candidate: unknown, status?: EventStatus): PlantEvent {
+  if (isSealedEvent(candidate) && (status === undefined || candidate.status === status)) return candidate;
+  const event = validatePlantEvent(candidate) as { -readonly [K in keyof PlantEvent]: PlantEvent[K] };
+  if (status !== undefined) event.status = status;
+  return seal(event);
+}
+
+export interface InputDefaults {
+  readonly source: string;
+  readonly status: EventStatus;
+  readonly priority?: Priority;
+  readonly metadata?: JsonObject;
+  readonly now?: () => number;
+}
+
+/** An event built from a producer's input (checked) and defaults for what it left out, sealed. */
+export function sealInput(candidate: unknown, defaults: InputDefaults): PlantEvent {
+  const input = validatePublishInput(candidate);
+  const event: { -readonly [K in keyof PlantEvent]: PlantEvent[K] } = {
+    id: input.id ?? newEventId(),
+    type: input.type,
+    source: input.source ?? defaults.source,
+    timestamp: input.timestamp ?? (defaults.now ?? Date.now)(),
+    payload: input.payload,
+    priority: input.priority ?? defaults.priority ?? 'NORMAL',
+    status: defaults.status,
+    metadata: input.metadata ?? defaults.metadata ?? {},
+  };
+  if (input.correlationId !== undefined) event.correlationId = input.correlationId;
+  if (input.causationId !== undefined) event.causationId = input.causationId;
+  return seal(event);
+}
