@@ -1,0 +1,161 @@
+/**
+ * `npm run bench [-- --quick] [-- --runs N] [-- --only bus|store|projector]`
+ *
+ * Measures the figures of ../shared/design/BENCH.md that this version has, each the median
+ * of its runs, and prints progress on stderr and, as the last stdout line, one flat JSON
+ * object. A baseline and the figure compared with it are measured in the same run, in an
+ * order that changes from run to run, and their ratio is the median of the per-run ratios.
+ */
+import { measureBridge } from './bridge';
+import { measureBus, measureEmitter } from './bus';
+import { benchProjector } from './projector';
+import { RssSampler } from './rss';
+import { measureStoreRun, STORE_DURABILITY } from './storeChromium';
+import type { StoreRunFigures } from './storeChromium';
+import { median, round } from './stats';
+import { telemetryInputs } from './workload';
+
+interface Settings {
+  readonly quick: boolean;
+  readonly runs: number;
+  readonly only?: 'bus' | 'store' | 'projector';
+}
+
+function parseSettings(argv: readonly string[]): Settings {
+  const valueOf = (flag: string) => {
+    const at = argv.indexOf(flag);
+    const inline = argv.find((arg) => arg.startsWith(`${flag}=`));
+    return inline ? inline.slice(flag.length + 1) : at >= 0 ? argv[at + 1] : undefined;
+  };
+  const runs = Number(valueOf('--runs') ?? 3);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: a whole number of at least 1, not ${valueOf('--runs')}`);
+  const only = valueOf('--only');
+  if (only !== undefined && only !== 'bus' && only !== 'store' && only !== 'projector') throw new Error(`--only: bus, store or projector, not ${only}`);
+  return { quick: argv.includes('--quick'), runs, ...(only ? { only } : {}) };
+}
+
+const TARGETS = { busEventsPerS1Sub: 100_000, appendVsRaw: 0.8, replayEventsPerS: 60_000 };
+const BUS_IN_FLIGHT = 1_000;
+const STORE_PER_TRANSACTION = 1_000;
+const PACKED_PER_RECORD = 100;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.();
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+type Figures = Record<string, number | string | boolean | null>;
+
+async function benchBus(settings: Settings, events: number): Promise<Figures> {
+  const inputs = telemetryInputs(events);
+  const figures: Figures = { bus_events: events, bus_in_flight: BUS_IN_FLIGHT };
+  for (const subscribers of [1, 10]) {
+    const bus: number[] = [];
+    const baseline: number[] = [];
+    for (let run = 0; run < settings.runs; run++) {
+      const order = run % 2 === 0 ? (['bus', 'baseline'] as const) : (['baseline', 'bus'] as const);
+      for (const which of order) {
+        collectGarbage();
+        if (which === 'bus') bus.push(await measureBus(inputs, subscribers, BUS_IN_FLIGHT));
+        else baseline.push(await measureEmitter(inputs, subscribers));
+      }
+      log(`bus ${subscribers} sub, run ${run + 1}/${settings.runs}: bus ${Math.round(bus[run] ?? 0)} events/s, EventEmitter ${Math.round(baseline[run] ?? 0)} events/s`);
+    }
+    figures[`bus_events_per_s_${subscribers}sub`] = round(median(bus));
+    figures[`bus_baseline_events_per_s_${subscribers}sub`] = round(median(baseline));
+    figures[`bus_vs_baseline_${subscribers}sub`] = round(median(bus.map((value, i) => value / (baseline[i] as number))));
+  }
+  return figures;
+}
+
+async function benchStore(settings: Settings, events: number): Promise<Figures> {
+  const runs: StoreRunFigures[] = [];
+  for (let run = 0; run < settings.runs; run++) {
+    log(`store run ${run + 1}/${settings.runs} (${events} events, Chromium on a fresh on-disk profile)`);
+    collectGarbage();
+    runs.push(
+      await measureStoreRun({ events, perTransaction: STORE_PER_TRANSACTION, packedPerRecord: PACKED_PER_RECORD, rotation: run, log }),
+    );
+  }
+  const of = (pick: (run: StoreRunFigures) => number | undefined) => {
+    const values = runs.map(pick).filter((value): value is number => value !== undefined);
+    return values.length === 0 ? null : round(median(values));
+  };
+  return {
+    chromium: runs[0]?.chromium ?? null,
+    store_events: events,
+    store_events_per_transaction: STORE_PER_TRANSACTION,
+    store_raw_same_records: runs.every((r) => r.sameRecords),
+    store_durability: STORE_DURABILITY,
+    event_bytes: of((r) => r.meanEventBytes),
+    store_append_events_per_s: of((r) => r.appendPerS),
+    store_raw_idb_events_per_s: of((r) => r.rawPerS),
+    store_append_vs_raw: of((r) => r.appendPerS / r.rawPerS),
+    store_limit_raw_packed_events_per_s: of((r) => r.packedPerS),
+    store_append_vs_limit: of((r) => r.appendPerS / r.packedPerS),
+    replay_events_per_s: of((r) => r.replayPerS),
+    replay_raw_getall_events_per_s: of((r) => r.rawReadPerS),
+    replay_vs_raw_getall: of((r) => r.replayPerS / r.rawReadPerS),
+    disk_bytes_per_event: of((r) => r.diskBytesPerEvent),
+  };
+}
+
+async function main(): Promise<void> {
+  const settings = parseSettings(process.argv.slice(2));
+  const sizes = settings.quick ? { bus: 20_000, store: 20_000 } : { bus: 200_000, store: 100_000 };
+  const rss = new RssSampler().start(200);
+  const started = performance.now();
+  let figures: Figures = { quick: settings.quick, runs: settings.runs, node: process.version };
+
+  if (settings.only === undefined || settings.only === 'bus') {
+    try {
+      figures = { ...figures, ...(await benchBus(settings, sizes.bus)) };
+    } catch (error) {
+      log(`bus benchmark failed: ${errorText(error)}`);
+      figures.bus_error = errorText(error);
+    }
+  }
+  if (settings.only === undefined || settings.only === 'store') {
+    try {
+      figures = { ...figures, ...(await benchStore(settings, sizes.store)) };
+    } catch (error) {
+      log(`store benchmark failed: ${errorText(error)}`);
+      figures.store_error = errorText(error);
+    }
+  }
+  if (settings.only === undefined) {
+    try {
+      figures = { ...figures, ...(await measureBridge({ runs: settings.runs, quick: settings.quick, log })) };
+    } catch (error) {
+      log(`bridge benchmark (browser mode) failed: ${errorText(error)}`);
+      figures.bridge_error = errorText(error);
+    }
+  }
+  if (settings.only === undefined || settings.only === 'projector') {
+    try {
+      figures = { ...figures, ...(await benchProjector(settings, log)) };
+    } catch (error) {
+      log(`projector benchmark (equipment projector, replay over 1,000,000 events) failed: ${errorText(error)}`);
+      figures.projector_error = errorText(error);
+    }
+  }
+
+  const peaks = rss.stop();
+  const met = (value: unknown, target: number) => (typeof value === 'number' ? value >= target : null);
+  figures = {
+    ...figures,
+    peak_rss_mb: round(peaks.maxProcessMb),
+    peak_rss_node_mb: round(peaks.nodeMb),
+    peak_rss_chromium_mb: round(peaks.chromiumMb),
+    peak_pss_all_processes_mb: round(peaks.totalMb),
+    target_bus_1sub_met: met(figures.bus_events_per_s_1sub, TARGETS.busEventsPerS1Sub),
+    target_append_vs_raw_met: met(figures.store_append_vs_raw, TARGETS.appendVsRaw),
+    target_replay_met: met(figures.replay_events_per_s, TARGETS.replayEventsPerS),
+    elapsed_s: round((performance.now() - started) / 1000),
+  };
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+main().catch((error: unknown) => {
+  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+});
