@@ -1,0 +1,40 @@
+/**
+ * Finding and flagging the Chromium that runs browser mode's store host. Order: CHROME_PATH,
+ * Debian's /usr/bin/chromium, then a browser Playwright installed (when Playwright is there).
+ */
+import { existsSync } from 'node:fs';
+
+/** Headless, quiet (this network refuses background traffic), and never throttled while hidden. */
+export const STORE_HOST_CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-extensions',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--mute-audio',
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+  // The built store host is a module script next to its page; Chromium refuses module
+  // scripts between file:// URLs without this. The page is this app's own file and the
+  // browser opens nothing else.
+  '--allow-file-access-from-files',
+];
+
+export const CHROMIUM_NOT_FOUND =
+  'No Chromium found for the store host: install Debian\'s "chromium" package (apt-get install chromium) or set CHROME_PATH to a Chromium or Chrome executable.';
+
+export async function findChromiumExecutable(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  const candidates = [env.CHROME_PATH, '/usr/bin/chromium'];
+  try {
+    const { chromium } = await import('playwright');
+    candidates.push(chromium.executablePath());
+  } catch {
+    // No Playwright, or no browser of its own.
+  }
+  return candidates.find((path): path is string => Boolean(path) && existsSync(path as string));
+}

@@ -1,0 +1,110 @@
+/**
+ * `npm run web [-- --port N] [-- --data-dir DIR] [-- --memory]`: browser mode from the
+ * command line. Builds the user interface if needed, starts the host, prints the address to
+ * open (token included), and on SIGINT or SIGTERM flushes every write and stops.
+ */
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ensureRendererBuilt } from './rendererBuild';
+import { startWebHost } from './server';
+
+export interface WebArgs {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly memory: boolean;
+  readonly help: boolean;
+}
+
+export class CliError extends Error {
+  override readonly name = 'CliError';
+}
+
+export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memory]
+  --port N        port on 127.0.0.1 (default: PORT, else 0 = any free port)
+  --data-dir DIR  where the event store is kept (default: the per-user data folder)
+  --memory        keep events in memory only: nothing is kept after the host stops`;
+
+const APP_FOLDER = 'plant-event-console';
+
+/** The per-user data folder of this platform. */
+export function defaultDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), APP_FOLDER);
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', APP_FOLDER);
+  return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), APP_FOLDER);
+}
+
+function parsePort(text: string, where: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 65_535) throw new CliError(`${where}: a port number from 0 to 65535, not "${text}"`);
+  return Number(text);
+}
+
+export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WebArgs {
+  let port: number | undefined;
+  let dataDir: string | undefined;
+  let memory = false;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const next = inline ?? argv[++i];
+      if (next === undefined || (inline === undefined && next.startsWith('--'))) throw new CliError(`${flag}: needs a value`);
+      if (next === '') throw new CliError(`${flag}: needs a value`);
+      return next;
+    };
+    if (flag === '--port') port = parsePort(value(), '--port');
+    else if (flag === '--data-dir') dataDir = resolve(value());
+    else if (flag === '--memory' && inline === undefined) memory = true;
+    else if ((flag === '--help' || flag === '-h') && inline === undefined) help = true;
+    else throw new CliError(`unknown option "${arg}"\n${USAGE}`);
+  }
+  if (port === undefined && env.PORT !== undefined && env.PORT !== '') port = parsePort(env.PORT, 'PORT');
+  if (memory && dataDir !== undefined) throw new CliError('--memory and --data-dir do not go together: with --memory nothing is stored');
+  return { port: port ?? 0, dataDir: dataDir ?? defaultDataDir(env), memory, help };
+}
+
+async function main(): Promise<void> {
+  let args: WebArgs;
+  try {
+    args = parseWebArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+  if (args.help) return console.log(USAGE);
+  const log = (line: string) => console.error(line);
+  await ensureRendererBuilt(log);
+  if (!args.memory) mkdirSync(args.dataDir, { recursive: true });
+  const host = await startWebHost({ port: args.port, memory: args.memory, ...(args.memory ? {} : { dataDir: args.dataDir }), log });
+  console.log(`Plant Event Console (browser mode) at ${host.url}`);
+  console.log(args.memory ? 'In memory (--memory): nothing is kept; every event is lost when the host stops.' : `Data: ${args.dataDir}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      console.error(`${signal} again: stopping without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.error(`${signal}: storing pending writes, then stopping…`);
+    host.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`could not stop cleanly: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error(`Plant Event Console (browser mode) could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

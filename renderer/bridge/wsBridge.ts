@@ -1,0 +1,135 @@
+/**
+ * Browser mode's stand-in for the preload: builds `window.plant` with the same
+ * createPlantApi over a WebSocket to the Node host. The host's per-run token comes from
+ * this page's address (`?token=…`, as the host printed it).
+ *
+ * Messages: `{ id, method, args }` out, `{ id, envelope }` back; pushes arrive as
+ * `{ channel: 'push:events', … }`. A lost connection fails the calls waiting on it; the next
+ * call opens a new one.
+ */
+import type { Envelope, MethodName } from '../../shared/api/contract';
+import { createPlantApi, type EventPushMessage, type PlantApi, type PlantTransport } from '../../shared/api/plantApi';
+
+declare global {
+  interface Window {
+    plant?: PlantApi;
+  }
+}
+
+type ConnectionState = 'connecting' | 'open' | 'closed';
+
+export interface WsTransport extends PlantTransport {
+  readonly state: () => ConnectionState;
+  /** Told whenever the connection opens or closes; returns a function that stops telling. */
+  onState(listener: (state: ConnectionState, reason?: string) => void): () => void;
+}
+
+interface Pending {
+  resolve(envelope: Envelope<unknown>): void;
+  reject(error: Error): void;
+}
+
+function isPush(message: Record<string, unknown>): message is Record<string, unknown> & EventPushMessage {
+  return message.channel === 'push:events' && Array.isArray(message.items);
+}
+
+export function createWsTransport(url: string): WsTransport {
+  const pending = new Map<number, Pending>();
+  const stateListeners = new Set<(state: ConnectionState, reason?: string) => void>();
+  let pushListener: (push: EventPushMessage) => void = () => undefined;
+  let socket: WebSocket | null = null;
+  let opened: Promise<WebSocket> | null = null;
+  let state: ConnectionState = 'closed';
+  let nextId = 1;
+
+  const setState = (next: ConnectionState, reason?: string) => {
+    state = next;
+    for (const listener of stateListeners) listener(next, reason);
+  };
+
+  function onMessage(event: MessageEvent): void {
+    let message: Record<string, unknown>;
+    try {
+      message = JSON.parse(String(event.data)) as Record<string, unknown>;
+    } catch {
+      return console.warn('[plant] ignored a message that is not JSON');
+    }
+    if (message === null || typeof message !== 'object') return;
+    if (isPush(message)) return pushListener(message);
+    const call = typeof message.id === 'number' ? pending.get(message.id) : undefined;
+    if (!call) {
+      const envelope = message.envelope as Envelope<unknown> | undefined;
+      if (envelope && !envelope.ok) console.warn('[plant] the host refused a message:', envelope.error.message);
+      return;
+    }
+    pending.delete(message.id as number);
+    call.resolve(message.envelope as Envelope<unknown>);
+  }
+
+  function connect(): Promise<WebSocket> {
+    opened ??= new Promise<WebSocket>((resolve, reject) => {
+      setState('connecting');
+      const next = new WebSocket(url);
+      next.addEventListener('message', onMessage);
+      next.addEventListener('open', () => {
+        socket = next;
+        setState('open');
+        resolve(next);
+      });
+      next.addEventListener('close', (event) => {
+        const reason = event.reason || `connection closed (${event.code})`;
+        if (socket !== next) reject(new Error(`cannot reach the Plant Event Console host: ${reason}`));
+        socket = null;
+        opened = null;
+        for (const call of pending.values()) call.reject(new Error(`the connection to the host was lost: ${reason}`));
+        pending.clear();
+        setState('closed', reason);
+      });
+    });
+    return opened;
+  }
+
+  return {
+    async call(method: MethodName, args: unknown[]) {
+      const open = socket ?? (await connect());
+      const id = nextId++;
+      return new Promise<Envelope<unknown>>((resolve, reject) => {
+        let text: string;
+        try {
+          text = JSON.stringify({ id, method, args });
+        } catch (error) {
+          return reject(new TypeError(`${method}: the arguments cannot be sent (${(error as Error).message})`));
+        }
+        pending.set(id, { resolve, reject });
+        open.send(text);
+      });
+    },
+    onPush(listener) {
+      pushListener = listener;
+    },
+    state: () => state,
+    onState(listener) {
+      stateListeners.add(listener);
+      return () => void stateListeners.delete(listener);
+    },
+  };
+}
+
+/** The socket URL of the host that served this page, with the token from the page's address. */
+export function apiSocketUrl(location: Location): string {
+  const token = new URLSearchParams(location.search).get('token');
+  if (!token) throw new Error('this page was opened without its token: open the address the host printed (it ends in ?token=…)');
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/api?token=${encodeURIComponent(token)}`;
+}
+
+/**
+ * Installs `window.plant` over the host's socket unless a preload already provided it.
+ * Returns the transport it made (for the connection state), or null under Electron.
+ */
+export function installWsBridge(): WsTransport | null {
+  if (window.plant) return null;
+  const transport = createWsTransport(apiSocketUrl(window.location));
+  window.plant = createPlantApi(transport);
+  return transport;
+}
