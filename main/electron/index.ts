@@ -1,0 +1,108 @@
+/**
+ * The desktop application's composition root (Electron's main process). In order:
+ * options and data folder, single-instance lock, the app protocol and the security hooks,
+ * then on ready the store host, the store client, the core, the IPC bridge and the window.
+ * Quitting flushes the bus and the store before the process exits.
+ */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
+import { createPlantCore, type PlantCore } from '../core/plantCore';
+import { StoreClient } from '../store/storeClient';
+import { isAppUrl, registerAppScheme, serveAppProtocol } from './appProtocol';
+import { createAppWindow } from './appWindow';
+import { CommandLineError, parseDesktopArgs, type DesktopOptions } from './args';
+import { registerApiIpc } from './ipc';
+import { createQuitHandler } from './quit';
+import { hardenContents, hardenSession } from './security';
+import { StoreHostSupervisor } from './storeHostSupervisor';
+import { electronStoreHost } from './storeHostWindow';
+
+const PRODUCT_NAME = 'Plant Event Console';
+// Built layout (electron-vite): out/main/index.cjs, out/preload/*.cjs, out/renderer/**.
+const built = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+const RENDERER_DIR = built('../renderer');
+const APP_PRELOAD = built('../preload/index.cjs');
+const STORE_HOST_PRELOAD = built('../preload/storeHost.cjs');
+
+function readOptions(): DesktopOptions {
+  try {
+    return parseDesktopArgs(process.argv.slice(1));
+  } catch (error) {
+    if (!(error instanceof CommandLineError)) throw error;
+    console.error(`plant-event-console: ${error.message}`);
+    process.exit(2);
+  }
+}
+
+const options = readOptions();
+// The same folder in development and installed builds; --data-dir for tests and portable use.
+app.setName(PRODUCT_NAME);
+app.setPath('userData', options.dataDir ? resolve(options.dataDir) : join(app.getPath('appData'), PRODUCT_NAME));
+registerAppScheme(protocol);
+app.enableSandbox();
+app.on('web-contents-created', (_event, contents) => hardenContents(contents));
+
+// The lock lives in the user-data folder: one instance per data folder.
+if (!app.requestSingleInstanceLock()) {
+  console.error(`${PRODUCT_NAME} is already running on ${app.getPath('userData')}; switching to it.`);
+  app.exit(0);
+} else {
+  start().catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`${PRODUCT_NAME} could not start: ${message}`);
+    dialog.showErrorBox(`${PRODUCT_NAME} could not start`, message);
+    app.exit(1);
+  });
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  hardenSession(session.defaultSession, isAppUrl);
+  serveAppProtocol(protocol, RENDERER_DIR);
+  console.log(`${PRODUCT_NAME}: data in ${app.getPath('userData')}`);
+
+  const supervisor = new StoreHostSupervisor(electronStoreHost(STORE_HOST_PRELOAD));
+  const store = await StoreClient.open(() => supervisor.connect());
+  const core: PlantCore = await createPlantCore({
+    store,
+    storeStatus: () => ({ connected: store.connected, restarts: store.restarts }),
+  });
+
+  let appWindow: BrowserWindow | null = null;
+  const openWindow = () => {
+    const window = createAppWindow(APP_PRELOAD, core.pushes);
+    window.on('closed', () => {
+      if (appWindow === window) appWindow = null;
+      // The hidden store host would keep the app alive: the console's window is the app.
+      if (process.platform !== 'darwin') app.quit();
+    });
+    appWindow = window;
+  };
+
+  registerApiIpc(ipcMain, {
+    dispatch: core.dispatch,
+    appFrame: () => (appWindow && !appWindow.isDestroyed() ? appWindow.webContents.mainFrame : null),
+    isAppUrl,
+  });
+
+  app.on('before-quit', createQuitHandler({
+    flush: async () => {
+      await core.close();
+      await store.close();
+      supervisor.close();
+    },
+    exit: (code) => app.exit(code),
+  }));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+
+  app.on('second-instance', () => {
+    if (!appWindow) return openWindow();
+    if (appWindow.isMinimized()) appWindow.restore();
+    appWindow.focus();
+  });
+  app.on('activate', () => {
+    if (!appWindow) openWindow();
+  });
+  openWindow();
+}

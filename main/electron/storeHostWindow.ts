@@ -1,0 +1,72 @@
+/**
+ * The store host as Electron runs it: a hidden, sandboxed BrowserWindow showing the built
+ * store-host page from `app://plant/`, reached through a MessageChannelMain. Its preload
+ * (preload/storeHost.ts) hands the page the port; the page serves the Dexie store on it.
+ * The supervision logic is in storeHostSupervisor.ts.
+ */
+import { BrowserWindow, MessageChannelMain } from 'electron';
+import { appUrl } from './appProtocol';
+import { portLink } from './portLink';
+import type { HostWindow, StoreHostPlatform } from './storeHostSupervisor';
+
+export const STORE_HOST_PAGE = 'store-host/index.html';
+
+export function electronStoreHost(preloadPath: string): StoreHostPlatform {
+  return {
+    async openWindow(): Promise<HostWindow> {
+      const window = new BrowserWindow({
+        show: false,
+        width: 400,
+        height: 300,
+        title: 'Plant Event Console store host',
+        webPreferences: {
+          preload: preloadPath,
+          sandbox: true,
+          contextIsolation: true,
+          nodeIntegration: false,
+          nodeIntegrationInWorker: false,
+          nodeIntegrationInSubFrames: false,
+          webSecurity: true,
+          allowRunningInsecureContent: false,
+          webviewTag: false,
+          spellcheck: false,
+          disableBlinkFeatures: 'Auxclick',
+          // A hidden window is otherwise throttled, which would slow the store down.
+          backgroundThrottling: false,
+        },
+      });
+      let goneReason: string | null = null;
+      const goneListeners: ((reason: string) => void)[] = [];
+      const gone = (reason: string) => {
+        if (goneReason !== null) return;
+        goneReason = reason;
+        for (const listener of goneListeners.splice(0)) listener(reason);
+      };
+      window.webContents.on('render-process-gone', (_event, details) => gone(`renderer process ${details.reason}`));
+      window.on('closed', () => gone('window closed'));
+
+      try {
+        await window.loadURL(appUrl(STORE_HOST_PAGE));
+      } catch (error) {
+        if (!window.isDestroyed()) window.destroy();
+        throw new Error(`the store host page did not load: ${(error as Error).message}`);
+      }
+
+      return {
+        connect() {
+          const { port1, port2 } = new MessageChannelMain();
+          const link = portLink(port1);
+          window.webContents.postMessage('store-port', null, [port2]);
+          return link;
+        },
+        onGone(listener) {
+          if (goneReason !== null) queueMicrotask(() => listener(goneReason as string));
+          else goneListeners.push(listener);
+        },
+        destroy() {
+          if (!window.isDestroyed()) window.destroy();
+        },
+      };
+    },
+  };
+}
