@@ -33,6 +33,19 @@ export default defineConfig({
           },
         },
       },
+      {
+        extends: true,
+        test: {
+          // The whole application (browser mode, and Electron where its runtime exists), one file at a time.
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.e2e.test.ts'],
+          globalSetup: ['test/e2e/support/globalSetup.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });
