@@ -5,6 +5,9 @@
  * is stored as snapshots.
  */
 import type { PlantEvent } from '../events/event';
+import { advanceAvailability, initialAvailability, isAvailabilityState, type AvailabilityState } from './availability';
+
+export { AVAILABILITY_WINDOW_MS, availabilityAt, type AvailabilityState, type StatusInterval } from './availability';
 
 export const EQUIPMENT_EVENT_TYPES = [
   'equipment.status.changed',
@@ -56,6 +59,7 @@ export interface EquipmentState {
   failedCheckCount: number;
   lastTelemetry: TelemetryState;
   maintenance: MaintenanceState;
+  availability: AvailabilityState;
   /** The store `seq` of the last event folded in (0 before any, or for unstored events). */
   lastSeq: number;
   lastEventAt: number | null;
@@ -85,6 +89,7 @@ export function initialEquipmentState(equipmentId: string | null = null): Equipm
     failedCheckCount: 0,
     lastTelemetry: { temperature: null, vibration: null, speed: null, at: null },
     maintenance: { scheduled: null, lastCompleted: null },
+    availability: initialAvailability(),
     lastSeq: 0,
     lastEventAt: null,
     eventCount: 0,
@@ -110,6 +115,7 @@ export function evolveEquipment(state: EquipmentState, event: EquipmentEvent): E
     lastEventAt: at,
     eventCount: state.eventCount + 1,
   };
+  let statusChanged = false;
   switch (event.type as EquipmentEventType) {
     case 'equipment.status.changed': {
       const status = text(payload.newStatus);
@@ -117,6 +123,7 @@ export function evolveEquipment(state: EquipmentState, event: EquipmentEvent): E
       next.status = status;
       next.statusSince = at;
       next.reason = text(payload.reason);
+      statusChanged = true;
       break;
     }
     case 'equipment.telemetry.recorded':
@@ -150,6 +157,7 @@ export function evolveEquipment(state: EquipmentState, event: EquipmentEvent): E
       break;
     }
   }
+  next.availability = advanceAvailability(state.availability, state, next, statusChanged, at);
   return next;
 }
 
@@ -174,6 +182,7 @@ function completeState(state: Partial<EquipmentState> | null | undefined): Equip
         : typeof actual === typeof expected && (typeof expected !== 'object' || asFields(actual) !== null);
     if (!fits) (merged as unknown as Fields)[key] = expected;
   }
+  if (!isAvailabilityState(merged.availability)) merged.availability = initial.availability;
   return merged;
 }
 
