@@ -1,0 +1,126 @@
+/**
+ * Hands what ingest produces to the bus, in arrival order and in batches. MQTT delivers
+ * messages whether or not the bus keeps up, so this queue is where backpressure lands: it
+ * holds up to `capacity` events while the bus is overloaded (retrying with backoff), and
+ * counts, never hides, what it had to give up (a full queue, repeated store failures, a
+ * closed bus). Ids are given on entry, so a retried batch keeps its ids.
+ */
+import type { PlantEvent } from '../../shared/events/event';
+import type { PublishInput } from '../../shared/events/validate';
+import { newEventId } from '../../shared/events/uuidv7';
+import { backoffDelay } from '../bus/backoff';
+import { BusClosedError, BusOverloadError } from '../bus/errors';
+
+export interface IngestBus {
+  publishBatch(events: readonly (PlantEvent | PublishInput)[]): Promise<unknown>;
+}
+
+export interface IngestPublisherOptions {
+  readonly bus: IngestBus;
+  readonly capacity?: number;
+  readonly batchSize?: number;
+  /** Attempts at one batch when the store fails (an overloaded bus is waited for without limit). */
+  readonly maxAttempts?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface IngestPublisherMetrics {
+  readonly queued: number;
+  readonly published: number;
+  /** Events given up: queue full, store failures past the attempts, or the bus closed. */
+  readonly lost: number;
+  readonly retries: number;
+}
+
+export class IngestPublisher {
+  private queue: PublishInput[] = [];
+  private head = 0;
+  private running: Promise<void> | null = null;
+  private idleWaiters: (() => void)[] = [];
+  private published = 0;
+  private lost = 0;
+  private retries = 0;
+  private closed = false;
+  private readonly capacity: number;
+  private readonly batchSize: number;
+  private readonly maxAttempts: number;
+  private readonly onError: (error: unknown) => void;
+
+  constructor(private readonly options: IngestPublisherOptions) {
+    this.capacity = options.capacity ?? 100_000;
+    this.batchSize = options.batchSize ?? 500;
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.onError = options.onError ?? ((error) => console.error('[ingest]', error));
+  }
+
+  /** Queues an event; false (and counted as lost) when the queue is full or closed. */
+  enqueue(event: PublishInput): boolean {
+    if (this.closed || this.queue.length - this.head >= this.capacity) {
+      this.lost++;
+      if (!this.closed) this.onError(new Error(`ingest queue full (${this.capacity} events): an event of type ${event.type} was not published`));
+      return false;
+    }
+    this.queue.push(event.id === undefined ? { ...event, id: newEventId() } : event);
+    this.running ??= this.run();
+    return true;
+  }
+
+  metrics(): IngestPublisherMetrics {
+    return { queued: this.queue.length - this.head, published: this.published, lost: this.lost, retries: this.retries };
+  }
+
+  /** Resolves once everything queued so far is published or given up. */
+  idle(): Promise<void> {
+    if (this.running === null) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Publishes what is queued, then refuses more. */
+  async close(): Promise<void> {
+    await this.idle();
+    this.closed = true;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.head < this.queue.length) {
+      const batch = this.queue.slice(this.head, this.head + this.batchSize);
+      try {
+        await this.options.bus.publishBatch(batch);
+        this.published += batch.length;
+        this.advance(batch.length);
+        failures = 0;
+      } catch (error) {
+        if (error instanceof BusClosedError) {
+          this.lost += this.queue.length - this.head;
+          this.advance(this.queue.length - this.head);
+          this.closed = true;
+          this.onError(new Error(`ingest stopped: the bus closed with events still queued (${error.message})`));
+          break;
+        }
+        failures++;
+        this.retries++;
+        if (!(error instanceof BusOverloadError) && failures >= this.maxAttempts) {
+          this.lost += batch.length;
+          this.advance(batch.length);
+          this.onError(new Error(`ingest gave up a batch of ${batch.length} events after ${failures} attempts: ${String(error)}`));
+          failures = 0;
+          continue;
+        }
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures, { maxAttempts: 0, baseDelayMs: 100, maxDelayMs: 5_000, jitter: 0.3 })));
+      }
+    }
+    this.running = null;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private advance(count: number): void {
+    this.head += count;
+    if (this.head >= 4096 && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+}

@@ -1,0 +1,251 @@
+/**
+ * The MQTT producer: subscribes to a plant broker and turns each message into an event by
+ * the topic mapping. It never drops a message silently:
+ *
+ * - a mapped message is published as its event (with `metadata.ingest` naming topic and rule);
+ * - a message that cannot be mapped or fails validation is published as an
+ *   `ingest.message.rejected` event (topic, code, reason, bounded excerpt of the raw body),
+ *   so it is stored and listed with the dead letters, and counted in `metrics().rejected`;
+ * - what the queue cannot hold is counted as `lost` and reported to `onError`.
+ *
+ * The connection's life is published as `ingest.connection.changed` events (connecting,
+ * connected, disconnected, error, with the reason), and lost connections are retried with
+ * exponential backoff (the `mqtt` client's own fixed-period reconnect is turned off).
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Priority } from '../../shared/events/event';
+import {
+  connectionSubject,
+  INGEST_CONNECTION_CHANGED,
+  MAX_MESSAGE_BYTES,
+  REJECT_CODES,
+  type ConnectionChangedPayload,
+  type ConnectionState,
+  type RejectCode,
+} from '../../shared/ingest/ingestEvents';
+import { mapMessage } from '../../shared/ingest/mapMessage';
+import { publicSettings, validateMqttSettings, type ValidMqttSettings } from '../../shared/ingest/mqttSettings';
+import { IngestPublisher, type IngestBus } from './ingestPublisher';
+import { clientOptions } from './mqttOptions';
+import { rejectedMessageEvent } from './rejectedIngest';
+
+export interface MqttIngestOptions {
+  readonly bus: IngestBus;
+  /** Checked with `validateMqttSettings`; an IngestConfigError names the bad field. */
+  readonly settings: unknown;
+  readonly now?: () => number;
+  /** Randomness for the backoff's jitter. */
+  readonly random?: () => number;
+  readonly onError?: (error: unknown) => void;
+  /** Events held while the bus is overloaded. */
+  readonly queueCapacity?: number;
+}
+
+export interface MqttIngestStatus {
+  readonly name: string;
+  readonly broker: string;
+  readonly state: ConnectionState;
+  readonly reason: string | null;
+  readonly since: number;
+  readonly attempt: number;
+  readonly topics: readonly string[];
+  /** True once the broker granted every subscription of the current connection. */
+  readonly subscribed: boolean;
+}
+
+export interface MqttIngestMetrics {
+  readonly state: ConnectionState;
+  readonly received: number;
+  readonly mapped: number;
+  readonly rejected: number;
+  readonly rejectedByCode: Readonly<Record<RejectCode, number>>;
+  readonly connects: number;
+  /** Events stored, connection and rejection events included. */
+  readonly published: number;
+  readonly queued: number;
+  readonly lost: number;
+  readonly retries: number;
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+export class MqttIngest {
+  private readonly publisher: IngestPublisher;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private client: MqttClient | null = null;
+  private current: MqttIngestStatus;
+  private lastError: string | null = null;
+  private everConnected = false;
+  /** Between the broker's CONNACK and the connection's close. */
+  private connected = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private received = 0;
+  private mapped = 0;
+  private connects = 0;
+  private readonly rejectedByCode = Object.fromEntries(REJECT_CODES.map((code) => [code, 0])) as Record<RejectCode, number>;
+
+  /** Checks the settings, reads the TLS files and starts connecting (without waiting for the broker). */
+  static async start(options: MqttIngestOptions): Promise<MqttIngest> {
+    const settings = validateMqttSettings(options.settings);
+    const ingest = new MqttIngest(settings, options);
+    ingest.connect(await clientOptions(settings));
+    return ingest;
+  }
+
+  private constructor(
+    readonly settings: ValidMqttSettings,
+    options: MqttIngestOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.publisher = new IngestPublisher({ bus: options.bus, capacity: options.queueCapacity, onError: options.onError });
+    this.current = { name: settings.name, broker: settings.broker, state: 'connecting', reason: null, since: this.now(), attempt: 0, topics: settings.topics, subscribed: false };
+  }
+
+  status(): MqttIngestStatus {
+    return this.current;
+  }
+
+  /** The settings as the API may show them (no password). */
+  publicSettings(): Record<string, unknown> {
+    return publicSettings(this.settings);
+  }
+
+  metrics(): MqttIngestMetrics {
+    const queue = this.publisher.metrics();
+    const rejected = Object.values(this.rejectedByCode).reduce((sum, n) => sum + n, 0);
+    return {
+      state: this.current.state,
+      received: this.received,
+      mapped: this.mapped,
+      rejected,
+      rejectedByCode: { ...this.rejectedByCode },
+      connects: this.connects,
+      published: queue.published,
+      queued: queue.queued,
+      lost: queue.lost,
+      retries: queue.retries,
+    };
+  }
+
+  /** Resolves when every message received so far is stored (or counted as lost). */
+  idle(): Promise<void> {
+    return this.publisher.idle();
+  }
+
+  /** Disconnects, publishes the final `disconnected` state and waits until everything is stored. */
+  async stop(): Promise<void> {
+    if (this.stopping) return this.publisher.close();
+    this.stopping = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const client = this.client;
+    if (client) await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
+    this.setState('disconnected', 'ingest stopped', null);
+    await this.publisher.close();
+  }
+
+  private connect(options: mqtt.IClientOptions): void {
+    this.publishState(null);
+    const client = mqtt.connect(this.settings.url, options);
+    this.client = client;
+    client.on('connect', () => this.onConnect(client));
+    client.on('error', (error) => {
+      this.lastError = error.message;
+    });
+    client.on('close', () => this.onClose(client));
+    client.on('message', (topic, body) => this.onMessage(topic, body));
+  }
+
+  private onConnect(client: MqttClient): void {
+    this.connects++;
+    this.everConnected = true;
+    this.connected = true;
+    this.lastError = null;
+    this.setState('connected', null, null, 0);
+    const filters = Object.fromEntries(this.settings.topics.map((filter) => [filter, { qos: this.settings.qos }]));
+    client.subscribe(filters, (error, granted) => {
+      if (this.stopping) return;
+      if (error) {
+        this.setState('error', `subscribing failed: ${error.message}`, null);
+        return;
+      }
+      const refused = (granted ?? []).filter((grant) => grant.qos === 128).map((grant) => grant.topic);
+      if (refused.length > 0) this.setState('error', `the broker refused the subscription to ${refused.join(', ')}`, null);
+      else if (client === this.client && this.connected) this.current = { ...this.current, subscribed: true };
+    });
+  }
+
+  private onClose(client: MqttClient): void {
+    const wasConnected = this.connected;
+    this.connected = false;
+    if (this.stopping || this.retryTimer !== null || client !== this.client) return;
+    const attempt = wasConnected ? 0 : this.current.attempt;
+    const delay = this.retryDelay(attempt);
+    const reason = this.lastError ?? (wasConnected ? 'connection lost' : 'connection closed before the broker accepted it');
+    this.setState(this.lastError === null ? 'disconnected' : 'error', reason, delay, attempt);
+    this.lastError = null;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.stopping) return;
+      this.setState('connecting', this.everConnected ? 'reconnecting' : null, null, attempt + 1);
+      client.reconnect();
+    }, delay);
+  }
+
+  private retryDelay(failedAttempts: number): number {
+    const { initialDelayMs, maxDelayMs } = this.settings.reconnect;
+    const exponential = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(failedAttempts, 30));
+    return Math.max(initialDelayMs, Math.round(exponential * (1 - 0.2 * this.random())));
+  }
+
+  private onMessage(topic: string, raw: Buffer): void {
+    this.received++;
+    const receivedAt = this.now();
+    if (raw.length > MAX_MESSAGE_BYTES) {
+      this.reject(topic, raw, null, 'too-large', `body is ${raw.length} bytes; at most ${MAX_MESSAGE_BYTES} are accepted`, receivedAt);
+      return;
+    }
+    let body: string;
+    try {
+      body = STRICT_UTF8.decode(raw);
+    } catch {
+      this.reject(topic, raw, null, 'bad-encoding', 'body is not valid UTF-8 text', receivedAt);
+      return;
+    }
+    const result = mapMessage(this.settings.mapping, { topic, body, receivedAt });
+    if (result.ok) {
+      this.mapped++;
+      this.publisher.enqueue(result.event);
+    } else {
+      this.reject(topic, raw, result.rule, result.code, result.reason, receivedAt);
+    }
+  }
+
+  private reject(topic: string, raw: Buffer, rule: string | null, code: RejectCode, reason: string, receivedAt: number): void {
+    this.rejectedByCode[code]++;
+    this.publisher.enqueue(rejectedMessageEvent({ connection: this.settings.name, source: this.settings.mapping.source, topic, raw, rule, code, reason, receivedAt }));
+  }
+
+  private setState(state: ConnectionState, reason: string | null, retryInMs: number | null, attempt = this.current.attempt): void {
+    this.current = { ...this.current, state, reason, since: this.now(), attempt, subscribed: state === 'connected' && this.current.subscribed };
+    this.publishState(retryInMs);
+  }
+
+  private publishState(retryInMs: number | null): void {
+    const { state, reason, attempt } = this.current;
+    const payload: ConnectionChangedPayload = {
+      subject: connectionSubject(this.settings.name),
+      connection: this.settings.name,
+      broker: this.settings.broker,
+      state,
+      reason,
+      attempt,
+      retryInMs,
+    };
+    const priority: Priority = state === 'error' || state === 'disconnected' ? 'HIGH' : 'NORMAL';
+    this.publisher.enqueue({ type: INGEST_CONNECTION_CHANGED, payload, source: this.settings.mapping.source, priority, timestamp: this.current.since });
+  }
+}

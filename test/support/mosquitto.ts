@@ -1,0 +1,138 @@
+/**
+ * A real Mosquitto broker for the MQTT ingest tests: started on a free loopback port with a
+ * config file of its own (anonymous, or with a password file made by `mosquitto_passwd`),
+ * stopped and restarted on the same port, and removed with its files at the end.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeTestCertificates, type TestCertificates } from './certificates';
+
+export const MOSQUITTO_MISSING =
+  'Mosquitto is not installed: install the Debian package "mosquitto" (apt-get install -y mosquitto, as .ci/run does) to run the MQTT ingest tests.';
+
+/** The broker executable and the password tool, or null when Mosquitto is not installed. */
+export function findMosquitto(): { broker: string; passwd: string } | null {
+  const broker = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto'].find((p) => existsSync(p));
+  const passwd = ['/usr/bin/mosquitto_passwd', '/usr/local/bin/mosquitto_passwd'].find((p) => existsSync(p));
+  return broker && passwd ? { broker, passwd } : null;
+}
+
+export interface BrokerOptions {
+  /** User name and password pairs; when given, anonymous clients are refused. */
+  readonly users?: Readonly<Record<string, string>>;
+  /** Listen with TLS (certificates made for the test) and require a client certificate. */
+  readonly tls?: boolean;
+}
+
+export class MosquittoBroker {
+  private child: ChildProcess | null = null;
+  private stderr = '';
+
+  private constructor(
+    private readonly executable: string,
+    private readonly dir: string,
+    private readonly configFile: string,
+    readonly port: number,
+    /** The certificates of a TLS broker (its CA, and a client certificate it accepts). */
+    readonly certificates: TestCertificates | null,
+  ) {}
+
+  get url(): string {
+    return `${this.certificates ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`;
+  }
+
+  static async start(options: BrokerOptions = {}): Promise<MosquittoBroker> {
+    const tools = findMosquitto();
+    if (!tools) throw new Error(MOSQUITTO_MISSING);
+    const dir = await mkdtemp(join(tmpdir(), 'mosquitto-test-'));
+    const port = await freePort();
+    const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'log_type error', 'log_type warning'];
+    // Run as root (CI containers), the broker would switch to the "mosquitto" user and lose access to the files here.
+    if (process.getuid?.() === 0) lines.push('user root');
+    const certificates = options.tls ? await makeTestCertificates(dir) : null;
+    if (certificates) {
+      lines.push(`cafile ${certificates.caFile}`, `certfile ${certificates.serverCertFile}`, `keyfile ${certificates.serverKeyFile}`, 'require_certificate true');
+    }
+    if (options.users && Object.keys(options.users).length > 0) {
+      const passwordFile = join(dir, 'passwords');
+      let create = true;
+      for (const [user, password] of Object.entries(options.users)) {
+        const made = spawnSync(tools.passwd, ['-b', ...(create ? ['-c'] : []), passwordFile, user, password], { encoding: 'utf8' });
+        if (made.status !== 0) throw new Error(`mosquitto_passwd failed: ${made.stderr || made.stdout}`);
+        create = false;
+      }
+      lines.push('allow_anonymous false', `password_file ${passwordFile}`);
+    } else {
+      lines.push('allow_anonymous true');
+    }
+    const configFile = join(dir, 'mosquitto.conf');
+    await writeFile(configFile, `${lines.join('\n')}\n`);
+    const broker = new MosquittoBroker(tools.broker, dir, configFile, port, certificates);
+    await broker.resume();
+    return broker;
+  }
+
+  /** Starts the broker process (again) on the same port and waits until it accepts connections. */
+  async resume(): Promise<void> {
+    if (this.child) return;
+    this.stderr = '';
+    const child = spawn(this.executable, ['-c', this.configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child = child;
+    child.stderr?.on('data', (data: Buffer) => {
+      this.stderr = (this.stderr + data.toString()).slice(-4000);
+    });
+    child.on('exit', () => {
+      if (this.child === child) this.child = null;
+    });
+    const deadline = Date.now() + 10_000;
+    while (!(await accepts(this.port))) {
+      if (this.child !== child) throw new Error(`mosquitto exited on start: ${this.stderr.trim() || 'no output'}`);
+      if (Date.now() > deadline) throw new Error(`mosquitto did not listen on port ${this.port} within 10 s: ${this.stderr.trim()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Stops the broker process; its config stays for `resume`. */
+  async pause(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+    this.child = null;
+  }
+
+  async stop(): Promise<void> {
+    await this.pause();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
