@@ -5,6 +5,7 @@
  */
 import type { ArgsOf, MethodName, ResultOf } from '../../shared/api/contract';
 import type { PlantCore } from '../core/plantCore';
+import { alarmHandlers } from './alarmHandlers';
 
 /** Who is calling: a window, or a browser-mode socket. */
 export interface CallContext {
@@ -16,7 +17,7 @@ export type ApiHandlers = {
 };
 
 export function createHandlers(core: PlantCore): ApiHandlers {
-  const { bus, store, equipment, pushes } = core;
+  const { bus, store, equipment, pushes, simulator, mqtt, imports, settings } = core;
   return {
     'events.publish': async (_ctx, input) => bus.publish(input),
     'events.publishBatch': async (_ctx, inputs) => bus.publishBatch(inputs),
@@ -26,9 +27,42 @@ export function createHandlers(core: PlantCore): ApiHandlers {
     'events.unsubscribe': async (ctx, subscriptionId) => pushes.unsubscribe(ctx.clientId, subscriptionId),
     'equipment.list': async () => equipment.list(),
     'equipment.stateAt': async (_ctx, equipmentId, timestampMs) => equipment.stateAt(equipmentId, timestampMs),
+    'equipment.diff': async (_ctx, equipmentId, from, to) => equipment.diff(equipmentId, from, to),
     'deadLetters.list': async () => bus.deadLetters.list(),
     'deadLetters.redrive': async (_ctx, ids) => bus.deadLetters.redrive(ids),
     'deadLetters.discard': async (_ctx, ids, reason) => bus.deadLetters.discard(ids, reason),
     'metrics.get': async () => core.metrics(),
+    ...alarmHandlers(core),
+    'simulator.status': async () => simulator?.status() ?? null,
+    'simulator.setRate': async (_ctx, rate) => {
+      requireSimulator(core).setRate(rate);
+      return simulator?.status() ?? null;
+    },
+    'simulator.pause': async () => {
+      requireSimulator(core).pause();
+      return simulator?.status() ?? null;
+    },
+    'simulator.resume': async () => {
+      requireSimulator(core).resume();
+      return simulator?.status() ?? null;
+    },
+    'mqtt.status': async () => mqtt.state(),
+    'mqtt.configure': async (_ctx, given) => mqtt.configure(given),
+    'mqtt.disconnect': async () => mqtt.disconnect(),
+    'import.start': async (_ctx, request) => imports.start(request),
+    'import.status': async () => imports.status(),
+    'import.cancel': async () => imports.cancel(),
+    'aggregates.series': async (_ctx, query) => core.aggregates.series(query),
+    'ingest.rejected': async (_ctx, page) => store.query({ types: ['ingest.message.rejected'], order: 'desc', ...page }),
+    'settings.get': async () => settings.all(),
+    'settings.set': async (_ctx, key, value) => {
+      await settings.set(key, value);
+      return true;
+    },
   } satisfies ApiHandlers;
+}
+
+function requireSimulator(core: PlantCore) {
+  if (!core.simulator) throw new Error('the plant simulator is switched off in this installation');
+  return core.simulator;
 }

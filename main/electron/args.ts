@@ -5,6 +5,8 @@
 export interface DesktopOptions {
   /** Where data lives instead of Electron's user-data folder. */
   readonly dataDir?: string;
+  /** False with `--no-simulator`: no simulated plant (a real deployment). */
+  readonly simulator: boolean;
 }
 
 export class CommandLineError extends Error {
@@ -13,10 +15,14 @@ export class CommandLineError extends Error {
 
 export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
   let dataDir: string | undefined;
+  let simulator = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     let value: string | undefined;
-    if (arg === '--data-dir') {
+    if (arg === '--no-simulator') {
+      simulator = false;
+      continue;
+    } else if (arg === '--data-dir') {
       value = argv[i + 1];
       i++;
       if (value === undefined || value.startsWith('--')) throw new CommandLineError('--data-dir needs a folder, e.g. --data-dir ./plant-data');
@@ -28,5 +34,5 @@ export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
     if (value.trim() === '') throw new CommandLineError('--data-dir needs a folder, e.g. --data-dir ./plant-data');
     dataDir = value;
   }
-  return dataDir === undefined ? {} : { dataDir };
+  return dataDir === undefined ? { simulator } : { dataDir, simulator };
 }

@@ -4,6 +4,7 @@
  * then on ready the store host, the store client, the core, the IPC bridge and the window.
  * Quitting flushes the bus and the store before the process exits.
  */
+import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
@@ -67,6 +68,9 @@ async function start(): Promise<void> {
   const core: PlantCore = await createPlantCore({
     store,
     storeStatus: () => ({ connected: store.connected, restarts: store.restarts }),
+    settingsFile: join(app.getPath('userData'), 'settings.json'),
+    simulator: options.simulator ? { rate: 20 } : false,
+    user: userInfo().username,
   });
 
   let appWindow: BrowserWindow | null = null;

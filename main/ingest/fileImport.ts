@@ -19,7 +19,8 @@ import type { JsonObject, PlantEvent } from '../../shared/events/event';
 import { createImportParser, type ImportFormat, type ImportRecord } from '../../shared/ingest/importRecords';
 import type { ImportSink } from './importSinks';
 
-export type ImportMode = 'all-or-nothing' | 'valid-only';
+import type { ImportLineError, ImportMode, ImportProgress, ImportReport } from '../../shared/api/statusTypes';
+export type { ImportLineError, ImportMode, ImportProgress, ImportReport } from '../../shared/api/statusTypes';
 
 export interface ImportOptions {
   readonly sink: ImportSink;
@@ -34,40 +35,8 @@ export interface ImportOptions {
   readonly signal?: AbortSignal;
 }
 
-export interface ImportProgress {
-  readonly phase: 'validating' | 'importing';
-  readonly bytesRead: number;
-  readonly totalBytes: number;
-  /** Records read in this pass: events, bad lines and the manifest (blank lines not counted). */
-  readonly records: number;
-  readonly imported: number;
-  readonly skippedDuplicates: number;
-  readonly invalid: number;
-}
 
-export interface ImportLineError {
-  readonly line: number;
-  readonly reason: string;
-}
 
-export interface ImportReport {
-  readonly format: ImportFormat;
-  readonly mode: ImportMode;
-  /** `refused`: all-or-nothing found bad lines and stored nothing. */
-  readonly outcome: 'imported' | 'refused';
-  /** Valid event lines read. */
-  readonly events: number;
-  readonly imported: number;
-  readonly skippedDuplicates: number;
-  /** Bad lines in all (the report lists the first `maxReportedErrors`). */
-  readonly invalid: number;
-  readonly errors: readonly ImportLineError[];
-  readonly errorsTruncated: boolean;
-  /** True when a bad line stopped the reading (the rest of the file was not read). */
-  readonly stoppedEarly: boolean;
-  readonly manifest: JsonObject | null;
-  readonly bytes: number;
-}
 
 /** Chunks of the file's text, from the start, each time it is called. */
 export type TextSource = () => AsyncIterable<{ text: string; bytesRead: number }>;

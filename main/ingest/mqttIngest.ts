@@ -12,6 +12,8 @@
  * connected, disconnected, error, with the reason), and lost connections are retried with
  * exponential backoff (the `mqtt` client's own fixed-period reconnect is turned off).
  */
+import type { MqttIngestMetrics, MqttIngestStatus } from '../../shared/api/statusTypes';
+export type { MqttIngestMetrics, MqttIngestStatus } from '../../shared/api/statusTypes';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Priority } from '../../shared/events/event';
 import {
@@ -41,31 +43,7 @@ export interface MqttIngestOptions {
   readonly queueCapacity?: number;
 }
 
-export interface MqttIngestStatus {
-  readonly name: string;
-  readonly broker: string;
-  readonly state: ConnectionState;
-  readonly reason: string | null;
-  readonly since: number;
-  readonly attempt: number;
-  readonly topics: readonly string[];
-  /** True once the broker granted every subscription of the current connection. */
-  readonly subscribed: boolean;
-}
 
-export interface MqttIngestMetrics {
-  readonly state: ConnectionState;
-  readonly received: number;
-  readonly mapped: number;
-  readonly rejected: number;
-  readonly rejectedByCode: Readonly<Record<RejectCode, number>>;
-  readonly connects: number;
-  /** Events stored, connection and rejection events included. */
-  readonly published: number;
-  readonly queued: number;
-  readonly lost: number;
-  readonly retries: number;
-}
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -7,6 +7,8 @@
  * and reported, and the plant goes on. When publishing falls behind, or the process was
  * asleep, the plant is held still instead of producing a burst: no event is lost or invented.
  */
+import type { SimulatorStatus } from '../../shared/api/statusTypes';
+export type { SimulatorStatus } from '../../shared/api/statusTypes';
 import type { StoredEvent } from '../../shared/events/event';
 import type { PublishInput } from '../../shared/events/validate';
 import { EventValidationError } from '../../shared/events/validate';
@@ -33,24 +35,6 @@ export interface PlantSimulatorOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-export interface SimulatorStatus {
-  readonly enabled: boolean;
-  readonly running: boolean;
-  readonly paused: boolean;
-  readonly rate: number;
-  readonly seed: number;
-  readonly equipment: number;
-  /** The simulated time everything before has been generated; null before the first start. */
-  readonly simulatedTime: number | null;
-  readonly generated: number;
-  readonly published: number;
-  readonly failedEvents: number;
-  readonly failedBatches: number;
-  /** Simulated time the plant was held because publishing fell behind or the process slept. */
-  readonly heldMs: number;
-  readonly inFlight: number;
-  readonly lastError: string | null;
-}
 
 function positive(value: number | undefined, field: string, fallback: number): number {
   if (value === undefined) return fallback;

@@ -4,7 +4,7 @@
  * open (token included), and on SIGINT or SIGTERM flushes every write and stops.
  */
 import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureRendererBuilt } from './rendererBuild';
@@ -14,6 +14,8 @@ export interface WebArgs {
   readonly port: number;
   readonly dataDir: string;
   readonly memory: boolean;
+  /** Events per second of the plant simulator; 0 switches it off. */
+  readonly simulatorRate: number;
   readonly help: boolean;
 }
 
@@ -21,10 +23,12 @@ export class CliError extends Error {
   override readonly name = 'CliError';
 }
 
-export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memory]
+export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memory] [--simulator-rate N | --no-simulator]
   --port N        port on 127.0.0.1 (default: PORT, else 0 = any free port)
   --data-dir DIR  where the event store is kept (default: the per-user data folder)
-  --memory        keep events in memory only: nothing is kept after the host stops`;
+  --memory        keep events in memory only: nothing is kept after the host stops
+  --simulator-rate N   events per second from the built-in plant simulator (default 20)
+  --no-simulator  no simulated plant (a real deployment fed by MQTT or imports)`;
 
 const APP_FOLDER = 'plant-event-console';
 
@@ -40,11 +44,20 @@ function parsePort(text: string, where: string): number {
   return Number(text);
 }
 
+function parseRate(text: string): number {
+  const rate = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(rate) || rate > 20_000) {
+    throw new CliError(`--simulator-rate: expected events per second from 0 to 20000, got "${text}"`);
+  }
+  return rate;
+}
+
 export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WebArgs {
   let port: number | undefined;
   let dataDir: string | undefined;
   let memory = false;
   let help = false;
+  let simulatorRate = 20;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -57,12 +70,14 @@ export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     if (flag === '--port') port = parsePort(value(), '--port');
     else if (flag === '--data-dir') dataDir = resolve(value());
     else if (flag === '--memory' && inline === undefined) memory = true;
+    else if (flag === '--no-simulator' && inline === undefined) simulatorRate = 0;
+    else if (flag === '--simulator-rate') simulatorRate = parseRate(value());
     else if ((flag === '--help' || flag === '-h') && inline === undefined) help = true;
     else throw new CliError(`unknown option "${arg}"\n${USAGE}`);
   }
   if (port === undefined && env.PORT !== undefined && env.PORT !== '') port = parsePort(env.PORT, 'PORT');
   if (memory && dataDir !== undefined) throw new CliError('--memory and --data-dir do not go together: with --memory nothing is stored');
-  return { port: port ?? 0, dataDir: dataDir ?? defaultDataDir(env), memory, help };
+  return { port: port ?? 0, dataDir: dataDir ?? defaultDataDir(env), memory, help, simulatorRate };
 }
 
 async function main(): Promise<void> {
@@ -78,7 +93,12 @@ async function main(): Promise<void> {
   const log = (line: string) => console.error(line);
   await ensureRendererBuilt(log);
   if (!args.memory) mkdirSync(args.dataDir, { recursive: true });
-  const host = await startWebHost({ port: args.port, memory: args.memory, ...(args.memory ? {} : { dataDir: args.dataDir }), log });
+  const core = {
+    settingsFile: args.memory ? null : join(args.dataDir, 'settings.json'),
+    simulator: args.simulatorRate > 0 ? { rate: args.simulatorRate } : (false as const),
+    user: userInfo().username,
+  };
+  const host = await startWebHost({ port: args.port, memory: args.memory, ...(args.memory ? {} : { dataDir: args.dataDir }), log, core });
   console.log(`Plant Event Console (browser mode) at ${host.url}`);
   console.log(args.memory ? 'In memory (--memory): nothing is kept; every event is lost when the host stops.' : `Data: ${args.dataDir}`);
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { createPlantCore, type PlantCore } from '../core/plantCore';
+import { createPlantCore, type PlantCore, type PlantCoreOptions } from '../core/plantCore';
 import { StoreClient } from '../store/storeClient';
 import { checkApiUpgrade, MAX_MESSAGE_BYTES, serveApiSocket, POLICY_VIOLATION } from './apiSocket';
 import { CHROMIUM_NOT_FOUND, findChromiumExecutable } from './chromium';
@@ -29,6 +29,8 @@ export interface WebHostOptions {
   readonly rendererDir?: string;
   readonly chromiumPath?: string;
   readonly log?: (line: string) => void;
+  /** What the core runs besides the bus (simulator, settings file, user); nothing extra by default. */
+  readonly core?: Omit<PlantCoreOptions, 'store' | 'storeStatus'>;
 }
 
 export interface WebHost {
@@ -123,7 +125,11 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   let storeClient: StoreClient;
   try {
     storeClient = await StoreClient.open(supervisor.connect);
-    core = await createPlantCore({ store: storeClient, storeStatus: () => ({ connected: storeClient.connected, restarts: storeClient.restarts }) });
+    core = await createPlantCore({
+      ...options.core,
+      store: storeClient,
+      storeStatus: () => ({ connected: storeClient.connected, restarts: storeClient.restarts }),
+    });
   } catch (error) {
     await supervisor.stop();
     await shutDownServer();

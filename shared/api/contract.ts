@@ -8,6 +8,8 @@
  * error envelope and the handler never runs.
  */
 import { z } from 'zod';
+import { arity, check, id, ids, method, time, type Method } from './contractKit';
+import { operationsContract } from './contractOps';
 import type { EquipmentState } from '../domain/equipment';
 import type { StoredEvent } from '../events/event';
 import { validatePattern } from '../events/patterns';
@@ -18,41 +20,6 @@ import type { PlantMetrics } from './metrics';
 
 /** At most this many events in one `publishBatch`. */
 export const MAX_BATCH = 10_000;
-
-interface Method<Args extends unknown[], Result> {
-  readonly parse: (args: unknown) => Args;
-  /** Never set: carries the result type for the type checker. */
-  readonly result?: Result;
-}
-
-function method<Args extends unknown[], Result>(parse: (args: unknown[]) => Args): Method<Args, Result> {
-  return {
-    parse: (args) => {
-      if (!Array.isArray(args)) throw new TypeError('arguments: must be a list');
-      return parse(args);
-    },
-  };
-}
-
-function arity(args: unknown[], min: number, max = min): void {
-  if (args.length < min || args.length > max) {
-    const expected = min === max ? `${min}` : `${min} to ${max}`;
-    throw new TypeError(`arguments: expected ${expected}, got ${args.length}`);
-  }
-}
-
-/** Runs a zod schema on one argument and names the argument in the error. */
-function check<T>(schema: z.ZodType<T>, value: unknown, name: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = [name, ...(issue?.path ?? [])].map(String).join('.');
-  throw new TypeError(`${path}: ${issue?.message ?? 'is invalid'}`);
-}
-
-const id = z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters');
-const ids = z.array(id, { error: 'must be a list of ids' }).min(1, 'must name at least one').max(10_000, 'at most 10,000 at once');
-const time = z.custom<number>((v) => typeof v === 'number' && Number.isFinite(v), 'must be a finite number of milliseconds');
 
 function publishInput(value: unknown, name: string): PublishInput {
   try {
@@ -116,6 +83,7 @@ export const contract = {
     arity(args, 0);
     return [];
   }),
+  ...operationsContract,
 } as const;
 
 export type Contract = typeof contract;

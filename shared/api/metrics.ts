@@ -1,4 +1,5 @@
 /** Figures the bus and the store report, as the health view and `metrics.get` show them. */
+import type { MqttIngestMetrics } from './statusTypes';
 
 export interface SubscriberMetrics {
   readonly name: string;
@@ -38,4 +39,5 @@ export interface PlantMetrics {
   readonly at: number;
   readonly bus: BusMetrics;
   readonly store: StoreMetrics;
+  readonly ingest: { readonly mqtt: MqttIngestMetrics | null };
 }

@@ -5,7 +5,7 @@
  * whose message says what was wrong.
  */
 import type { StoredEvent } from '../events/event';
-import type { ArgsOf, Envelope, MethodName, ResultOf } from './contract';
+import { METHOD_NAMES, type ArgsOf, type Envelope, type MethodName, type ResultOf } from './contract';
 
 /** A live push of new events, coalesced by main to at most 60 messages a second per window. */
 export interface EventPushMessage {
@@ -35,7 +35,19 @@ export interface SubscribeOptions {
 
 type Call<M extends MethodName> = (...args: ArgsOf<M>) => Promise<ResultOf<M>>;
 
-export interface PlantApi {
+type Namespace = MethodName extends `${infer NS}.${string}` ? NS : never;
+
+/** Every contract method as `window.plant.<namespace>.<name>(...args)`. */
+export type Generated = {
+  readonly [NS in Namespace]: {
+    readonly [M in MethodName as M extends `${NS}.${infer Name}` ? Name : never]: Call<M>;
+  };
+};
+
+/** `window.plant`: every contract method, with friendlier shapes for a few of them. */
+export type PlantApi = Omit<Generated, 'events' | 'equipment' | 'deadLetters' | 'metrics'> & CoreApi;
+
+interface CoreApi {
   readonly events: {
     readonly publish: Call<'events.publish'>;
     readonly publishBatch: Call<'events.publishBatch'>;
@@ -44,10 +56,7 @@ export interface PlantApi {
     /** Calls `listener` with each new event whose type matches `pattern`; returns a function that unsubscribes. */
     readonly subscribe: (pattern: string, listener: (event: StoredEvent) => void, options?: SubscribeOptions) => () => void;
   };
-  readonly equipment: {
-    readonly list: Call<'equipment.list'>;
-    readonly stateAt: Call<'equipment.stateAt'>;
-  };
+  readonly equipment: Generated['equipment'];
   readonly deadLetters: {
     readonly list: Call<'deadLetters.list'>;
     readonly redrive: Call<'deadLetters.redrive'>;
@@ -106,7 +115,14 @@ export function createPlantApi(transport: PlantTransport): PlantApi {
     };
   }
 
+  const generated: Record<string, Record<string, unknown>> = {};
+  for (const name of METHOD_NAMES) {
+    const [ns, member] = name.split('.', 2) as [string, string];
+    (generated[ns] ??= {})[member] = method(name);
+  }
+
   return {
+    ...(generated as unknown as Generated),
     events: {
       publish: method('events.publish'),
       publishBatch: method('events.publishBatch'),
@@ -114,7 +130,7 @@ export function createPlantApi(transport: PlantTransport): PlantApi {
       get: method('events.get'),
       subscribe,
     },
-    equipment: { list: method('equipment.list'), stateAt: method('equipment.stateAt') },
+    equipment: { ...(generated.equipment as Generated['equipment']), list: method('equipment.list'), stateAt: method('equipment.stateAt') },
     deadLetters: {
       list: method('deadLetters.list'),
       redrive: method('deadLetters.redrive'),

@@ -35,6 +35,12 @@ export type AggregatedEvent = Pick<PlantEvent, 'type' | 'timestamp' | 'payload'>
 
 export type SeriesDimension = 'total' | 'type' | 'equipment';
 
+/** One point of a per-minute series: the bucket start (ms) and its count. */
+export interface AggregatePoint {
+  readonly t: number;
+  readonly count: number;
+}
+
 export interface SeriesQuery {
   from: number;
   to: number;
@@ -91,7 +97,7 @@ export function aggregateEvents(state: AggregateState, events: readonly Aggregat
 }
 
 /** A chart series: one point per step from `from` (rounded down to a minute) up to `to`, zeros where nothing happened. */
-export function aggregateSeries(state: AggregateState, query: SeriesQuery): { t: number; count: number }[] {
+export function aggregateSeries(state: AggregateState, query: SeriesQuery): AggregatePoint[] {
   const step = (query.stepMinutes ?? 1) * MINUTE_MS;
   if (!Number.isInteger(query.stepMinutes ?? 1) || step <= 0) throw new RangeError('stepMinutes must be a positive integer');
   const start = Math.floor(query.from / MINUTE_MS) * MINUTE_MS;

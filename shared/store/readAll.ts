@@ -8,7 +8,7 @@ import type { EventQuery, EventStore, GetEventsByTypeOptions, ReplayOptions, Rep
 import { checkReplayOptions, compileTypeOptions, encodeCursor, foldChunk, MAX_PAGE_SIZE, throwIfAborted } from './queryMatch';
 
 /** Every page of `query`, oldest first, starting after `afterSeq`. */
-async function* pages(store: EventStore, query: EventQuery, afterSeq = 0): AsyncGenerator<StoredEvent[]> {
+export async function* pages(store: EventStore, query: EventQuery, afterSeq = 0): AsyncGenerator<StoredEvent[]> {
   let cursor: string | undefined = afterSeq > 0 ? encodeCursor({ seq: afterSeq, back: false, order: 'asc' }) : undefined;
   for (;;) {
     const page = await store.query({ ...query, order: 'asc', limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) });

@@ -6,7 +6,14 @@ const env = { HOME: '/home/op' } as NodeJS.ProcessEnv;
 
 describe('npm run web: command-line options', () => {
   test('defaults: any free port, the per-user data folder, kept on disk', () => {
-    expect(parseWebArgs([], { XDG_DATA_HOME: '/data' })).toEqual({ port: 0, dataDir: '/data/plant-event-console', memory: false, help: false });
+    expect(parseWebArgs([], { XDG_DATA_HOME: '/data' })).toEqual({ port: 0, dataDir: '/data/plant-event-console', memory: false, help: false, simulatorRate: 20 });
+  });
+
+  test('the simulator: a rate, or switched off; a bad rate is named', () => {
+    expect(parseWebArgs(['--simulator-rate', '500'], env)).toMatchObject({ simulatorRate: 500 });
+    expect(parseWebArgs(['--no-simulator'], env)).toMatchObject({ simulatorRate: 0 });
+    expect(() => parseWebArgs(['--simulator-rate', 'fast'], env)).toThrow(/--simulator-rate: expected events per second from 0 to 20000, got "fast"/);
+    expect(() => parseWebArgs(['--simulator-rate=99999'], env)).toThrow(/--simulator-rate/);
   });
 
   test('--port and --data-dir, as two words or with =', () => {

@@ -1,0 +1,164 @@
+/**
+ * The alarm monitor: runs the pure alarm engine (shared/domain/alarms) on the bus. Plant
+ * events are evaluated as they are stored, time-based rules on a one-second tick, operator
+ * commands through the API; every alarm state change is published as an `alarm.*` event.
+ *
+ * Restart: the engine state is snapshotted every few thousand events. On start the monitor
+ * takes the nearest snapshot and folds the events stored after it: plant events through the
+ * engine, `alarm.*` events into the alarm states. Reactions to plant events get ids derived
+ * from their cause, so a reaction already stored before a crash is refused as a duplicate
+ * and one lost in the crash is published now.
+ */
+import {
+  commandAlarms, createAlarmEngine, DEFAULT_ALARM_RULES, evaluateAlarms, evolveAlarms, listActiveAlarms, setAlarmRules, tickAlarms,
+  validateAlarmRules, type AlarmCommandKind, type AlarmEngineState, type AlarmRule, type AlarmState, type EventDraft,
+} from '../../shared/domain/alarms';
+import { derivedEventId, isDuplicateIdError } from '../../shared/events/derivedId';
+import type { StoredEvent } from '../../shared/events/event';
+import type { EventStore } from '../../shared/store/eventStore';
+import type { AlarmCommandOutcome } from '../../shared/api/contractOps';
+import type { EventBus } from '../bus/eventBus';
+import { pages } from '../../shared/store/readAll';
+
+export const RULES_CHANGED = 'alarm.rules.changed';
+export const ALARM_SNAPSHOT_KEY = 'alarm-engine';
+
+export interface AlarmMonitorOptions {
+  readonly bus: EventBus;
+  readonly store: EventStore;
+  readonly now?: () => number;
+  readonly tickMs?: number;
+  readonly snapshotEvery?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+export class AlarmMonitor {
+  private engine: AlarmEngineState = createAlarmEngine(DEFAULT_ALARM_RULES);
+  private lastSeq = 0;
+  private maxTimestamp = 0;
+  private sinceSnapshot = 0;
+  private publishing: Promise<void> = Promise.resolve();
+  private ticker: ReturnType<typeof setInterval> | null = null;
+  private untap: (() => void) | null = null;
+  private readonly now: () => number;
+  private readonly onError: (error: unknown) => void;
+
+  constructor(private readonly options: AlarmMonitorOptions) {
+    this.now = options.now ?? Date.now;
+    this.onError = options.onError ?? ((error) => console.error('[alarms]', error));
+  }
+
+  async start(): Promise<void> {
+    const snapshot = await this.options.store.nearestSnapshot(ALARM_SNAPSHOT_KEY);
+    if (snapshot) {
+      this.engine = snapshot.state as unknown as AlarmEngineState;
+      this.lastSeq = snapshot.seq;
+      this.maxTimestamp = snapshot.maxTimestamp;
+    }
+    for await (const events of pages(this.options.store, {}, this.lastSeq)) this.fold(events, true);
+    this.untap = this.options.bus.onPublished((events) => this.fold(events, false));
+    this.ticker = setInterval(() => this.tick(), this.options.tickMs ?? 1_000);
+    await this.publishing;
+  }
+
+  async stop(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+    this.untap?.();
+    this.untap = null;
+    await this.publishing;
+    await this.snapshot();
+  }
+
+  active(): AlarmState[] {
+    return listActiveAlarms(this.engine);
+  }
+
+  rules(): AlarmRule[] {
+    return this.engine.rules;
+  }
+
+  async command(kind: AlarmCommandKind, alarmIds: string[], details: { note?: string; reason?: string; durationMs?: number; user: string }): Promise<AlarmCommandOutcome> {
+    const result = commandAlarms(this.engine, { kind, alarmIds, ...details }, this.now());
+    this.engine = result.state;
+    this.publish(result.drafts, false);
+    await this.publishing;
+    const rejected = result.rejected.map(({ alarmId, reason }) => ({ alarmId, reason }));
+    const refused = new Set(rejected.map((r) => r.alarmId));
+    return { applied: alarmIds.filter((id) => !refused.has(id)), rejected };
+  }
+
+  /** Replaces the rule set; the change is itself an event, so rules replay like the rest. */
+  async setRules(rules: AlarmRule[], change: { kind: 'created' | 'updated' | 'deleted'; ruleId: string; user: string }): Promise<void> {
+    validateAlarmRules(rules);
+    await this.options.bus.publish({
+      type: RULES_CHANGED,
+      payload: { rules: rules as never, change: change.kind, ruleId: change.ruleId, user: change.user },
+      priority: 'HIGH',
+    });
+    await this.publishing;
+  }
+
+  private fold(events: readonly StoredEvent[], catchingUp: boolean): void {
+    for (const event of events) {
+      if (event.seq <= this.lastSeq) continue;
+      this.lastSeq = event.seq;
+      this.maxTimestamp = Math.max(this.maxTimestamp, event.timestamp);
+      if (event.type === RULES_CHANGED) {
+        const step = setAlarmRules(this.engine, (event.payload as { rules?: unknown } | null)?.rules, event.timestamp);
+        this.engine = step.state;
+        this.publish(step.drafts, true, event.id);
+      } else if (event.type.startsWith('alarm.')) {
+        // Our own reactions: already applied live; after a restart, folded into the states.
+        if (catchingUp) this.engine = { ...this.engine, alarms: evolveAlarms(this.engine.alarms, event) };
+      } else {
+        const step = evaluateAlarms(this.engine, event);
+        this.engine = step.state;
+        this.publish(step.drafts, true);
+      }
+      if (++this.sinceSnapshot >= (this.options.snapshotEvery ?? 5_000)) this.snapshotSoon();
+    }
+  }
+
+  private tick(): void {
+    try {
+      const step = tickAlarms(this.engine, this.now());
+      this.engine = step.state;
+      this.publish(step.drafts, false);
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  /** Publishes drafts in order; reactions to stored events get ids derived from their cause. */
+  private publish(drafts: readonly EventDraft[], derived: boolean, cause?: string): void {
+    if (drafts.length === 0) return;
+    const { bus } = this.options;
+    this.publishing = this.publishing.then(async () => {
+      for (const draft of drafts) {
+        const causeKey = draft.causationId ?? cause;
+        const id = derived && causeKey ? derivedEventId(`${draft.type}|${String(draft.payload.alarmId)}|${causeKey}`, draft.timestamp) : undefined;
+        try {
+          await bus.publish({ ...draft, ...(id ? { id } : {}), source: 'alarm-monitor' });
+        } catch (error) {
+          if (!isDuplicateIdError(error)) this.onError(error);
+        }
+      }
+    });
+  }
+
+  /** Saves the engine as it is now, once the reactions so far are published (so none is lost with it). */
+  private snapshotSoon(): void {
+    this.sinceSnapshot = 0;
+    const taken = { key: ALARM_SNAPSHOT_KEY, seq: this.lastSeq, maxTimestamp: this.maxTimestamp, state: JSON.parse(JSON.stringify(this.engine)) };
+    this.publishing = this.publishing
+      .then(() => this.options.store.saveSnapshot({ ...taken, createdAt: Date.now() }))
+      .catch(this.onError);
+  }
+
+  private async snapshot(): Promise<void> {
+    if (this.lastSeq === 0) return;
+    this.snapshotSoon();
+    await this.publishing;
+  }
+}
