@@ -11,8 +11,9 @@
  * This file is pure Node (no electron import) except for the two small functions at the end,
  * which take Electron's `protocol` object as a parameter.
  */
+import { contentTypeOf } from '../web/staticFiles';
 import { readFile } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import type { Protocol } from 'electron';
 import { CONTENT_SECURITY_POLICY } from './security';
 
@@ -51,25 +52,8 @@ export function resolveAppFile(rootDir: string, url: string): string | null {
   return file.startsWith(root + sep) ? file : null;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-};
-
-export function contentTypeOf(file: string): string {
-  return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
+// The same content types as browser mode serves.
+export { contentTypeOf };
 
 export interface AppResponse {
   readonly status: number;
