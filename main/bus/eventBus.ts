@@ -58,6 +58,11 @@ interface Waiter {
   blockedBy: Subscription;
 }
 
+interface Route {
+  readonly subs: Subscription[];
+  readonly names: readonly string[];
+}
+
 interface Tracker {
   remaining: number;
   dead: boolean;
@@ -70,7 +75,8 @@ export class EventBus {
   private readonly writer: DeliveryWriter;
   private readonly appends: AppendBatcher;
   private readonly subscriptions = new Map<string, Subscription>();
-  private readonly routes = new Map<string, Subscription[]>();
+  /** Subscribers by event type, with their names (as the store's delivery records name them). */
+  private readonly routes = new Map<string, Route>();
   private readonly trackers = new Map<string, Tracker>();
   private readonly background = new Set<Promise<unknown>>();
   private readonly waiters = new Map<Subscription, Waiter[]>();
@@ -230,7 +236,8 @@ export class EventBus {
 
   private async publishEvents(events: PlantEvent[]): Promise<StoredEvent[]> {
     if (this.closed) throw new BusClosedError();
-    const targets = events.map((event) => this.route(event.type));
+    const routes = events.map((event) => this.route(event.type));
+    const targets = routes.map((route) => route.subs);
     const demand = new Map<Subscription, number>();
     for (const subs of targets) for (const sub of subs) demand.set(sub, (demand.get(sub) ?? 0) + 1);
     const room = this.reserve(demand);
@@ -238,7 +245,7 @@ export class EventBus {
     let stored: StoredEvent[];
     try {
       stored = await new Promise<StoredEvent[]>((resolve, reject) =>
-        this.appends.submit({ events, subscribers: targets.map((subs) => subs.map((s) => s.name)), resolve, reject }),
+        this.appends.submit({ events, subscribers: routes.map((route) => route.names), resolve, reject }),
       );
     } catch (error) {
       for (const [sub, count] of demand) sub.release(count);
@@ -262,13 +269,14 @@ export class EventBus {
     return stored;
   }
 
-  private route(type: string): Subscription[] {
-    let subs = this.routes.get(type);
-    if (!subs) {
-      subs = [...this.subscriptions.values()].filter((sub) => sub.matches(type));
-      this.routes.set(type, subs);
+  private route(type: string): Route {
+    let route = this.routes.get(type);
+    if (!route) {
+      const subs = [...this.subscriptions.values()].filter((sub) => sub.matches(type));
+      route = { subs, names: Object.freeze(subs.map((sub) => sub.name)) };
+      this.routes.set(type, route);
     }
-    return subs;
+    return route;
   }
 
   /**
