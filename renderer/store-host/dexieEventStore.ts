@@ -6,6 +6,10 @@
  * writes explicit keys inside each append's transaction; the head moves only after commit, so
  * a failed append leaves no gap. Appends are queued one after another for the same reason.
  * One store object is expected to be the only writer of its database.
+ *
+ * Audit chain: each appended event gets `hash` (shared/audit/chain.ts) chained after the
+ * previous event's, and the meta row `auditHead` is updated in the same transaction. The
+ * in-memory head hash is the last stored event's, read at open.
  */
 import { Dexie } from 'dexie';
 import type { Collection } from 'dexie';
@@ -21,7 +25,9 @@ import {
   throwIfAborted,
 } from '../../shared/store/queryMatch';
 import type { SeqOrder } from '../../shared/store/queryMatch';
-import { PlantDatabase } from './plantDatabase';
+import { EMPTY_CHAIN, storeHashOf } from '../../shared/audit/chain';
+import type { ChainHead, ChainHeadReader } from '../../shared/audit/chain';
+import { AUDIT_HEAD_KEY, PlantDatabase } from './plantDatabase';
 import type { DeliveryRow, PlantDatabaseDeps } from './plantDatabase';
 
 /** Events read per bulk read during replays and long scans. */
@@ -50,19 +56,27 @@ function duplicateIdError(error: unknown, batch: readonly StoredEvent[]): unknow
   return error;
 }
 
-export class DexieEventStore implements EventStore {
+export class DexieEventStore implements EventStore, ChainHeadReader {
   private appending: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly db: PlantDatabase,
     private head: number,
+    private headHash: string,
   ) {}
 
   static async open(name: string, deps?: PlantDatabaseDeps): Promise<DexieEventStore> {
     const db = new PlantDatabase(name, deps);
     await db.open();
-    const [last] = await db.events.orderBy('seq').reverse().limit(1).primaryKeys();
-    return new DexieEventStore(db, last ?? 0);
+    const last = await db.events.orderBy('seq').last();
+    return new DexieEventStore(db, last?.seq ?? 0, last?.hash ?? EMPTY_CHAIN.hash);
+  }
+
+  /** The chain head recorded in the meta table (not derived from the events). */
+  async chainHead(): Promise<ChainHead> {
+    const row = await this.db.meta.get(AUDIT_HEAD_KEY);
+    const value = row?.value as Partial<ChainHead> | undefined;
+    return typeof value?.seq === 'number' && typeof value.hash === 'string' ? { seq: value.seq, hash: value.hash } : EMPTY_CHAIN;
   }
 
   append(events: readonly AppendInput[], deliveries: readonly (readonly string[])[] = []): Promise<StoredEvent[]> {
@@ -79,10 +93,13 @@ export class DexieEventStore implements EventStore {
       ids.add(id);
     }
     let seq = this.head;
+    let prevHash = this.headHash;
     const stored: StoredEvent[] = valid.map((event) => {
       seq += 1;
       const subject = subjectOf(event.payload);
-      return subject === undefined ? { ...event, seq } : { ...event, seq, subject };
+      const numbered = { ...event, seq };
+      const hash = (prevHash = storeHashOf(prevHash, numbered));
+      return subject === undefined ? { ...numbered, hash } : { ...numbered, subject, hash };
     });
     const now = Date.now();
     const rows: DeliveryRow[] = stored.flatMap((event, i) =>
@@ -93,14 +110,16 @@ export class DexieEventStore implements EventStore {
     if (stored.length === 0) return [];
     const { db } = this;
     try {
-      await db.transaction('rw', db.events, db.deliveries, async () => {
+      await db.transaction('rw', db.events, db.deliveries, db.meta, async () => {
         await db.events.bulkAdd(stored);
         if (rows.length > 0) await db.deliveries.bulkAdd(rows);
+        await db.meta.put({ key: AUDIT_HEAD_KEY, value: { seq, hash: prevHash } });
       });
     } catch (error) {
       throw duplicateIdError(error, stored);
     }
     this.head = seq;
+    this.headHash = prevHash;
     return stored;
   }
 

@@ -19,13 +19,47 @@
  * pending (not PROCESSED, not dead-lettered), absent otherwise. IndexedDB leaves a record out
  * of an index when a key part is missing, so `[subscriber+pendingSeq]` holds only what is
  * still to deliver and a restart does not walk a subscriber's whole history.
+ *
+ * Version 2 adds the audit hash chain: every event row carries `hash`, and the meta row
+ * `auditHead` holds the chain's head ({ seq, hash }), written in each append's transaction.
+ * Opening a version-1 database computes the hashes of the events it holds, in seq order,
+ * inside the upgrade transaction (no index changes).
  */
 import { Dexie } from 'dexie';
-import type { ChromeTransactionDurability, Table } from 'dexie';
+import type { ChromeTransactionDurability, Table, Transaction } from 'dexie';
 import type { StoredEvent } from '../../shared/events/event';
 import type { DeliveryRecord, Snapshot } from '../../shared/store/eventStore';
+import { GENESIS_HASH, storeHashOf } from '../../shared/audit/chain';
+import type { ChainHead } from '../../shared/audit/chain';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+/** The meta key of the audit chain's head. */
+export const AUDIT_HEAD_KEY = 'auditHead';
+/** Events hashed per read-and-write step of the version-2 upgrade. */
+const UPGRADE_CHUNK = 2000;
+
+export const SCHEMA_V1 = {
+  events: 'seq, &id, [type+seq], [subject+seq], correlationId, timestamp',
+  deliveries: '[eventId+subscriber], [subscriber+pendingSeq], deadLetteredAt, eventId',
+  snapshots: '[key+seq]',
+  checkpoints: 'name',
+  meta: 'key',
+};
+
+/** The version-2 upgrade: hashes every stored event in seq order and records the head. */
+async function hashStoredEvents(tx: Transaction): Promise<void> {
+  const events = tx.table<StoredEvent, number>('events');
+  let head: ChainHead = { seq: 0, hash: GENESIS_HASH };
+  for (;;) {
+    const chunk = await events.where('seq').above(head.seq).limit(UPGRADE_CHUNK).toArray();
+    if (chunk.length === 0) break;
+    let prev = head.hash;
+    const hashed = chunk.map((event) => ({ ...event, hash: (prev = storeHashOf(prev, event)) }));
+    await events.bulkPut(hashed);
+    head = { seq: chunk[chunk.length - 1]!.seq, hash: prev };
+  }
+  await tx.table('meta').bulkPut([{ key: AUDIT_HEAD_KEY, value: head }, { key: 'schemaVersion', value: SCHEMA_VERSION }]);
+}
 
 export type DeliveryRow = DeliveryRecord & { pendingSeq?: number };
 
@@ -65,13 +99,8 @@ export class PlantDatabase extends Dexie {
       // No live queries run against this database: skip Dexie's query cache.
       cache: 'disabled',
     });
-    this.version(1).stores({
-      events: 'seq, &id, [type+seq], [subject+seq], correlationId, timestamp',
-      deliveries: '[eventId+subscriber], [subscriber+pendingSeq], deadLetteredAt, eventId',
-      snapshots: '[key+seq]',
-      checkpoints: 'name',
-      meta: 'key',
-    });
+    this.version(1).stores(SCHEMA_V1);
+    this.version(2).stores(SCHEMA_V1).upgrade(hashStoredEvents);
     this.on('populate', (tx) => {
       void tx.table('meta').add({ key: 'schemaVersion', value: SCHEMA_VERSION });
     });

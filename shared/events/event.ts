@@ -51,6 +51,11 @@ export interface StoredEvent<P extends JsonValue = JsonValue> extends PlantEvent
   readonly seq: number;
   /** The entity the event is about (e.g. `payload.equipmentId`), indexed for queries. */
   readonly subject?: string;
+  /**
+   * The audit chain's hash over the previous event's hash and this event's canonical form
+   * (shared/audit/chain.ts). Every store sets it at append time.
+   */
+  readonly hash?: string;
 }
 
 /** Options a producer may give when it creates an event. */

@@ -7,6 +7,8 @@
 import { subjectOf } from '../events/event';
 import type { StoredEvent } from '../events/event';
 import { sealEvent } from '../events/sealed';
+import { EMPTY_CHAIN, storeHashOf } from '../audit/chain';
+import type { ChainHead, ChainHeadReader } from '../audit/chain';
 import { EventValidationError } from '../events/validate';
 import type {
   AppendInput, DeadLetter, DeliveryRecord, EventPage, EventQuery, EventStore, GetEventsByTypeOptions,
@@ -47,8 +49,10 @@ function lowerBound(list: readonly StoredEvent[], seq: number): number {
   return lo;
 }
 
-export class InMemoryEventStore implements EventStore {
+export class InMemoryEventStore implements EventStore, ChainHeadReader {
   private readonly events: StoredEvent[] = [];
+  /** The audit chain's head, kept apart from the events (as the Dexie store keeps it in its meta table). */
+  private head: ChainHead = EMPTY_CHAIN;
   private readonly byId = new Map<string, StoredEvent>();
   private readonly byType = new Map<string, StoredEvent[]>();
   private readonly bySubject = new Map<string, StoredEvent[]>();
@@ -69,12 +73,16 @@ export class InMemoryEventStore implements EventStore {
       batchIds.add(event.id);
     }
     let seq = this.events.length;
+    let prevHash = this.head.hash;
     // Sealed events are deep-frozen already: numbering them needs a new top-level object only.
     const stored = valid.map((event) => {
       const subject = subjectOf(event.payload);
-      return Object.freeze(subject === undefined ? { ...event, seq: ++seq } : { ...event, seq: ++seq, subject }) as StoredEvent;
+      const numbered = { ...event, seq: ++seq };
+      const hash = (prevHash = storeHashOf(prevHash, numbered));
+      return Object.freeze(subject === undefined ? { ...numbered, hash } : { ...numbered, subject, hash }) as StoredEvent;
     });
     const now = Date.now();
+    if (stored.length > 0) this.head = Object.freeze({ seq, hash: prevHash });
     stored.forEach((event, i) => {
       this.events.push(event);
       this.byId.set(event.id, event);
@@ -149,6 +157,10 @@ export class InMemoryEventStore implements EventStore {
 
   async headSeq(): Promise<number> {
     return this.events.length;
+  }
+
+  async chainHead(): Promise<ChainHead> {
+    return this.head;
   }
 
   async updateStatuses(updates: readonly StatusUpdate[]): Promise<void> {

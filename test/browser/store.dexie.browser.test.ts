@@ -3,6 +3,7 @@
 import { Dexie } from 'dexie';
 import { DexieEventStore } from '../../renderer/store-host/dexieEventStore';
 import { describeEventStoreContract } from '../contract/eventStoreContract';
+import { dexieTamper } from '../support/auditTamper';
 
 let counter = 0;
 
@@ -11,9 +12,11 @@ describeEventStoreContract(
   async () => {
     counter += 1;
     const name = `plant-events-${Date.now()}-${counter}`;
+    let latest = await DexieEventStore.open(name);
     return {
-      store: await DexieEventStore.open(name),
-      reopen: () => DexieEventStore.open(name),
+      store: latest,
+      reopen: async () => (latest = await DexieEventStore.open(name)),
+      tamper: dexieTamper(() => latest),
       cleanup: async () => {
         // close() lets running transactions finish first; deleting right away would be "blocked".
         await new Promise((resolve) => setTimeout(resolve, 10));

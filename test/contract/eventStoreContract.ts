@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyEvent } from '../../shared/domain/equipment';
 import type { JsonObject, PlantEvent, StoredEvent } from '../../shared/events/event';
 import { EventValidationError } from '../../shared/events/validate';
+import { GENESIS_HASH, storeHashOf } from '../../shared/audit/chain';
+import { verifyStoreChain } from '../../shared/audit/storeChain';
 import type { EventQuery, EventStore, ReplayOptions } from '../../shared/store/eventStore';
 import { generateInvalidEvents } from '../support/invalidEvents';
 import { BASE_TIME, equipmentEvent, makeDelivery, makeEvent, makeEvents } from '../support/events';
@@ -16,7 +18,15 @@ export interface StoreUnderTest {
   /** Opens a new store on the same data; the suite closes `store` first. Absent for stores that keep nothing. */
   readonly reopen?: () => Promise<EventStore>;
   readonly cleanup?: () => Promise<void>;
+  /**
+   * Changes the stored record of event `seq` behind the store's back (its database or its
+   * internal arrays): `edit` returns the new record, or undefined to remove it. For the audit
+   * chain tests.
+   */
+  readonly tamper?: TamperWithEvent;
 }
+
+export type TamperWithEvent = (seq: number, edit: (event: StoredEvent) => StoredEvent | undefined) => Promise<void>;
 
 /** True when an error names `field` (or a part of it, e.g. `payload.a` for `payload`). */
 function namesField(error: unknown, field: string): boolean {
@@ -110,7 +120,7 @@ export function describeEventStoreContract(
         await fresh();
         const event = equipmentEvent('equipment.status.changed', 'press-1', { newStatus: 'running' });
         const [stored] = await store.append([event]);
-        expect(stored).toEqual({ ...event, seq: 1, subject: 'press-1' });
+        expect(stored).toEqual({ ...event, seq: 1, subject: 'press-1', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
         expect(await store.get(event.id)).toEqual(stored);
         expect(await store.getBySeq(1)).toEqual(stored);
         expect(await store.headSeq()).toBe(1);
@@ -495,6 +505,54 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('audit hash chain', () => {
+      it('chains every appended event after the one before, across batches and status updates', async () => {
+        await fresh();
+        const first = await store.append(makeEvents(3));
+        const second = await store.append(fixture().slice(0, 7));
+        let prev = GENESIS_HASH;
+        for (const event of [...first, ...second]) {
+          expect(event.hash).toBe(storeHashOf(prev, event));
+          prev = event.hash!;
+        }
+        await store.updateStatuses([{ eventId: first[0]!.id, status: 'PROCESSED' }]);
+        expect((await store.get(first[0]!.id))!.hash).toBe(first[0]!.hash);
+        expect(await verifyStoreChain(store)).toEqual({ ok: true, events: 10, headSeq: 10, headHash: prev });
+      });
+
+      it('verifies an empty store as intact at the genesis hash', async () => {
+        await fresh();
+        expect(await verifyStoreChain(store)).toEqual({ ok: true, events: 0, headSeq: 0, headHash: GENESIS_HASH });
+      });
+
+      it('names the first event whose stored record was changed or removed', async () => {
+        const { tamper } = await fresh();
+        if (!tamper) throw new Error(`${name}: makeStore gave no tamper() for the audit chain tests`);
+        const stored = await store.append(makeEvents(12));
+        await tamper(5, (event) => ({ ...event, payload: { equipmentId: 'equip-1', status: 'stopped' } }));
+        await tamper(9, (event) => ({ ...event, source: 'someone-else' }));
+        const changed = await verifyStoreChain(store);
+        expect(changed).toMatchObject({ ok: false, seq: 5, eventId: stored[4]!.id, events: 4 });
+        expect(changed.ok ? '' : changed.reason).toMatch(/hash mismatch/);
+
+        await tamper(5, () => stored[4]);
+        await tamper(9, () => stored[8]);
+        expect((await verifyStoreChain(store)).ok).toBe(true);
+        await tamper(7, () => undefined);
+        const removed = await verifyStoreChain(store);
+        expect(removed).toMatchObject({ ok: false, seq: 7, events: 6 });
+        expect(removed.ok ? '' : removed.reason).toMatch(/seq 7 is missing/);
+      });
+
+      it('names the last event when it was removed from the end', async () => {
+        const { tamper } = await fresh();
+        if (!tamper) throw new Error(`${name}: makeStore gave no tamper() for the audit chain tests`);
+        await store.append(makeEvents(6));
+        await tamper(6, () => undefined);
+        expect(await verifyStoreChain(store)).toMatchObject({ ok: false, seq: 6, events: 5 });
+      });
+    });
+
     // Stores that keep nothing (the in-memory twin) pass `reopens: false`; for them these
     // tests are not registered at all, as there is nothing to reopen.
     if (options.reopens) {
@@ -523,6 +581,16 @@ export function describeEventStoreContract(
           const next = await store.append(makeEvents(2), [['audit'], []]);
           expect(seqs(next)).toEqual([49, 50]);
           expect(await store.headSeq()).toBe(50);
+        });
+
+        it('continues the audit chain after a reopen', async () => {
+          const { reopen } = await fresh();
+          const before = await store.append(makeEvents(4));
+          await store.close();
+          store = await reopen!();
+          const after = await store.append(makeEvents(2));
+          expect(after[0]!.hash).toBe(storeHashOf(before[3]!.hash!, after[0]!));
+          expect(await verifyStoreChain(store)).toEqual({ ok: true, events: 6, headSeq: 6, headHash: after[1]!.hash });
         });
 
         it('continues seq after a rejected append and a reopen', async () => {

@@ -62,7 +62,7 @@ async function fileWith(name: string, text: string): Promise<string> {
   return path;
 }
 
-function stripStored({ seq: _seq, subject: _subject, ...event }: StoredEvent): PlantEvent {
+function stripStored({ seq: _seq, subject: _subject, hash: _hash, ...event }: StoredEvent): PlantEvent {
   return event;
 }
 

@@ -4,6 +4,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it, vi } from 'vitest';
 import { DexieEventStore } from '../../renderer/store-host/dexieEventStore';
 import { describeEventStoreContract } from '../contract/eventStoreContract';
+import { dexieTamper } from '../support/auditTamper';
 import { fakeStoreHost } from '../support/storeHost';
 import { makeEvent } from '../support/events';
 
@@ -11,9 +12,10 @@ describeEventStoreContract(
   'StoreClient → store RPC → DexieEventStore (fake-indexeddb)',
   async () => {
     const deps = { indexedDB: new IDBFactory(), IDBKeyRange };
-    const open = () => DexieEventStore.open('plant-events', deps);
+    let latest: DexieEventStore | undefined;
+    const open = async () => (latest = await DexieEventStore.open('plant-events', deps));
     const host = await fakeStoreHost(open);
-    return { store: host.client, reopen: async () => (await fakeStoreHost(open)).client };
+    return { store: host.client, reopen: async () => (await fakeStoreHost(open)).client, tamper: dexieTamper(() => latest!) };
   },
   { reopens: true },
 );

@@ -3,14 +3,17 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { DexieEventStore } from '../../renderer/store-host/dexieEventStore';
 import { describeEventStoreContract } from '../contract/eventStoreContract';
+import { dexieTamper } from '../support/auditTamper';
 
 describeEventStoreContract(
   'DexieEventStore on fake-indexeddb',
   async () => {
     const deps = { indexedDB: new IDBFactory(), IDBKeyRange };
+    let latest = await DexieEventStore.open('plant-events', deps);
     return {
-      store: await DexieEventStore.open('plant-events', deps),
-      reopen: () => DexieEventStore.open('plant-events', deps),
+      store: latest,
+      reopen: async () => (latest = await DexieEventStore.open('plant-events', deps)),
+      tamper: dexieTamper(() => latest),
     };
   },
   { reopens: true },

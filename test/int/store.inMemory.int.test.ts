@@ -2,5 +2,13 @@
 // close-and-reopen tests are not registered for it (reopens: false).
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 import { describeEventStoreContract } from '../contract/eventStoreContract';
+import { inMemoryTamper } from '../support/auditTamper';
 
-describeEventStoreContract('InMemoryEventStore', async () => ({ store: new InMemoryEventStore() }), { reopens: false });
+describeEventStoreContract(
+  'InMemoryEventStore',
+  async () => {
+    const store = new InMemoryEventStore();
+    return { store, tamper: inMemoryTamper(store) };
+  },
+  { reopens: false },
+);

@@ -1,0 +1,99 @@
+/**
+ * `npm run audit -- …`: verify an export or a data folder's store chain, export, import.
+ * See cliArgs.ts for the arguments. Exit codes: 0 done (intact), 1 broken or failed,
+ * 2 bad arguments.
+ */
+import { pathToFileURL } from 'node:url';
+import { verifyStoreChain } from '../../shared/audit/storeChain';
+import { AUDIT_USAGE, AuditCliError, parseAuditArgs, type AuditCommand } from './cliArgs';
+import { openDataDirStore } from './dataDirStore';
+import { exportAuditLog } from './exportLog';
+import { importAuditLog, AuditImportRefusedError } from './importLog';
+import { exportPdfReport } from './pdfExport';
+import { playwrightPdfRenderer } from './renderPdf';
+import { verifyExportFile } from './verifyFile';
+
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** Runs one command; resolves with the exit code. */
+export async function runAuditCli(argv: readonly string[], io: CliOutput): Promise<number> {
+  let command: AuditCommand;
+  try {
+    command = parseAuditArgs(argv);
+  } catch (error) {
+    if (!(error instanceof AuditCliError)) throw error;
+    io.err(error.message);
+    return 2;
+  }
+  switch (command.command) {
+    case 'help':
+      io.out(AUDIT_USAGE);
+      return 0;
+    case 'verify-file': {
+      const verdict = await verifyExportFile(command.file);
+      if (verdict.ok) {
+        io.out(`intact: ${verdict.events} events, head hash ${verdict.headHash}`);
+        return 0;
+      }
+      io.out(`broken: line ${verdict.line}: ${verdict.reason}`);
+      return 1;
+    }
+    default:
+      return withStore(command, io);
+  }
+}
+
+async function withStore(command: Exclude<AuditCommand, { command: 'help' | 'verify-file' }>, io: CliOutput): Promise<number> {
+  const log = (line: string) => io.err(line);
+  const { store, close } = await openDataDirStore(command.dataDir, { mustExist: command.command !== 'import', log });
+  try {
+    if (command.command === 'verify-store') {
+      const verdict = await verifyStoreChain(store);
+      if (verdict.ok) {
+        io.out(`intact: ${verdict.events} events, head hash ${verdict.headHash}`);
+        return 0;
+      }
+      io.out(`broken: event seq ${verdict.seq}${verdict.eventId ? ` (id ${verdict.eventId})` : ''}: ${verdict.reason}`);
+      return 1;
+    }
+    if (command.command === 'import') {
+      try {
+        const result = await importAuditLog({ store, file: command.file, acceptBroken: command.acceptBroken });
+        const { report } = result;
+        io.out(`${result.verified ? 'verified' : 'UNVERIFIED (accepted with --accept-broken)'}: imported ${report.imported}, already present ${report.skippedDuplicates}, invalid lines ${report.invalid}`);
+        return 0;
+      } catch (error) {
+        if (!(error instanceof AuditImportRefusedError)) throw error;
+        io.out(`refused: line ${error.verdict.line}: ${error.verdict.reason} (use --accept-broken to import it marked unverified)`);
+        return 1;
+      }
+    }
+    let lastShown = 0;
+    const onProgress = (p: { events: number; total: number | null }) => {
+      if (p.events - lastShown < 100_000) return;
+      lastShown = p.events;
+      io.err(`… ${p.events}${p.total === null ? '' : ` of ${p.total}`} events`);
+    };
+    const base = { store, out: command.out, filters: command.filters, onProgress };
+    const result = command.format === 'pdf'
+      ? await exportPdfReport({ ...base, renderPdf: playwrightPdfRenderer() })
+      : await exportAuditLog({ ...base, format: command.format, bom: command.bom });
+    io.out(`exported ${result.count} events to ${result.file} (${result.format}), head hash ${result.headHash}`);
+    return 0;
+  } finally {
+    await close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runAuditCli(process.argv.slice(2), { out: (line) => console.log(line), err: (line) => console.error(line) }).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`audit: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * Streamed audit export of the store to a file: NDJSON (with its manifest) or CSV, read page
+ * by page and written through a temporary file that is renamed at the end (atomicFile.ts).
+ * Progress is reported as pages are written; the AbortSignal stops the export and leaves no
+ * file under the target name. A finished export is recorded as an `audit.log.exported` event.
+ * PDF reports are made by pdfExport.ts.
+ */
+import type { PlantEvent } from '../../shared/events/event';
+import { ExportChain, manifestLineOf, type ExportFilters, type ExportManifest } from '../../shared/audit/exportFormat';
+import { CSV_BOM, csvHeader, csvRowOf } from '../../shared/audit/csvWriter';
+import type { EventStore } from '../../shared/store/eventStore';
+import { AtomicFileWriter } from './atomicFile';
+import { exportedEvent, localIdentity, type ExporterIdentity } from './exporter';
+import { exportPages, queryOf } from './storePages';
+
+export type TextExportFormat = 'ndjson' | 'csv';
+
+export interface ExportProgress {
+  readonly phase: 'counting' | 'writing' | 'rendering' | 'done';
+  /** Events written so far. */
+  readonly events: number;
+  /** Events the export will hold, once known. */
+  readonly total: number | null;
+  readonly bytes: number;
+}
+
+export interface ExportOptionsBase {
+  readonly store: EventStore;
+  /** The target file; it appears only when the export is complete. */
+  readonly out: string;
+  readonly filters?: ExportFilters;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: ExportProgress) => void;
+  /** Count the matching events first, so progress has a total (one more pass over the index). Default true. */
+  readonly countFirst?: boolean;
+  /**
+   * Records the finished export. Default: append the `audit.log.exported` event to `store`.
+   * Pass a function to publish it otherwise (e.g. through the bus), or false to record nothing.
+   */
+  readonly record?: false | ((event: PlantEvent) => Promise<unknown>);
+  readonly identity?: Partial<ExporterIdentity>;
+  readonly now?: () => number;
+}
+
+export interface TextExportOptions extends ExportOptionsBase {
+  readonly format: TextExportFormat;
+  /** CSV only: start with a UTF-8 byte-order mark for spreadsheet programs. */
+  readonly bom?: boolean;
+}
+
+export interface ExportResult {
+  readonly format: TextExportFormat | 'pdf';
+  readonly file: string;
+  readonly count: number;
+  readonly headHash: string;
+  readonly manifest: ExportManifest;
+  readonly bytes: number;
+  /** The id of the `audit.log.exported` event, when recorded. */
+  readonly recordedEventId?: string;
+}
+
+/** Every 2,000 events at most, and at the end. */
+const PROGRESS_EVERY = 2_000;
+
+export async function exportAuditLog(options: TextExportOptions): Promise<ExportResult> {
+  if (options.format !== 'ndjson' && options.format !== 'csv') throw new TypeError(`format: must be ndjson or csv, not ${String(options.format)}`);
+  if (options.bom && options.format !== 'csv') throw new TypeError('bom: only a CSV export can start with a byte-order mark');
+  const filters = options.filters ?? {};
+  const { store, signal } = options;
+  signal?.throwIfAborted();
+  const untilSeq = await store.headSeq();
+  const total = options.countFirst === false ? null : Math.min(await store.count(queryOf(filters)), untilSeq);
+  const writer = new AtomicFileWriter(options.out);
+  const chain = new ExportChain();
+  let reported = 0;
+  const progress = (phase: ExportProgress['phase']) => options.onProgress?.({ phase, events: chain.count, total, bytes: writer.bytes });
+  try {
+    if (options.format === 'csv') await writer.write((options.bom ? CSV_BOM : '') + csvHeader());
+    for await (const page of exportPages(store, filters, untilSeq, signal)) {
+      for (const event of page) {
+        const prevHash = chain.headHash;
+        const line = chain.line(event);
+        const full = writer.write(options.format === 'ndjson' ? `${line}\n` : csvRowOf(event, prevHash, chain.headHash));
+        if (full) await full;
+      }
+      if (chain.count - reported >= PROGRESS_EVERY) {
+        reported = chain.count;
+        progress('writing');
+      }
+    }
+    const identity = localIdentity(options.identity);
+    const manifest = chain.manifest({ ...identity, filters, exportedAt: new Date((options.now ?? Date.now)()).toISOString() });
+    if (options.format === 'ndjson') await writer.write(`${manifestLineOf(manifest)}\n`);
+    signal?.throwIfAborted();
+    await writer.commit();
+    progress('done');
+    const recordedEventId = await recordExport(options, { format: options.format, manifest });
+    return { format: options.format, file: options.out, count: chain.count, headHash: chain.headHash, manifest, bytes: writer.bytes, ...(recordedEventId ? { recordedEventId } : {}) };
+  } catch (error) {
+    await writer.discard();
+    throw error;
+  }
+}
+
+/** Appends (or hands to `options.record`) the export's `audit.log.exported` event; its id, or undefined. */
+export async function recordExport(options: ExportOptionsBase, done: { format: string; manifest: ExportManifest }): Promise<string | undefined> {
+  if (options.record === false) return undefined;
+  const event = exportedEvent({
+    format: done.format,
+    file: options.out,
+    filters: options.filters ?? {},
+    count: done.manifest.count,
+    headHash: done.manifest.headHash,
+    manifestHash: done.manifest.hash,
+    exportedBy: done.manifest.exportedBy,
+    workstation: done.manifest.workstation,
+  });
+  if (options.record) await options.record(event);
+  else await options.store.append([event]);
+  return event.id;
+}
