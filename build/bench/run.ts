@@ -6,6 +6,7 @@
  * object. A baseline and the figure compared with it are measured in the same run, in an
  * order that changes from run to run, and their ratio is the median of the per-run ratios.
  */
+import { benchAudit } from './audit';
 import { measureBridge } from './bridge';
 import { measureBus, measureEmitter } from './bus';
 import { benchProjector } from './projector';
@@ -13,6 +14,7 @@ import { RssSampler } from './rss';
 import { measureStoreRun, STORE_DURABILITY } from './storeChromium';
 import type { StoreRunFigures } from './storeChromium';
 import { median, round } from './stats';
+import { measureTimeline } from './timeline';
 import { telemetryInputs } from './workload';
 
 interface Settings {
@@ -136,6 +138,24 @@ async function main(): Promise<void> {
     } catch (error) {
       log(`projector benchmark (equipment projector, replay over 1,000,000 events) failed: ${errorText(error)}`);
       figures.projector_error = errorText(error);
+    }
+  }
+
+  if (settings.only === undefined) {
+    try {
+      figures = { ...figures, ...(await benchAudit(settings, log)) };
+    } catch (error) {
+      log(`audit benchmark (export and verify of 1,000,000 events) failed: ${errorText(error)}`);
+      figures.audit_error = errorText(error);
+    }
+  }
+
+  if (settings.only === undefined) {
+    try {
+      figures = { ...figures, ...(await measureTimeline({ quick: settings.quick, log })) };
+    } catch (error) {
+      log(`timeline benchmark (operator UI in Chromium) failed: ${errorText(error)}`);
+      figures.timeline_error = errorText(error);
     }
   }
 

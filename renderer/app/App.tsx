@@ -1,11 +1,17 @@
-/** The first screen: the app bar, the store's state and the live list of events. */
-import { AppBar, Box, Container, CssBaseline, Alert, ThemeProvider, Toolbar, Typography, createTheme } from '@mui/material';
+/**
+ * The console: bridge errors shown, settings loaded from main, the theme the operator chose
+ * (or the OS's), keyboard shortcuts, and the shell with its views.
+ */
+import { Alert, Box, CircularProgress, CssBaseline, ThemeProvider, useMediaQuery } from '@mui/material';
+import { useMemo } from 'react';
 import type { PlantApi } from '../../shared/api/plantApi';
 import type { WsTransport } from '../bridge/wsBridge';
-import { LiveEvents } from '../features/live/LiveEvents';
-import { StoreStatus } from '../features/live/StoreStatus';
-
-const theme = createTheme({ palette: { mode: 'light', primary: { main: '#1f4e79' } } });
+import { ErrorsProvider } from '../common/ErrorsProvider';
+import { PlantProvider } from '../common/usePlant';
+import { SettingsProvider, useLoadedSettings, useSetting } from './settings';
+import { Shell } from './Shell';
+import { ShortcutsProvider } from './ShortcutsProvider';
+import { createConsoleTheme, isThemeChoice, resolveMode } from './theme';
 
 export interface AppProps {
   readonly plant: PlantApi | null;
@@ -13,29 +19,48 @@ export interface AppProps {
   readonly startError: string | null;
 }
 
-export function App({ plant, transport, startError }: AppProps) {
+function Themed({ transport }: { readonly transport: WsTransport | null }) {
+  const prefersDark = useMediaQuery('(prefers-color-scheme: dark)', { noSsr: true });
+  const [choice, setChoice] = useSetting('ui.theme', 'system', isThemeChoice);
+  const theme = useMemo(() => createConsoleTheme(resolveMode(choice, prefersDark)), [choice, prefersDark]);
   return (
     <ThemeProvider theme={theme}>
       <CssBaseline />
-      <AppBar position="static">
-        <Toolbar>
-          <Typography variant="h6" component="h1" sx={{ flexGrow: 1 }}>
-            Plant Event Console
-          </Typography>
-          {plant && <StoreStatus plant={plant} transport={transport} />}
-        </Toolbar>
-      </AppBar>
-      <Container maxWidth="lg">
-        <Box sx={{ my: 3 }}>
-          {plant ? (
-            <LiveEvents plant={plant} />
-          ) : (
-            <Alert severity="error" data-testid="start-error">
-              {startError ?? 'window.plant is missing: this page must be opened by the desktop app or the browser-mode host.'}
-            </Alert>
-          )}
-        </Box>
-      </Container>
+      <ShortcutsProvider>
+        <Shell transport={transport} themeChoice={choice} onThemeChoice={setChoice} mode={theme.palette.mode} />
+      </ShortcutsProvider>
     </ThemeProvider>
+  );
+}
+
+function WithSettings({ plant, transport }: { readonly plant: PlantApi; readonly transport: WsTransport | null }) {
+  const load = useLoadedSettings(plant);
+  if (load.state === 'loading') {
+    return (
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, p: 4 }} role="status">
+        <CircularProgress size={20} aria-label="Loading settings" /> Loading settings…
+      </Box>
+    );
+  }
+  return (
+    <SettingsProvider plant={plant} initial={load.values}>
+      <PlantProvider plant={plant}>
+        <Themed transport={transport} />
+      </PlantProvider>
+    </SettingsProvider>
+  );
+}
+
+export function App({ plant, transport, startError }: AppProps) {
+  return (
+    <ErrorsProvider>
+      {plant ? (
+        <WithSettings plant={plant} transport={transport} />
+      ) : (
+        <Alert severity="error" data-testid="start-error" sx={{ m: 3 }}>
+          {startError ?? 'window.plant is missing: this page must be opened by the desktop app or the browser-mode host.'}
+        </Alert>
+      )}
+    </ErrorsProvider>
   );
 }

@@ -1,0 +1,174 @@
+/**
+ * The timeline's figures (BENCH.md): with 1,000,000 events stored (100,000 with --quick),
+ * how long opening the timeline takes until its first page shows, and the p95 frame time
+ * while scrolling through 10,000 of its rows. Browser mode: the store is seeded directly
+ * through the store host (`core.store.append`, 10,000 a transaction), then the console page
+ * is driven in Chromium and measured inside the page (requestAnimationFrame timestamps).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright';
+import type { PlantEvent } from '../../shared/events/event';
+import { newEventId } from '../../shared/events/uuidv7';
+import { ensureRendererBuilt } from '../../main/web/rendererBuild';
+import { startWebHost, type WebHost } from '../../main/web/server';
+import { CHROMIUM_ARGS, CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
+import { median, round } from './stats';
+import { BENCH_BASE_TIME, TELEMETRY_SOURCE, TELEMETRY_TYPE, telemetryPayload } from './workload';
+
+/** The few page globals the in-page code uses (build/ is type-checked without the DOM library). */
+interface PageElement {
+  click(): void;
+  scrollTop: number;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { height: number };
+}
+interface PageGlobals {
+  document: { body: unknown; querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): ArrayLike<PageElement> };
+  requestAnimationFrame(callback: (now: number) => void): number;
+  MutationObserver: new (callback: () => void) => { observe(target: unknown, options: { childList: boolean; subtree: boolean }): void; disconnect(): void };
+}
+
+const SEED_BATCH = 10_000;
+const SCROLL_ROWS = 10_000;
+const ROWS_PER_FRAME = 20;
+const OPEN_RUNS = 5;
+
+export interface TimelineBenchSettings {
+  readonly quick: boolean;
+  readonly log: (line: string) => void;
+}
+
+function seedBatch(from: number, count: number): PlantEvent[] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    const timestamp = BENCH_BASE_TIME + i;
+    return { id: newEventId(timestamp), type: TELEMETRY_TYPE, source: TELEMETRY_SOURCE, timestamp, payload: telemetryPayload(i), priority: 'NORMAL', status: 'PUBLISHED', metadata: {} };
+  });
+}
+
+async function seed(host: WebHost, events: number, log: (line: string) => void): Promise<number> {
+  const started = performance.now();
+  for (let from = 0; from < events; from += SEED_BATCH) {
+    await host.core.store.append(seedBatch(from, Math.min(SEED_BATCH, events - from)));
+    if ((from / SEED_BATCH) % 10 === 9) log(`timeline: seeded ${from + SEED_BATCH} of ${events} events (${Math.round((performance.now() - started) / 1000)} s)`);
+  }
+  return performance.now() - started;
+}
+
+/** Clicks Timeline in the page and resolves with the ms until a row is in the DOM and a frame has been drawn with it. */
+function openTimeline(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const { document, requestAnimationFrame, MutationObserver } = globalThis as unknown as PageGlobals;
+        const nav = document.querySelector('[data-testid="nav-timeline"]');
+        if (!nav) return reject(new Error('no Timeline in the navigation'));
+        const started = performance.now();
+        const done = () => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - started)));
+        const observer = new MutationObserver(() => {
+          if (!document.querySelector('[data-testid="event-row"]')) return;
+          observer.disconnect();
+          done();
+        });
+        observer.observe(document.body, { childList: true, subtree: true });
+        nav.click();
+      }),
+  );
+}
+
+/** Scrolls the list down `rows` rows, `perFrame` a frame; resolves with each frame's duration (ms). */
+function scrollFrames(page: Page, rows: number, perFrame: number): Promise<{ frames: number[]; reached: number }> {
+  return page.evaluate(
+    ({ rows, perFrame }) =>
+      new Promise<{ frames: number[]; reached: number }>((resolve, reject) => {
+        const { document, requestAnimationFrame } = globalThis as unknown as PageGlobals;
+        const list = document.querySelector('[data-testid="event-list"]');
+        const row = document.querySelector('[data-testid="event-row"]');
+        if (!list || !row) return reject(new Error('the timeline list is not shown'));
+        const rowHeight = row.getBoundingClientRect().height;
+        const target = rows * rowHeight;
+        const frames: number[] = [];
+        let last: number | null = null;
+        const step = (now: number) => {
+          if (last !== null) frames.push(now - last);
+          last = now;
+          if (list.scrollTop >= target - 1) {
+            const seqs = Array.from(document.querySelectorAll('[data-testid="event-row"]'), (r) => Number(r.getAttribute('data-seq')));
+            return resolve({ frames, reached: Math.max(0, ...seqs) - Math.min(...seqs) });
+          }
+          // Not yet loaded that far: wait at the bottom for the next page.
+          list.scrollTop = Math.min(target, list.scrollTop + perFrame * rowHeight);
+          requestAnimationFrame(step);
+        };
+        requestAnimationFrame(step);
+      }),
+    { rows, perFrame },
+  );
+}
+
+function p95(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? Number.NaN;
+}
+
+export async function measureTimeline(settings: TimelineBenchSettings): Promise<Record<string, number | boolean | string | null>> {
+  const { log } = settings;
+  const events = settings.quick ? 100_000 : 1_000_000;
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(CHROMIUM_MISSING);
+  await ensureRendererBuilt(log);
+  const dataDir = mkdtempSync(join(tmpdir(), 'plant-bench-timeline-'));
+  let host: WebHost | undefined;
+  // Unthrottled frames: each requestAnimationFrame interval is then the time the frame took
+  // to produce, not the display's fixed 16.7 ms.
+  const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, '--disable-gpu-vsync', '--disable-frame-rate-limit'] });
+  try {
+    host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
+    log(`timeline: seeding ${events} events through the store host`);
+    const seedMs = await seed(host, events, log);
+    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    // tsx keeps function names with a `__name` helper that the page does not have.
+    await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
+    await page.goto(host.url);
+    await page.locator('[data-testid="store-state"][data-state="connected"]').waitFor({ timeout: 60_000 });
+
+    const opens: number[] = [];
+    for (let run = 0; run < OPEN_RUNS; run++) {
+      await page.getByTestId('nav-health').click();
+      await page.getByTestId('view-health').waitFor();
+      opens.push(await openTimeline(page));
+    }
+    log(`timeline: first page in ${opens.map((ms) => ms.toFixed(1)).join(', ')} ms`);
+    const scroll = await scrollFrames(page, SCROLL_ROWS, ROWS_PER_FRAME);
+    log(`timeline: scrolled ${SCROLL_ROWS} rows in ${scroll.frames.length} frames; p95 ${p95(scroll.frames).toFixed(1)} ms, max ${Math.max(...scroll.frames).toFixed(1)} ms`);
+    return {
+      timeline_events_stored: events,
+      timeline_seed_events_per_s: round((events * 1000) / seedMs),
+      timeline_first_page_ms: round(median(opens)),
+      timeline_first_page_cold_ms: round(opens[0] ?? Number.NaN),
+      timeline_scroll_p95_frame_ms: round(p95(scroll.frames)),
+      timeline_scroll_frames: scroll.frames.length,
+      timeline_scroll_rows_per_frame: ROWS_PER_FRAME,
+      target_timeline_first_page_met: median(opens) <= 300,
+      target_timeline_scroll_met: p95(scroll.frames) <= 16,
+    };
+  } finally {
+    await browser.close();
+    await host?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** `node --import tsx build/bench/timeline.ts [--quick]`: this benchmark alone. */
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  measureTimeline({ quick: process.argv.includes('--quick'), log }).then(
+    (figures) => process.stdout.write(`${JSON.stringify(figures)}\n`),
+    (error: unknown) => {
+      log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,88 @@
+/** The alarm rules (`rules.list`), with create, edit and delete. */
+import { Alert, Box, Button, LinearProgress, Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material';
+import { useState } from 'react';
+import type { AlarmRule } from '../../../shared/domain/alarms';
+import { useReportError } from '../../common/ErrorsProvider';
+import { EmptyState } from '../../common/EmptyState';
+import { useCall } from '../../common/useCall';
+import { usePlant } from '../../common/usePlant';
+import { RuleDialog } from './RuleDialog';
+import { newRuleForm, ruleToForm, type RuleForm } from './ruleFields';
+
+function summary(rule: AlarmRule): string {
+  switch (rule.kind) {
+    case 'threshold':
+      return `${rule.field} ${rule.comparator} ${rule.limit} (deadband ${rule.deadband})`;
+    case 'outOfSpec':
+      return rule.parameters?.length ? `out of spec: ${rule.parameters.join(', ')}` : 'any measurement out of spec';
+    case 'countInWindow':
+      return `${rule.count} × ${rule.eventType} within ${rule.windowMs / 60_000} min`;
+    case 'absence':
+      return `no ${rule.eventType} for ${rule.timeoutMs / 1000} s`;
+    case 'downTooLong':
+      return `down longer than ${rule.durationMs / 60_000} min`;
+  }
+}
+
+export function RuleEditor() {
+  const plant = usePlant();
+  const report = useReportError();
+  const rules = useCall(() => plant.rules.list(), [plant]);
+  const [editing, setEditing] = useState<{ form: RuleForm; isNew: boolean } | null>(null);
+
+  const save = async (rule: AlarmRule) => {
+    if (editing?.isNew) await plant.rules.create(rule);
+    else await plant.rules.update(rule);
+    setEditing(null);
+    rules.reload();
+  };
+  const remove = (rule: AlarmRule) => {
+    if (!window.confirm(`Delete the rule "${rule.name}"? Its alarms stop being raised.`)) return;
+    plant.rules.delete(rule.id).then(rules.reload, (e: unknown) => report(`Deleting the rule ${rule.id}`, e));
+  };
+
+  return (
+    <Box data-testid="rule-editor">
+      <Button variant="contained" onClick={() => setEditing({ form: newRuleForm(), isNew: true })} sx={{ mb: 1 }} data-testid="rule-new">
+        New rule
+      </Button>
+      {rules.error && <Alert severity="error">{rules.error}</Alert>}
+      {rules.loading && !rules.value && <LinearProgress aria-label="Reading the rules" />}
+      {rules.value && rules.value.length === 0 && <EmptyState title="No alarm rules.">Press New rule to watch a telemetry threshold, out-of-spec measurements and more.</EmptyState>}
+      {rules.value && rules.value.length > 0 && (
+        <Table size="small" aria-label="Alarm rules">
+          <TableHead>
+            <TableRow>
+              <TableCell>Name</TableCell>
+              <TableCell>Kind</TableCell>
+              <TableCell>Condition</TableCell>
+              <TableCell>Priority</TableCell>
+              <TableCell>Enabled</TableCell>
+              <TableCell>Actions</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {rules.value.map((rule) => (
+              <TableRow key={rule.id} data-testid="rule-row" data-rule-id={rule.id}>
+                <TableCell>{rule.name}</TableCell>
+                <TableCell>{rule.kind}</TableCell>
+                <TableCell>{summary(rule)}</TableCell>
+                <TableCell>{rule.priority}</TableCell>
+                <TableCell>{rule.enabled ? 'yes' : 'no'}</TableCell>
+                <TableCell>
+                  <Button onClick={() => setEditing({ form: ruleToForm(rule), isNew: false })} aria-label={`Edit ${rule.name}`}>
+                    Edit
+                  </Button>
+                  <Button color="error" onClick={() => remove(rule)} aria-label={`Delete ${rule.name}`}>
+                    Delete
+                  </Button>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+      {editing && <RuleDialog initial={editing.form} isNew={editing.isNew} onCancel={() => setEditing(null)} onSave={save} />}
+    </Box>
+  );
+}

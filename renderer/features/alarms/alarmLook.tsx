@@ -1,0 +1,55 @@
+/**
+ * How each ISA-18.2 alarm state looks: a colour AND an icon AND a word, so that it reads
+ * without colour too; unacknowledged states blink-free but bold. And the monitor's order:
+ * priority first, then the most recent.
+ */
+import CheckCircleOutlined from '@mui/icons-material/CheckCircleOutlined';
+import DoNotDisturbOn from '@mui/icons-material/DoNotDisturbOn';
+import ErrorOutlined from '@mui/icons-material/ErrorOutlined';
+import Inventory2Outlined from '@mui/icons-material/Inventory2Outlined';
+import NotificationsActive from '@mui/icons-material/NotificationsActive';
+import NotificationsPaused from '@mui/icons-material/NotificationsPaused';
+import ReportProblemOutlined from '@mui/icons-material/ReportProblemOutlined';
+import { Chip } from '@mui/material';
+import type { AlarmState, AlarmStateName } from '../../../shared/domain/alarms';
+import { PRIORITY_RANK } from '../../../shared/events/event';
+
+type Color = 'error' | 'warning' | 'info' | 'success' | 'default';
+
+export const STATE_LOOK: Readonly<Record<AlarmStateName, { readonly label: string; readonly color: Color; readonly Icon: typeof ErrorOutlined; readonly unacked: boolean }>> = {
+  ACTIVE_UNACK: { label: 'Active, unacknowledged', color: 'error', Icon: NotificationsActive, unacked: true },
+  ACTIVE_ACK: { label: 'Active, acknowledged', color: 'warning', Icon: ReportProblemOutlined, unacked: false },
+  RTN_UNACK: { label: 'Returned to normal, unacknowledged', color: 'info', Icon: ErrorOutlined, unacked: true },
+  NORMAL: { label: 'Normal', color: 'success', Icon: CheckCircleOutlined, unacked: false },
+  SHELVED: { label: 'Shelved', color: 'default', Icon: NotificationsPaused, unacked: false },
+  SUPPRESSED: { label: 'Suppressed', color: 'default', Icon: DoNotDisturbOn, unacked: false },
+  OUT_OF_SERVICE: { label: 'Out of service', color: 'default', Icon: Inventory2Outlined, unacked: false },
+};
+
+export function AlarmStateChip({ state }: { readonly state: AlarmStateName }) {
+  const look = STATE_LOOK[state] ?? STATE_LOOK.NORMAL;
+  return (
+    <Chip
+      size="small"
+      icon={<look.Icon />}
+      color={look.color}
+      variant={look.unacked ? 'filled' : 'outlined'}
+      label={look.label}
+      sx={{ fontWeight: look.unacked ? 700 : 400 }}
+      data-testid="alarm-state"
+      data-state={state}
+    />
+  );
+}
+
+/** Priority (highest first), then the most recent change first, then by id. */
+export function sortAlarms(alarms: readonly AlarmState[]): AlarmState[] {
+  return [...alarms].sort(
+    (a, b) => PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || (b.since ?? 0) - (a.since ?? 0) || a.alarmId.localeCompare(b.alarmId),
+  );
+}
+
+/** The alarms the monitor lists: every one not back to normal. */
+export function monitored(alarms: readonly AlarmState[]): AlarmState[] {
+  return sortAlarms(alarms.filter((a) => a.state !== 'NORMAL'));
+}

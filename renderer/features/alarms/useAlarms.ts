@@ -1,0 +1,50 @@
+/** The alarms as main's engine has them (`alarms.list`), read again when `alarm.*` events arrive (once a frame at most) and every few seconds. */
+import { useEffect, useRef, useState } from 'react';
+import type { AlarmState } from '../../../shared/domain/alarms';
+import type { PlantApi } from '../../../shared/api/plantApi';
+import type { StoredEvent } from '../../../shared/events/event';
+import { createFrameBatcher } from '../../common/frameBatcher';
+import { errorMessage } from '../../common/format';
+
+const POLL_MS = 5_000;
+
+export interface Alarms {
+  readonly alarms: readonly AlarmState[] | null;
+  readonly error: string | null;
+  reload(): void;
+}
+
+export function useAlarms(plant: PlantApi): Alarms {
+  const [alarms, setAlarms] = useState<readonly AlarmState[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const reloadRef = useRef<() => void>(() => undefined);
+
+  useEffect(() => {
+    let active = true;
+    let generation = 0;
+    const load = () => {
+      const mine = ++generation;
+      plant.alarms.list().then(
+        (list) => {
+          if (!active || mine !== generation) return;
+          setAlarms(list);
+          setError(null);
+        },
+        (e: unknown) => active && mine === generation && setError(`Reading the alarms: ${errorMessage(e)}`),
+      );
+    };
+    reloadRef.current = load;
+    load();
+    const timer = setInterval(load, POLL_MS);
+    const batcher = createFrameBatcher<StoredEvent>(load, 1);
+    const unsubscribe = plant.events.subscribe('alarm.*', (event) => batcher.push(event), { onError: (e) => active && setError(`Alarm events: ${e.message}`) });
+    return () => {
+      active = false;
+      clearInterval(timer);
+      batcher.dispose();
+      unsubscribe();
+    };
+  }, [plant]);
+
+  return { alarms, error, reload: () => reloadRef.current() };
+}

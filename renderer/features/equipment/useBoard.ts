@@ -1,0 +1,102 @@
+/**
+ * The board's states: live (`equipment.list`, polled), or rebuilt at a chosen time by
+ * replay (`equipment.stateAt` for each equipment, one after another, with progress; a
+ * cancel stops before the next call and keeps the live view).
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { EquipmentState } from '../../../shared/domain/equipment';
+import type { PlantApi } from '../../../shared/api/plantApi';
+import { errorMessage } from '../../common/format';
+import { linesFromEvents } from './lines';
+
+const POLL_MS = 2_000;
+const LINE_SAMPLE = 1_000;
+
+export type Travel =
+  | { readonly kind: 'live' }
+  | { readonly kind: 'replaying'; readonly at: number; readonly done: number; readonly total: number }
+  | { readonly kind: 'at'; readonly at: number };
+
+export interface Board {
+  readonly states: readonly EquipmentState[];
+  readonly lines: ReadonlyMap<string, string>;
+  readonly loading: boolean;
+  readonly error: string | null;
+  readonly travel: Travel;
+  travelTo(at: number): void;
+  cancel(): void;
+  backToNow(): void;
+}
+
+export function useBoard(plant: PlantApi): Board {
+  const [live, setLive] = useState<readonly EquipmentState[] | null>(null);
+  const [past, setPast] = useState<{ readonly at: number; readonly states: readonly EquipmentState[] } | null>(null);
+  const [lines, setLines] = useState<ReadonlyMap<string, string>>(new Map());
+  const [error, setError] = useState<string | null>(null);
+  const [travel, setTravel] = useState<Travel>({ kind: 'live' });
+  const run = useRef(0);
+
+  useEffect(() => {
+    let active = true;
+    const poll = () =>
+      plant.equipment.list().then(
+        (states) => {
+          if (!active) return;
+          setLive(states);
+          setError(null);
+        },
+        (e: unknown) => active && setError(`Reading the equipment: ${errorMessage(e)}`),
+      );
+    void poll();
+    const timer = setInterval(poll, POLL_MS);
+    plant.events.query({ types: ['equipment.*', 'quality.*', 'production.*'], order: 'desc', limit: LINE_SAMPLE }).then(
+      (page) => active && setLines(linesFromEvents(page.events)),
+      (e: unknown) => active && setError(`Reading the lines: ${errorMessage(e)}`),
+    );
+    return () => {
+      active = false;
+      clearInterval(timer);
+    };
+  }, [plant]);
+
+  const travelTo = useCallback(
+    (at: number) => {
+      const ids = (live ?? []).map((s) => s.equipmentId).filter((id): id is string => id !== null);
+      const mine = ++run.current;
+      setTravel({ kind: 'replaying', at, done: 0, total: ids.length });
+      void (async () => {
+        const rebuilt: EquipmentState[] = [];
+        for (const id of ids) {
+          if (mine !== run.current) return;
+          try {
+            rebuilt.push(await plant.equipment.stateAt(id, at));
+          } catch (e) {
+            if (mine !== run.current) return;
+            setError(`Rebuilding ${id} at that time: ${errorMessage(e)}`);
+            setTravel({ kind: 'live' });
+            return;
+          }
+          if (mine === run.current) setTravel({ kind: 'replaying', at, done: rebuilt.length, total: ids.length });
+        }
+        if (mine !== run.current) return;
+        setPast({ at, states: rebuilt });
+        setTravel({ kind: 'at', at });
+      })();
+    },
+    [plant, live],
+  );
+
+  const backToNow = useCallback(() => {
+    run.current++;
+    setPast(null);
+    setTravel({ kind: 'live' });
+  }, []);
+
+  const cancel = useCallback(() => {
+    run.current++;
+    setTravel((t) => (t.kind === 'replaying' ? (past ? { kind: 'at', at: past.at } : { kind: 'live' }) : t));
+  }, [past]);
+
+  const states = travel.kind !== 'live' && past ? past.states : (live ?? []);
+  return { states, lines, loading: live === null && error === null, error, travel, travelTo, cancel, backToNow };
+}

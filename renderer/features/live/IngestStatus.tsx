@@ -1,0 +1,78 @@
+/**
+ * The app bar's view of each ingest connection: the MQTT connection's state (kept fresh by
+ * `ingest.connection.changed` events) and the simulator's. A failed status call shows as a
+ * chip with the reason, never hidden.
+ */
+import { Stack, Tooltip } from '@mui/material';
+import { StatusChip } from '../../common/StatusChip';
+import { useEffect, useState } from 'react';
+import type { PlantApi } from '../../../shared/api/plantApi';
+import type { MqttState } from '../../../shared/api/contractOps';
+import type { SimulatorStatus } from '../../../shared/api/statusTypes';
+import { errorMessage } from '../../common/format';
+
+const POLL_MS = 5000;
+const MQTT_COLOR = { connected: 'success', connecting: 'info', disconnected: 'warning', error: 'error' } as const;
+
+type Loaded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string } | null;
+
+function settle<T>(promise: Promise<T>): Promise<Loaded<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, message: errorMessage(error) }),
+  );
+}
+
+export function IngestStatus({ plant }: { readonly plant: PlantApi }) {
+  const [mqtt, setMqtt] = useState<Loaded<MqttState>>(null);
+  const [sim, setSim] = useState<Loaded<SimulatorStatus | null>>(null);
+
+  useEffect(() => {
+    let active = true;
+    const poll = () => {
+      void settle(plant.mqtt.status()).then((r) => active && setMqtt(r));
+      void settle(plant.simulator.status()).then((r) => active && setSim(r));
+    };
+    poll();
+    const timer = setInterval(poll, POLL_MS);
+    const unsubscribe = plant.events.subscribe('ingest.connection.changed', () => poll(), { onError: () => undefined });
+    return () => {
+      active = false;
+      clearInterval(timer);
+      unsubscribe();
+    };
+  }, [plant]);
+
+  return (
+    <Stack direction="row" spacing={1} data-testid="ingest-status">
+      {mqtt && !mqtt.ok && (
+        <Tooltip title={mqtt.message}>
+          <StatusChip tone="error" label="MQTT: status unavailable" data-testid="ingest-mqtt" data-state="unavailable" />
+        </Tooltip>
+      )}
+      {mqtt?.ok && (
+        <Tooltip title={mqtt.value.status?.reason ?? mqtt.value.status?.broker ?? 'No broker configured'}>
+          <StatusChip
+            tone={mqtt.value.status ? MQTT_COLOR[mqtt.value.status.state] : 'default'}
+            label={mqtt.value.status ? `MQTT ${mqtt.value.status.name}: ${mqtt.value.status.state}` : 'MQTT: not configured'}
+            data-testid="ingest-mqtt"
+            data-state={mqtt.value.status?.state ?? 'off'}
+          />
+        </Tooltip>
+      )}
+      {sim && !sim.ok && (
+        <Tooltip title={sim.message}>
+          <StatusChip tone="error" label="Simulator: status unavailable" data-testid="ingest-simulator" data-state="unavailable" />
+        </Tooltip>
+      )}
+      {sim?.ok && (
+        <StatusChip
+          tone={sim.value?.running && !sim.value.paused ? 'success' : 'default'}
+          label={!sim.value || !sim.value.enabled ? 'Simulator: off' : sim.value.paused ? 'Simulator: paused' : `Simulator: ${sim.value.rate} ev/s`}
+          data-testid="ingest-simulator"
+          data-state={!sim.value || !sim.value.enabled ? 'off' : sim.value.paused ? 'paused' : 'running'}
+        />
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,92 @@
+/** The event timeline: filters, saved filters, the live tail's controls, the virtualized list and the detail drawer. */
+import { Alert, Badge, Box, Button, Chip, LinearProgress, Stack, Typography } from '@mui/material';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { StoredEvent } from '../../../shared/events/event';
+import { isObject, useSetting } from '../../app/settings';
+import { useShortcut } from '../../app/ShortcutsProvider';
+import { EmptyState } from '../../common/EmptyState';
+import { formatCount } from '../../common/format';
+import { usePlant } from '../../common/usePlant';
+import { EventDrawer } from './EventDrawer';
+import { EventList } from './EventList';
+import { FilterPanel } from './FilterPanel';
+import { activeFilterCount, filterToJson, readFilter, type TimelineFilter } from './filterModel';
+import { SavedFilters } from './SavedFilters';
+import { useTimeline } from './useTimeline';
+
+export function TimelineView() {
+  const plant = usePlant();
+  const [storedFilter, setStoredFilter] = useSetting('timeline.filter', {}, isObject);
+  const filter = useMemo(() => readFilter(storedFilter), [storedFilter]);
+  const filterKey = JSON.stringify(filter);
+  const timeline = useTimeline(plant, filter, filterKey);
+  const [selected, setSelected] = useState<StoredEvent | null>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const apply = useCallback((next: TimelineFilter) => setStoredFilter(filterToJson(next) as Record<string, never>), [setStoredFilter]);
+
+  useShortcut('timeline.pause', () => timeline.setPaused(!timeline.paused));
+  useShortcut('timeline.search', () => searchRef.current?.focus());
+  useShortcut('timeline.reload', timeline.reload);
+
+  const { events, hasOlder } = timeline.loaded;
+  const filters = activeFilterCount(filter);
+
+  return (
+    <Stack sx={{ height: '100%' }} data-testid="timeline">
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mb: 1 }}>
+        <Typography variant="h5" component="h2">
+          Timeline
+        </Typography>
+        <Chip
+          size="small"
+          color={timeline.paused ? 'warning' : 'success'}
+          label={timeline.paused ? 'Paused' : 'Live'}
+          data-testid="tail-state"
+          data-state={timeline.paused ? 'paused' : 'live'}
+        />
+        <Badge badgeContent={timeline.paused ? timeline.newWhilePaused : 0} max={99_999} color="primary">
+          <Button variant="outlined" onClick={() => timeline.setPaused(!timeline.paused)} data-testid="tail-toggle">
+            {timeline.paused ? 'Resume' : 'Pause'} (p)
+          </Button>
+        </Badge>
+        {timeline.paused && (
+          <Typography variant="body2" data-testid="new-while-paused" data-count={timeline.newWhilePaused}>
+            {formatCount(timeline.newWhilePaused)} new events since paused
+          </Typography>
+        )}
+        <Typography variant="body2" color="text.secondary" sx={{ flex: 1, textAlign: 'right' }} data-testid="loaded-count">
+          {formatCount(events.length)} loaded{hasOlder ? ', more in the store' : ''}
+          {filters > 0 ? ` · ${filters} filter${filters > 1 ? 's' : ''} active` : ''}
+        </Typography>
+      </Stack>
+      <FilterPanel filter={filter} onApply={apply} searchRef={searchRef} />
+      <SavedFilters current={filter} onApply={apply} />
+      {timeline.error && (
+        <Alert severity="error" data-testid="timeline-error" action={<Button onClick={timeline.reload}>Reload</Button>} sx={{ mb: 1 }}>
+          {timeline.error}
+        </Alert>
+      )}
+      {timeline.dropped > 0 && (
+        <Alert severity="warning" sx={{ mb: 1 }} action={<Button onClick={timeline.reload}>Reload</Button>}>
+          {formatCount(timeline.dropped)} events arrived faster than this window could show them. Reload to read them from the store.
+        </Alert>
+      )}
+      {!timeline.ready && <LinearProgress aria-label="Reading the newest events" />}
+      <Box sx={{ flex: 1, minHeight: 240 }}>
+        {timeline.ready && !timeline.error && events.length === 0 ? (
+          filters > 0 ? (
+            <EmptyState title="No event matches these filters.">Widen the time range or press Clear to see every event.</EmptyState>
+          ) : (
+            <EmptyState title="No events stored yet.">
+              Events appear here the moment a producer publishes one: start the simulator, connect an MQTT broker, import a file, or publish one from the
+              developer console: <code>{"await window.plant.events.publish({ type: 'operator.note.added', payload: { text: 'hello' } })"}</code>
+            </EmptyState>
+          )
+        ) : (
+          <EventList events={events} hasOlder={hasOlder} loadingOlder={timeline.loadingOlder} selectedId={selected?.id ?? null} onOpen={setSelected} onNearEnd={timeline.loadOlder} />
+        )}
+      </Box>
+      <EventDrawer event={selected} onClose={() => setSelected(null)} onOpen={setSelected} />
+    </Stack>
+  );
+}

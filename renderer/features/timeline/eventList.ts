@@ -1,0 +1,59 @@
+/**
+ * The timeline's loaded events, newest first, as a pure value: pages of older events are
+ * appended, live events prepended, and the list is trimmed to a bound (older pages are read
+ * again from the store by seq when the operator scrolls that far).
+ */
+import type { StoredEvent } from '../../../shared/events/event';
+import { encodeCursor } from '../../../shared/store/queryMatch';
+
+/** Most events kept in memory; beyond it the oldest loaded are let go. */
+export const MAX_LOADED = 20_000;
+
+export interface LoadedEvents {
+  /** Newest first (descending seq), no duplicates. */
+  readonly events: readonly StoredEvent[];
+  /** True when the store may hold older matching events than the last loaded. */
+  readonly hasOlder: boolean;
+}
+
+export const NOTHING_LOADED: LoadedEvents = { events: [], hasOlder: true };
+
+/** Union by seq, newest first. */
+function unionBySeq(a: readonly StoredEvent[], b: readonly StoredEvent[]): StoredEvent[] {
+  const bySeq = new Map<number, StoredEvent>();
+  for (const e of a) bySeq.set(e.seq, e);
+  for (const e of b) bySeq.set(e.seq, e);
+  return [...bySeq.values()].sort((x, y) => y.seq - x.seq);
+}
+
+function trimmed(events: StoredEvent[], hasOlder: boolean, max: number): LoadedEvents {
+  if (events.length <= max) return { events, hasOlder };
+  return { events: events.slice(0, max), hasOlder: true };
+}
+
+/** Adds live events (any order); the fast path is the usual one: all newer than the head. */
+export function addNewer(loaded: LoadedEvents, incoming: readonly StoredEvent[], max = MAX_LOADED): LoadedEvents {
+  if (incoming.length === 0) return loaded;
+  const head = loaded.events[0]?.seq ?? 0;
+  const sorted = [...incoming].sort((x, y) => y.seq - x.seq);
+  const last = sorted[sorted.length - 1] as StoredEvent;
+  const distinct = sorted.every((e, i) => i === 0 || (sorted[i - 1] as StoredEvent).seq !== e.seq);
+  const events = last.seq > head && distinct ? [...sorted, ...loaded.events] : unionBySeq(loaded.events, incoming);
+  return trimmed(events, loaded.hasOlder, max);
+}
+
+/**
+ * Adds a page of older events read from the store. Not trimmed: the operator asked for each
+ * page by scrolling to it (the live tail's trimming lets them go once back at the top).
+ */
+export function addOlder(loaded: LoadedEvents, page: readonly StoredEvent[], more: boolean): LoadedEvents {
+  const tail = loaded.events[loaded.events.length - 1]?.seq ?? Infinity;
+  const fresh = page.every((e) => e.seq < tail);
+  return { events: fresh ? [...loaded.events, ...page] : unionBySeq(loaded.events, page), hasOlder: more };
+}
+
+/** The cursor that continues after the oldest loaded event (descending order). */
+export function olderCursor(loaded: LoadedEvents): string | undefined {
+  const last = loaded.events[loaded.events.length - 1];
+  return last ? encodeCursor({ seq: last.seq, back: false, order: 'desc' }) : undefined;
+}

@@ -1,0 +1,79 @@
+/**
+ * Page object of the operator UI in browser mode: opens the console, moves between views,
+ * checks accessibility with axe (serious and critical violations fail), keeps screenshots.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright';
+
+export const UI_ARTIFACTS = join('test-results', 'e2e', 'ui');
+
+export type ViewName = 'timeline' | 'equipment' | 'alarms' | 'deadLetters' | 'health' | 'audit';
+
+export class UiPage {
+  readonly errors: string[] = [];
+
+  private constructor(
+    readonly page: Page,
+    private readonly context: BrowserContext,
+  ) {
+    page.on('pageerror', (error) => this.errors.push(error.message));
+  }
+
+  static async open(browser: Browser, url: string, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<UiPage> {
+    mkdirSync(UI_ARTIFACTS, { recursive: true });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: options.colorScheme ?? 'light' });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
+    const ui = new UiPage(await context.newPage(), context);
+    await ui.page.goto(url);
+    await ui.shell.waitFor({ timeout: 30_000 });
+    await ui.page.locator('[data-testid="store-state"][data-state="connected"]').waitFor({ timeout: 30_000 });
+    return ui;
+  }
+
+  get shell(): Locator {
+    return this.page.getByTestId('shell');
+  }
+  testId(id: string): Locator {
+    return this.page.getByTestId(id);
+  }
+
+  async go(view: ViewName): Promise<void> {
+    await this.page.getByTestId(`nav-${view}`).click();
+    await this.page.getByTestId(`view-${view}`).waitFor();
+  }
+
+  async press(key: string): Promise<void> {
+    await this.page.locator('body').press(key);
+  }
+
+  /** Runs axe on the page as it is; fails on serious or critical violations, naming them. */
+  async expectAccessible(what: string): Promise<void> {
+    // A tooltip fading out under the pointer would be measured half transparent.
+    await this.page.mouse.move(1, this.page.viewportSize()?.height ?? 800 - 1);
+    await this.page.locator('.MuiTooltip-popper').waitFor({ state: 'detached' });
+    // Likewise a menu that is closing (its items fade out).
+    await this.page.locator('.MuiMenu-root').waitFor({ state: 'detached' });
+    // And a dialog or drawer still fading or sliding in.
+    await this.page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+    const result = await new AxeBuilder({ page: this.page }).analyze();
+    const bad = result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    expect(bad, `accessibility of ${what}`).toEqual([]);
+  }
+
+  async screenshot(name: string): Promise<void> {
+    await this.page.screenshot({ path: join(UI_ARTIFACTS, `${name}.png`) });
+  }
+
+  eventRow(id: string): Locator {
+    return this.page.locator(`[data-testid="event-row"][data-event-id="${id}"]`);
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+  }
+}
