@@ -54,6 +54,12 @@ export function createHandlers(core: PlantCore): ApiHandlers {
     'import.cancel': async () => imports.cancel(),
     'aggregates.series': async (_ctx, query) => core.aggregates.series(query),
     'ingest.rejected': async (_ctx, page) => store.query({ types: ['ingest.message.rejected'], order: 'desc', ...page }),
+    'audit.export': async (_ctx, request) => core.audit.export(request),
+    'audit.verifyFile': async (_ctx, path) => core.audit.verifyFile(path),
+    'audit.verifyStore': async () => core.audit.verifyStore(),
+    'audit.import': async (_ctx, request) => core.audit.import(request),
+    'audit.status': async () => core.audit.status(),
+    'audit.cancel': async () => core.audit.cancel(),
     'settings.get': async () => settings.all(),
     'settings.set': async (_ctx, key, value) => {
       await settings.set(key, value);

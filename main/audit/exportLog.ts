@@ -5,6 +5,8 @@
  * file under the target name. A finished export is recorded as an `audit.log.exported` event.
  * PDF reports are made by pdfExport.ts.
  */
+import type { ExportProgress, ExportResult } from '../../shared/audit/results';
+export type { ExportProgress, ExportResult } from '../../shared/audit/results';
 import type { PlantEvent } from '../../shared/events/event';
 import { ExportChain, manifestLineOf, type ExportFilters, type ExportManifest } from '../../shared/audit/exportFormat';
 import { CSV_BOM, csvHeader, csvRowOf } from '../../shared/audit/csvWriter';
@@ -13,16 +15,9 @@ import { AtomicFileWriter } from './atomicFile';
 import { exportedEvent, localIdentity, type ExporterIdentity } from './exporter';
 import { exportPages, queryOf } from './storePages';
 
-export type TextExportFormat = 'ndjson' | 'csv';
+import type { TextExportFormat } from '../../shared/audit/results';
+export type { TextExportFormat } from '../../shared/audit/results';
 
-export interface ExportProgress {
-  readonly phase: 'counting' | 'writing' | 'rendering' | 'done';
-  /** Events written so far. */
-  readonly events: number;
-  /** Events the export will hold, once known. */
-  readonly total: number | null;
-  readonly bytes: number;
-}
 
 export interface ExportOptionsBase {
   readonly store: EventStore;
@@ -48,16 +43,6 @@ export interface TextExportOptions extends ExportOptionsBase {
   readonly bom?: boolean;
 }
 
-export interface ExportResult {
-  readonly format: TextExportFormat | 'pdf';
-  readonly file: string;
-  readonly count: number;
-  readonly headHash: string;
-  readonly manifest: ExportManifest;
-  readonly bytes: number;
-  /** The id of the `audit.log.exported` event, when recorded. */
-  readonly recordedEventId?: string;
-}
 
 /** Every 2,000 events at most, and at the end. */
 const PROGRESS_EVERY = 2_000;

@@ -5,12 +5,14 @@
  * `auditImport`: the source file, the manifest's hash, and whether the file verified.
  * Reading and storing reuse the file importer (main/ingest/fileImport.ts).
  */
+import type { AuditImportResult } from '../../shared/audit/results';
+export type { AuditImportResult } from '../../shared/audit/results';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { JsonObject, PlantEvent } from '../../shared/events/event';
 import type { ExportVerdict } from '../../shared/audit/exportVerifier';
 import type { EventStore } from '../../shared/store/eventStore';
-import { importEventsFile, type ImportProgress, type ImportReport } from '../ingest/fileImport';
+import { importEventsFile, type ImportProgress } from '../ingest/fileImport';
 import { storeSink, type ImportSink } from '../ingest/importSinks';
 import { verifyExportFile } from './verifyFile';
 
@@ -25,13 +27,6 @@ export interface AuditImportOptions {
   readonly sink?: ImportSink;
 }
 
-export interface AuditImportResult {
-  readonly verdict: ExportVerdict;
-  readonly verified: boolean;
-  /** The manifest's `hash` as the file states it (null when the file has no readable manifest). */
-  readonly manifestHash: string | null;
-  readonly report: ImportReport;
-}
 
 /** What every imported event's metadata gets under `auditImport`. */
 export interface AuditImportMark {

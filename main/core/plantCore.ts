@@ -16,6 +16,8 @@ import { startQualityHold } from '../consumers/qualityHold';
 import { PlantSimulator, type PlantSimulatorOptions } from '../producers/simulator';
 import { SystemHealthReporter } from '../producers/systemHealth';
 import { EquipmentProjector, type EquipmentProjectorOptions } from './equipmentProjector';
+import type { RenderPdf } from '../audit/renderPdf';
+import { AuditRunner } from './auditRunner';
 import { ImportRunner, MqttConnection } from './operations';
 import { PushHub } from './pushHub';
 import { Settings } from './settings';
@@ -36,6 +38,8 @@ export interface PlantCoreOptions {
   readonly alarmSnapshotEvery?: number;
   /** The operating-system user named in operator actions (acknowledgements, rule edits). */
   readonly user?: string;
+  /** Prints the audit PDF report (Chromium: page.pdf in browser mode, printToPDF in Electron). */
+  readonly renderPdf?: RenderPdf;
 }
 
 export interface PlantCore {
@@ -47,6 +51,7 @@ export interface PlantCore {
   readonly simulator: PlantSimulator | null;
   readonly mqtt: MqttConnection;
   readonly imports: ImportRunner;
+  readonly audit: AuditRunner;
   readonly settings: Settings;
   readonly pushes: PushHub;
   readonly dispatch: Dispatch;
@@ -82,6 +87,15 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
   const imports = new ImportRunner(store, async () => {
     await equipment.rebuild();
   });
+  const audit = new AuditRunner({
+    store,
+    bus,
+    user: options.user ?? 'operator',
+    ...(options.renderPdf ? { renderPdf: options.renderPdf } : {}),
+    afterImport: async () => {
+      await equipment.rebuild();
+    },
+  });
   await mqtt.resume();
   simulator?.start();
   health?.start();
@@ -95,6 +109,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     simulator,
     mqtt,
     imports,
+    audit,
     settings,
     pushes,
     dispatch: undefined as unknown as Dispatch,
@@ -105,6 +120,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     },
     async close() {
       imports.cancel();
+      audit.cancel();
       await simulator?.stop();
       await health?.stop();
       await mqtt.stop();

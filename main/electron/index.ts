@@ -14,6 +14,7 @@ import { isAppUrl, registerAppScheme, serveAppProtocol } from './appProtocol';
 import { createAppWindow } from './appWindow';
 import { CommandLineError, parseDesktopArgs, type DesktopOptions } from './args';
 import { registerApiIpc } from './ipc';
+import { electronPdfRenderer } from './printPdf';
 import { createQuitHandler } from './quit';
 import { hardenContents, hardenSession } from './security';
 import { StoreHostSupervisor } from './storeHostSupervisor';
@@ -71,6 +72,7 @@ async function start(): Promise<void> {
     settingsFile: join(app.getPath('userData'), 'settings.json'),
     simulator: options.simulator ? { rate: 20 } : false,
     user: userInfo().username,
+    renderPdf: electronPdfRenderer,
   });
 
   let appWindow: BrowserWindow | null = null;

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { playwrightPdfRenderer } from '../audit/renderPdf';
 import { ensureRendererBuilt } from './rendererBuild';
 import { startWebHost } from './server';
 
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
     settingsFile: args.memory ? null : join(args.dataDir, 'settings.json'),
     simulator: args.simulatorRate > 0 ? { rate: args.simulatorRate } : (false as const),
     user: userInfo().username,
+    renderPdf: playwrightPdfRenderer(),
   };
   const host = await startWebHost({ port: args.port, memory: args.memory, ...(args.memory ? {} : { dataDir: args.dataDir }), log, core });
   console.log(`Plant Event Console (browser mode) at ${host.url}`);

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { arity, check, id, ids, method, time, type Method } from './contractKit';
+import { auditContract } from './contractAudit';
 import { operationsContract } from './contractOps';
 import type { EquipmentState } from '../domain/equipment';
 import type { StoredEvent } from '../events/event';
@@ -84,6 +85,7 @@ export const contract = {
     return [];
   }),
   ...operationsContract,
+  ...auditContract,
 } as const;
 
 export type Contract = typeof contract;
