@@ -125,7 +125,7 @@ export async function measureBridge(settings: BridgeBenchSettings): Promise<Reco
   // would keep it from the loopback host; the real console page, served by the host, needs no such flag.
   const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, '--disable-features=LocalNetworkAccessChecks'] });
   try {
-    host = await startWebHost({ dataDir });
+    host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
     const page = await openBridgePage(browser, host);
 
     const inputs = telemetryInputs(singles);

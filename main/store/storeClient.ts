@@ -9,6 +9,7 @@
  * answered from the store instead of being appended twice. So a caller whose append
  * resolved never loses it, and one whose append is pending gets it stored exactly once.
  */
+import type { ChainHead } from '../../shared/audit/chain';
 import type { StoredEvent } from '../../shared/events/event';
 import type { MessageLink } from '../../shared/rpc/link';
 import { EventValidationError, validatePlantEvent } from '../../shared/events/validate';
@@ -116,6 +117,10 @@ export class StoreClient implements EventStore {
   }
   nearestSnapshot(key: string, bounds?: { toSeq?: number; toTime?: number }): Promise<Snapshot | null> {
     return this.call('nearestSnapshot', bounds ? [key, bounds] : [key]) as Promise<Snapshot | null>;
+  }
+  /** The head of the audit hash chain as the store host recorded it (apart from the events). */
+  chainHead(): Promise<ChainHead> {
+    return this.call('chainHead', []) as Promise<ChainHead>;
   }
   replay<S>(options: ReplayOptions<S>): Promise<ReplayResult<S>> {
     return replayByQuery(this, options);

@@ -11,7 +11,7 @@ import { EVENT_STATUSES } from '../events/event';
 
 export const STORE_METHODS = [
   'append', 'get', 'getBySeq', 'query', 'count', 'headSeq', 'updateStatuses', 'putDeliveries', 'getDelivery',
-  'pendingDeliveries', 'deliveriesOf', 'deadLetters', 'saveSnapshot', 'nearestSnapshot',
+  'pendingDeliveries', 'deliveriesOf', 'deadLetters', 'saveSnapshot', 'nearestSnapshot', 'chainHead',
 ] as const;
 export type StoreMethod = (typeof STORE_METHODS)[number];
 
@@ -80,6 +80,7 @@ const ARGS: Record<StoreMethod, z.ZodType<readonly unknown[]>> = {
   deadLetters: z.tuple([]),
   saveSnapshot: z.tuple([snapshot]),
   nearestSnapshot: z.union([z.tuple([text]), z.tuple([text, bounds])]),
+  chainHead: z.tuple([]),
 };
 
 /** Checks one request from the other side; throws an Error naming what is wrong. */

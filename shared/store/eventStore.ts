@@ -3,6 +3,7 @@
  * `DexieEventStore` (renderer/store-host, over any IndexedDB). One contract suite
  * (test/contract) runs against all of them.
  */
+import type { ChainHead } from '../audit/chain';
 import type { EventStatus, JsonValue, PlantEvent, Priority, StoredEvent } from '../events/event';
 
 /** A subscriber's delivery of one event. Moves PUBLISHED → DELIVERED → PROCESSED, or FAILED. */
@@ -156,6 +157,9 @@ export interface EventStore {
   /** The latest snapshot under `key` usable for a replay bounded by `toSeq` and `toTime`. */
   nearestSnapshot(key: string, bounds?: { toSeq?: number; toTime?: number }): Promise<Snapshot | null>;
   replay<S>(options: ReplayOptions<S>): Promise<ReplayResult<S>>;
+
+  /** The head of the audit hash chain, recorded apart from the events (seq 0 and the genesis hash when empty). */
+  chainHead(): Promise<ChainHead>;
 
   close(): Promise<void>;
 }

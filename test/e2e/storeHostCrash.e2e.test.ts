@@ -34,7 +34,8 @@ async function waitUntil(condition: () => boolean, what: string, timeoutMs = 60_
 }
 
 test('killing the store host during a burst loses no resolved publish and leaves no seq gap', async () => {
-  const host = await startWebHost({ dataDir });
+  // No health reports: every stored event must be one of the test's own publishes.
+  const host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
   hosts.push(host);
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   const app = await ConsolePage.open(browser, host.url);
@@ -93,7 +94,7 @@ test('killing the store host during a burst loses no resolved publish and leaves
 
   // And durably so: a new host on the same data folder sees the very same log.
   await host.close();
-  const again = await startWebHost({ dataDir });
+  const again = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
   hosts.push(again);
   await expectStoredWithoutGaps(again, everyResolved);
 });
