@@ -6,6 +6,7 @@
 import type { EventStatus } from '../../shared/events/event';
 import { STATUS_RANK } from '../../shared/events/event';
 import type { DeliveryRecord, EventStore } from '../../shared/store/eventStore';
+import type { EventProgress } from './eventProgress';
 import type { DeliverySource } from './subscription';
 
 const FLUSH_AT = 2_000;
@@ -15,6 +16,8 @@ export class DeliveryWriter {
   /** Deliveries changed since the last write, by their live state (one entry per delivery). */
   private deliveries = new Set<DeliverySource>();
   private statuses = new Map<string, EventStatus>();
+  /** Published events whose status moved, read when the batch is written. */
+  private progressed = new Set<EventProgress>();
   private flushing: Promise<void> | null = null;
   private scheduled = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -25,7 +28,13 @@ export class DeliveryWriter {
   ) {}
 
   get pending(): number {
-    return this.deliveries.size + this.statuses.size;
+    return this.deliveries.size + this.statuses.size + this.progressed.size;
+  }
+
+  /** A published event's status moved (written as it stands when the batch is written). */
+  progress(progress: EventProgress): void {
+    this.progressed.add(progress);
+    this.schedule();
   }
 
   record(delivery: DeliverySource): void {
@@ -35,9 +44,13 @@ export class DeliveryWriter {
 
   /** Moves an event's status forward (a move backwards is dropped here and in the store). */
   eventStatus(eventId: string, status: EventStatus): void {
-    const current = this.statuses.get(eventId);
-    if (current === undefined || STATUS_RANK[status] >= STATUS_RANK[current]) this.statuses.set(eventId, status);
+    this.mergeStatus(this.statuses, eventId, status);
     this.schedule();
+  }
+
+  private mergeStatus(statuses: Map<string, EventStatus>, eventId: string, status: EventStatus): void {
+    const current = statuses.get(eventId);
+    if (current === undefined || STATUS_RANK[status] >= STATUS_RANK[current]) statuses.set(eventId, status);
   }
 
   /** Resolves when everything recorded so far is in the store. */
@@ -72,6 +85,11 @@ export class DeliveryWriter {
   private writeBatch(): Promise<void> {
     const deliveries = this.deliveries;
     const statuses = this.statuses;
+    for (const progress of this.progressed) {
+      const status = progress.status();
+      if (status !== null) this.mergeStatus(statuses, progress.eventId, status);
+    }
+    this.progressed = new Set();
     this.deliveries = new Set();
     this.statuses = new Map();
     this.flushing = (async () => {

@@ -25,6 +25,7 @@ import { AppendBatcher } from './appendBatcher';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
 import { DeadLetterQueue } from './deadLetterQueue';
 import { DeliveryWriter } from './deliveryWriter';
+import { EventProgress } from './eventProgress';
 import { BusClosedError, BusOverloadError } from './errors';
 import { RateMeter, type BusMetrics } from './metrics';
 import { Subscription, type BatchHandler, type EventHandler } from './subscription';
@@ -63,11 +64,6 @@ interface Route {
   readonly names: readonly string[];
 }
 
-interface Tracker {
-  remaining: number;
-  dead: boolean;
-  delivered: boolean;
-}
 
 export class EventBus {
   readonly deadLetters: DeadLetterQueue;
@@ -77,7 +73,6 @@ export class EventBus {
   private readonly subscriptions = new Map<string, Subscription>();
   /** Subscribers by event type, with their names (as the store's delivery records name them). */
   private readonly routes = new Map<string, Route>();
-  private readonly trackers = new Map<string, Tracker>();
   private readonly background = new Set<Promise<unknown>>();
   private readonly waiters = new Map<Subscription, Waiter[]>();
   private changeWaiters: (() => void)[] = [];
@@ -148,8 +143,8 @@ export class EventBus {
     if (this.subscriptions.has(name)) throw new Error(`subscriber "${name}" is already registered on this bus`);
     const sub = new Subscription(name, pattern, compilePattern(pattern), handler, parsed, {
       record: (delivery) => this.writer.record(delivery),
-      delivered: (event) => this.onDelivered(event),
-      settled: (event, outcome) => this.onSettled(event, outcome),
+      delivered: (_event, progress) => this.onDelivered(progress),
+      settled: (event, outcome, progress) => this.onSettled(event, outcome, progress),
       spaceFreed: () => this.wake(sub),
       changed: () => this.notifyChanged(),
       random: this.random,
@@ -256,8 +251,8 @@ export class EventBus {
     stored.forEach((event, i) => {
       const subs = targets[i] as Subscription[];
       if (subs.length === 0) return;
-      this.trackers.set(event.id, { remaining: subs.length, dead: false, delivered: false });
-      for (const sub of subs) sub.enqueueReserved(event);
+      const progress = new EventProgress(event.id, subs.length);
+      for (const sub of subs) sub.enqueueReserved(event, progress);
     });
     for (const tap of this.taps) {
       try {
@@ -362,31 +357,26 @@ export class EventBus {
     for (const wake of waiters) wake();
   }
 
-  private onDelivered(event: StoredEvent): void {
-    const tracker = this.trackers.get(event.id);
-    if (tracker && !tracker.delivered) {
-      tracker.delivered = true;
-      this.writer.eventStatus(event.id, 'DELIVERED');
+  private onDelivered(progress: EventProgress | null): void {
+    if (progress && !progress.delivered) {
+      progress.delivered = true;
+      this.writer.progress(progress);
     }
   }
 
-  private onSettled(event: StoredEvent, outcome: 'processed' | 'dead'): void {
+  private onSettled(event: StoredEvent, outcome: 'processed' | 'dead', progress: EventProgress | null): void {
     if (outcome === 'processed') {
       this.processed++;
       this.processedRate.add();
     }
-    const tracker = this.trackers.get(event.id);
-    if (!tracker) {
+    if (!progress) {
       // A recovered or redriven delivery: the other subscribers' outcomes are in the store.
       this.track(this.recomputeStatus(event.id));
       return;
     }
-    tracker.remaining--;
-    tracker.dead ||= outcome === 'dead';
-    if (tracker.remaining === 0) {
-      this.trackers.delete(event.id);
-      this.writer.eventStatus(event.id, tracker.dead ? 'FAILED' : 'PROCESSED');
-    }
+    progress.remaining--;
+    progress.dead ||= outcome === 'dead';
+    if (progress.remaining === 0) this.writer.progress(progress);
   }
 
   private async recomputeStatus(eventId: string): Promise<void> {

@@ -7,6 +7,7 @@ import type { StoredEvent } from '../../shared/events/event';
 import type { DeliveryAttemptError, DeliveryRecord } from '../../shared/store/eventStore';
 import { backoffDelay, type RetryPolicy } from './backoff';
 import { LatencyWindow, RateMeter, type SubscriberMetrics } from './metrics';
+import type { EventProgress } from './eventProgress';
 import { PriorityQueue } from './priorityQueue';
 
 export type EventHandler = (event: StoredEvent) => unknown;
@@ -15,8 +16,8 @@ export type BatchHandler = (events: StoredEvent[]) => unknown;
 /** What a subscription tells the bus as deliveries move on. */
 export interface SubscriptionHooks {
   record(delivery: DeliverySource): void;
-  delivered(event: StoredEvent): void;
-  settled(event: StoredEvent, outcome: 'processed' | 'dead'): void;
+  delivered(event: StoredEvent, progress: EventProgress | null): void;
+  settled(event: StoredEvent, outcome: 'processed' | 'dead', progress: EventProgress | null): void;
   spaceFreed(): void;
   changed(): void;
   random(): number;
@@ -40,6 +41,8 @@ class Pending {
     readonly subscriber: string,
     public attempts: number,
     public errors: readonly DeliveryAttemptError[],
+    /** The event's progress over all its subscribers; null for a recovered or redriven delivery. */
+    readonly progress: EventProgress | null = null,
   ) {
     this.seq = event.seq;
     this.priority = event.priority;
@@ -124,9 +127,9 @@ export class Subscription {
   }
 
   /** Queues a stored event in a place reserved beforehand. */
-  enqueueReserved(event: StoredEvent): void {
+  enqueueReserved(event: StoredEvent, progress: EventProgress): void {
     this.reserved--;
-    this.enqueue(new Pending(event, this.name, 0, NO_ERRORS));
+    this.enqueue(new Pending(event, this.name, 0, NO_ERRORS, progress));
   }
 
   /** Queues an event found pending in the store (restart, redrive): no reservation needed. */
@@ -199,7 +202,7 @@ export class Subscription {
     item.attempts++;
     this.counts.delivered++;
     this.mark(item, 'DELIVERED');
-    this.hooks.delivered(item.event);
+    this.hooks.delivered(item.event, item.progress);
   }
 
   private async runOne(item: Pending): Promise<void> {
@@ -249,7 +252,7 @@ export class Subscription {
     this.latency.record(ms);
     this.rate.add();
     this.mark(item, 'PROCESSED');
-    this.hooks.settled(item.event, 'processed');
+    this.hooks.settled(item.event, 'processed', item.progress);
   }
 
   private failed(item: Pending, error: unknown): void {
@@ -261,7 +264,7 @@ export class Subscription {
       this.counts.deadLetters++;
       item.deadLetteredAt = now;
       this.mark(item, 'FAILED');
-      this.hooks.settled(item.event, 'dead');
+      this.hooks.settled(item.event, 'dead', item.progress);
       return;
     }
     const delay = backoffDelay(item.attempts, this.options.retry, this.hooks.random);

@@ -1,8 +1,8 @@
 /**
  * The in-memory twin of the event store: arrays and maps, nothing kept across restarts.
  * Used by unit tests and by the bus benchmark, so appends stay cheap: validation, one frozen
- * copy per event, and a push onto each index list (every list stays sorted by seq because
- * seq only grows).
+ * copy per event, and a seq pushed onto each index list (every list stays sorted because seq
+ * only grows). Index lists hold seqs, not events, so a status change replaces one slot.
  */
 import { subjectOf } from '../events/event';
 import type { StoredEvent } from '../events/event';
@@ -30,37 +30,44 @@ const NO_ERRORS: readonly never[] = Object.freeze([]);
 
 const deliveryKey = (eventId: string, subscriber: string) => `${eventId}\u0000${subscriber}`;
 
-function pushTo<K>(map: Map<K, StoredEvent[]>, key: K | undefined, event: StoredEvent): void {
+function pushTo<K>(map: Map<K, number[]>, key: K | undefined, seq: number): void {
   if (key === undefined) return;
   const list = map.get(key);
-  if (list) list.push(event);
-  else map.set(key, [event]);
+  if (list) list.push(seq);
+  else map.set(key, [seq]);
 }
 
-/** Index of the first event in a seq-sorted list with seq >= `seq`. */
-function lowerBound(list: readonly StoredEvent[], seq: number): number {
+/** Index of the first seq >= `seq` in a sorted list of seqs. */
+function lowerBound(list: readonly number[], seq: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (list[mid]!.seq < seq) lo = mid + 1;
+    if (list[mid]! < seq) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
+/** Every seq from 1 to `head`, as a list the query loops can share with the index lists. */
+class AllSeqs {
+  constructor(readonly length: number) {}
+}
+type SeqList = readonly number[] | AllSeqs;
+const seqAt = (list: SeqList, i: number): number => (list instanceof AllSeqs ? i + 1 : (list[i] as number));
+const firstAtLeast = (list: SeqList, seq: number): number => (list instanceof AllSeqs ? Math.max(0, Math.min(list.length, seq - 1)) : lowerBound(list, seq));
+
 export class InMemoryEventStore implements EventStore, ChainHeadReader {
   private readonly events: StoredEvent[] = [];
   /** The audit chain's head, kept apart from the events (as the Dexie store keeps it in its meta table). */
   private head: ChainHead = EMPTY_CHAIN;
-  private readonly byId = new Map<string, StoredEvent>();
-  private readonly byType = new Map<string, StoredEvent[]>();
-  private readonly bySubject = new Map<string, StoredEvent[]>();
-  private readonly byCorrelation = new Map<string, StoredEvent[]>();
+  /** Event id → seq. */
+  private readonly byId = new Map<string, number>();
+  private readonly byType = new Map<string, number[]>();
+  private readonly bySubject = new Map<string, number[]>();
+  private readonly byCorrelation = new Map<string, number[]>();
   /** Per subscriber, by event id. */
   private readonly deliveriesBySubscriber = new Map<string, Map<string, DeliveryRecord>>();
-  /** Per event: its few deliveries, one per subscriber. */
-  private readonly deliveriesByEvent = new Map<string, DeliveryRecord[]>();
   /** Dead-lettered deliveries (discarded ones included), by event id and subscriber. */
   private readonly deadLettered = new Map<string, DeliveryRecord>();
   private readonly snapshots = new Map<string, Snapshot[]>();
@@ -85,10 +92,10 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
     if (stored.length > 0) this.head = Object.freeze({ seq, hash: prevHash });
     stored.forEach((event, i) => {
       this.events.push(event);
-      this.byId.set(event.id, event);
-      pushTo(this.byType, event.type, event);
-      pushTo(this.bySubject, event.subject, event);
-      pushTo(this.byCorrelation, event.correlationId, event);
+      this.byId.set(event.id, event.seq);
+      pushTo(this.byType, event.type, event.seq);
+      pushTo(this.bySubject, event.subject, event.seq);
+      pushTo(this.byCorrelation, event.correlationId, event.seq);
       for (const subscriber of deliveries[i] ?? []) {
         this.putOne(Object.freeze({ eventId: event.id, seq: event.seq, subscriber, status: 'PUBLISHED', attempts: 0, errors: NO_ERRORS, updatedAt: now }));
       }
@@ -96,8 +103,13 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
     return stored;
   }
 
+  private byIdNow(id: string): StoredEvent | undefined {
+    const seq = this.byId.get(id);
+    return seq === undefined ? undefined : this.events[seq - 1];
+  }
+
   async get(id: string): Promise<StoredEvent | null> {
-    return this.byId.get(id) ?? null;
+    return this.byIdNow(id) ?? null;
   }
 
   async getBySeq(seq: number): Promise<StoredEvent | null> {
@@ -106,22 +118,22 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
 
   async getEventsByType(pattern: string, options?: GetEventsByTypeOptions): Promise<StoredEvent[]> {
     const { matches, limit, exactType } = compileTypeOptions(pattern, options);
-    const candidates = exactType === undefined ? this.events : (this.byType.get(exactType) ?? []);
+    const candidates: SeqList = exactType === undefined ? new AllSeqs(this.events.length) : (this.byType.get(exactType) ?? []);
     const found: StoredEvent[] = [];
-    for (const event of candidates) {
-      if (found.length >= limit) break;
+    for (let i = 0; i < candidates.length && found.length < limit; i++) {
+      const event = this.events[seqAt(candidates, i) - 1] as StoredEvent;
       if (matches(event)) found.push(event);
     }
     return found;
   }
 
-  /** The smallest seq-sorted list that holds every event the query can match. */
-  private candidates(query: EventQuery): readonly StoredEvent[] {
+  /** The smallest sorted list of seqs that holds every event the query can match. */
+  private candidates(query: EventQuery): SeqList {
     if (query.subject !== undefined) return this.bySubject.get(query.subject) ?? [];
     if (query.correlationId !== undefined) return this.byCorrelation.get(query.correlationId) ?? [];
     const only = query.types?.length === 1 ? query.types[0] : undefined;
     if (only !== undefined && !only.includes('*')) return this.byType.get(only) ?? [];
-    return this.events;
+    return new AllSeqs(this.events.length);
   }
 
   async query(query: EventQuery): Promise<EventPage> {
@@ -131,15 +143,17 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
     const found: StoredEvent[] = [];
     const want = plan.limit + 1;
     if (plan.scan === 'asc') {
-      for (let i = lowerBound(list, lo); i < list.length && found.length < want; i++) {
-        const event = list[i]!;
-        if (event.seq > hi) break;
+      for (let i = firstAtLeast(list, lo); i < list.length && found.length < want; i++) {
+        const seq = seqAt(list, i);
+        if (seq > hi) break;
+        const event = this.events[seq - 1] as StoredEvent;
         if (plan.matches(event)) found.push(event);
       }
     } else {
-      for (let i = lowerBound(list, hi + 1) - 1; i >= 0 && found.length < want; i--) {
-        const event = list[i]!;
-        if (event.seq < lo) break;
+      for (let i = firstAtLeast(list, hi + 1) - 1; i >= 0 && found.length < want; i--) {
+        const seq = seqAt(list, i);
+        if (seq < lo) break;
+        const event = this.events[seq - 1] as StoredEvent;
         if (plan.matches(event)) found.push(event);
       }
     }
@@ -150,8 +164,9 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
     const { cursor: _cursor, limit: _limit, ...filters } = query;
     planPage(filters);
     const matches = compileQuery(filters);
+    const list = this.candidates(filters);
     let total = 0;
-    for (const event of this.candidates(filters)) if (matches(event)) total += 1;
+    for (let i = 0; i < list.length; i++) if (matches(this.events[seqAt(list, i) - 1] as StoredEvent)) total += 1;
     return total;
   }
 
@@ -165,15 +180,9 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
 
   async updateStatuses(updates: readonly StatusUpdate[]): Promise<void> {
     for (const { eventId, status } of updates) {
-      const current = this.byId.get(eventId);
+      const current = this.byIdNow(eventId);
       if (!current || !isForwardStatus(current.status, status)) continue;
-      const moved = Object.freeze({ ...current, status });
-      this.events[moved.seq - 1] = moved;
-      this.byId.set(eventId, moved);
-      for (const [map, key] of [[this.byType, moved.type], [this.bySubject, moved.subject], [this.byCorrelation, moved.correlationId]] as const) {
-        const list = key === undefined ? undefined : map.get(key);
-        if (list) list[lowerBound(list, moved.seq)] = moved;
-      }
+      this.events[current.seq - 1] = Object.freeze({ ...current, status });
     }
   }
 
@@ -183,11 +192,6 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
     let ofSubscriber = this.deliveriesBySubscriber.get(record.subscriber);
     if (!ofSubscriber) this.deliveriesBySubscriber.set(record.subscriber, (ofSubscriber = new Map()));
     ofSubscriber.set(record.eventId, record);
-    const ofEvent = this.deliveriesByEvent.get(record.eventId);
-    const at = ofEvent ? ofEvent.findIndex((d) => d.subscriber === record.subscriber) : -1;
-    if (!ofEvent) this.deliveriesByEvent.set(record.eventId, [record]);
-    else if (at >= 0) ofEvent[at] = record;
-    else ofEvent.push(record);
     const key = deliveryKey(record.eventId, record.subscriber);
     if (record.deadLetteredAt !== undefined) this.deadLettered.set(key, record);
     else if (this.deadLettered.size > 0) this.deadLettered.delete(key);
@@ -207,14 +211,19 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
   }
 
   async deliveriesOf(eventId: string): Promise<DeliveryRecord[]> {
-    return [...(this.deliveriesByEvent.get(eventId) ?? [])].sort((a, b) => (a.subscriber < b.subscriber ? -1 : a.subscriber > b.subscriber ? 1 : 0));
+    const found: DeliveryRecord[] = [];
+    for (const ofSubscriber of this.deliveriesBySubscriber.values()) {
+      const record = ofSubscriber.get(eventId);
+      if (record) found.push(record);
+    }
+    return found.sort((a, b) => (a.subscriber < b.subscriber ? -1 : a.subscriber > b.subscriber ? 1 : 0));
   }
 
   async deadLetters(): Promise<DeadLetter[]> {
     const letters: DeadLetter[] = [];
     for (const delivery of this.deadLettered.values()) {
       if (delivery.deadLetteredAt === undefined || delivery.discardedAt !== undefined) continue;
-      const event = this.byId.get(delivery.eventId);
+      const event = this.byIdNow(delivery.eventId);
       if (event) letters.push({ delivery, event });
     }
     return letters.sort((a, b) => a.delivery.deadLetteredAt! - b.delivery.deadLetteredAt! || a.delivery.seq - b.delivery.seq);
@@ -240,8 +249,10 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
     let seq = snapshot?.seq ?? 0;
     let folded = 0;
     const chunk = 2000;
-    for (let i = lowerBound(candidates, seq + 1); i < candidates.length; i += chunk) {
-      const step = foldChunk(candidates.slice(i, i + chunk), plan, options.reducer, state);
+    for (let i = firstAtLeast(candidates, seq + 1); i < candidates.length; i += chunk) {
+      const events: StoredEvent[] = [];
+      for (let k = i; k < Math.min(candidates.length, i + chunk); k++) events.push(this.events[seqAt(candidates, k) - 1] as StoredEvent);
+      const step = foldChunk(events, plan, options.reducer, state);
       state = step.state;
       folded += step.folded;
       seq = step.seq ?? seq;
