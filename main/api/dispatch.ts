@@ -20,6 +20,8 @@ const CODES: Record<string, string> = {
   RangeError: 'invalid-input',
   BusOverloadError: 'overloaded',
   BusClosedError: 'closed',
+  AbortError: 'cancelled',
+  AuditImportRefusedError: 'refused',
 };
 
 export function createDispatcher(handlers: ApiHandlers, onInternalError: (error: unknown) => void = console.error): Dispatch {

@@ -89,17 +89,6 @@ describe('timeline', () => {
   });
 });
 
-describe('audit', () => {
-  test('says the audit export is coming, with its entry points disabled', async () => {
-    await ui.go('audit');
-    expect(await ui.testId('audit-coming').textContent()).toContain('Coming with the audit export');
-    expect(await ui.testId('audit-verify').isDisabled()).toBe(true);
-    expect(await ui.testId('audit-export').isDisabled()).toBe(true);
-    await ui.expectAccessible('the audit view');
-    await ui.screenshot('audit');
-  });
-});
-
 describe('equipment board', () => {
   test('cards grouped by line, time travel rebuilds a card, compare lists the change and its cause', async () => {
     const now = Date.now();

@@ -1,23 +1,54 @@
-/** The audit view: a placeholder until the audit export lands, its entry points shown disabled. */
-import { Alert, Button, Paper, Stack, Typography } from '@mui/material';
+/**
+ * The Audit view: export the log (NDJSON, CSV or PDF) with progress and Cancel, verify an
+ * export file or the store's own chain, and import an export for review. One audit
+ * operation runs at a time; every section shows its own progress and outcome.
+ */
+import { Paper, Stack, Typography } from '@mui/material';
+import { useMemo, useState, type ReactNode } from 'react';
+import { ExportFilterFields } from './ExportFilterFields';
+import { ExportForm } from './ExportForm';
+import { EMPTY_DRAFT, filtersOfDraft } from './exportRequest';
+import { ImportForm } from './ImportForm';
+import { useAuditJob } from './useAuditJob';
+import { VerifyFileForm } from './VerifyFileForm';
+import { VerifyStoreCard } from './VerifyStoreCard';
+
+function Section({ title, id, children }: { readonly title: string; readonly id: string; readonly children: ReactNode }) {
+  return (
+    <Paper variant="outlined" sx={{ p: 2 }} component="section" aria-labelledby={`${id}-title`} data-testid={id}>
+      <Typography variant="h6" component="h3" id={`${id}-title`} gutterBottom>
+        {title}
+      </Typography>
+      {children}
+    </Paper>
+  );
+}
 
 export function AuditView() {
+  const control = useAuditJob();
+  const [draft, setDraft] = useState(EMPTY_DRAFT);
+  const { filters, problem } = useMemo(() => filtersOfDraft(draft), [draft]);
   return (
-    <Paper variant="outlined" sx={{ p: 3 }} data-testid="audit">
-      <Typography variant="h5" component="h2" gutterBottom>
+    <Stack spacing={2} data-testid="audit" sx={{ pb: 4 }}>
+      <Typography variant="h5" component="h2">
         Audit
       </Typography>
-      <Alert severity="info" data-testid="audit-coming">
-        Coming with the audit export: a tamper-evident log of every event, verifiable and exportable from here.
-      </Alert>
-      <Stack direction="row" spacing={2} sx={{ mt: 2 }}>
-        <Button variant="outlined" disabled data-testid="audit-verify">
-          Verify the audit log
-        </Button>
-        <Button variant="outlined" disabled data-testid="audit-export">
-          Export…
-        </Button>
-      </Stack>
-    </Paper>
+      <Typography variant="body2" color="text.secondary">
+        Exports are tamper-evident: each line is chained to the one before it by a hash, and the last line, the manifest, holds the head hash. Paths are on the machine
+        that runs the console.
+      </Typography>
+      <Section title="Export the audit log" id="audit-export">
+        <ExportForm control={control} filters={filters} filterProblem={problem} filterFields={<ExportFilterFields draft={draft} problem={problem} onChange={setDraft} />} />
+      </Section>
+      <Section title="Verify an export file" id="audit-verify-file">
+        <VerifyFileForm control={control} />
+      </Section>
+      <Section title="Verify the store" id="audit-verify-store">
+        <VerifyStoreCard control={control} />
+      </Section>
+      <Section title="Import an export for review" id="audit-import">
+        <ImportForm control={control} />
+      </Section>
+    </Stack>
   );
 }

@@ -7,6 +7,8 @@ import { useShortcut } from '../../app/ShortcutsProvider';
 import { EmptyState } from '../../common/EmptyState';
 import { formatCount } from '../../common/format';
 import { usePlant } from '../../common/usePlant';
+import { ExportDialog } from '../audit/ExportDialog';
+import { exportFiltersOfTimeline } from '../audit/exportRequest';
 import { EventDrawer } from './EventDrawer';
 import { EventList } from './EventList';
 import { FilterPanel } from './FilterPanel';
@@ -21,6 +23,8 @@ export function TimelineView() {
   const filterKey = JSON.stringify(filter);
   const timeline = useTimeline(plant, filter, filterKey);
   const [selected, setSelected] = useState<StoredEvent | null>(null);
+  // The export takes the filter as it is when the dialog opens (a quick range becomes absolute then).
+  const [exporting, setExporting] = useState<ReturnType<typeof exportFiltersOfTimeline> | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const apply = useCallback((next: TimelineFilter) => setStoredFilter(filterToJson(next) as Record<string, never>), [setStoredFilter]);
 
@@ -58,6 +62,9 @@ export function TimelineView() {
           {formatCount(events.length)} loaded{hasOlder ? ', more in the store' : ''}
           {filters > 0 ? ` · ${filters} filter${filters > 1 ? 's' : ''} active` : ''}
         </Typography>
+        <Button variant="outlined" onClick={() => setExporting(exportFiltersOfTimeline(filter, Date.now()))} data-testid="timeline-export">
+          Export this view…
+        </Button>
       </Stack>
       <FilterPanel filter={filter} onApply={apply} searchRef={searchRef} />
       <SavedFilters current={filter} onApply={apply} />
@@ -87,6 +94,7 @@ export function TimelineView() {
         )}
       </Box>
       <EventDrawer event={selected} onClose={() => setSelected(null)} onOpen={setSelected} />
+      {exporting && <ExportDialog title="Export this view" filters={exporting.filters} notApplied={exporting.notApplied} onClose={() => setExporting(null)} />}
     </Stack>
   );
 }

@@ -69,11 +69,42 @@ export class UiPage {
     await this.page.screenshot({ path: join(UI_ARTIFACTS, `${name}.png`) });
   }
 
+  /** The Audit view's forms (export, verify a file, verify the store, import). */
+  get audit(): AuditForms {
+    return new AuditForms(this.page);
+  }
+
   eventRow(id: string): Locator {
     return this.page.locator(`[data-testid="event-row"][data-event-id="${id}"]`);
   }
 
   async close(): Promise<void> {
     await this.context.close();
+  }
+}
+
+/** The Audit view (and the timeline's export dialog) driven by its data-testids. */
+export class AuditForms {
+  constructor(private readonly page: Page) {}
+
+  /** Starts an export; the caller waits for its result, error or cancellation. */
+  async startExport(path: string, format: 'ndjson' | 'csv' | 'pdf' = 'ndjson'): Promise<void> {
+    await this.page.getByTestId(`export-format-${format}`).check();
+    await this.page.getByTestId('export-path').fill(path);
+    await this.page.getByTestId('export-run').click();
+  }
+
+  /** Verifies a file; the verdict's element (data-ok, data-line). */
+  async verifyFile(path: string): Promise<Locator> {
+    await this.page.getByTestId('verify-path').fill(path);
+    await this.page.getByTestId('verify-file-run').click();
+    const verdict = this.page.getByTestId('verify-file-verdict');
+    await verdict.waitFor();
+    return verdict;
+  }
+
+  async startImport(path: string): Promise<void> {
+    await this.page.getByTestId('import-path').fill(path);
+    await this.page.getByTestId('import-run').click();
   }
 }

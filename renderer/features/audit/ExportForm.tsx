@@ -1,0 +1,144 @@
+/**
+ * The export form: format, target path (absolute, on the machine running the console), the
+ * BOM option for CSV, the filters it will apply, then progress with Cancel, and the result:
+ * count, head hash (copyable) and file. A cancelled export leaves no file under the target
+ * name (main writes to a temporary file and renames it only when complete).
+ */
+import { Alert, Box, Button, Checkbox, FormControl, FormControlLabel, FormLabel, Radio, RadioGroup, Stack, Typography } from '@mui/material';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import type { ExportResult } from '../../../shared/audit/results';
+import { isString, useSetting } from '../../app/settings';
+import { formatCount } from '../../common/format';
+import { usePlant } from '../../common/usePlant';
+import { CopyText } from './CopyText';
+import { describeFilters, FORMATS, withFormatExtension, type ExportFormatId, type RequestFilters } from './exportRequest';
+import { JobProgress } from './JobProgress';
+import { PathField, pathProblemOf } from './PathField';
+import { formatBytes } from './progressText';
+import type { AuditJobControl } from './useAuditJob';
+
+type Shown = { readonly kind: 'done'; readonly result: ExportResult } | { readonly kind: 'cancelled'; readonly file: string } | { readonly kind: 'failed'; readonly message: string };
+
+export interface ExportFormProps {
+  readonly control: AuditJobControl;
+  readonly filters: RequestFilters;
+  /** Filters of the source view that an export cannot apply, said before exporting. */
+  readonly notApplied?: readonly string[];
+  /** Fields to edit the filters, when the form offers them. */
+  readonly filterFields?: ReactNode;
+  /** Why the filters cannot be used as they are (the Export button waits). */
+  readonly filterProblem?: string | null;
+}
+
+const isFormat = (value: unknown): value is ExportFormatId => FORMATS.some((f) => f.id === value);
+
+export function ExportForm({ control, filters, notApplied = [], filterFields, filterProblem = null }: ExportFormProps) {
+  const plant = usePlant();
+  const [format, setFormat] = useSetting<ExportFormatId>('audit.exportFormat', 'ndjson', isFormat);
+  const [path, setPath] = useSetting('audit.exportPath', '', isString);
+  const [bom, setBom] = useState(false);
+  const [shown, setShown] = useState<Shown | null>(null);
+  const target = path.trim();
+  const pathProblem = pathProblemOf(path);
+  const summary = describeFilters(filters);
+  const changeFormat = (value: string) => {
+    if (!isFormat(value)) return;
+    setFormat(value);
+    setPath(withFormatExtension(path, value));
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!target || pathProblem || filterProblem || control.busy) return;
+    setShown(null);
+    const withFilters = summary.length > 0 ? { filters } : {};
+    const outcome = await control.run('export', 'export', () => plant.audit.export({ out: target, format, ...withFilters, ...(format === 'csv' && bom ? { bom: true } : {}) }));
+    if (outcome.ok) setShown({ kind: 'done', result: outcome.value });
+    else setShown(outcome.cancelled ? { kind: 'cancelled', file: target } : { kind: 'failed', message: outcome.message });
+  };
+
+  return (
+    <Box component="form" onSubmit={(e) => void submit(e)} data-testid="export-form" aria-label="Export the audit log">
+      <FormControl>
+        <FormLabel id="export-format-label">Format</FormLabel>
+        <RadioGroup row aria-labelledby="export-format-label" value={format} onChange={(e) => changeFormat(e.target.value)}>
+          {FORMATS.map((f) => (
+            <FormControlLabel key={f.id} value={f.id} label={f.label} control={<Radio />} data-testid={`export-format-${f.id}`} />
+          ))}
+        </RadioGroup>
+      </FormControl>
+      {format === 'csv' && (
+        <FormControlLabel
+          sx={{ display: 'flex' }}
+          label="Start with a byte-order mark (for spreadsheet programs)"
+          control={<Checkbox checked={bom} onChange={(e) => setBom(e.target.checked)} />}
+          data-testid="export-bom"
+        />
+      )}
+      <PathField label="Target file (absolute path)" value={path} onChange={setPath} help="On the machine that runs the console. The file appears only when the export is complete." testId="export-path" />
+      {filterFields}
+      <Box sx={{ mt: 2 }} data-testid="export-filters">
+        <Typography variant="subtitle2" component="p">
+          Events exported
+        </Typography>
+        {summary.length === 0 ? (
+          <Typography variant="body2">Every event in the store.</Typography>
+        ) : (
+          summary.map((line) => (
+            <Typography key={line} variant="body2" data-testid="export-filter">
+              {line}
+            </Typography>
+          ))
+        )}
+        {notApplied.map((line) => (
+          <Alert key={line} severity="warning" sx={{ mt: 1 }} data-testid="export-not-applied">
+            Not applied to the export: {line}
+          </Alert>
+        ))}
+      </Box>
+      <Stack direction="row" spacing={2} sx={{ mt: 2, alignItems: 'center' }}>
+        <Button type="submit" variant="contained" disabled={!target || pathProblem !== null || filterProblem !== null || control.busy} data-testid="export-run">
+          Export
+        </Button>
+        {control.busy && control.mine?.owner !== 'export' && (
+          <Typography variant="body2" color="text.secondary">
+            Another audit operation is running; wait for it or cancel it.
+          </Typography>
+        )}
+      </Stack>
+      <JobProgress control={control} owner="export" kinds={['export']} />
+      {shown?.kind === 'done' && <ExportDone result={shown.result} />}
+      {shown?.kind === 'cancelled' && (
+        <Alert severity="info" sx={{ mt: 1 }} data-testid="export-cancelled">
+          Export cancelled: nothing was written to {shown.file}.
+        </Alert>
+      )}
+      {shown?.kind === 'failed' && (
+        <Alert severity="error" sx={{ mt: 1 }} data-testid="export-error">
+          The export failed: {shown.message}
+        </Alert>
+      )}
+    </Box>
+  );
+}
+
+function ExportDone({ result }: { readonly result: ExportResult }) {
+  return (
+    <Alert severity="success" sx={{ mt: 1, '& .MuiAlert-message': { minWidth: 0 } }} data-testid="export-result" data-count={result.count} data-file={result.file}>
+      <Typography variant="body2">
+        Exported {formatCount(result.count)} event{result.count === 1 ? '' : 's'} ({result.format.toUpperCase()}, {formatBytes(result.bytes)}) to{' '}
+        <Box component="span" sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }} data-testid="export-result-file">
+          {result.file}
+        </Box>
+      </Typography>
+      <Typography variant="body2" component="div">
+        Head hash: <CopyText value={result.headHash} label="head hash" testId="export-head-hash" />
+      </Typography>
+      {result.recordedEventId && (
+        <Typography variant="body2" color="text.secondary">
+          Recorded as event {result.recordedEventId} (audit.log.exported).
+        </Typography>
+      )}
+    </Alert>
+  );
+}

@@ -1,0 +1,39 @@
+/** Verify the store's own hash chain: "intact: N events, head hash H", or the first event that breaks it and why. */
+import { Alert, Box, Button, Typography } from '@mui/material';
+import { useState } from 'react';
+import type { ChainVerdict } from '../../../shared/audit/storeChain';
+import { usePlant } from '../../common/usePlant';
+import { JobProgress } from './JobProgress';
+import type { AuditJobControl } from './useAuditJob';
+import { StoreVerdict } from './Verdicts';
+
+type Shown = { readonly kind: 'verdict'; readonly verdict: ChainVerdict } | { readonly kind: 'stopped'; readonly message: string; readonly cancelled: boolean };
+
+export function VerifyStoreCard({ control }: { readonly control: AuditJobControl }) {
+  const plant = usePlant();
+  const [shown, setShown] = useState<Shown | null>(null);
+
+  const verify = async () => {
+    setShown(null);
+    const outcome = await control.run('verifyStore', 'verifyStore', () => plant.audit.verifyStore());
+    setShown(outcome.ok ? { kind: 'verdict', verdict: outcome.value } : { kind: 'stopped', message: outcome.message, cancelled: outcome.cancelled });
+  };
+
+  return (
+    <Box data-testid="verify-store">
+      <Typography variant="body2" color="text.secondary">
+        Every stored event carries a hash over the one before it; this reads the whole store and checks the chain.
+      </Typography>
+      <Button variant="contained" sx={{ mt: 1 }} disabled={control.busy} onClick={() => void verify()} data-testid="verify-store-run">
+        Verify the store
+      </Button>
+      <JobProgress control={control} owner="verifyStore" kinds={['verifyStore']} />
+      {shown?.kind === 'verdict' && <StoreVerdict verdict={shown.verdict} testId="verify-store-verdict" />}
+      {shown?.kind === 'stopped' && (
+        <Alert severity={shown.cancelled ? 'info' : 'error'} sx={{ mt: 1 }} data-testid="verify-store-error">
+          {shown.cancelled ? 'Verification cancelled.' : `The store could not be verified: ${shown.message}`}
+        </Alert>
+      )}
+    </Box>
+  );
+}
