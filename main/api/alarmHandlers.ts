@@ -1,5 +1,5 @@
 /** The API handlers for alarms and their rules. */
-import { computeAlarmKpis, type AlarmRule } from '../../shared/domain/alarms';
+import { ALARM_EVENT_TYPES, computeAlarmKpis, type AlarmRule } from '../../shared/domain/alarms';
 import type { StoredEvent } from '../../shared/events/event';
 import { pages } from '../../shared/store/readAll';
 import type { PlantCore } from '../core/plantCore';
@@ -7,6 +7,12 @@ import type { ApiHandlers } from './handlers';
 
 /** The most alarm events a KPI computation reads. */
 const MAX_KPI_EVENTS = 200_000;
+
+/**
+ * Every alarm event type by name rather than `alarm.*`: exact types are read through the
+ * store's type index, so the cost follows the number of alarms, not the size of the store.
+ */
+const ALARM_TYPES: string[] = Object.values(ALARM_EVENT_TYPES);
 
 type AlarmMethods = Extract<keyof ApiHandlers, `alarms.${string}` | `rules.${string}`>;
 
@@ -22,7 +28,7 @@ export function alarmHandlers(core: PlantCore): Pick<ApiHandlers, AlarmMethods> 
     'alarms.list': async () => alarms.active(),
     'alarms.history': async (_ctx, query) => {
       const { alarmId, types, ...rest } = query;
-      return store.query({ types: types ?? ['alarm.*'], order: 'desc', ...rest, ...(alarmId ? { text: `"alarmId":"${alarmId}"` } : {}) });
+      return store.query({ types: types ?? ALARM_TYPES, order: 'desc', ...rest, ...(alarmId ? { text: `"alarmId":"${alarmId}"` } : {}) });
     },
     'alarms.acknowledge': async (_ctx, ids, note) => alarms.command('acknowledge', ids, { note, user }),
     'alarms.shelve': async (_ctx, ids, { reason, durationMs }) => alarms.command('shelve', ids, { reason, durationMs, user }),
@@ -32,7 +38,7 @@ export function alarmHandlers(core: PlantCore): Pick<ApiHandlers, AlarmMethods> 
     'alarms.kpis': async (_ctx, { from, to }) => {
       if (to < from) throw new RangeError('range: `to` must not be before `from`');
       const events: StoredEvent[] = [];
-      for await (const page of pages(store, { types: ['alarm.*'], from, to })) {
+      for await (const page of pages(store, { types: ALARM_TYPES, from, to })) {
         events.push(...page);
         if (events.length >= MAX_KPI_EVENTS) break;
       }

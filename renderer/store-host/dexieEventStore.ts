@@ -30,6 +30,18 @@ import type { ChainHead, ChainHeadReader } from '../../shared/audit/chain';
 import { AUDIT_HEAD_KEY, PlantDatabase } from './plantDatabase';
 import type { DeliveryRow, PlantDatabaseDeps } from './plantDatabase';
 
+/** Index of the first value >= `value` in a sorted list. */
+function lowerBoundOf(list: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Events read per bulk read during replays and long scans. */
 export const READ_CHUNK = 2000;
 
@@ -133,12 +145,13 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
   }
 
   /** The narrowest index that holds every event the filters can match. */
-  private sourceFor(filters: { subject?: string; correlationId?: string; types?: readonly string[] }): EventSource {
+  private sourceFor(filters: { subject?: string; correlationId?: string; types?: readonly string[]; from?: number; to?: number }): EventSource {
     const { events } = this.db;
     const ranged = (collection: Collection<StoredEvent, number>, dir: SeqOrder, n: number) =>
       (dir === 'desc' ? collection.reverse() : collection).limit(n).toArray();
     const byIndex = (index: string, value: string): EventSource => (lo, hi, dir, n) =>
       lo > hi ? Promise.resolve([]) : ranged(events.where(index).between([value, lo], [value, hi], true, true), dir, n);
+    const bySeq: EventSource = (lo, hi, dir, n) => (lo > hi ? Promise.resolve([]) : ranged(events.where('seq').between(lo, hi, true, true), dir, n));
     if (filters.subject !== undefined) return byIndex('[subject+seq]', filters.subject);
     const { correlationId } = filters;
     if (correlationId !== undefined) {
@@ -149,9 +162,44 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
         return (dir === 'asc' ? inRange : inRange.reverse()).slice(0, n);
       };
     }
-    const only = filters.types?.length === 1 ? filters.types[0] : undefined;
-    if (only !== undefined && !only.includes('*')) return byIndex('[type+seq]', only);
-    return (lo, hi, dir, n) => (lo > hi ? Promise.resolve([]) : ranged(events.where('seq').between(lo, hi, true, true), dir, n));
+    const types = filters.types ?? [];
+    if (types.length > 0 && types.length <= 32 && types.every((type) => !type.includes('*'))) {
+      const sources = [...new Set(types)].map((type) => byIndex('[type+seq]', type));
+      if (sources.length === 1) return sources[0] as EventSource;
+      // Several exact types: the first `n` of each, merged in seq order.
+      return async (lo, hi, dir, n) => {
+        const merged = (await Promise.all(sources.map((source) => source(lo, hi, dir, n)))).flat();
+        return merged.sort((a, b) => (dir === 'asc' ? a.seq - b.seq : b.seq - a.seq)).slice(0, n);
+      };
+    }
+    if (filters.from !== undefined || filters.to !== undefined) return this.byTime(filters.from, filters.to, bySeq);
+    return bySeq;
+  }
+
+  /**
+   * A time range read through the timestamp index: the seqs of the events in the range,
+   * sorted, then fetched in seq order. Timestamps need not follow seq, so this is exact. A
+   * range holding a large share of the store is cheaper to read by seq, and is.
+   */
+  private byTime(from: number | undefined, to: number | undefined, bySeq: EventSource): EventSource {
+    const range = this.db.events.where('timestamp').between(from ?? Dexie.minKey, to ?? Dexie.maxKey, true, true);
+    let seqs: Promise<Float64Array | null> | undefined;
+    const load = async () => {
+      if ((await range.count()) > Math.max(10_000, this.head / 4)) return null;
+      return Float64Array.from((await range.primaryKeys()) as number[]).sort();
+    };
+    return async (lo, hi, dir, n) => {
+      seqs ??= load();
+      const list = await seqs;
+      if (!list) return bySeq(lo, hi, dir, n);
+      let start = lowerBoundOf(list, lo);
+      let end = lowerBoundOf(list, hi + 1);
+      if (dir === 'asc') end = Math.min(end, start + n);
+      else start = Math.max(start, end - n);
+      const keys = Array.from(list.subarray(start, end));
+      if (dir === 'desc') keys.reverse();
+      return (await this.db.events.bulkGet(keys)).filter((event): event is StoredEvent => event !== undefined);
+    };
   }
 
   /** Reads [lo, hi] in chunks, growing from `first` to READ_CHUNK events per read. */

@@ -281,6 +281,7 @@ export function describeEventStoreContract(
       const filters: [string, EventQuery, (e: StoredEvent) => boolean][] = [
         ['types', { types: ['equipment.*', 'maintenance.scheduled'] }, (e) => e.type.startsWith('equipment.') || e.type === 'maintenance.scheduled'],
         ['one exact type', { types: ['quality.check.failed'] }, (e) => e.type === 'quality.check.failed'],
+        ['several exact types', { types: ['quality.check.failed', 'maintenance.scheduled'] }, (e) => e.type === 'quality.check.failed' || e.type === 'maintenance.scheduled'],
         ['sources', { sources: ['line-1', 'line-2'] }, (e) => e.source !== 'line-0'],
         ['priorities', { priorities: ['CRITICAL', 'HIGH'] }, (e) => e.priority === 'CRITICAL' || e.priority === 'HIGH'],
         ['statuses', { statuses: ['PUBLISHED'] }, (e) => e.status === 'PUBLISHED'],
@@ -305,6 +306,24 @@ export function describeEventStoreContract(
         expect(await store.count({ ...query, limit: 1 })).toBe(want.length);
       });
 
+      it('finds a time range exactly when timestamps do not follow seq, in both orders and pages', async () => {
+        await fresh();
+        // Late and early arrivals: timestamps jump back and forth while seq only grows.
+        const jumbled = makeEvents(120, (i) => ({ timestamp: BASE_TIME + ((i * 37) % 120) * 1_000, type: i % 3 ? 'equipment.telemetry.recorded' : 'quality.check.failed' }));
+        const stored = await store.append(jumbled);
+        const from = BASE_TIME + 30_000;
+        const to = BASE_TIME + 70_000;
+        const want = stored.filter((e) => e.timestamp >= from && e.timestamp <= to);
+        expect(want.length).toBe(41);
+        for (const order of ['asc', 'desc'] as const) {
+          const pages = await allPages(store, { from, to, order, limit: 9 });
+          expect(pages.flat()).toEqual(order === 'asc' ? want : [...want].reverse());
+        }
+        const onlyFailed = want.filter((e) => e.type === 'quality.check.failed');
+        expect((await allPages(store, { from, to, types: ['quality.check.failed'], limit: 5 })).flat()).toEqual(onlyFailed);
+        expect(await store.count({ from, to })).toBe(want.length);
+      });
+
       it('finds status changes made after the append', async () => {
         await fresh();
         const stored = await store.append(fixture());
@@ -317,7 +336,12 @@ export function describeEventStoreContract(
         it(`pages ${order} forward with nextCursor and back with prevCursor over the same pages`, async () => {
           await fresh();
           const stored = await store.append(fixture());
-          for (const query of [{}, { types: ['equipment.*'] }, { subject: 'press-0' }, { correlationId: 'flow-a' }] as EventQuery[]) {
+          const queries: EventQuery[] = [
+            {}, { types: ['equipment.*'] }, { subject: 'press-0' }, { correlationId: 'flow-a' },
+            { types: ['quality.check.failed', 'maintenance.scheduled', 'equipment.status.changed'] },
+            { from: BASE_TIME + 5 * 60_000, to: BASE_TIME + 30 * 60_000 },
+          ];
+          for (const query of queries) {
             const all = (await store.query({ ...query, order, limit: 1000 })).events;
             const forward = await allPages(store, { ...query, order, limit: 7 });
             expect(forward.flat()).toEqual(all);

@@ -24,7 +24,7 @@ let published: { id: string; seq: number } | undefined;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'plant-e2e-'));
   mkdirSync(ARTIFACTS, { recursive: true });
-  [host, browser] = await Promise.all([startWebHost({ dataDir }), chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })]);
+  [host, browser] = await Promise.all([startWebHost({ dataDir, core: { healthEverySeconds: 0 } }), chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })]);
   app = await ConsolePage.open(browser, host.url);
 });
 
@@ -154,7 +154,7 @@ describe('browser mode', () => {
     expect(published).toBeDefined();
     await app.close();
     await host.close();
-    host = await startWebHost({ dataDir });
+    host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
     app = await ConsolePage.open(browser, host.url);
     const page = await app.query({ types: ['operator.note.added'], order: 'asc' });
     expect(page.events[0]).toMatchObject({ id: published?.id, seq: 1, payload: { text: 'shift handover' } });
@@ -163,14 +163,14 @@ describe('browser mode', () => {
   });
 
   test('--memory keeps nothing across a restart', async () => {
-    const memoryHost = await startWebHost({ memory: true });
+    const memoryHost = await startWebHost({ memory: true, core: { healthEverySeconds: 0 } });
     try {
       const event = await memoryHost.core.bus.createAndPublishEvent('operator.note.added', { text: 'ephemeral' });
       expect(await memoryHost.core.store.get(event.id)).toMatchObject({ id: event.id });
     } finally {
       await memoryHost.close();
     }
-    const again = await startWebHost({ memory: true });
+    const again = await startWebHost({ memory: true, core: { healthEverySeconds: 0 } });
     try {
       expect(await again.core.store.headSeq()).toBe(0);
     } finally {

@@ -14,7 +14,7 @@ let browser: Browser;
 let ui: UiPage;
 
 beforeAll(async () => {
-  [host, browser] = await Promise.all([startWebHost({ memory: true }), chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })]);
+  [host, browser] = await Promise.all([startWebHost({ memory: true, core: { healthEverySeconds: 0 } }), chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })]);
   ui = await UiPage.open(browser, host.url);
 });
 

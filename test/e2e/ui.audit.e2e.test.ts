@@ -146,7 +146,7 @@ describe('the Audit view', () => {
 describe('import into a second host', () => {
   test('imports a verified export; refuses the tampered one until the broken chain is accepted', async () => {
     const dataDir = join(dir, 'review');
-    const review = await startWebHost({ dataDir });
+    const review = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
     const ui2 = await UiPage.open(browser, review.url);
     try {
       const { count } = manifestOf(intactCopy);
