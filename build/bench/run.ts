@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --runs N] [-- --only bus|store|projector]`
+ * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,bridge,projector,audit,timeline]`
  *
  * Measures the figures of ../shared/design/BENCH.md that this version has, each the median
  * of its runs, and prints progress on stderr and, as the last stdout line, one flat JSON
@@ -20,8 +20,12 @@ import { telemetryInputs } from './workload';
 interface Settings {
   readonly quick: boolean;
   readonly runs: number;
-  readonly only?: 'bus' | 'store' | 'projector';
+  /** The sections to run (all when absent). */
+  readonly only?: ReadonlySet<Section>;
 }
+
+const SECTIONS = ['bus', 'store', 'bridge', 'projector', 'audit', 'timeline'] as const;
+type Section = (typeof SECTIONS)[number];
 
 function parseSettings(argv: readonly string[]): Settings {
   const valueOf = (flag: string) => {
@@ -31,9 +35,10 @@ function parseSettings(argv: readonly string[]): Settings {
   };
   const runs = Number(valueOf('--runs') ?? 3);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: a whole number of at least 1, not ${valueOf('--runs')}`);
-  const only = valueOf('--only');
-  if (only !== undefined && only !== 'bus' && only !== 'store' && only !== 'projector') throw new Error(`--only: bus, store or projector, not ${only}`);
-  return { quick: argv.includes('--quick'), runs, ...(only ? { only } : {}) };
+  const only = valueOf('--only')?.split(',');
+  const unknown = only?.filter((name) => !(SECTIONS as readonly string[]).includes(name)) ?? [];
+  if (unknown.length > 0) throw new Error(`--only: a comma-separated list of ${SECTIONS.join(', ')}; not ${unknown.join(', ')}`);
+  return { quick: argv.includes('--quick'), runs, ...(only ? { only: new Set(only as Section[]) } : {}) };
 }
 
 const TARGETS = { busEventsPerS1Sub: 100_000, appendVsRaw: 0.8, replayEventsPerS: 60_000 };
@@ -101,6 +106,10 @@ async function benchStore(settings: Settings, events: number): Promise<Figures> 
   };
 }
 
+function runs(settings: Settings, section: Section): boolean {
+  return settings.only === undefined || settings.only.has(section);
+}
+
 async function main(): Promise<void> {
   const settings = parseSettings(process.argv.slice(2));
   const sizes = settings.quick ? { bus: 20_000, store: 20_000 } : { bus: 200_000, store: 100_000 };
@@ -108,7 +117,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   let figures: Figures = { quick: settings.quick, runs: settings.runs, node: process.version };
 
-  if (settings.only === undefined || settings.only === 'bus') {
+  if (runs(settings, 'bus')) {
     try {
       figures = { ...figures, ...(await benchBus(settings, sizes.bus)) };
     } catch (error) {
@@ -116,7 +125,7 @@ async function main(): Promise<void> {
       figures.bus_error = errorText(error);
     }
   }
-  if (settings.only === undefined || settings.only === 'store') {
+  if (runs(settings, 'store')) {
     try {
       figures = { ...figures, ...(await benchStore(settings, sizes.store)) };
     } catch (error) {
@@ -124,7 +133,7 @@ async function main(): Promise<void> {
       figures.store_error = errorText(error);
     }
   }
-  if (settings.only === undefined) {
+  if (runs(settings, 'bridge')) {
     try {
       figures = { ...figures, ...(await measureBridge({ runs: settings.runs, quick: settings.quick, log })) };
     } catch (error) {
@@ -132,7 +141,7 @@ async function main(): Promise<void> {
       figures.bridge_error = errorText(error);
     }
   }
-  if (settings.only === undefined || settings.only === 'projector') {
+  if (runs(settings, 'projector')) {
     try {
       figures = { ...figures, ...(await benchProjector(settings, log)) };
     } catch (error) {
@@ -141,7 +150,7 @@ async function main(): Promise<void> {
     }
   }
 
-  if (settings.only === undefined) {
+  if (runs(settings, 'audit')) {
     try {
       figures = { ...figures, ...(await benchAudit(settings, log)) };
     } catch (error) {
@@ -150,7 +159,7 @@ async function main(): Promise<void> {
     }
   }
 
-  if (settings.only === undefined) {
+  if (runs(settings, 'timeline')) {
     try {
       figures = { ...figures, ...(await measureTimeline({ quick: settings.quick, log })) };
     } catch (error) {
