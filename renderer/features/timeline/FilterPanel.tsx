@@ -1,6 +1,6 @@
 /** The timeline's filter form: edited as a draft, applied with Enter or the Apply button. */
 import { Alert, Box, Button, FormControl, InputLabel, MenuItem, Select, Stack, TextField, ToggleButton, ToggleButtonGroup } from '@mui/material';
-import { useEffect, useState, type FormEvent, type RefObject } from 'react';
+import { memo, useEffect, useState, type FormEvent, type RefObject } from 'react';
 import { EVENT_STATUSES, PRIORITIES, type EventStatus, type Priority } from '../../../shared/events/event';
 import { fromLocalInput, toLocalInput } from '../../common/format';
 import { EMPTY_FILTER, QUICK_RANGES, patternProblem, type QuickRangeId, type TimelineFilter } from './filterModel';
@@ -34,7 +34,8 @@ function fromDraft(d: Draft): TimelineFilter {
   };
 }
 
-export function FilterPanel({ filter, onApply, searchRef }: { readonly filter: TimelineFilter; readonly onApply: (f: TimelineFilter) => void; readonly searchRef: RefObject<HTMLInputElement | null> }) {
+// Memoised: the timeline re-renders as pages arrive while scrolling; the form need not.
+export const FilterPanel = memo(function FilterPanel({ filter, onApply, searchRef }: { readonly filter: TimelineFilter; readonly onApply: (f: TimelineFilter) => void; readonly searchRef: RefObject<HTMLInputElement | null> }) {
   const [draft, setDraft] = useState(() => toDraft(filter));
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => setDraft(toDraft(filter)), [filter]);
@@ -106,4 +107,4 @@ export function FilterPanel({ filter, onApply, searchRef }: { readonly filter: T
       )}
     </Box>
   );
-}
+});

@@ -1,6 +1,6 @@
 /** Named filters the operator saved, kept in main's settings. */
 import { Button, Chip, Stack, TextField } from '@mui/material';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { JsonValue } from '../../../shared/events/event';
 import { isArray, useSetting } from '../../app/settings';
 import { filterToJson, readFilter, type TimelineFilter } from './filterModel';
@@ -16,7 +16,7 @@ function readSaved(list: JsonValue[]): Saved[] {
   );
 }
 
-export function SavedFilters({ current, onApply }: { readonly current: TimelineFilter; readonly onApply: (f: TimelineFilter) => void }) {
+export const SavedFilters = memo(function SavedFilters({ current, onApply }: { readonly current: TimelineFilter; readonly onApply: (f: TimelineFilter) => void }) {
   const [stored, setStored] = useSetting<JsonValue[]>('timeline.savedFilters', [], isArray);
   const [name, setName] = useState('');
   const saved = readSaved(stored);
@@ -46,4 +46,4 @@ export function SavedFilters({ current, onApply }: { readonly current: TimelineF
       ))}
     </Stack>
   );
-}
+});
