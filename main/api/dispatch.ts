@@ -22,6 +22,7 @@ const CODES: Record<string, string> = {
   BusClosedError: 'closed',
   AbortError: 'cancelled',
   AuditImportRefusedError: 'refused',
+  IngestConfigError: 'invalid-input',
 };
 
 export function createDispatcher(handlers: ApiHandlers, onInternalError: (error: unknown) => void = console.error): Dispatch {

@@ -20,6 +20,7 @@ export function createAppWindow(preloadPath: string, pushes: Pick<PushHub, 'conn
     title: 'Plant Event Console',
     backgroundColor: '#121212',
     autoHideMenuBar: true,
+    // Written out in full in each window (not shared): Electronegativity reads these literals.
     webPreferences: {
       preload: preloadPath,
       sandbox: true,

@@ -16,8 +16,8 @@ export const MAX_TEXT_LENGTH = 200;
 /** Timestamps lie strictly between the epoch and the largest time a JavaScript Date can hold. */
 export const MAX_TIMESTAMP = 8.64e15;
 
-export class EventValidationError extends Error {
-  override name = 'EventValidationError';
+/** An error about one input field: `field` is its path, `rule` what it broke; the message is `field: rule`. */
+export class FieldError extends Error {
   readonly field: string;
   readonly rule: string;
 
@@ -26,6 +26,10 @@ export class EventValidationError extends Error {
     this.field = field;
     this.rule = rule;
   }
+}
+
+export class EventValidationError extends FieldError {
+  override name = 'EventValidationError';
 }
 
 /** An event as a producer hands it over, before ids, times and defaults are filled in. */

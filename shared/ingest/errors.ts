@@ -1,18 +1,12 @@
+import { FieldError } from '../events/validate';
+
 /**
  * The error a bad ingest configuration raises (an MQTT connection setting or a topic mapping).
  * Like event validation errors it names the field, as a path such as `rules[2].payload.status.from`,
  * and the rule that field broke.
  */
-export class IngestConfigError extends Error {
+export class IngestConfigError extends FieldError {
   override name = 'IngestConfigError';
-  readonly field: string;
-  readonly rule: string;
-
-  constructor(field: string, rule: string) {
-    super(`${field}: ${rule}`);
-    this.field = field;
-    this.rule = rule;
-  }
 }
 
 /** Reads `value` as a plain object, or throws naming `field`. */
