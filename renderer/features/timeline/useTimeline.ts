@@ -4,7 +4,7 @@
  * update per animation frame. Paused, new events are only counted; resuming reads the newest
  * page again.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import type { PlantApi } from '../../../shared/api/plantApi';
 import type { StoredEvent } from '../../../shared/events/event';
 import { createFrameBatcher } from '../../common/frameBatcher';
@@ -95,12 +95,14 @@ export function useTimeline(plant: PlantApi, filter: TimelineFilter, filterKey: 
     if (cursor === undefined) return;
     olderInFlight.current = true;
     const mine = generation.current;
-    setState((s) => ({ ...s, loadingOlder: true }));
+    // Older pages arrive while the operator scrolls: render them as transitions, which React
+    // may interrupt, so that a page's arrival never holds up a scroll frame.
+    startTransition(() => setState((s) => ({ ...s, loadingOlder: true })));
     plant.events.query({ ...toQuery(filterRef.current, Date.now()), cursor, limit: PAGE_SIZE }).then(
       (page) => {
         olderInFlight.current = false;
         if (mine !== generation.current) return;
-        setState((s) => ({ ...s, loadingOlder: false, loaded: addOlder(s.loaded, page.events, page.nextCursor !== undefined) }));
+        startTransition(() => setState((s) => ({ ...s, loadingOlder: false, loaded: addOlder(s.loaded, page.events, page.nextCursor !== undefined) })));
       },
       (error: unknown) => {
         olderInFlight.current = false;
