@@ -4,8 +4,9 @@
  * this page's address (`?token=…`, as the host printed it).
  *
  * Messages: `{ id, method, args }` out, `{ id, envelope }` back; pushes arrive as
- * `{ channel: 'push:events', … }`. A lost connection fails the calls waiting on it; the next
- * call opens a new one.
+ * `{ channel: 'push:events', … }`. A lost connection fails the calls waiting on it; the
+ * transport then connects again by itself (after 1 s, doubling to 15 s) and tells
+ * `onReconnect`, so that live subscriptions are made again.
  */
 import type { Envelope, MethodName } from '../../shared/api/contract';
 import { createPlantApi, type EventPushMessage, type PlantApi, type PlantTransport } from '../../shared/api/plantApi';
@@ -37,6 +38,10 @@ export function createWsTransport(url: string): WsTransport {
   const pending = new Map<number, Pending>();
   const stateListeners = new Set<(state: ConnectionState, reason?: string) => void>();
   let pushListener: (push: EventPushMessage) => void = () => undefined;
+  const reconnectListeners = new Set<() => void>();
+  let everOpened = false;
+  let retryMs = 1_000;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let socket: WebSocket | null = null;
   let opened: Promise<WebSocket> | null = null;
   let state: ConnectionState = 'closed';
@@ -73,8 +78,11 @@ export function createWsTransport(url: string): WsTransport {
       next.addEventListener('message', onMessage);
       next.addEventListener('open', () => {
         socket = next;
+        retryMs = 1_000;
         setState('open');
         resolve(next);
+        if (everOpened) for (const listener of reconnectListeners) listener();
+        everOpened = true;
       });
       next.addEventListener('close', (event) => {
         const reason = event.reason || `connection closed (${event.code})`;
@@ -84,9 +92,21 @@ export function createWsTransport(url: string): WsTransport {
         for (const call of pending.values()) call.reject(new Error(`the connection to the host was lost: ${reason}`));
         pending.clear();
         setState('closed', reason);
+        scheduleReconnect();
       });
     });
     return opened;
+  }
+
+  /** Once connected, a lost connection is made again, with growing pauses while the host is away. */
+  function scheduleReconnect(): void {
+    if (!everOpened || retryTimer !== null || reconnectListeners.size === 0) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      connect().catch(() => {
+        retryMs = Math.min(retryMs * 2, 15_000);
+      });
+    }, retryMs);
   }
 
   return {
@@ -106,6 +126,9 @@ export function createWsTransport(url: string): WsTransport {
     },
     onPush(listener) {
       pushListener = listener;
+    },
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
     },
     state: () => state,
     onState(listener) {

@@ -22,6 +22,11 @@ export interface PlantTransport {
   call(method: MethodName, args: unknown[]): Promise<Envelope<unknown>>;
   /** Registers the one listener for pushes from main. */
   onPush(listener: (push: EventPushMessage) => void): void;
+  /**
+   * Where the connection can drop and come back (browser mode's socket), tells when a new
+   * connection opened: main then holds none of the old subscriptions, and they are made again.
+   */
+  onReconnect?(listener: () => void): void;
 }
 
 export interface SubscribeOptions {
@@ -31,6 +36,11 @@ export interface SubscribeOptions {
   readonly onReady?: () => void;
   /** Told when the subscription could not be made (a bad pattern, a lost connection). */
   readonly onError?: (error: Error) => void;
+  /**
+   * Told when the connection came back and the subscription was made again: events published
+   * while it was down did not arrive here; re-read them with `query`.
+   */
+  readonly onResumed?: () => void;
 }
 
 type Call<M extends MethodName> = (...args: ArgsOf<M>) => Promise<ResultOf<M>>;
@@ -68,7 +78,17 @@ interface CoreApi {
 }
 
 export function createPlantApi(transport: PlantTransport): PlantApi {
-  const listeners = new Map<string, { listener: (event: StoredEvent) => void; options: SubscribeOptions }>();
+  interface Subscription {
+    readonly pattern: string;
+    readonly listener: (event: StoredEvent) => void;
+    readonly options: SubscribeOptions;
+    /** main's id for it on the current connection. */
+    serverId?: string;
+    cancelled: boolean;
+  }
+  /** By main's id, for the pushes. */
+  const listeners = new Map<string, Subscription>();
+  const active = new Set<Subscription>();
 
   transport.onPush((push) => {
     if (!push || !Array.isArray(push.items)) return;
@@ -90,28 +110,42 @@ export function createPlantApi(transport: PlantTransport): PlantApi {
     (...args: unknown[]) =>
       call(name, args) as Promise<ResultOf<M>>;
 
-  function subscribe(pattern: string, listener: (event: StoredEvent) => void, options: SubscribeOptions = {}): () => void {
-    let subscriptionId: string | undefined;
-    let cancelled = false;
-    call('events.subscribe', [pattern]).then(
+  /** Asks main for the subscription (again, after a reconnect). */
+  function register(sub: Subscription, resumed: boolean): void {
+    call('events.subscribe', [sub.pattern]).then(
       (value) => {
-        subscriptionId = (value as { subscriptionId: string }).subscriptionId;
-        if (cancelled) void call('events.unsubscribe', [subscriptionId]).catch(() => undefined);
-        else {
-          listeners.set(subscriptionId, { listener, options });
-          options.onReady?.();
+        const serverId = (value as { subscriptionId: string }).subscriptionId;
+        if (sub.cancelled) {
+          void call('events.unsubscribe', [serverId]).catch(() => undefined);
+          return;
         }
+        if (sub.serverId !== undefined) listeners.delete(sub.serverId);
+        sub.serverId = serverId;
+        listeners.set(serverId, sub);
+        if (resumed) sub.options.onResumed?.();
+        else sub.options.onReady?.();
       },
       (error: Error) => {
-        if (options.onError) options.onError(error);
+        if (sub.options.onError) sub.options.onError(error);
         else console.error('[plant] subscribe failed:', error.message);
       },
     );
+  }
+
+  transport.onReconnect?.(() => {
+    for (const sub of active) register(sub, true);
+  });
+
+  function subscribe(pattern: string, listener: (event: StoredEvent) => void, options: SubscribeOptions = {}): () => void {
+    const sub: Subscription = { pattern, listener, options, cancelled: false };
+    active.add(sub);
+    register(sub, false);
     return () => {
-      cancelled = true;
-      if (subscriptionId === undefined) return;
-      listeners.delete(subscriptionId);
-      void call('events.unsubscribe', [subscriptionId]).catch(() => undefined);
+      sub.cancelled = true;
+      active.delete(sub);
+      if (sub.serverId === undefined) return;
+      listeners.delete(sub.serverId);
+      void call('events.unsubscribe', [sub.serverId]).catch(() => undefined);
     };
   }
 

@@ -78,6 +78,10 @@ export function useTimeline(plant: PlantApi, filter: TimelineFilter, filterKey: 
     }, 2_000);
     const unsubscribe = plant.events.subscribe('*', (event) => batcher.push(event), {
       onReady: loadFirst,
+      // Back after a lost connection: what was published meanwhile is read from the store.
+      onResumed: () => {
+        if (!pausedRef.current) loadFirst();
+      },
       onDropped: (count) => setState((s) => (pausedRef.current ? { ...s, newWhilePaused: s.newWhilePaused + count } : { ...s, dropped: s.dropped + count })),
       onError: (error) => setState((s) => ({ ...s, ready: true, error: `Live tail: ${error.message}` })),
     });

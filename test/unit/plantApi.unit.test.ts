@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { Envelope, MethodName } from '../../shared/api/contract';
+import { createPlantApi, type EventPushMessage } from '../../shared/api/plantApi';
+import type { StoredEvent } from '../../shared/events/event';
+
+/** A transport to a fake main that keeps subscriptions per connection, as the host does. */
+function fakeMain() {
+  let connection = 1;
+  let nextId = 1;
+  const subscriptions = new Map<string, { pattern: string; connection: number }>();
+  let push: (message: EventPushMessage) => void = () => {};
+  let reconnected: () => void = () => {};
+  const transport = {
+    async call(method: MethodName, args: unknown[]): Promise<Envelope<unknown>> {
+      if (method === 'events.subscribe') {
+        const id = `sub-${nextId++}`;
+        subscriptions.set(id, { pattern: args[0] as string, connection });
+        return { ok: true, value: { subscriptionId: id } };
+      }
+      if (method === 'events.unsubscribe') return { ok: true, value: subscriptions.delete(args[0] as string) };
+      if (method === 'events.get') return { ok: false, error: { code: 'invalid-input', message: 'events.get: id: must be a string' } };
+      return { ok: true, value: null };
+    },
+    onPush: (listener: (message: EventPushMessage) => void) => void (push = listener),
+    onReconnect: (listener: () => void) => void (reconnected = listener),
+  };
+  const event = (seq: number) => ({ id: `e${seq}`, seq, type: 'equipment.status.changed' }) as StoredEvent;
+  return {
+    transport,
+    /** main pushes an event to every subscription it holds on the current connection. */
+    publish(seq: number) {
+      const items = [...subscriptions].filter(([, s]) => s.connection === connection).map(([id]) => ({ subscriptionId: id, events: [event(seq)], dropped: 0 }));
+      if (items.length > 0) push({ channel: 'push:events', items });
+    },
+    /** The socket drops and comes back: main has forgotten the old subscriptions. */
+    reconnect() {
+      connection++;
+      subscriptions.clear();
+      reconnected();
+    },
+    subscriptions,
+  };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('window.plant', () => {
+  it('unwraps envelopes: values resolve, errors reject with the message', async () => {
+    const main = fakeMain();
+    const plant = createPlantApi(main.transport);
+    await expect(plant.events.get(42 as never)).rejects.toThrow('events.get: id: must be a string');
+    expect(await plant.metrics.get()).toBeNull();
+  });
+
+  it('subscribes again after a reconnect, so live events keep arriving', async () => {
+    const main = fakeMain();
+    const plant = createPlantApi(main.transport);
+    const seen: number[] = [];
+    let resumed = 0;
+    const unsubscribe = plant.events.subscribe('equipment.*', (event) => seen.push(event.seq), { onResumed: () => resumed++ });
+    await settle();
+    main.publish(1);
+    main.reconnect();
+    await settle();
+    main.publish(2);
+    expect(seen).toEqual([1, 2]);
+    expect(resumed).toBe(1);
+    unsubscribe();
+    await settle();
+    expect(main.subscriptions.size).toBe(0);
+    main.reconnect();
+    await settle();
+    expect(main.subscriptions.size).toBe(0);
+  });
+});
