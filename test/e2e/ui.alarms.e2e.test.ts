@@ -65,6 +65,15 @@ describe('alarm monitor', () => {
     await ui.testId('alarm-unshelve').click();
     await expect.poll(() => row.getAttribute('data-state')).not.toBe('SHELVED');
 
+    await row.getByRole('checkbox').check();
+    await ui.testId('alarm-suppress').click();
+    await ui.testId('alarm-command-text').fill('burner off for the shift');
+    await ui.testId('alarm-command-confirm').click();
+    await expect.poll(() => row.getAttribute('data-state')).toBe('SUPPRESSED');
+    await row.getByRole('checkbox').check();
+    await ui.testId('alarm-unsuppress').click();
+    await expect.poll(() => row.getAttribute('data-state')).not.toBe('SUPPRESSED');
+
     await ui.testId('alarms-tab-history').click();
     await ui.testId('history-row').first().waitFor();
     await ui.testId('history-change').click();

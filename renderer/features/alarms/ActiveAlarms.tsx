@@ -1,4 +1,4 @@
-/** The alarm monitor's list: priority then time, state by colour and icon; select several to acknowledge, shelve, unshelve or suppress. */
+/** The alarm monitor's list: priority then time, state by colour and icon; select several to acknowledge, shelve, unshelve, suppress or unsuppress. */
 import { Alert, Box, Button, Checkbox, FormControlLabel, LinearProgress, Stack, Switch, Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material';
 import { useState } from 'react';
 import type { AlarmCommandOutcome } from '../../../shared/api/contractOps';
@@ -70,6 +70,9 @@ export function ActiveAlarms() {
         </Button>
         <Button disabled={ids.length === 0} onClick={() => open('suppress')} data-testid="alarm-suppress">
           Suppress
+        </Button>
+        <Button disabled={ids.length === 0 || busy} onClick={() => void run('Unsuppressed', () => plant.alarms.unsuppress(ids))} data-testid="alarm-unsuppress">
+          Unsuppress
         </Button>
         <Box sx={{ flex: 1 }} />
         <FormControlLabel control={<Switch checked={showAll} onChange={(e) => setShowAll(e.target.checked)} />} label="Include shelved and suppressed" />
