@@ -8,18 +8,20 @@ import type { ChainVerdict } from '../../../shared/audit/storeChain';
 import { formatCount } from '../../common/format';
 import { CopyText } from './CopyText';
 
+function IntactVerdict({ events, headHash, hashLabel, testId }: { readonly events: number; readonly headHash: string; readonly hashLabel: string; readonly testId: string }) {
+  return (
+    <Alert severity="success" data-testid={testId} data-ok="true" data-events={events} sx={{ mt: 1, '& .MuiAlert-message': { minWidth: 0 } }}>
+      <AlertTitle>Intact</AlertTitle>
+      <Typography variant="body2" data-testid={`${testId}-text`}>
+        intact: {events} events, head hash {headHash}
+      </Typography>
+      <CopyText value={headHash} label={hashLabel} testId={`${testId}-hash`} />
+    </Alert>
+  );
+}
+
 export function FileVerdict({ verdict, testId }: { readonly verdict: ExportVerdict; readonly testId: string }) {
-  if (verdict.ok) {
-    return (
-      <Alert severity="success" data-testid={testId} data-ok="true" data-events={verdict.events} sx={{ mt: 1, '& .MuiAlert-message': { minWidth: 0 } }}>
-        <AlertTitle>Intact</AlertTitle>
-        <Typography variant="body2" data-testid={`${testId}-text`}>
-          intact: {verdict.events} events, head hash {verdict.headHash}
-        </Typography>
-        <CopyText value={verdict.headHash} label="head hash" testId={`${testId}-hash`} />
-      </Alert>
-    );
-  }
+  if (verdict.ok) return <IntactVerdict events={verdict.events} headHash={verdict.headHash} hashLabel="head hash" testId={testId} />;
   return (
     <Alert severity="error" data-testid={testId} data-ok="false" data-line={verdict.line} sx={{ mt: 1 }}>
       <AlertTitle>Broken at line {formatCount(verdict.line)}</AlertTitle>
@@ -34,17 +36,7 @@ export function FileVerdict({ verdict, testId }: { readonly verdict: ExportVerdi
 }
 
 export function StoreVerdict({ verdict, testId }: { readonly verdict: ChainVerdict; readonly testId: string }) {
-  if (verdict.ok) {
-    return (
-      <Alert severity="success" data-testid={testId} data-ok="true" data-events={verdict.events} sx={{ mt: 1, '& .MuiAlert-message': { minWidth: 0 } }}>
-        <AlertTitle>Intact</AlertTitle>
-        <Typography variant="body2" data-testid={`${testId}-text`}>
-          intact: {verdict.events} events, head hash {verdict.headHash}
-        </Typography>
-        <CopyText value={verdict.headHash} label="store head hash" testId={`${testId}-hash`} />
-      </Alert>
-    );
-  }
+  if (verdict.ok) return <IntactVerdict events={verdict.events} headHash={verdict.headHash} hashLabel="store head hash" testId={testId} />;
   return (
     <Alert severity="error" data-testid={testId} data-ok="false" data-seq={verdict.seq} sx={{ mt: 1 }}>
       <AlertTitle>Broken at event #{verdict.seq}</AlertTitle>
