@@ -13,12 +13,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright';
 import { ensureRendererBuilt } from '../../main/web/rendererBuild';
 import { startWebHost, type WebHost } from '../../main/web/server';
+import { bundleForBrowser } from '../../test/support/browserPage';
 import { CHROMIUM_ARGS, CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
-import { median, perSecond, round } from './stats';
+import { median, percentile, perSecond, round } from './stats';
 import { telemetryInputs, type TelemetryInput } from './workload';
 
 export interface BridgeBenchSettings {
@@ -37,11 +37,6 @@ interface SingleRun {
   readonly p99: number;
 }
 
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
 function singleRun(count: number, ms: number, latencies: readonly number[]): SingleRun {
   return { perS: perSecond(count, ms), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
@@ -49,17 +44,7 @@ function singleRun(count: number, ms: number, latencies: readonly number[]): Sin
 const WS_BRIDGE = fileURLToPath(new URL('../../renderer/bridge/wsBridge.ts', import.meta.url));
 
 async function openBridgePage(browser: Browser, host: WebHost): Promise<Page> {
-  const bundle = await build({
-    stdin: { contents: `import { installWsBridge } from ${JSON.stringify(WS_BRIDGE)};\ninstallWsBridge();\n`, resolveDir: tmpdir(), loader: 'ts' },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    write: false,
-    logLevel: 'silent',
-  });
-  const script = bundle.outputFiles[0]?.text;
-  if (script === undefined) throw new Error('esbuild produced no bundle of the bridge');
+  const script = await bundleForBrowser(`import { installWsBridge } from ${JSON.stringify(WS_BRIDGE)};\ninstallWsBridge();\n`, tmpdir(), 'the bridge');
   const page = await browser.newPage();
   const url = `http://127.0.0.1:${host.port}/bench-bridge.html?token=${host.token}`;
   await page.route(url, (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>bridge</title><script type="module">${script}</script>` }));

@@ -14,7 +14,7 @@ import { newEventId } from '../../shared/events/uuidv7';
 import { ensureRendererBuilt } from '../../main/web/rendererBuild';
 import { startWebHost, type WebHost } from '../../main/web/server';
 import { CHROMIUM_ARGS, CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
-import { median, round } from './stats';
+import { median, percentile, round } from './stats';
 import { BENCH_BASE_TIME, TELEMETRY_SOURCE, TELEMETRY_TYPE, telemetryPayload } from './workload';
 
 /** The few page globals the in-page code uses (build/ is type-checked without the DOM library). */
@@ -108,10 +108,7 @@ function scrollFrames(page: Page, rows: number, perFrame: number): Promise<{ fra
   );
 }
 
-function p95(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? Number.NaN;
-}
+const p95 = (values: readonly number[]): number => percentile(values, 95);
 
 export async function measureTimeline(settings: TimelineBenchSettings): Promise<Record<string, number | boolean | string | null>> {
   const { log } = settings;

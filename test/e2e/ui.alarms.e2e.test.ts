@@ -4,24 +4,20 @@
  * unshelved; the history filtered by state change; the KPI panel. Axe on each tab.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser } from 'playwright';
-import { startWebHost, type WebHost } from '../../main/web/server';
-import { CHROMIUM_ARGS, findChromium } from '../support/chromium';
-import { UiPage } from './support/uiPage';
+import type { WebHost } from '../../main/web/server';
+import { startUiSession, type UiPage, type UiSession } from './support/uiPage';
 
+let session: UiSession;
 let host: WebHost;
-let browser: Browser;
 let ui: UiPage;
 
 beforeAll(async () => {
-  [host, browser] = await Promise.all([startWebHost({ memory: true, core: { healthEverySeconds: 0 } }), chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })]);
-  ui = await UiPage.open(browser, host.url);
+  session = await startUiSession();
+  ({ host, ui } = session);
 });
 
 afterAll(async () => {
-  await ui?.close();
-  await browser?.close();
-  await host?.close();
+  await session?.close();
 });
 
 describe('alarm monitor', () => {

@@ -4,24 +4,20 @@
  * and a screenshot per view (test-results/e2e/ui).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser } from 'playwright';
-import { startWebHost, type WebHost } from '../../main/web/server';
-import { CHROMIUM_ARGS, findChromium } from '../support/chromium';
-import { UiPage } from './support/uiPage';
+import type { WebHost } from '../../main/web/server';
+import { startUiSession, type UiPage, type UiSession } from './support/uiPage';
 
+let session: UiSession;
 let host: WebHost;
-let browser: Browser;
 let ui: UiPage;
 
 beforeAll(async () => {
-  [host, browser] = await Promise.all([startWebHost({ memory: true, core: { healthEverySeconds: 0 } }), chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })]);
-  ui = await UiPage.open(browser, host.url);
+  session = await startUiSession();
+  ({ host, ui } = session);
 });
 
 afterAll(async () => {
-  await ui?.close();
-  await browser?.close();
-  await host?.close();
+  await session?.close();
 });
 
 const publish = (type: string, payload: Record<string, unknown>, options: Record<string, unknown> = {}) => host.core.bus.createAndPublishEvent(type, payload, options);

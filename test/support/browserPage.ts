@@ -89,20 +89,18 @@ export function storePageUrl(entry: string | readonly string[] = DEFAULT_STORE_E
   return url;
 }
 
-async function bundlePage(entries: readonly string[]): Promise<string> {
-  const result = await build({
-    // One module importing every entry in order, so that they share one bundle (one copy of each dependency).
-    stdin: { contents: entries.map((path) => `import ${JSON.stringify(path)};`).join('\n'), resolveDir: here, loader: 'ts' },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    write: false,
-    logLevel: 'silent',
-  });
+/** Bundles a TypeScript module (given as source) and what it imports into one browser script. */
+export async function bundleForBrowser(contents: string, resolveDir: string, name: string): Promise<string> {
+  const result = await build({ stdin: { contents, resolveDir, loader: 'ts' }, bundle: true, format: 'esm', platform: 'browser', target: 'chrome120', write: false, logLevel: 'silent' });
   const script = result.outputFiles[0]?.text;
-  const name = entries.join(', ');
   if (script === undefined) throw new Error(`esbuild produced no output for ${name}`);
+  return script;
+}
+
+async function bundlePage(entries: readonly string[]): Promise<string> {
+  const name = entries.join(', ');
+  // One module importing every entry in order, so that they share one bundle (one copy of each dependency).
+  const script = await bundleForBrowser(entries.map((path) => `import ${JSON.stringify(path)};`).join('\n'), here, name);
   if (/<\/script/i.test(script)) throw new Error(`the bundle of ${name} contains "</script" and cannot be inlined`);
   const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>store page</title></head>\n<body><script type="module">\n${script}\n</script></body></html>\n`;
   const hash = createHash('sha256').update(html).digest('hex').slice(0, 16);

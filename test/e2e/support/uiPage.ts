@@ -6,7 +6,9 @@ import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright';
+import { startWebHost, type WebHost } from '../../../main/web/server';
+import { CHROMIUM_ARGS, findChromium } from '../../support/chromium';
 
 export const UI_ARTIFACTS = join('test-results', 'e2e', 'ui');
 
@@ -107,4 +109,30 @@ export class AuditForms {
     await this.page.getByTestId('import-path').fill(path);
     await this.page.getByTestId('import-run').click();
   }
+}
+
+/** One browser-mode host (store in memory, no health reports) and one Chromium showing its console. */
+export interface UiSession {
+  readonly host: WebHost;
+  readonly browser: Browser;
+  readonly ui: UiPage;
+  close(): Promise<void>;
+}
+
+export async function startUiSession(): Promise<UiSession> {
+  const [host, browser] = await Promise.all([
+    startWebHost({ memory: true, core: { healthEverySeconds: 0 } }),
+    chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS }),
+  ]);
+  const ui = await UiPage.open(browser, host.url);
+  return {
+    host,
+    browser,
+    ui,
+    async close() {
+      await ui.close();
+      await browser.close();
+      await host.close();
+    },
+  };
 }
