@@ -125,7 +125,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
       await health?.stop();
       await mqtt.stop();
       await alarms.stop();
-      aggregates.stop();
+      await aggregates.stop();
       stopQualityHold();
       untap();
       pushes.close();

@@ -199,6 +199,20 @@ describe('operations through window.plant', () => {
     expect(ofA.reduce((sum, p) => sum + p.count, 0)).toBe(3);
   });
 
+  it('counts the stored history once after a restart, and new events as they come', async () => {
+    const store = new InMemoryEventStore();
+    const first = await start(store);
+    const now = Date.now();
+    await first.api.events.publishBatch([hot('a', 1), hot('a', 2), hot('b', 3)]);
+    await first.core.close();
+    cores.splice(cores.indexOf(first.core), 1);
+    const second = await start(store);
+    await second.api.events.publish(hot('a', 4));
+    await second.core.aggregates.filled();
+    const total = await second.api.aggregates.series({ from: now - 60_000, to: now + 60_000, by: 'total' });
+    expect(total.reduce((sum, p) => sum + p.count, 0)).toBe(4);
+  });
+
   it('refuses imports of relative paths and reports a missing file', async () => {
     const { api } = await start();
     await expect(api.import.start({ path: 'events.ndjson' })).rejects.toThrow(/request\.path: must be an absolute path/);
