@@ -2,19 +2,26 @@
  * The durable event store: Dexie over IndexedDB (Chromium's in the app, fake-indexeddb in
  * Node tests). Same contract, validation and atomicity as the in-memory twin.
  *
- * Numbering: this store keeps the head `seq` in memory (read from the last key at open) and
- * writes explicit keys inside each append's transaction; the head moves only after commit, so
- * a failed append leaves no gap. Appends are queued one after another for the same reason.
- * One store object is expected to be the only writer of its database.
+ * Layout (segmentFormat.ts): events packed into segments of up to 128, with a summary per
+ * segment; the in-memory columns (eventColumns.ts), rebuilt from the summaries at open,
+ * answer which seqs a query can match, and only the segments holding them are read.
+ *
+ * Writes go through one queue, so seq stays gap-free and statuses never race an append:
+ * - group commit: every append waiting when the writer is free is written in one
+ *   transaction (segments, summaries, PUBLISHED deliveries, chain head). Each append's
+ *   promise resolves only after that transaction has committed. An append that is invalid or
+ *   repeats a stored id is refused alone before the transaction starts; a transaction that
+ *   fails fails the appends in it, and nothing of them is stored or visible.
+ * - status moves rewrite the summaries of the segments they touch.
+ * The head, the columns and the open tail segment move only after a commit. One store object
+ * is expected to be the only writer of its database.
  *
  * Audit chain: each appended event gets `hash` (shared/audit/chain.ts) chained after the
  * previous event's, and the meta row `auditHead` is updated in the same transaction. The
  * in-memory head hash is the last stored event's, read at open.
  */
-import { Dexie } from 'dexie';
-import type { Collection } from 'dexie';
-import { subjectOf } from '../../shared/events/event';
-import type { StoredEvent } from '../../shared/events/event';
+import { EVENT_STATUSES, subjectOf } from '../../shared/events/event';
+import type { EventStatus, PlantEvent, StoredEvent } from '../../shared/events/event';
 import { EventValidationError, validatePlantEvent } from '../../shared/events/validate';
 import type {
   AppendInput, DeadLetter, DeliveryRecord, EventPage, EventQuery, EventStore, GetEventsByTypeOptions,
@@ -25,28 +32,29 @@ import {
   throwIfAborted,
 } from '../../shared/store/queryMatch';
 import type { SeqOrder } from '../../shared/store/queryMatch';
+import { Dexie } from 'dexie';
 import { EMPTY_CHAIN, storeHashOf } from '../../shared/audit/chain';
 import type { ChainHead, ChainHeadReader } from '../../shared/audit/chain';
+import { EventColumns, STATUS_CODE } from './eventColumns';
+import type { ColumnFilter } from './eventColumns';
 import { AUDIT_HEAD_KEY, PlantDatabase } from './plantDatabase';
 import type { DeliveryRow, PlantDatabaseDeps } from './plantDatabase';
+import { encodeEvent, idPrefix, loadSummary, placeInSegments, summaryOf } from './segmentFormat';
+import type { OpenSegment, SegmentRow } from './segmentFormat';
 
-/** Index of the first value >= `value` in a sorted list. */
-function lowerBoundOf(list: Float64Array, value: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((list[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+/** Seqs examined per step of replays, counts and long scans. */
+export const READ_CHUNK = 4096;
+/** Events one group commit writes at most. */
+const MAX_GROUP_EVENTS = 20_000;
+/** Segments kept parsed-ready in memory (about 10 MB of JSON at 300 bytes an event). */
+const SEGMENT_CACHE = 256;
+/** Summaries read per step at open. */
+const OPEN_CHUNK = 2000;
 
-/** Events read per bulk read during replays and long scans. */
-export const READ_CHUNK = 2000;
-
-/** Reads up to `n` events with lo <= seq <= hi from one index, in `dir` order. */
-type EventSource = (lo: number, hi: number, dir: SeqOrder, n: number) => Promise<StoredEvent[]>;
+type Settle<T> = { resolve(value: T): void; reject(error: unknown): void };
+type AppendOp = { kind: 'append'; events: PlantEvent[]; deliveries: readonly (readonly string[])[] } & Settle<StoredEvent[]>;
+type StatusOp = { kind: 'status'; updates: readonly StatusUpdate[] } & Settle<void>;
+type WriteOp = AppendOp | StatusOp;
 
 function toRow(record: DeliveryRecord): DeliveryRow {
   const pending = record.status !== 'PROCESSED' && record.deadLetteredAt === undefined;
@@ -58,30 +66,55 @@ function fromRow(row: DeliveryRow): DeliveryRecord {
   return record;
 }
 
-/** Turns the database's refusal of a duplicate id into the contract's error naming it. */
-function duplicateIdError(error: unknown, batch: readonly StoredEvent[]): unknown {
-  if (!(error instanceof Dexie.BulkError) || !error.message.startsWith('events.')) return error;
-  for (const [pos, failure] of Object.entries(error.failuresByPos)) {
-    const event = batch[Number(pos)];
-    if (event && failure.name === 'ConstraintError') return new EventValidationError('id', `duplicate id ${event.id}`);
+/** Index of the last element <= value in a sorted list (-1 when none). */
+function lastAtMost(list: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! <= value) lo = mid + 1;
+    else hi = mid;
   }
-  return error;
+  return lo - 1;
 }
 
 export class DexieEventStore implements EventStore, ChainHeadReader {
-  private appending: Promise<unknown> = Promise.resolve();
+  private readonly ops: WriteOp[] = [];
+  private writer: Promise<void> = Promise.resolve();
+  private draining = false;
+  /** Parsed-ready segments by first seq, least recently used first. */
+  private readonly cache = new Map<number, readonly (string | null)[]>();
+  private closed = false;
 
   private constructor(
     private readonly db: PlantDatabase,
-    private head: number,
+    private readonly columns: EventColumns,
+    /** First seq of every segment, ascending. */
+    private readonly firsts: number[],
+    private tail: OpenSegment | undefined,
     private headHash: string,
   ) {}
 
   static async open(name: string, deps?: PlantDatabaseDeps): Promise<DexieEventStore> {
     const db = new PlantDatabase(name, deps);
     await db.open();
-    const last = await db.events.orderBy('seq').last();
-    return new DexieEventStore(db, last?.seq ?? 0, last?.hash ?? EMPTY_CHAIN.hash);
+    const columns = new EventColumns();
+    const firsts: number[] = [];
+    for (;;) {
+      const rows = await db.summaries.where('first').above(columns.length).limit(OPEN_CHUNK).toArray();
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        loadSummary(columns, row);
+        firsts.push(row.first);
+      }
+    }
+    const last = firsts[firsts.length - 1];
+    const row = last === undefined ? undefined : await db.segments.get(last);
+    if (last !== undefined && row?.first !== last) throw new Error(`event store: the segment at seq ${last} is missing`);
+    const tail = row ? { first: row.first, events: row.events, chars: row.events.reduce((sum, text) => sum + (text?.length ?? 0), 0) } : undefined;
+    const lastText = row?.events[row.events.length - 1];
+    const headHash = lastText ? ((JSON.parse(lastText) as StoredEvent).hash ?? EMPTY_CHAIN.hash) : EMPTY_CHAIN.hash;
+    return new DexieEventStore(db, columns, firsts, tail, headHash);
   }
 
   /** The chain head recorded in the meta table (not derived from the events). */
@@ -91,197 +124,313 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
     return typeof value?.seq === 'number' && typeof value.hash === 'string' ? { seq: value.seq, hash: value.hash } : EMPTY_CHAIN;
   }
 
-  append(events: readonly AppendInput[], deliveries: readonly (readonly string[])[] = []): Promise<StoredEvent[]> {
-    const run = this.appending.then(() => this.appendNow(events, deliveries));
-    this.appending = run.catch(() => undefined);
-    return run;
-  }
+  // ---- writes -----------------------------------------------------------------------------
 
-  private async appendNow(events: readonly AppendInput[], deliveries: readonly (readonly string[])[]): Promise<StoredEvent[]> {
+  async append(events: readonly AppendInput[], deliveries: readonly (readonly string[])[] = []): Promise<StoredEvent[]> {
     const valid = events.map((event) => validatePlantEvent(event));
     const ids = new Set<string>();
     for (const { id } of valid) {
       if (ids.has(id)) throw new EventValidationError('id', `duplicate id ${id}`);
       ids.add(id);
     }
-    let seq = this.head;
-    let prevHash = this.headHash;
-    const stored: StoredEvent[] = valid.map((event) => {
-      seq += 1;
-      const subject = subjectOf(event.payload);
-      const numbered = { ...event, seq };
-      const hash = (prevHash = storeHashOf(prevHash, numbered));
-      return subject === undefined ? { ...numbered, hash } : { ...numbered, subject, hash };
-    });
-    const now = Date.now();
-    const rows: DeliveryRow[] = stored.flatMap((event, i) =>
-      [...new Set(deliveries[i] ?? [])].map((subscriber) =>
-        toRow({ eventId: event.id, seq: event.seq, subscriber, status: 'PUBLISHED', attempts: 0, errors: [], updatedAt: now }),
-      ),
-    );
-    if (stored.length === 0) return [];
-    const { db } = this;
-    try {
-      await db.transaction('rw', db.events, db.deliveries, db.meta, async () => {
-        await db.events.bulkAdd(stored);
-        if (rows.length > 0) await db.deliveries.bulkAdd(rows);
-        await db.meta.put({ key: AUDIT_HEAD_KEY, value: { seq, hash: prevHash } });
-      });
-    } catch (error) {
-      throw duplicateIdError(error, stored);
-    }
-    this.head = seq;
-    this.headHash = prevHash;
-    return stored;
+    if (valid.length === 0) return [];
+    return new Promise<StoredEvent[]>((resolve, reject) => this.enqueue({ kind: 'append', events: valid, deliveries, resolve, reject }));
   }
 
-  async get(id: string): Promise<StoredEvent | null> {
-    if (typeof id !== 'string') return null;
-    return (await this.db.events.where('id').equals(id).first()) ?? null;
+  async updateStatuses(updates: readonly StatusUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'status', updates, resolve, reject }));
   }
 
-  async getBySeq(seq: number): Promise<StoredEvent | null> {
-    return Number.isInteger(seq) ? ((await this.db.events.get(seq)) ?? null) : null;
-  }
-
-  /** The narrowest index that holds every event the filters can match. */
-  private sourceFor(filters: { subject?: string; correlationId?: string; types?: readonly string[]; from?: number; to?: number }): EventSource {
-    const { events } = this.db;
-    const ranged = (collection: Collection<StoredEvent, number>, dir: SeqOrder, n: number) =>
-      (dir === 'desc' ? collection.reverse() : collection).limit(n).toArray();
-    const byIndex = (index: string, value: string): EventSource => (lo, hi, dir, n) =>
-      lo > hi ? Promise.resolve([]) : ranged(events.where(index).between([value, lo], [value, hi], true, true), dir, n);
-    const bySeq: EventSource = (lo, hi, dir, n) => (lo > hi ? Promise.resolve([]) : ranged(events.where('seq').between(lo, hi, true, true), dir, n));
-    if (filters.subject !== undefined) return byIndex('[subject+seq]', filters.subject);
-    const { correlationId } = filters;
-    if (correlationId !== undefined) {
-      let flow: Promise<StoredEvent[]> | undefined;
-      return async (lo, hi, dir, n) => {
-        flow ??= events.where('correlationId').equals(correlationId).sortBy('seq');
-        const inRange = (await flow).filter((e) => e.seq >= lo && e.seq <= hi);
-        return (dir === 'asc' ? inRange : inRange.reverse()).slice(0, n);
-      };
+  private enqueue(op: WriteOp): void {
+    if (this.closed) {
+      op.reject(new Error('the event store is closed'));
+      return;
     }
-    const types = filters.types ?? [];
-    if (types.length > 0 && types.length <= 32 && types.every((type) => !type.includes('*'))) {
-      const sources = [...new Set(types)].map((type) => byIndex('[type+seq]', type));
-      if (sources.length === 1) return sources[0] as EventSource;
-      // Several exact types: the first `n` of each, merged in seq order.
-      return async (lo, hi, dir, n) => {
-        const merged = (await Promise.all(sources.map((source) => source(lo, hi, dir, n)))).flat();
-        return merged.sort((a, b) => (dir === 'asc' ? a.seq - b.seq : b.seq - a.seq)).slice(0, n);
-      };
+    this.ops.push(op);
+    if (!this.draining) {
+      this.draining = true;
+      this.writer = this.drain();
     }
-    if (filters.from !== undefined || filters.to !== undefined) return this.byTime(filters.from, filters.to, bySeq);
-    return bySeq;
   }
 
   /**
-   * A time range read through the timestamp index: the seqs of the events in the range,
-   * sorted, then fetched in seq order. Timestamps need not follow seq, so this is exact. A
-   * range holding a large share of the store is cheaper to read by seq, and is.
+   * Writes queued operations until none is left. The loop's last check and the reset of
+   * `draining` run in one synchronous step, so an operation queued meanwhile is never missed.
    */
-  private byTime(from: number | undefined, to: number | undefined, bySeq: EventSource): EventSource {
-    const range = this.db.events.where('timestamp').between(from ?? Dexie.minKey, to ?? Dexie.maxKey, true, true);
-    let seqs: Promise<Float64Array | null> | undefined;
-    const load = async () => {
-      if ((await range.count()) > Math.max(10_000, this.head / 4)) return null;
-      return Float64Array.from((await range.primaryKeys()) as number[]).sort();
-    };
-    return async (lo, hi, dir, n) => {
-      seqs ??= load();
-      const list = await seqs;
-      if (!list) return bySeq(lo, hi, dir, n);
-      let start = lowerBoundOf(list, lo);
-      let end = lowerBoundOf(list, hi + 1);
-      if (dir === 'asc') end = Math.min(end, start + n);
-      else start = Math.max(start, end - n);
-      const keys = Array.from(list.subarray(start, end));
-      if (dir === 'desc') keys.reverse();
-      return (await this.db.events.bulkGet(keys)).filter((event): event is StoredEvent => event !== undefined);
-    };
+  private async drain(): Promise<void> {
+    try {
+      while (this.ops.length > 0) {
+        const first = this.ops[0] as WriteOp;
+        if (first.kind === 'status') {
+          this.ops.shift();
+          await this.writeStatuses(first).then(first.resolve, first.reject);
+          continue;
+        }
+        const group: AppendOp[] = [];
+        let events = 0;
+        while (this.ops[0]?.kind === 'append' && (group.length === 0 || events + this.ops[0].events.length <= MAX_GROUP_EVENTS)) {
+          const op = this.ops.shift() as AppendOp;
+          group.push(op);
+          events += op.events.length;
+        }
+        await this.writeAppends(group);
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
-  /** Reads [lo, hi] in chunks, growing from `first` to READ_CHUNK events per read. */
-  private async *chunks(source: EventSource, lo: number, hi: number, dir: SeqOrder, first = READ_CHUNK) {
-    let size = Math.min(first, READ_CHUNK);
-    while (lo <= hi) {
-      const chunk = await source(lo, hi, dir, size);
-      if (chunk.length > 0) yield chunk;
-      const last = chunk[chunk.length - 1];
-      if (!last || chunk.length < size) return;
-      if (dir === 'asc') lo = last.seq + 1;
-      else hi = last.seq - 1;
-      size = Math.min(size * 4, READ_CHUNK);
+  /** The first of `events` whose id is already stored or taken earlier in this group. */
+  private async duplicateOf(events: readonly PlantEvent[], taken: Set<string>): Promise<string | undefined> {
+    for (const { id } of events) {
+      if (taken.has(id) || (await this.seqOfId(id)) !== undefined) return id;
+    }
+    return undefined;
+  }
+
+  private async writeAppends(group: readonly AppendOp[]): Promise<void> {
+    const accepted: AppendOp[] = [];
+    const taken = new Set<string>();
+    for (const op of group) {
+      const duplicate = await this.duplicateOf(op.events, taken).catch((error: unknown) => error);
+      if (duplicate instanceof Error) {
+        op.reject(duplicate);
+      } else if (duplicate !== undefined) {
+        op.reject(new EventValidationError('id', `duplicate id ${duplicate}`));
+      } else {
+        for (const { id } of op.events) taken.add(id);
+        accepted.push(op);
+      }
+    }
+    if (accepted.length === 0) return;
+    const { columns, db } = this;
+    const dictionaries = columns.dictionarySizes();
+    const firstSeq = columns.length + 1;
+    let seq = columns.length;
+    let prevHash = this.headHash;
+    const now = Date.now();
+    const deliveryRows: DeliveryRow[] = [];
+    const strings: string[] = [];
+    const storedPerOp = accepted.map((op) =>
+      op.events.map((event, i) => {
+        seq += 1;
+        const subject = subjectOf(event.payload);
+        const numbered = { ...event, seq };
+        const hash = (prevHash = storeHashOf(prevHash, numbered));
+        const stored: StoredEvent = subject === undefined ? { ...numbered, hash } : { ...numbered, subject, hash };
+        columns.setRow(seq, columns.rowOf(stored));
+        strings.push(encodeEvent(stored));
+        for (const subscriber of new Set(op.deliveries[i] ?? [])) {
+          deliveryRows.push(toRow({ eventId: stored.id, seq, subscriber, status: 'PUBLISHED', attempts: 0, errors: [], updatedAt: now }));
+        }
+        return stored;
+      }),
+    );
+    const placed = placeInSegments(this.tail, firstSeq, strings);
+    try {
+      const summaries = placed.writes.map((row) => summaryOf(columns, row.first, row.events.length));
+      await db.transaction('rw', [db.segments, db.summaries, db.deliveries, db.meta], async () => {
+        await db.segments.bulkPut(placed.writes);
+        await db.summaries.bulkPut(summaries);
+        if (deliveryRows.length > 0) await db.deliveries.bulkAdd(deliveryRows);
+        await db.meta.put({ key: AUDIT_HEAD_KEY, value: { seq, hash: prevHash } });
+      });
+    } catch (error) {
+      columns.rollback(dictionaries);
+      for (const op of accepted) op.reject(error);
+      return;
+    }
+    columns.commit(seq);
+    for (const row of placed.writes) {
+      if (this.firsts[this.firsts.length - 1] !== row.first) this.firsts.push(row.first);
+      this.remember(row.first, row.events);
+    }
+    this.tail = placed.tail;
+    this.headHash = prevHash;
+    accepted.forEach((op, i) => op.resolve(storedPerOp[i] as StoredEvent[]));
+  }
+
+  private async writeStatuses(op: StatusOp): Promise<void> {
+    const { columns, db } = this;
+    const moves = new Map<number, number>();
+    for (const { eventId, status } of op.updates) {
+      if (typeof eventId !== 'string' || !(status in STATUS_CODE)) continue;
+      const seq = await this.seqOfId(eventId);
+      if (seq === undefined) continue;
+      const current = EVENT_STATUSES[moves.get(seq) ?? columns.status[seq - 1]!] as EventStatus;
+      if (isForwardStatus(current, status)) moves.set(seq, STATUS_CODE[status]);
+    }
+    if (moves.size === 0) return;
+    const previous = new Map<number, number>();
+    for (const [seq, code] of moves) {
+      previous.set(seq, columns.status[seq - 1]!);
+      columns.status[seq - 1] = code;
+    }
+    const segments = new Set([...moves.keys()].map((seq) => this.segmentOf(seq)));
+    try {
+      const summaries = [...segments].map((first) => summaryOf(columns, first, this.segmentLength(first)));
+      await db.transaction('rw', db.summaries, () => db.summaries.bulkPut(summaries));
+    } catch (error) {
+      for (const [seq, code] of previous) columns.status[seq - 1] = code;
+      throw error;
+    }
+  }
+
+  // ---- segments ---------------------------------------------------------------------------
+
+  private segmentOf(seq: number): number {
+    return this.firsts[lastAtMost(this.firsts, seq)] as number;
+  }
+
+  private segmentLength(first: number): number {
+    const at = lastAtMost(this.firsts, first);
+    return (this.firsts[at + 1] ?? this.columns.length + 1) - first;
+  }
+
+  private remember(first: number, events: readonly (string | null)[]): void {
+    this.cache.delete(first);
+    this.cache.set(first, events);
+    if (this.cache.size > SEGMENT_CACHE) this.cache.delete(this.cache.keys().next().value as number);
+  }
+
+  /** The segments with these first seqs (ascending), from the cache or in one read. */
+  private async segments(firsts: readonly number[]): Promise<Map<number, readonly (string | null)[]>> {
+    const found = new Map<number, readonly (string | null)[]>();
+    const missing: number[] = [];
+    for (const first of firsts) {
+      const cached = this.cache.get(first);
+      if (cached) found.set(first, cached);
+      else missing.push(first);
+    }
+    if (missing.length === 0) return found;
+    const lo = missing[0] as number;
+    const hi = missing[missing.length - 1] as number;
+    const contiguous = lastAtMost(this.firsts, hi) - lastAtMost(this.firsts, lo) === missing.length - 1;
+    const rows: (SegmentRow | undefined)[] = contiguous
+      ? await this.db.segments.where('first').between(lo, hi, true, true).toArray()
+      : await this.db.segments.bulkGet(missing);
+    for (const row of rows) {
+      if (!row) continue;
+      found.set(row.first, row.events);
+      this.remember(row.first, row.events);
+    }
+    return found;
+  }
+
+  /** The stored JSON of these seqs (ascending or descending), undefined where none. */
+  private async textsOf(seqs: readonly number[]): Promise<(string | null | undefined)[]> {
+    const firsts = [...new Set(seqs.map((seq) => this.segmentOf(seq)))].sort((a, b) => a - b);
+    const segments = await this.segments(firsts);
+    return seqs.map((seq) => {
+      const first = this.segmentOf(seq);
+      return segments.get(first)?.[seq - first];
+    });
+  }
+
+  /** The events at these seqs, in the same order; seqs with no stored event are left out. */
+  private async eventsAt(seqs: readonly number[]): Promise<StoredEvent[]> {
+    if (seqs.length === 0) return [];
+    const texts = await this.textsOf(seqs);
+    const events: StoredEvent[] = [];
+    texts.forEach((text, i) => {
+      if (!text) return;
+      const event = JSON.parse(text) as { -readonly [K in keyof StoredEvent]: StoredEvent[K] };
+      const status = EVENT_STATUSES[this.columns.status[seqs[i]! - 1]!] as EventStatus;
+      if (event.status !== status) event.status = status;
+      events.push(event);
+    });
+    return events;
+  }
+
+  /** The seq of the stored event with this id, confirmed on the stored text. */
+  private async seqOfId(id: string): Promise<number | undefined> {
+    const candidates = this.columns.seqsOfId(id);
+    if (candidates.length === 0) return undefined;
+    const prefix = idPrefix(id);
+    const texts = await this.textsOf(candidates);
+    const at = texts.findIndex((text) => text?.startsWith(prefix));
+    return at < 0 ? undefined : candidates[at];
+  }
+
+  // ---- reads ------------------------------------------------------------------------------
+
+  async get(id: string): Promise<StoredEvent | null> {
+    if (typeof id !== 'string') return null;
+    const seq = await this.seqOfId(id);
+    return seq === undefined ? null : ((await this.eventsAt([seq]))[0] ?? null);
+  }
+
+  async getBySeq(seq: number): Promise<StoredEvent | null> {
+    if (!Number.isInteger(seq) || seq < 1 || seq > this.columns.length) return null;
+    return (await this.eventsAt([seq]))[0] ?? null;
+  }
+
+  /**
+   * Walks seqs in [lo, hi] in `dir` order, reading the events the columns let through,
+   * `batch` candidates at a time, until `take` returns false.
+   */
+  private async walk(filter: ColumnFilter, lo: number, hi: number, dir: SeqOrder, batch: number, take: (events: StoredEvent[]) => boolean | void): Promise<void> {
+    for (;;) {
+      const { seqs, next } = this.columns.scan(filter, lo, hi, dir, batch);
+      if (seqs.length === 0) return;
+      if (take(await this.eventsAt(seqs)) === false) return;
+      if (dir === 'asc') lo = next;
+      else hi = next;
     }
   }
 
   async getEventsByType(pattern: string, options?: GetEventsByTypeOptions): Promise<StoredEvent[]> {
-    const { matches, limit, exactType } = compileTypeOptions(pattern, options);
-    const source = this.sourceFor(exactType === undefined ? {} : { types: [exactType] });
+    const { matches, limit } = compileTypeOptions(pattern, options);
+    const filter = this.columns.filterOf({ types: [pattern], ...(options?.from === undefined ? {} : { from: options.from }), ...(options?.to === undefined ? {} : { to: options.to }) });
     const found: StoredEvent[] = [];
-    for await (const chunk of this.chunks(source, 1, Number.POSITIVE_INFINITY, 'asc')) {
-      for (const event of chunk) {
-        if (found.length >= limit) return found;
+    await this.walk(filter, 1, this.columns.length, 'asc', READ_CHUNK, (events) => {
+      for (const event of events) {
+        if (found.length >= limit) return false;
         if (matches(event)) found.push(event);
       }
-    }
+      return found.length < limit;
+    });
     return found;
   }
 
   async query(query: EventQuery): Promise<EventPage> {
     const plan = planPage(query);
-    const [lo, hi] = scanRange(plan);
-    const found: StoredEvent[] = [];
+    const filter = this.columns.filterOf(query);
+    const [lo, hi] = scanRange(plan, this.columns.length);
     const want = plan.limit + 1;
-    outer: for await (const chunk of this.chunks(this.sourceFor(query), lo, hi, plan.scan, want)) {
-      for (const event of chunk) {
+    const found: StoredEvent[] = [];
+    // Column hits are exact unless a hashed field or text must be confirmed on the event.
+    const batch = filter.confirm ? READ_CHUNK : want;
+    await this.walk(filter, lo, hi, plan.scan, batch, (events) => {
+      for (const event of events) {
         if (!plan.matches(event)) continue;
         found.push(event);
-        if (found.length >= want) break outer;
+        if (found.length >= want) return false;
       }
-    }
+      return true;
+    });
     return finishPage(plan, found);
   }
 
   async count(query: EventQuery = {}): Promise<number> {
     const { cursor: _cursor, limit: _limit, ...filters } = query;
     planPage(filters);
-    const set = Object.entries(filters).filter(([, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0));
-    const { events } = this.db;
-    if (set.length === 0) return events.count();
-    const only = set.length === 1 ? set[0]![0] : undefined;
-    if (only === 'subject') return events.where('[subject+seq]').between([filters.subject, Dexie.minKey], [filters.subject, Dexie.maxKey]).count();
-    if (only === 'correlationId') return events.where('correlationId').equals(filters.correlationId!).count();
+    const filter = this.columns.filterOf(filters);
+    if (!filter.confirm) return this.columns.scan(filter, 1, this.columns.length, 'asc', Number.POSITIVE_INFINITY).seqs.length;
     const matches = compileQuery(filters);
     let total = 0;
-    for await (const chunk of this.chunks(this.sourceFor(filters), 1, Number.POSITIVE_INFINITY, 'asc')) {
-      for (const event of chunk) if (matches(event)) total += 1;
-    }
+    await this.walk(filter, 1, this.columns.length, 'asc', READ_CHUNK, (events) => {
+      for (const event of events) if (matches(event)) total += 1;
+    });
     return total;
   }
 
   async headSeq(): Promise<number> {
-    return this.head;
+    return this.columns.length;
   }
 
-  async updateStatuses(updates: readonly StatusUpdate[]): Promise<void> {
-    if (updates.length === 0) return;
-    const { db } = this;
-    await db.transaction('rw', db.events, async () => {
-      const current = await db.events.where('id').anyOf([...new Set(updates.map((u) => u.eventId))]).toArray();
-      const byId = new Map(current.map((event) => [event.id, event]));
-      const moved = new Map<string, StoredEvent>();
-      for (const { eventId, status } of updates) {
-        const event = byId.get(eventId);
-        if (!event || !isForwardStatus(event.status, status)) continue;
-        const next = { ...event, status };
-        byId.set(eventId, next);
-        moved.set(eventId, next);
-      }
-      if (moved.size > 0) await db.events.bulkPut([...moved.values()]);
-    });
-  }
+  // ---- deliveries and snapshots -------------------------------------------------------------
 
   async putDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
     if (records.length > 0) await this.db.deliveries.bulkPut(records.map(toRow));
@@ -308,9 +457,10 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
     const rows = await this.db.deliveries.where('deadLetteredAt').aboveOrEqual(Dexie.minKey).toArray();
     const letters = rows.filter((row) => row.discardedAt === undefined).map(fromRow);
     letters.sort((a, b) => a.deadLetteredAt! - b.deadLetteredAt! || a.seq - b.seq);
-    const events = await this.db.events.bulkGet(letters.map((d) => d.seq));
-    return letters.flatMap((delivery, i) => {
-      const event = events[i];
+    const seqs = [...new Set(letters.map((d) => d.seq))].filter((seq) => seq >= 1 && seq <= this.columns.length).sort((a, b) => a - b);
+    const bySeq = new Map((await this.eventsAt(seqs)).map((event) => [event.seq, event]));
+    return letters.flatMap((delivery) => {
+      const event = bySeq.get(delivery.seq);
       return event ? [{ delivery, event }] : [];
     });
   }
@@ -333,24 +483,30 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
     const plan = checkReplayOptions(options);
     throwIfAborted(options.signal);
     const snapshot = options.snapshotKey === undefined ? null : await this.nearestSnapshot(options.snapshotKey, options);
-    const filters = { ...(options.subject === undefined ? {} : { subject: options.subject }), ...(options.types ? { types: options.types } : {}) };
+    const filter = this.columns.filterOf({
+      ...(options.subject === undefined ? {} : { subject: options.subject }),
+      ...(options.types ? { types: options.types } : {}),
+      ...(options.toTime === undefined ? {} : { to: options.toTime }),
+    });
     let state = snapshot ? (snapshot.state as S) : options.initial;
     let seq = snapshot?.seq ?? 0;
     let folded = 0;
-    for await (const chunk of this.chunks(this.sourceFor(filters), seq + 1, plan.toSeq, 'asc')) {
+    const end = Math.min(plan.toSeq, this.columns.length);
+    await this.walk(filter, seq + 1, end, 'asc', READ_CHUNK, (events) => {
       throwIfAborted(options.signal);
-      const step = foldChunk(chunk, plan, options.reducer, state);
+      const step = foldChunk(events, plan, options.reducer, state);
       state = step.state;
       folded += step.folded;
       seq = step.seq ?? seq;
       options.onProgress?.(folded);
       throwIfAborted(options.signal);
-    }
+    });
     return { state, folded, seq, ...(snapshot ? { fromSnapshotSeq: snapshot.seq } : {}) };
   }
 
   async close(): Promise<void> {
-    await this.appending;
+    this.closed = true;
+    while (this.draining) await this.writer;
     this.db.close();
   }
 }

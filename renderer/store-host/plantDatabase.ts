@@ -24,6 +24,13 @@
  * `auditHead` holds the chain's head ({ seq, hash }), written in each append's transaction.
  * Opening a version-1 database computes the hashes of the events it holds, in seq order,
  * inside the upgrade transaction (no index changes).
+ *
+ * Version 3 packs events into segments (segmentFormat.ts): `segments` and `summaries`, both
+ * keyed by a segment's first seq, replace the one-row-per-event `events` table and its five
+ * indexes; queries run on an in-memory index rebuilt from the summaries at open. The
+ * upgrade copies the events of a version-2 database, in seq order, into segments inside the
+ * upgrade transaction. Version 4 drops the old `events` table (Dexie lets an upgrade read a
+ * table that a later version deletes).
  */
 import { Dexie } from 'dexie';
 import type { ChromeTransactionDurability, Table, Transaction } from 'dexie';
@@ -31,8 +38,11 @@ import type { StoredEvent } from '../../shared/events/event';
 import type { DeliveryRecord, Snapshot } from '../../shared/store/eventStore';
 import { GENESIS_HASH, storeHashOf } from '../../shared/audit/chain';
 import type { ChainHead } from '../../shared/audit/chain';
+import { EventColumns } from './eventColumns';
+import { encodeEvent, placeInSegments, summaryOf } from './segmentFormat';
+import type { OpenSegment, SegmentRow, SummaryRow } from './segmentFormat';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 4;
 /** The meta key of the audit chain's head. */
 export const AUDIT_HEAD_KEY = 'auditHead';
 /** Events hashed per read-and-write step of the version-2 upgrade. */
@@ -58,7 +68,38 @@ async function hashStoredEvents(tx: Transaction): Promise<void> {
     await events.bulkPut(hashed);
     head = { seq: chunk[chunk.length - 1]!.seq, hash: prev };
   }
-  await tx.table('meta').bulkPut([{ key: AUDIT_HEAD_KEY, value: head }, { key: 'schemaVersion', value: SCHEMA_VERSION }]);
+  await tx.table('meta').bulkPut([{ key: AUDIT_HEAD_KEY, value: head }, { key: 'schemaVersion', value: 2 }]);
+}
+
+export const SCHEMA_V3 = {
+  ...SCHEMA_V1,
+  segments: 'first',
+  summaries: 'first',
+};
+
+export const SCHEMA_V4 = { ...SCHEMA_V3, events: null };
+
+/** The version-3 upgrade: every stored event, in seq order, into segments and their summaries. */
+async function packStoredEvents(tx: Transaction): Promise<void> {
+  const events = tx.table<StoredEvent, number>('events');
+  const columns = new EventColumns();
+  let tail: OpenSegment | undefined;
+  let head = 0;
+  for (;;) {
+    const chunk = await events.where('seq').above(head).limit(UPGRADE_CHUNK).toArray();
+    if (chunk.length === 0) break;
+    chunk.forEach((event, i) => {
+      if (event.seq !== head + i + 1) throw new Error(`schema upgrade: seq ${head + i + 1} is missing from the stored events`);
+      columns.setRow(event.seq, columns.rowOf(event));
+    });
+    const placed = placeInSegments(tail, head + 1, chunk.map(encodeEvent));
+    tail = placed.tail;
+    head += chunk.length;
+    columns.commit(head);
+    await tx.table('segments').bulkPut(placed.writes);
+    await tx.table('summaries').bulkPut(placed.writes.map((row) => summaryOf(columns, row.first, row.events.length)));
+  }
+  await tx.table('meta').put({ key: 'schemaVersion', value: 3 });
 }
 
 export type DeliveryRow = DeliveryRecord & { pendingSeq?: number };
@@ -83,7 +124,8 @@ export interface PlantDatabaseDeps {
 }
 
 export class PlantDatabase extends Dexie {
-  events!: Table<StoredEvent, number>;
+  segments!: Table<SegmentRow, number>;
+  summaries!: Table<SummaryRow, number>;
   deliveries!: Table<DeliveryRow, [string, string]>;
   snapshots!: Table<Snapshot, [string, number]>;
   checkpoints!: Table<CheckpointRow, string>;
@@ -101,6 +143,8 @@ export class PlantDatabase extends Dexie {
     });
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V1).upgrade(hashStoredEvents);
+    this.version(3).stores(SCHEMA_V3).upgrade(packStoredEvents);
+    this.version(4).stores(SCHEMA_V4).upgrade((tx) => tx.table('meta').put({ key: 'schemaVersion', value: 4 }));
     this.on('populate', (tx) => {
       void tx.table('meta').add({ key: 'schemaVersion', value: SCHEMA_VERSION });
     });

@@ -31,18 +31,35 @@ export function serveStore(store: EventStore, link: MessageLink): void {
       console.warn('[store host] ignored a message:', errorOf(error).message);
       return;
     }
-    const responses: StoreResponse[] = [];
+    // Requests run in order. Consecutive appends are handed to the store together, without
+    // waiting for each, so that it can write them in one group commit (it keeps their order);
+    // any other request waits until the appends before it have settled.
+    const settled: Promise<StoreResponse>[] = [];
+    let appends: Promise<unknown>[] = [];
     for (const candidate of requests) {
       const id = typeof (candidate as { id?: unknown })?.id === 'number' ? (candidate as { id: number }).id : -1;
+      let request: ReturnType<typeof parseStoreRequest>;
       try {
-        const request = parseStoreRequest(candidate);
-        const call = store[request.method] as (...args: readonly unknown[]) => Promise<unknown>;
-        const value = await call.apply(store, [...request.args]);
-        responses.push({ id, ok: true, value: value ?? null });
+        request = parseStoreRequest(candidate);
       } catch (error) {
-        responses.push({ id, ok: false, error: errorOf(error) });
+        settled.push(Promise.resolve({ id, ok: false, error: errorOf(error) }));
+        continue;
       }
+      if (request.method !== 'append') {
+        await Promise.allSettled(appends);
+        appends = [];
+      }
+      const call = store[request.method] as (...args: readonly unknown[]) => Promise<unknown>;
+      const running = Promise.resolve().then(() => call.apply(store, [...request.args]));
+      const response = running.then(
+        (value): StoreResponse => ({ id, ok: true, value: value ?? null }),
+        (error: unknown): StoreResponse => ({ id, ok: false, error: errorOf(error) }),
+      );
+      settled.push(response);
+      if (request.method === 'append') appends.push(running);
+      else await response;
     }
+    const responses = await Promise.all(settled);
     link.send({ kind: 'responses', responses });
   }
 }

@@ -7,16 +7,21 @@ import type { StoredEvent } from '../../shared/events/event';
 import type { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 import type { DexieEventStore } from '../../renderer/store-host/dexieEventStore';
 import type { PlantDatabase } from '../../renderer/store-host/plantDatabase';
+import { encodeEvent } from '../../renderer/store-host/segmentFormat';
 import type { TamperWithEvent } from '../contract/eventStoreContract';
 
+/** Rewrites the event's JSON inside its segment row (null removes it), then empties the store's segment cache. */
 export function dexieTamper(store: () => DexieEventStore): TamperWithEvent {
   return async (seq, edit) => {
-    const { db } = store() as unknown as { db: PlantDatabase };
-    const current = await db.events.get(seq);
-    if (!current) throw new Error(`tamper: no event ${seq}`);
-    const next = edit(current);
-    if (next) await db.events.put(next);
-    else await db.events.delete(seq);
+    const { db, cache } = store() as unknown as { db: PlantDatabase; cache: Map<number, unknown> };
+    const row = await db.segments.where('first').belowOrEqual(seq).last();
+    const text = row?.events[seq - row.first];
+    if (!row || !text) throw new Error(`tamper: no event ${seq}`);
+    const next = edit(JSON.parse(text) as StoredEvent);
+    const events = [...row.events];
+    events[seq - row.first] = next ? encodeEvent(next) : null;
+    await db.segments.put({ ...row, events });
+    cache.clear();
   };
 }
 

@@ -1,0 +1,179 @@
+/**
+ * How the store lays events out in IndexedDB (schema version 3 and later). IndexedDB's cost
+ * is per record, so events are packed into segments:
+ *
+ * - a `segments` row holds up to SEGMENT_MAX_EVENTS consecutive events (by seq) as JSON
+ *   strings, one per event, so that one event can be parsed without parsing its neighbours;
+ * - a `summaries` row (same key: the segment's first seq) holds the segment's columns as
+ *   typed arrays plus small local dictionaries of its types, sources and subjects. Opening a
+ *   store reads only the summaries (about 40 bytes per event) to rebuild the in-memory
+ *   index (eventColumns.ts).
+ *
+ * A segment that is not full is the tail: the next append rewrites it with its new events,
+ * in the same transaction as the summary, so segments stay full and few. A segment is also
+ * closed at SEGMENT_MAX_CHARS, which keeps every row well under the size at which Chromium
+ * moves a value out to a separate blob file.
+ *
+ * Each string starts with the event's id (`{"id":"…",`), so an id can be confirmed without
+ * parsing the event.
+ */
+import type { StoredEvent } from '../../shared/events/event';
+import type { EventColumns, EventRow } from './eventColumns';
+
+export const SEGMENT_MAX_EVENTS = 128;
+export const SEGMENT_MAX_CHARS = 40_000;
+/** A local dictionary code meaning "no subject". */
+const NO_SUBJECT = 255;
+
+export interface SegmentRow {
+  readonly first: number;
+  /** Events first..first+length-1 as JSON; null marks an event removed behind the store's back. */
+  readonly events: readonly (string | null)[];
+}
+
+export interface SummaryRow {
+  readonly first: number;
+  readonly count: number;
+  readonly types: readonly string[];
+  readonly typeCode: Uint8Array;
+  readonly sources: readonly string[];
+  readonly sourceCode: Uint8Array;
+  readonly subjects: readonly string[];
+  /** NO_SUBJECT (255) for an event without subject. */
+  readonly subjectCode: Uint8Array;
+  readonly idh1: Int32Array;
+  readonly idh2: Int32Array;
+  readonly corr: Int32Array;
+  readonly ts: Float64Array;
+  readonly prio: Uint8Array;
+  readonly status: Uint8Array;
+}
+
+/** The last segment, still open for more events. */
+export interface OpenSegment {
+  readonly first: number;
+  readonly events: readonly (string | null)[];
+  readonly chars: number;
+}
+
+/** An event as its segment stores it: JSON with `id` first. */
+export function encodeEvent(event: StoredEvent): string {
+  const { id, ...rest } = event;
+  return JSON.stringify({ id, ...rest });
+}
+
+/** The start every stored string of the event with this id has. */
+export function idPrefix(id: string): string {
+  return `{"id":${JSON.stringify(id)},`;
+}
+
+const isFull = (segment: OpenSegment) => segment.events.length >= SEGMENT_MAX_EVENTS || segment.chars >= SEGMENT_MAX_CHARS;
+
+/**
+ * Places new events (seqs firstSeq, firstSeq+1, …) after the open tail: the rows to write
+ * (the tail rewritten with what fits, then new segments) and the new tail.
+ */
+export function placeInSegments(tail: OpenSegment | undefined, firstSeq: number, strings: readonly string[]): { writes: SegmentRow[]; tail: OpenSegment | undefined } {
+  if (strings.length === 0) return { writes: [], tail };
+  const writes: SegmentRow[] = [];
+  let current: { first: number; events: (string | null)[]; chars: number } | undefined =
+    tail && !isFull(tail) ? { first: tail.first, events: [...tail.events], chars: tail.chars } : undefined;
+  let last: OpenSegment | undefined = tail;
+  strings.forEach((text, i) => {
+    if (!current || isFull(current)) {
+      if (current) writes.push(current);
+      current = { first: firstSeq + i, events: [], chars: 0 };
+    }
+    current.events.push(text);
+    current.chars += text.length;
+  });
+  if (current) {
+    writes.push(current);
+    last = current;
+  }
+  return { writes, tail: last };
+}
+
+function localCodes(names: readonly string[], codes: Int32Array, from: number, count: number, none?: number): { names: string[]; codes: Uint8Array } {
+  const local = new Map<number, number>();
+  const out = new Uint8Array(count);
+  const kept: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const global = codes[from + k]!;
+    if (global < 0 && none !== undefined) {
+      out[k] = none;
+      continue;
+    }
+    let code = local.get(global);
+    if (code === undefined) {
+      code = kept.length;
+      kept.push(names[global] as string);
+      local.set(global, code);
+    }
+    out[k] = code;
+  }
+  return { names: kept, codes: out };
+}
+
+/** The summary of events first..first+count-1, taken from the columns (which must hold them). */
+export function summaryOf(columns: EventColumns, first: number, count: number): SummaryRow {
+  const from = first - 1;
+  const to = from + count;
+  const types = localCodes(columns.types.names, columns.type, from, count);
+  const sources = localCodes(columns.sources.names, columns.source, from, count);
+  const subjects = localCodes(columns.subjects.names, columns.subject, from, count, NO_SUBJECT);
+  return {
+    first,
+    count,
+    types: types.names,
+    typeCode: types.codes,
+    sources: sources.names,
+    sourceCode: sources.codes,
+    subjects: subjects.names,
+    subjectCode: subjects.codes,
+    idh1: columns.idh1.slice(from, to),
+    idh2: columns.idh2.slice(from, to),
+    corr: columns.corr.slice(from, to),
+    ts: columns.ts.slice(from, to),
+    prio: columns.prio.slice(from, to),
+    status: columns.status.slice(from, to),
+  };
+}
+
+/** Checks that a summary row read from disk has the shape this version writes. */
+function checkSummary(row: SummaryRow, expectedFirst: number): void {
+  const fail = (what: string) => {
+    throw new Error(`event store: the summary of the segment at seq ${row?.first} is damaged (${what})`);
+  };
+  if (!row || row.first !== expectedFirst) fail(`expected a segment starting at seq ${expectedFirst}`);
+  const { count } = row;
+  if (!Number.isInteger(count) || count < 1 || count > SEGMENT_MAX_EVENTS) fail('bad event count');
+  const columns = [row.typeCode, row.sourceCode, row.subjectCode, row.idh1, row.idh2, row.corr, row.ts, row.prio, row.status];
+  if (columns.some((column) => !ArrayBuffer.isView(column) || column.length !== count)) fail('a column has the wrong length');
+  if (![row.types, row.sources, row.subjects].every((names) => Array.isArray(names) && names.every((name) => typeof name === 'string'))) fail('bad dictionary');
+}
+
+/** Adds a summary's events to the columns (interning its names) and commits them. */
+export function loadSummary(columns: EventColumns, row: SummaryRow): void {
+  checkSummary(row, columns.length + 1);
+  const types = row.types.map((name) => columns.types.intern(name));
+  const sources = row.sources.map((name) => columns.sources.intern(name));
+  const subjects = row.subjects.map((name) => columns.subjects.intern(name));
+  columns.reserve(row.count);
+  for (let k = 0; k < row.count; k++) {
+    const subject = row.subjectCode[k]!;
+    const eventRow: EventRow = {
+      idh1: row.idh1[k]!,
+      idh2: row.idh2[k]!,
+      type: types[row.typeCode[k]!] ?? 0,
+      source: sources[row.sourceCode[k]!] ?? 0,
+      subject: subject === NO_SUBJECT ? -1 : (subjects[subject] ?? -1),
+      corr: row.corr[k]!,
+      ts: row.ts[k]!,
+      prio: row.prio[k]!,
+      status: row.status[k]!,
+    };
+    columns.setRow(row.first + k, eventRow);
+  }
+  columns.commit(row.first + row.count - 1);
+}
