@@ -318,29 +318,50 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
     return found;
   }
 
-  /** The stored JSON of these seqs (ascending or descending), undefined where none. */
-  private async textsOf(seqs: readonly number[]): Promise<(string | null | undefined)[]> {
+  /** Starts reading the segments that hold these seqs. */
+  private segmentsFor(seqs: readonly number[]): Promise<Map<number, readonly (string | null)[]>> {
     const firsts = [...new Set(seqs.map((seq) => this.segmentOf(seq)))].sort((a, b) => a - b);
-    const segments = await this.segments(firsts);
+    return this.segments(firsts);
+  }
+
+  /** The stored JSON of these seqs (ascending or descending), undefined where none. */
+  private textsIn(seqs: readonly number[], segments: Map<number, readonly (string | null)[]>): (string | null | undefined)[] {
+    let first = 0;
+    let end = 0;
+    let events: readonly (string | null)[] | undefined;
     return seqs.map((seq) => {
-      const first = this.segmentOf(seq);
-      return segments.get(first)?.[seq - first];
+      if (seq < first || seq >= end) {
+        first = this.segmentOf(seq);
+        end = first + this.segmentLength(first);
+        events = segments.get(first);
+      }
+      return events?.[seq - first];
     });
+  }
+
+  private async textsOf(seqs: readonly number[]): Promise<(string | null | undefined)[]> {
+    return this.textsIn(seqs, await this.segmentsFor(seqs));
+  }
+
+  /** Parses the events at these seqs from their segments, with their current status; seqs with no stored event are left out. */
+  private parseEvents(seqs: readonly number[], segments: Map<number, readonly (string | null)[]>): StoredEvent[] {
+    const texts = this.textsIn(seqs, segments);
+    const events: StoredEvent[] = [];
+    const { status } = this.columns;
+    texts.forEach((text, i) => {
+      if (!text) return;
+      const event = JSON.parse(text) as { -readonly [K in keyof StoredEvent]: StoredEvent[K] };
+      const current = EVENT_STATUSES[status[seqs[i]! - 1]!] as EventStatus;
+      if (event.status !== current) event.status = current;
+      events.push(event);
+    });
+    return events;
   }
 
   /** The events at these seqs, in the same order; seqs with no stored event are left out. */
   private async eventsAt(seqs: readonly number[]): Promise<StoredEvent[]> {
     if (seqs.length === 0) return [];
-    const texts = await this.textsOf(seqs);
-    const events: StoredEvent[] = [];
-    texts.forEach((text, i) => {
-      if (!text) return;
-      const event = JSON.parse(text) as { -readonly [K in keyof StoredEvent]: StoredEvent[K] };
-      const status = EVENT_STATUSES[this.columns.status[seqs[i]! - 1]!] as EventStatus;
-      if (event.status !== status) event.status = status;
-      events.push(event);
-    });
-    return events;
+    return this.parseEvents(seqs, await this.segmentsFor(seqs));
   }
 
   /** The seq of the stored event with this id, confirmed on the stored text. */
@@ -368,15 +389,31 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
 
   /**
    * Walks seqs in [lo, hi] in `dir` order, reading the events the columns let through,
-   * `batch` candidates at a time, until `take` returns false.
+   * `batch` candidates at a time, until `take` returns false. With `readAhead`, the next
+   * batch's segments are being read while `take` works on the current one (long reads:
+   * replays, counts, text searches); a page query that stops early does not pay for it.
    */
-  private async walk(filter: ColumnFilter, lo: number, hi: number, dir: SeqOrder, batch: number, take: (events: StoredEvent[]) => boolean | void): Promise<void> {
-    for (;;) {
+  private async walk(
+    filter: ColumnFilter, lo: number, hi: number, dir: SeqOrder, batch: number, take: (events: StoredEvent[]) => boolean | void, readAhead = false,
+  ): Promise<void> {
+    const nextBatch = () => {
       const { seqs, next } = this.columns.scan(filter, lo, hi, dir, batch);
-      if (seqs.length === 0) return;
-      if (take(await this.eventsAt(seqs)) === false) return;
       if (dir === 'asc') lo = next;
       else hi = next;
+      if (seqs.length === 0) return undefined;
+      const segments = this.segmentsFor(seqs);
+      // A read ahead that is never awaited (the walk stopped) must not fail unobserved.
+      segments.catch(() => undefined);
+      return { seqs, segments };
+    };
+    let current = nextBatch();
+    while (current) {
+      const segments = await current.segments;
+      const { seqs } = current;
+      current = undefined;
+      if (readAhead) current = nextBatch();
+      if (take(this.parseEvents(seqs, segments)) === false) return;
+      if (!readAhead) current = nextBatch();
     }
   }
 
@@ -409,7 +446,7 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
         if (found.length >= want) return false;
       }
       return true;
-    });
+    }, filter.confirm);
     return finishPage(plan, found);
   }
 
@@ -422,7 +459,7 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
     let total = 0;
     await this.walk(filter, 1, this.columns.length, 'asc', READ_CHUNK, (events) => {
       for (const event of events) if (matches(event)) total += 1;
-    });
+    }, true);
     return total;
   }
 
@@ -500,7 +537,7 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
       seq = step.seq ?? seq;
       options.onProgress?.(folded);
       throwIfAborted(options.signal);
-    });
+    }, true);
     return { state, folded, seq, ...(snapshot ? { fromSnapshotSeq: snapshot.seq } : {}) };
   }
 

@@ -116,6 +116,11 @@ function flagsOf(dictionary: Dictionary, accepts: (name: string) => boolean): Ui
 export class EventColumns {
   /** Events committed: seqs 1..length. */
   length = 0;
+  /**
+   * Whether timestamps never go down with seq (live events usually arrive in time order; an
+   * import of old events ends it). While true, a time range is found by binary search.
+   */
+  timeOrdered = true;
   idh1 = new Int32Array(0);
   idh2 = new Int32Array(0);
   type = new Int32Array(0);
@@ -190,8 +195,24 @@ export class EventColumns {
 
   /** Makes rows up to `head` visible and indexes their ids. */
   commit(head: number): void {
-    for (let seq = this.length + 1; seq <= head; seq++) this.indexId(seq);
+    for (let seq = this.length + 1; seq <= head; seq++) {
+      this.indexId(seq);
+      if (seq > 1 && this.ts[seq - 1]! < this.ts[seq - 2]!) this.timeOrdered = false;
+    }
     this.length = head;
+  }
+
+  /** The first seq whose timestamp is >= t, or > t when `after` (length + 1 when none); only while timeOrdered. */
+  private firstFrom(t: number, after: boolean): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const ts = this.ts[mid]!;
+      if (ts < t || (after && ts === t)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
   }
 
   private indexId(seq: number): void {
@@ -273,6 +294,11 @@ export class EventColumns {
     const step = dir === 'asc' ? 1 : -1;
     lo = Math.max(lo, 1);
     hi = Math.min(hi, this.length);
+    if (this.timeOrdered) {
+      // Time-ordered columns: a time range is a seq range.
+      if (filter.from > Number.NEGATIVE_INFINITY) lo = Math.max(lo, this.firstFrom(filter.from, false));
+      if (filter.to < Number.POSITIVE_INFINITY) hi = Math.min(hi, this.firstFrom(filter.to, true) - 1);
+    }
     if (filter.none || lo > hi) return { seqs, next: dir === 'asc' ? hi + 1 : lo - 1 };
     const { typeOk, sourceOk, subject, corr, from, to, prioMask, statusMask } = filter;
     const { type, source, subject: subjects, corr: corrs, ts, prio, status } = this;

@@ -17,6 +17,7 @@
  * Each string starts with the event's id (`{"id":"…",`), so an id can be confirmed without
  * parsing the event.
  */
+import { EVENT_STATUSES, PRIORITIES } from '../../shared/events/event';
 import type { StoredEvent } from '../../shared/events/event';
 import type { EventColumns, EventRow } from './eventColumns';
 
@@ -79,16 +80,17 @@ export function placeInSegments(tail: OpenSegment | undefined, firstSeq: number,
   let current: { first: number; events: (string | null)[]; chars: number } | undefined =
     tail && !isFull(tail) ? { first: tail.first, events: [...tail.events], chars: tail.chars } : undefined;
   let last: OpenSegment | undefined = tail;
+  const row = (segment: OpenSegment): SegmentRow => ({ first: segment.first, events: segment.events });
   strings.forEach((text, i) => {
     if (!current || isFull(current)) {
-      if (current) writes.push(current);
+      if (current) writes.push(row(current));
       current = { first: firstSeq + i, events: [], chars: 0 };
     }
     current.events.push(text);
     current.chars += text.length;
   });
   if (current) {
-    writes.push(current);
+    writes.push(row(current));
     last = current;
   }
   return { writes, tail: last };
@@ -151,6 +153,13 @@ function checkSummary(row: SummaryRow, expectedFirst: number): void {
   const columns = [row.typeCode, row.sourceCode, row.subjectCode, row.idh1, row.idh2, row.corr, row.ts, row.prio, row.status];
   if (columns.some((column) => !ArrayBuffer.isView(column) || column.length !== count)) fail('a column has the wrong length');
   if (![row.types, row.sources, row.subjects].every((names) => Array.isArray(names) && names.every((name) => typeof name === 'string'))) fail('bad dictionary');
+  for (let k = 0; k < count; k++) {
+    const subject = row.subjectCode[k]!;
+    if (row.typeCode[k]! >= row.types.length || row.sourceCode[k]! >= row.sources.length || (subject !== NO_SUBJECT && subject >= row.subjects.length)) {
+      fail(`event ${row.first + k} names a type, source or subject its dictionary lacks`);
+    }
+    if (row.prio[k]! >= PRIORITIES.length || row.status[k]! >= EVENT_STATUSES.length) fail(`event ${row.first + k} has an unknown priority or status code`);
+  }
 }
 
 /** Adds a summary's events to the columns (interning its names) and commits them. */
@@ -165,9 +174,9 @@ export function loadSummary(columns: EventColumns, row: SummaryRow): void {
     const eventRow: EventRow = {
       idh1: row.idh1[k]!,
       idh2: row.idh2[k]!,
-      type: types[row.typeCode[k]!] ?? 0,
-      source: sources[row.sourceCode[k]!] ?? 0,
-      subject: subject === NO_SUBJECT ? -1 : (subjects[subject] ?? -1),
+      type: types[row.typeCode[k]!]!,
+      source: sources[row.sourceCode[k]!]!,
+      subject: subject === NO_SUBJECT ? -1 : subjects[subject]!,
       corr: row.corr[k]!,
       ts: row.ts[k]!,
       prio: row.prio[k]!,
