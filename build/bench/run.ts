@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,bridge,projector,audit,timeline]`
+ * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,queries,bridge,projector,audit,timeline]`
  *
  * Measures the figures of ../shared/design/BENCH.md that this version has, each the median
  * of its runs, and prints progress on stderr and, as the last stdout line, one flat JSON
@@ -15,6 +15,7 @@ import { measureStoreRun, STORE_DURABILITY } from './storeChromium';
 import type { StoreRunFigures } from './storeChromium';
 import { median, round } from './stats';
 import { measureTimeline } from './timeline';
+import { measureStoreQueries } from './storeQueries';
 import { telemetryInputs } from './workload';
 
 interface Settings {
@@ -24,7 +25,7 @@ interface Settings {
   readonly only?: ReadonlySet<Section>;
 }
 
-const SECTIONS = ['bus', 'store', 'bridge', 'projector', 'audit', 'timeline'] as const;
+const SECTIONS = ['bus', 'store', 'queries', 'bridge', 'projector', 'audit', 'timeline'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseSettings(argv: readonly string[]): Settings {
@@ -41,9 +42,16 @@ function parseSettings(argv: readonly string[]): Settings {
   return { quick: argv.includes('--quick'), runs, ...(only ? { only: new Set(only as Section[]) } : {}) };
 }
 
-const TARGETS = { busEventsPerS1Sub: 100_000, appendVsRaw: 0.8, replayEventsPerS: 60_000 };
+/** #2's targets, and #7's for the store (append, replay, queries, open, disk). */
+const TARGETS = {
+  busEventsPerS1Sub: 100_000, appendVsRaw: 0.8, replayEventsPerS: 60_000,
+  appendEventsPerS: 50_000, replayStoreEventsPerS: 300_000, queryP95Ms: 30, textP95Ms: 300, openMs: 2_000, diskBytesPerEvent: 400,
+};
 const BUS_IN_FLIGHT = 1_000;
 const STORE_PER_TRANSACTION = 1_000;
+/** The Dexie store's appends: 100 events each, up to 64 outstanding, so that group commit joins them. */
+const STORE_PER_APPEND = 100;
+const STORE_IN_FLIGHT = 64;
 const PACKED_PER_RECORD = 100;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -80,7 +88,9 @@ async function benchStore(settings: Settings, events: number): Promise<Figures> 
     log(`store run ${run + 1}/${settings.runs} (${events} events, Chromium on a fresh on-disk profile)`);
     collectGarbage();
     runs.push(
-      await measureStoreRun({ events, perTransaction: STORE_PER_TRANSACTION, packedPerRecord: PACKED_PER_RECORD, rotation: run, log }),
+      await measureStoreRun({
+        events, perTransaction: STORE_PER_TRANSACTION, perAppend: STORE_PER_APPEND, inFlight: STORE_IN_FLIGHT, packedPerRecord: PACKED_PER_RECORD, rotation: run, log,
+      }),
     );
   }
   const of = (pick: (run: StoreRunFigures) => number | undefined) => {
@@ -91,6 +101,8 @@ async function benchStore(settings: Settings, events: number): Promise<Figures> 
     chromium: runs[0]?.chromium ?? null,
     store_events: events,
     store_events_per_transaction: STORE_PER_TRANSACTION,
+    store_events_per_append: STORE_PER_APPEND,
+    store_appends_in_flight: STORE_IN_FLIGHT,
     store_raw_same_records: runs.every((r) => r.sameRecords),
     store_durability: STORE_DURABILITY,
     event_bytes: of((r) => r.meanEventBytes),
@@ -102,6 +114,8 @@ async function benchStore(settings: Settings, events: number): Promise<Figures> 
     replay_events_per_s: of((r) => r.replayPerS),
     replay_raw_getall_events_per_s: of((r) => r.rawReadPerS),
     replay_vs_raw_getall: of((r) => r.replayPerS / r.rawReadPerS),
+    replay_raw_segments_parse_events_per_s: of((r) => r.segmentParsePerS),
+    replay_vs_raw_segments_parse: of((r) => r.replayPerS / r.segmentParsePerS),
     disk_bytes_per_event: of((r) => r.diskBytesPerEvent),
   };
 }
@@ -131,6 +145,14 @@ async function main(): Promise<void> {
     } catch (error) {
       log(`store benchmark failed: ${errorText(error)}`);
       figures.store_error = errorText(error);
+    }
+  }
+  if (runs(settings, 'queries')) {
+    try {
+      figures = { ...figures, ...(await measureStoreQueries({ quick: settings.quick, log })) };
+    } catch (error) {
+      log(`store query benchmark failed: ${errorText(error)}`);
+      figures.queries_error = errorText(error);
     }
   }
   if (runs(settings, 'bridge')) {
@@ -170,6 +192,8 @@ async function main(): Promise<void> {
 
   const peaks = rss.stop();
   const met = (value: unknown, target: number) => (typeof value === 'number' ? value >= target : null);
+  const allAtMost = (values: readonly unknown[], limit: number) =>
+    values.every((value) => typeof value === 'number') ? values.every((value) => (value as number) <= limit) : null;
   figures = {
     ...figures,
     peak_rss_mb: round(peaks.maxProcessMb),
@@ -179,6 +203,12 @@ async function main(): Promise<void> {
     target_bus_1sub_met: met(figures.bus_events_per_s_1sub, TARGETS.busEventsPerS1Sub),
     target_append_vs_raw_met: met(figures.store_append_vs_raw, TARGETS.appendVsRaw),
     target_replay_met: met(figures.replay_events_per_s, TARGETS.replayEventsPerS),
+    target_store_append_met: met(figures.store_append_events_per_s, TARGETS.appendEventsPerS),
+    target_store_replay_met: met(figures.replay_events_per_s, TARGETS.replayStoreEventsPerS),
+    target_queries_met: allAtMost(['query_type_p95_ms', 'query_subject_p95_ms', 'query_time_p95_ms', 'query_correlation_p95_ms', 'query_combined_p95_ms'].map((key) => figures[key]), TARGETS.queryP95Ms),
+    target_query_text_met: allAtMost([figures.query_text_p95_ms], TARGETS.textP95Ms),
+    target_open_met: allAtMost([figures.open_1m_to_first_query_ms], TARGETS.openMs),
+    target_disk_met: allAtMost([figures.disk_bytes_per_event, figures.query_disk_bytes_per_event], TARGETS.diskBytesPerEvent),
     elapsed_s: round((performance.now() - started) / 1000),
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);

@@ -21,8 +21,11 @@ export const STORE_DURABILITY: RawDurability = 'strict';
 
 export interface StoreRunOptions {
   readonly events: number;
-  /** Events per append (Dexie) and per transaction (raw). */
+  /** Events per transaction of the raw writers. */
   readonly perTransaction: number;
+  /** Events per append of the Dexie store, and appends outstanding at once (group commit joins them). */
+  readonly perAppend: number;
+  readonly inFlight: number;
   readonly packedPerRecord: number;
   /** Rotates the order of the three writers (Dexie, raw, packed), so that none always writes first or last. */
   readonly rotation: number;
@@ -35,6 +38,8 @@ export interface StoreRunFigures {
   readonly packedPerS: number;
   readonly replayPerS: number;
   readonly rawReadPerS: number;
+  /** Raw IndexedDB reading the store's segment rows and parsing every event (no store code): replay's floor. */
+  readonly segmentParsePerS: number;
   /**
    * Growth of the profile's IndexedDB folder during the Dexie append, per event; only when
    * that append wrote first into the empty profile (otherwise the other writers' compactions
@@ -58,7 +63,7 @@ function bench<K extends BenchMethod>(page: Page, name: K, ...args: Parameters<B
 }
 
 /** Bytes of every file under `path` (0 when it does not exist). */
-function folderBytes(path: string): number {
+export function folderBytes(path: string): number {
   let total = 0;
   let entries;
   try {
@@ -85,20 +90,20 @@ export async function measureStoreRun(options: StoreRunOptions): Promise<StoreRu
       const cdp = await opened.context.newCDPSession(page);
       const chromium = ((await cdp.send('Browser.getVersion')) as { product: string }).product;
       const { meanBytes } = await bench(page, 'prepare', events);
-      const shape = await bench(page, 'eventsShape');
+      const shapes = await bench(page, 'storeShapes');
 
       let append = { events: 0, ms: 0 };
       let diskBytes: number | undefined;
       const dexie = async (first: boolean) => {
         const before = folderBytes(indexedDbDir);
-        append = await bench(page, 'dexieAppend', 'bench-dexie', perTransaction);
+        append = await bench(page, 'dexieAppend', 'bench-dexie', options.perAppend, options.inFlight);
         if (first) diskBytes = folderBytes(indexedDbDir) - before;
         log(`  dexie append: ${Math.round(perSecond(append.events, append.ms))} events/s`);
       };
       let raw = { events: 0, ms: 0 };
       const rawIdb = async () => {
-        raw = await bench(page, 'rawAppend', 'bench-raw', shape, perTransaction, STORE_DURABILITY);
-        log(`  raw IndexedDB (${shape.indexes.length} indexes): ${Math.round(perSecond(raw.events, raw.ms))} events/s`);
+        raw = await bench(page, 'rawAppend', 'bench-raw', shapes, perTransaction, STORE_DURABILITY);
+        log(`  raw IndexedDB, the store's segment and summary rows, ${perTransaction} events a transaction: ${Math.round(perSecond(raw.events, raw.ms))} events/s`);
       };
       let packed = { events: 0, ms: 0 };
       const rawPacked = async () => {
@@ -119,6 +124,9 @@ export async function measureStoreRun(options: StoreRunOptions): Promise<StoreRu
         rawRead = await bench(page, 'rawReadAll', 'bench-dexie', perTransaction);
         log(`  raw getAll read: ${Math.round(perSecond(rawRead.events, rawRead.ms))} events/s`);
       };
+      const floor = await bench(page, 'segmentReadFloor', 'bench-dexie');
+      if (floor.events !== events) throw new Error(`the segment read found ${floor.events} events, expected ${events}`);
+      log(`  raw segment read + JSON.parse: ${Math.round(perSecond(floor.events, floor.ms))} events/s`);
       const readers = [dexieReplay, rawReadAll];
       for (let i = 0; i < readers.length; i++) await readers[(i + options.rotation) % readers.length]?.();
 
@@ -133,6 +141,7 @@ export async function measureStoreRun(options: StoreRunOptions): Promise<StoreRu
         packedPerS: perSecond(packed.events, packed.ms),
         replayPerS: perSecond(replay.events, replay.ms),
         rawReadPerS: perSecond(rawRead.events, rawRead.ms),
+        segmentParsePerS: perSecond(floor.events, floor.ms),
         ...(diskBytes === undefined ? {} : { diskBytesPerEvent: diskBytes / events }),
         meanEventBytes: meanBytes,
         sameRecords,

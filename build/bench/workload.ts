@@ -66,3 +66,29 @@ export function telemetryValue(payload: unknown): number {
   const value = (payload as { value?: unknown } | null)?.value;
   return typeof value === 'number' ? value : 0;
 }
+
+// ---- a plant's mixed history, for the query benchmark ----------------------------------------
+
+/** Events per correlated flow in the mixed history (an order's events share one correlation id). */
+export const MIX_FLOW = 8;
+/** One event in MIX_TEXT_EVERY carries an operator note with MIX_TEXT_TERM in it. */
+export const MIX_TEXT_EVERY = 100;
+export const MIX_TEXT_TERM = 'bearing noise';
+
+/**
+ * The i-th event of a plant's mixed history (about 300 bytes stored): telemetry (70%),
+ * status changes, quality checks, alarms and order steps, from 50 presses on 5 lines, with
+ * every MIX_FLOW consecutive events in one correlated flow and timestamps 10 ms apart.
+ */
+export function plantMixEvent(i: number): PlantEvent {
+  const timestamp = BENCH_BASE_TIME + i * 10;
+  const equipmentId = `press-${String((i * 7) % 50).padStart(3, '0')}`;
+  const slot = i % 20;
+  const base = { id: newEventId(timestamp), source: `line-${(i * 7) % 5}`, timestamp, status: 'PUBLISHED' as const, metadata: {}, correlationId: `flow-${Math.floor(i / MIX_FLOW)}` };
+  const note: JsonObject = i % MIX_TEXT_EVERY === 37 ? { note: `Operator reports ${MIX_TEXT_TERM} on ${equipmentId}` } : {};
+  if (slot < 14) return { ...base, type: TELEMETRY_TYPE, priority: 'NORMAL', payload: { ...telemetryPayload(i), equipmentId, ...note } };
+  if (slot < 16) return { ...base, type: 'equipment.status.changed', priority: 'HIGH', payload: { equipmentId, from: 'RUNNING', to: i % 3 === 0 ? 'DOWN' : 'IDLE', reason: 'material shortage', ...note } };
+  if (slot < 18) return { ...base, type: i % 9 === 0 ? 'quality.check.failed' : 'quality.check.passed', priority: 'NORMAL', payload: { orderId: `order-${Math.floor(i / 40)}`, equipmentId, dimension: 'bore', measured: 12.01, ...note } };
+  if (slot < 19) return { ...base, type: 'alarm.raised', priority: i % 4 === 0 ? 'CRITICAL' : 'HIGH', payload: { alarmId: `ALM-${equipmentId}-TEMP`, equipmentId, message: 'Temperature high', value: 93.4, ...note } };
+  return { ...base, type: 'order.step.completed', priority: 'LOW', payload: { orderId: `order-${Math.floor(i / 40)}`, step: i % 6, operator: 'shift-b', ...note } };
+}

@@ -306,8 +306,10 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
     if (missing.length === 0) return found;
     const lo = missing[0] as number;
     const hi = missing[missing.length - 1] as number;
-    const contiguous = lastAtMost(this.firsts, hi) - lastAtMost(this.firsts, lo) === missing.length - 1;
-    const rows: (SegmentRow | undefined)[] = contiguous
+    // One range read when the missing segments are at least half of those between the first
+    // and the last (a few extra rows cost less than a request per row); one get each otherwise.
+    const span = lastAtMost(this.firsts, hi) - lastAtMost(this.firsts, lo) + 1;
+    const rows: (SegmentRow | undefined)[] = span <= missing.length * 2
       ? await this.db.segments.where('first').between(lo, hi, true, true).toArray()
       : await this.db.segments.bulkGet(missing);
     for (const row of rows) {
@@ -347,12 +349,14 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
   private parseEvents(seqs: readonly number[], segments: Map<number, readonly (string | null)[]>): StoredEvent[] {
     const texts = this.textsIn(seqs, segments);
     const events: StoredEvent[] = [];
-    const { status } = this.columns;
+    const { status, subject, subjects } = this.columns;
     texts.forEach((text, i) => {
       if (!text) return;
+      const at = seqs[i]! - 1;
       const event = JSON.parse(text) as { -readonly [K in keyof StoredEvent]: StoredEvent[K] };
-      const current = EVENT_STATUSES[status[seqs[i]! - 1]!] as EventStatus;
-      if (event.status !== current) event.status = current;
+      event.status = EVENT_STATUSES[status[at]!] as EventStatus;
+      const code = subject[at]!;
+      if (code >= 0) event.subject = subjects.names[code] as string;
       events.push(event);
     });
     return events;

@@ -15,7 +15,7 @@
  * moves a value out to a separate blob file.
  *
  * Each string starts with the event's id (`{"id":"…",`), so an id can be confirmed without
- * parsing the event.
+ * parsing the event. `status` and `subject` are not in the string: they come from the columns.
  */
 import { EVENT_STATUSES, PRIORITIES } from '../../shared/events/event';
 import type { StoredEvent } from '../../shared/events/event';
@@ -57,9 +57,13 @@ export interface OpenSegment {
   readonly chars: number;
 }
 
-/** An event as its segment stores it: JSON with `id` first. */
+/**
+ * An event as its segment stores it: JSON with `id` first, without `status` and `subject`,
+ * which the summary's columns hold (the status is the one field that changes after the
+ * append, and neither is covered by the audit hash). Less text also means faster replays.
+ */
 export function encodeEvent(event: StoredEvent): string {
-  const { id, ...rest } = event;
+  const { id, status: _status, subject: _subject, ...rest } = event;
   return JSON.stringify({ id, ...rest });
 }
 

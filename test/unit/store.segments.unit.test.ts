@@ -260,7 +260,7 @@ describe('encodeEvent and idPrefix', () => {
     '{"id":"x",', 'tab\tand\nnewline', '',
   ];
 
-  it('starts the text with idPrefix(id) and parses back to an equal event, for any id', () => {
+  it('starts the text with idPrefix(id) and parses back to the event without status and subject, for any id', () => {
     for (const id of ids) {
       const event: StoredEvent = {
         ...makeEvent({ id, correlationId: 'c-1', causationId: 'c-0', metadata: { user: 'ö"' } }),
@@ -271,7 +271,9 @@ describe('encodeEvent and idPrefix', () => {
       const text = encodeEvent(event);
       expect(text.startsWith(idPrefix(id)), `prefix of ${JSON.stringify(id)}`).toBe(true);
       const parsed = JSON.parse(text) as StoredEvent;
-      expect(parsed).toEqual(event);
+      // status and subject live in the columns, not in the text.
+      const { status: _status, subject: _subject, ...kept } = event;
+      expect(parsed).toEqual(kept);
       expect(parsed.id).toBe(id);
       expect(Object.keys(parsed)[0]).toBe('id');
     }

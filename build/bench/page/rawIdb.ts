@@ -31,6 +31,7 @@ interface RawObjectStore {
   index(name: string): RawIndex;
   createIndex(name: string, keyPath: string | string[], options: { unique: boolean; multiEntry: boolean }): unknown;
   add(value: unknown, key?: number): RawRequest<unknown>;
+  put(value: unknown): RawRequest<unknown>;
   get(key: number): RawRequest<unknown>;
   getAll(range: unknown, count: number): RawRequest<unknown[]>;
 }
@@ -45,7 +46,7 @@ interface RawTransaction {
 
 export interface RawDatabase {
   createObjectStore(name: string, options: { keyPath?: string | string[]; autoIncrement?: boolean }): RawObjectStore;
-  transaction(stores: string, mode: 'readonly' | 'readwrite', options?: { durability: RawDurability }): RawTransaction;
+  transaction(stores: string | readonly string[], mode: 'readonly' | 'readwrite', options?: { durability: RawDurability }): RawTransaction;
   close(): void;
 }
 
@@ -145,17 +146,36 @@ export async function addInTransactions(
   }
 }
 
-/** Reads every record of `storeName` in key order, `pageSize` per getAll; returns how many. */
-export async function readAllPaged(db: RawDatabase, storeName: string, pageSize: number): Promise<number> {
+/** One transaction's writes: records to add, by object store (in-line keys). */
+export type RowGroup = readonly { readonly store: string; readonly records: readonly unknown[] }[];
+
+/** Writes each group in one transaction (put), each committed before the next starts. */
+export async function putGroupsInTransactions(db: RawDatabase, groups: readonly RowGroup[], durability: RawDurability): Promise<void> {
+  for (const group of groups) {
+    const tx = db.transaction(group.map((part) => part.store), 'readwrite', { durability });
+    const done = completion(tx);
+    for (const part of group) {
+      const store = tx.objectStore(part.store);
+      for (const record of part.records) store.put(record);
+    }
+    await done;
+  }
+}
+
+/**
+ * Reads every record of `storeName` in key order (`keyName` holds the key), `pageSize` per
+ * getAll; returns the events read (a record with an `events` array counts as that many).
+ */
+export async function readAllPaged(db: RawDatabase, storeName: string, pageSize: number, keyName = 'seq'): Promise<number> {
   let read = 0;
   let after: number | undefined;
   for (;;) {
     const store = db.transaction(storeName, 'readonly').objectStore(storeName);
     const range = after === undefined ? null : page.IDBKeyRange.lowerBound(after, true);
-    const batch = (await settle(store.getAll(range, pageSize))) as { seq: number }[];
-    read += batch.length;
+    const batch = (await settle(store.getAll(range, pageSize))) as Record<string, unknown>[];
+    for (const record of batch) read += Array.isArray(record.events) ? record.events.length : 1;
     if (batch.length < pageSize) return read;
-    after = (batch[batch.length - 1] as { seq: number }).seq;
+    after = (batch[batch.length - 1] as Record<string, number>)[keyName];
   }
 }
 

@@ -6,20 +6,35 @@
  */
 import { subjectOf } from '../../../shared/events/event';
 import type { PlantEvent, StoredEvent } from '../../../shared/events/event';
+import type { EventQuery, EventStore } from '../../../shared/store/eventStore';
 import type { StorePageApi } from '../../../test/support/browserPage';
-import { telemetryEvents, telemetryValue } from '../workload';
-import { addInTransactions, getRecord, openDatabase, readAllPaged, readStoreShape } from './rawIdb';
-import type { RawDurability, StoreShape } from './rawIdb';
+import { plantMixEvent, telemetryEvents, telemetryValue } from '../workload';
+import { addInTransactions, getRecord, openDatabase, putGroupsInTransactions, readAllPaged, readStoreShape } from './rawIdb';
+import type { RawDurability, RowGroup, StoreShape } from './rawIdb';
+import { EventColumns } from '../../../renderer/store-host/eventColumns';
+import { encodeEvent, placeInSegments, SEGMENT_MAX_EVENTS, summaryOf } from '../../../renderer/store-host/segmentFormat';
+import type { OpenSegment } from '../../../renderer/store-host/segmentFormat';
 
 /** What the benchmark finds on `window.__bench`. */
 export interface BenchPageApi {
   /** Makes `count` telemetry events in the page; returns their mean stored size in bytes. */
   prepare(count: number): { events: number; meanBytes: number };
-  /** The Dexie store's `events` object store as IndexedDB reports it (from a probe database). */
-  eventsShape(): Promise<StoreShape>;
-  dexieAppend(dbName: string, perAppend: number): Promise<Timing>;
+  /** The Dexie store's `segments` and `summaries` object stores as IndexedDB reports them (from a probe database). */
+  storeShapes(): Promise<StoreShape[]>;
+  /** Appends the prepared events `perAppend` at a time with up to `inFlight` appends outstanding (group commit). */
+  dexieAppend(dbName: string, perAppend: number, inFlight: number): Promise<Timing>;
+  /** Appends `count` events of the mixed plant history (workload.ts), made chunk by chunk in the page. */
+  seedMix(dbName: string, count: number, perAppend: number, inFlight: number): Promise<Timing>;
+  /** Opens the store and answers the timeline's first query (newest 200); the time of both. */
+  openToFirstQuery(dbName: string): Promise<{ ms: number; openMs: number; events: number; head: number }>;
+  /** Times each query's first page on the store opened by openToFirstQuery. */
+  timeQueries(queries: readonly EventQuery[]): Promise<{ ms: number; events: number }[]>;
+  closeQueried(): Promise<void>;
+  /** Raw IndexedDB reading the store's segment rows, 32 a getAll, and parsing every event: replay without the store's code. */
+  segmentReadFloor(dbName: string): Promise<Timing>;
   dexieReplay(dbName: string): Promise<Timing & { sum: number }>;
-  rawAppend(dbName: string, shape: StoreShape, perTransaction: number, durability: RawDurability): Promise<Timing>;
+  /** Raw IndexedDB writing the segment and summary rows the store writes for the same events, `perTransaction` events a transaction. */
+  rawAppend(dbName: string, shapes: readonly StoreShape[], perTransaction: number, durability: RawDurability): Promise<Timing>;
   packedAppend(dbName: string, perRecord: number, perTransaction: number, durability: RawDurability): Promise<Timing>;
   rawReadAll(dbName: string, pageSize: number): Promise<Timing>;
   /** Field names of the record at `seq` in each database's `events` store, for checking that both wrote the same shape. */
@@ -34,6 +49,19 @@ export interface Timing {
 const pageGlobal = globalThis as unknown as { __store: StorePageApi; __bench: BenchPageApi };
 
 let events: PlantEvent[] = [];
+let queried: EventStore | undefined;
+
+/** Appends `total` events made by `make`, `perAppend` at a time, with up to `inFlight` appends outstanding. */
+async function appendConcurrently(store: EventStore, total: number, make: (from: number, count: number) => PlantEvent[], perAppend: number, inFlight: number): Promise<void> {
+  const running = new Set<Promise<unknown>>();
+  for (let from = 0; from < total; from += perAppend) {
+    const append = store.append(make(from, Math.min(perAppend, total - from)));
+    running.add(append);
+    void append.then(() => running.delete(append), () => undefined);
+    if (running.size >= inFlight) await Promise.race(running);
+  }
+  await Promise.all(running);
+}
 
 /**
  * The record the Dexie store writes for an event: the event, its seq, its subject and its
@@ -44,6 +72,28 @@ const HASH_PLACEHOLDER = '0'.repeat(64);
 function asStored(event: PlantEvent, seq: number): StoredEvent {
   const subject = subjectOf(event.payload);
   return subject === undefined ? { ...event, seq, hash: HASH_PLACEHOLDER } : { ...event, seq, subject, hash: HASH_PLACEHOLDER };
+}
+
+/**
+ * The rows the store writes for `stored` when it is appended `perTransaction` events at a
+ * time: each group rewrites the open tail segment and adds new ones, with their summaries.
+ */
+function segmentRowGroups(stored: readonly StoredEvent[], perTransaction: number): RowGroup[] {
+  const columns = new EventColumns();
+  let tail: OpenSegment | undefined;
+  const groups: RowGroup[] = [];
+  for (let start = 0; start < stored.length; start += perTransaction) {
+    const batch = stored.slice(start, start + perTransaction);
+    batch.forEach((event) => columns.setRow(event.seq, columns.rowOf(event)));
+    const placed = placeInSegments(tail, start + 1, batch.map(encodeEvent));
+    tail = placed.tail;
+    columns.commit(start + batch.length);
+    groups.push([
+      { store: 'segments', records: placed.writes },
+      { store: 'summaries', records: placed.writes.map((row) => summaryOf(columns, row.first, row.events.length)) },
+    ]);
+  }
+  return groups;
 }
 
 async function timed(count: number, work: () => Promise<unknown>): Promise<Timing> {
@@ -60,21 +110,81 @@ pageGlobal.__bench = {
     return { events: events.length, meanBytes: sample.length === 0 ? 0 : bytes / sample.length };
   },
 
-  async eventsShape() {
+  async storeShapes() {
     const probe = await pageGlobal.__store.openInPage('bench-schema-probe');
     await probe.close();
-    return readStoreShape('bench-schema-probe', 'events');
+    return [await readStoreShape('bench-schema-probe', 'segments'), await readStoreShape('bench-schema-probe', 'summaries')];
   },
 
-  async dexieAppend(dbName, perAppend) {
+  async dexieAppend(dbName, perAppend, inFlight) {
     const store = await pageGlobal.__store.openInPage(dbName);
     try {
-      return await timed(events.length, async () => {
-        for (let start = 0; start < events.length; start += perAppend) await store.append(events.slice(start, start + perAppend));
-      });
+      return await timed(events.length, () => appendConcurrently(store, events.length, (from, count) => events.slice(from, from + count), perAppend, inFlight));
     } finally {
       await store.close();
     }
+  },
+
+  async seedMix(dbName, count, perAppend, inFlight) {
+    const store = await pageGlobal.__store.openInPage(dbName);
+    try {
+      const make = (from: number, n: number) => Array.from({ length: n }, (_, k) => plantMixEvent(from + k));
+      return await timed(count, () => appendConcurrently(store, count, make, perAppend, inFlight));
+    } finally {
+      await store.close();
+    }
+  },
+
+  async openToFirstQuery(dbName) {
+    await queried?.close();
+    const started = performance.now();
+    queried = await pageGlobal.__store.openInPage(dbName);
+    const openMs = performance.now() - started;
+    const page = await queried.query({ order: 'desc', limit: 200 });
+    return { ms: performance.now() - started, openMs, events: page.events.length, head: await queried.headSeq() };
+  },
+
+  async timeQueries(queries) {
+    const store = queried;
+    if (!store) throw new Error('timeQueries: call openToFirstQuery first');
+    const times: { ms: number; events: number }[] = [];
+    for (const query of queries) {
+      const started = performance.now();
+      const page = await store.query(query);
+      times.push({ ms: performance.now() - started, events: page.events.length });
+    }
+    return times;
+  },
+
+  async segmentReadFloor(dbName) {
+    const db = await openDatabase(dbName);
+    try {
+      let read = 0;
+      let sum = 0;
+      const timing = await timed(0, async () => {
+        let after = 0;
+        for (;;) {
+          const tx = db.transaction('segments', 'readonly');
+          const rows = await new Promise<{ first: number; events: string[] }[]>((resolve, reject) => {
+            const request = tx.objectStore('segments').getAll((globalThis as unknown as { IDBKeyRange: { lowerBound(n: number, open: boolean): unknown } }).IDBKeyRange.lowerBound(after, true), 32);
+            request.onsuccess = () => resolve(request.result as { first: number; events: string[] }[]);
+            request.onerror = () => reject(request.error);
+          });
+          if (rows.length === 0) break;
+          for (const row of rows) for (const text of row.events) { sum += telemetryValue((JSON.parse(text) as StoredEvent).payload); read += 1; }
+          after = rows[rows.length - 1]!.first;
+        }
+      });
+      if (!Number.isFinite(sum)) throw new Error('segmentReadFloor: the readings do not add up');
+      return { ...timing, events: read };
+    } finally {
+      db.close();
+    }
+  },
+
+  async closeQueried() {
+    await queried?.close();
+    queried = undefined;
   },
 
   async dexieReplay(dbName) {
@@ -98,13 +208,11 @@ pageGlobal.__bench = {
     }
   },
 
-  async rawAppend(dbName, shape, perTransaction, durability) {
-    const db = await openDatabase(dbName, [shape]);
+  async rawAppend(dbName, shapes, perTransaction, durability) {
+    const groups = segmentRowGroups(events.map((event, i) => asStored(event, i + 1)), perTransaction);
+    const db = await openDatabase(dbName, shapes);
     try {
-      return await timed(events.length, async () => {
-        const records = events.map((event, i) => asStored(event, i + 1));
-        await addInTransactions(db, shape.name, records, perTransaction, durability);
-      });
+      return await timed(events.length, () => putGroupsInTransactions(db, groups, durability));
     } finally {
       db.close();
     }
@@ -131,7 +239,7 @@ pageGlobal.__bench = {
     try {
       let read = 0;
       const timing = await timed(0, async () => {
-        read = await readAllPaged(db, 'events', pageSize);
+        read = await readAllPaged(db, 'segments', Math.max(1, Math.round(pageSize / SEGMENT_MAX_EVENTS)), 'first');
       });
       return { ...timing, events: read };
     } finally {
@@ -144,7 +252,7 @@ pageGlobal.__bench = {
     for (const name of dbNames) {
       const db = await openDatabase(name);
       try {
-        const record = (await getRecord(db, 'events', seq)) as Record<string, unknown> | undefined;
+        const record = (await getRecord(db, 'segments', seq)) as Record<string, unknown> | undefined;
         fields.push(Object.keys(record ?? {}).sort());
       } finally {
         db.close();
