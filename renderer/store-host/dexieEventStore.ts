@@ -66,6 +66,50 @@ function fromRow(row: DeliveryRow): DeliveryRecord {
   return record;
 }
 
+/** What the store keeps in memory about its database; read at open and after another writer wrote. */
+interface StoreState {
+  readonly columns: EventColumns;
+  /** First seq of every segment, ascending. */
+  readonly firsts: number[];
+  /** The last segment, still open for more events. */
+  tail: OpenSegment | undefined;
+  /** The last stored event's hash. */
+  headHash: string;
+}
+
+/** Reads every summary and the last segment in one read transaction, so both show the same moment. */
+async function loadState(db: PlantDatabase): Promise<StoreState> {
+  return db.transaction('r', [db.summaries, db.segments], async () => {
+    const columns = new EventColumns();
+    const firsts: number[] = [];
+    for (;;) {
+      const rows = await db.summaries.where('first').above(columns.length).limit(OPEN_CHUNK).toArray();
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        loadSummary(columns, row);
+        firsts.push(row.first);
+      }
+    }
+    const last = firsts[firsts.length - 1];
+    const row = last === undefined ? undefined : await db.segments.get(last);
+    if (last !== undefined && (row?.first !== last || row.events.length !== columns.length - last + 1)) {
+      throw new Error(`event store: the segment at seq ${last} is missing or does not match its summary`);
+    }
+    const tail = row ? { first: row.first, events: row.events, chars: row.events.reduce((sum, text) => sum + (text?.length ?? 0), 0) } : undefined;
+    const lastText = row?.events[row.events.length - 1];
+    const headHash = lastText ? ((JSON.parse(lastText) as StoredEvent).hash ?? EMPTY_CHAIN.hash) : EMPTY_CHAIN.hash;
+    return { columns, firsts, tail, headHash };
+  });
+}
+
+/** Thrown inside a write transaction that finds the database's head moved by another writer. */
+class MovedHeadError extends Error {
+  override name = 'MovedHeadError';
+}
+
+const isMovedHead = (error: unknown): boolean =>
+  error instanceof MovedHeadError || (error as { inner?: unknown } | null)?.inner instanceof MovedHeadError;
+
 /** Index of the last element <= value in a sorted list (-1 when none). */
 function lastAtMost(list: readonly number[], value: number): number {
   let lo = 0;
@@ -88,33 +132,31 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
 
   private constructor(
     private readonly db: PlantDatabase,
-    private readonly columns: EventColumns,
-    /** First seq of every segment, ascending. */
-    private readonly firsts: number[],
-    private tail: OpenSegment | undefined,
-    private headHash: string,
+    private state: StoreState,
   ) {}
+
+  private get columns(): EventColumns {
+    return this.state.columns;
+  }
+
+  private get firsts(): number[] {
+    return this.state.firsts;
+  }
 
   static async open(name: string, deps?: PlantDatabaseDeps): Promise<DexieEventStore> {
     const db = new PlantDatabase(name, deps);
     await db.open();
-    const columns = new EventColumns();
-    const firsts: number[] = [];
-    for (;;) {
-      const rows = await db.summaries.where('first').above(columns.length).limit(OPEN_CHUNK).toArray();
-      if (rows.length === 0) break;
-      for (const row of rows) {
-        loadSummary(columns, row);
-        firsts.push(row.first);
-      }
-    }
-    const last = firsts[firsts.length - 1];
-    const row = last === undefined ? undefined : await db.segments.get(last);
-    if (last !== undefined && row?.first !== last) throw new Error(`event store: the segment at seq ${last} is missing`);
-    const tail = row ? { first: row.first, events: row.events, chars: row.events.reduce((sum, text) => sum + (text?.length ?? 0), 0) } : undefined;
-    const lastText = row?.events[row.events.length - 1];
-    const headHash = lastText ? ((JSON.parse(lastText) as StoredEvent).hash ?? EMPTY_CHAIN.hash) : EMPTY_CHAIN.hash;
-    return new DexieEventStore(db, columns, firsts, tail, headHash);
+    return new DexieEventStore(db, await loadState(db));
+  }
+
+  /**
+   * Another store object wrote to the database (a store host that was given up for dead
+   * while it still finished its last writes): read the state again. Rare, so it reloads
+   * everything rather than patching the columns.
+   */
+  private async reload(): Promise<void> {
+    this.state = await loadState(this.db);
+    this.cache.clear();
   }
 
   /** The chain head recorded in the meta table (not derived from the events). */
@@ -189,7 +231,14 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
     return undefined;
   }
 
-  private async writeAppends(group: readonly AppendOp[]): Promise<void> {
+  /** Inside a write transaction: refuses to write when the stored head is not the one this store knows. */
+  private async expectHead(seq: number): Promise<void> {
+    const row = await this.db.meta.get(AUDIT_HEAD_KEY);
+    const stored = (row?.value as Partial<ChainHead> | undefined)?.seq ?? 0;
+    if (stored !== seq) throw new MovedHeadError(`the stored head is seq ${stored}, not ${seq}: another writer appended`);
+  }
+
+  private async writeAppends(group: readonly AppendOp[], reloaded = false): Promise<void> {
     const accepted: AppendOp[] = [];
     const taken = new Set<string>();
     for (const op of group) {
@@ -208,7 +257,7 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
     const dictionaries = columns.dictionarySizes();
     const firstSeq = columns.length + 1;
     let seq = columns.length;
-    let prevHash = this.headHash;
+    let prevHash = this.state.headHash;
     const now = Date.now();
     const deliveryRows: DeliveryRow[] = [];
     const strings: string[] = [];
@@ -227,10 +276,11 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
         return stored;
       }),
     );
-    const placed = placeInSegments(this.tail, firstSeq, strings);
+    const placed = placeInSegments(this.state.tail, firstSeq, strings);
     try {
       const summaries = placed.writes.map((row) => summaryOf(columns, row.first, row.events.length));
       await db.transaction('rw', [db.segments, db.summaries, db.deliveries, db.meta], async () => {
+        await this.expectHead(firstSeq - 1);
         await db.segments.bulkPut(placed.writes);
         await db.summaries.bulkPut(summaries);
         if (deliveryRows.length > 0) await db.deliveries.bulkAdd(deliveryRows);
@@ -238,6 +288,10 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
       });
     } catch (error) {
       columns.rollback(dictionaries);
+      if (isMovedHead(error) && !reloaded) {
+        await this.reload();
+        return this.writeAppends(accepted, true);
+      }
       for (const op of accepted) op.reject(error);
       return;
     }
@@ -246,12 +300,12 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
       if (this.firsts[this.firsts.length - 1] !== row.first) this.firsts.push(row.first);
       this.remember(row.first, row.events);
     }
-    this.tail = placed.tail;
-    this.headHash = prevHash;
+    this.state.tail = placed.tail;
+    this.state.headHash = prevHash;
     accepted.forEach((op, i) => op.resolve(storedPerOp[i] as StoredEvent[]));
   }
 
-  private async writeStatuses(op: StatusOp): Promise<void> {
+  private async writeStatuses(op: StatusOp, reloaded = false): Promise<void> {
     const { columns, db } = this;
     const moves = new Map<number, number>();
     for (const { eventId, status } of op.updates) {
@@ -270,9 +324,16 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
     const segments = new Set([...moves.keys()].map((seq) => this.segmentOf(seq)));
     try {
       const summaries = [...segments].map((first) => summaryOf(columns, first, this.segmentLength(first)));
-      await db.transaction('rw', db.summaries, () => db.summaries.bulkPut(summaries));
+      await db.transaction('rw', [db.summaries, db.meta], async () => {
+        await this.expectHead(columns.length);
+        await db.summaries.bulkPut(summaries);
+      });
     } catch (error) {
       for (const [seq, code] of previous) columns.status[seq - 1] = code;
+      if (isMovedHead(error) && !reloaded) {
+        await this.reload();
+        return this.writeStatuses(op, true);
+      }
       throw error;
     }
   }
@@ -545,8 +606,14 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
     return { state, folded, seq, ...(snapshot ? { fromSnapshotSeq: snapshot.seq } : {}) };
   }
 
+  /**
+   * Closes the database after the write in progress. Writes still queued are refused, not
+   * started: a store host closes when its link is gone, and the client sends again whatever
+   * it has no answer for (main closes its client only once every call is answered).
+   */
   async close(): Promise<void> {
     this.closed = true;
+    for (const op of this.ops.splice(0)) op.reject(new Error('the event store closed before this write started'));
     while (this.draining) await this.writer;
     this.db.close();
   }

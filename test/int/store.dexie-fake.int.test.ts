@@ -4,6 +4,9 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { DexieEventStore } from '../../renderer/store-host/dexieEventStore';
 import { describeEventStoreContract } from '../contract/eventStoreContract';
 import { dexieTamper } from '../support/auditTamper';
+import { describe, expect, it } from 'vitest';
+import { verifyStoreChain } from '../../shared/audit/storeChain';
+import { makeEvents } from '../support/events';
 
 describeEventStoreContract(
   'DexieEventStore on fake-indexeddb',
@@ -18,3 +21,46 @@ describeEventStoreContract(
   },
   { reopens: true },
 );
+
+// A store host given up for dead can still finish its last writes after its successor opened
+// the same database. Neither store may overwrite the other's events: the second writer finds
+// the stored head moved, reads the database again and appends after what is there.
+describe('DexieEventStore: a second writer on the same database', () => {
+  it('appends after the other writer\'s events instead of over them, for appends and status moves', async () => {
+    const deps = { indexedDB: new IDBFactory(), IDBKeyRange };
+    const first = await DexieEventStore.open('plant-shared', deps);
+    await first.append(makeEvents(5));
+    const second = await DexieEventStore.open('plant-shared', deps);
+    const late = await first.append(makeEvents(3));
+    expect(late.map((event) => event.seq)).toEqual([6, 7, 8]);
+    const next = await second.append(makeEvents(2));
+    expect(next.map((event) => event.seq)).toEqual([9, 10]);
+    await first.append(makeEvents(1));
+    await second.updateStatuses([{ eventId: late[0]!.id, status: 'PROCESSED' }]);
+    await first.close();
+    await second.close();
+
+    const reopened = await DexieEventStore.open('plant-shared', deps);
+    expect(await reopened.headSeq()).toBe(11);
+    for (const event of [...late, ...next]) expect((await reopened.get(event.id))?.seq).toBe(event.seq);
+    expect((await reopened.get(late[0]!.id))?.status).toBe('PROCESSED');
+    expect(await verifyStoreChain(reopened)).toMatchObject({ ok: true, events: 11 });
+    await reopened.close();
+  });
+
+  it('refuses writes still queued when it closes, and finishes the one in progress', async () => {
+    const deps = { indexedDB: new IDBFactory(), IDBKeyRange };
+    const store = await DexieEventStore.open('plant-closing', deps);
+    const inProgress = store.append(makeEvents(2));
+    await Promise.resolve();
+    const queued = [store.append(makeEvents(2)), store.append(makeEvents(2))];
+    const closing = store.close();
+    const outcomes = await Promise.allSettled([inProgress, ...queued]);
+    await closing;
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    for (const outcome of outcomes.slice(1)) expect(String((outcome as PromiseRejectedResult).reason)).toMatch(/closed before this write started/);
+    const reopened = await DexieEventStore.open('plant-closing', deps);
+    expect(await reopened.headSeq()).toBe(2);
+    await reopened.close();
+  });
+});
