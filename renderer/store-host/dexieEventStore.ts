@@ -48,6 +48,8 @@ export const READ_CHUNK = 4096;
 const MAX_GROUP_EVENTS = 20_000;
 /** Segments kept parsed-ready in memory (about 10 MB of JSON at 300 bytes an event). */
 const SEGMENT_CACHE = 256;
+/** Segments per read request when many are read at once (requests run side by side). */
+const PARALLEL_READ_SEGMENTS = 8;
 /** Summaries read per step at open. */
 const OPEN_CHUNK = 2000;
 
@@ -365,20 +367,28 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
       else missing.push(first);
     }
     if (missing.length === 0) return found;
+    // Large reads go as several requests at once: the database reads one while the page
+    // takes in another.
+    const parts: number[][] = [];
+    for (let at = 0; at < missing.length; at += PARALLEL_READ_SEGMENTS) parts.push(missing.slice(at, at + PARALLEL_READ_SEGMENTS));
+    for (const rows of await Promise.all(parts.map((part) => this.readSegments(part)))) {
+      for (const row of rows) {
+        if (!row) continue;
+        found.set(row.first, row.events);
+        this.remember(row.first, row.events);
+      }
+    }
+    return found;
+  }
+
+  /** Reads segments (ascending first seqs) in one request. */
+  private readSegments(missing: readonly number[]): Promise<(SegmentRow | undefined)[]> {
     const lo = missing[0] as number;
     const hi = missing[missing.length - 1] as number;
     // One range read when the missing segments are at least half of those between the first
     // and the last (a few extra rows cost less than a request per row); one get each otherwise.
     const span = lastAtMost(this.firsts, hi) - lastAtMost(this.firsts, lo) + 1;
-    const rows: (SegmentRow | undefined)[] = span <= missing.length * 2
-      ? await this.db.segments.where('first').between(lo, hi, true, true).toArray()
-      : await this.db.segments.bulkGet(missing);
-    for (const row of rows) {
-      if (!row) continue;
-      found.set(row.first, row.events);
-      this.remember(row.first, row.events);
-    }
-    return found;
+    return span <= missing.length * 2 ? this.db.segments.where('first').between(lo, hi, true, true).toArray() : this.db.segments.bulkGet([...missing]);
   }
 
   /** Starts reading the segments that hold these seqs. */
