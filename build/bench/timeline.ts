@@ -146,6 +146,8 @@ export async function measureTimeline(settings: TimelineBenchSettings): Promise<
       timeline_first_page_ms: round(median(opens)),
       timeline_first_page_cold_ms: round(opens[0] ?? Number.NaN),
       timeline_scroll_p95_frame_ms: round(p95(scroll.frames)),
+      timeline_scroll_p99_frame_ms: round(percentile(scroll.frames, 99)),
+      timeline_scroll_max_frame_ms: round(Math.max(...scroll.frames)),
       timeline_scroll_frames: scroll.frames.length,
       timeline_scroll_rows_per_frame: ROWS_PER_FRAME,
       target_timeline_first_page_met: median(opens) <= 300,

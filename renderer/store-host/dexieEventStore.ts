@@ -20,8 +20,8 @@
  * previous event's, and the meta row `auditHead` is updated in the same transaction. The
  * in-memory head hash is the last stored event's, read at open.
  */
-import { EVENT_STATUSES, subjectOf } from '../../shared/events/event';
-import type { EventStatus, PlantEvent, StoredEvent } from '../../shared/events/event';
+import { EVENT_STATUSES, PRIORITIES, subjectOf } from '../../shared/events/event';
+import type { EventStatus, PlantEvent, Priority, StoredEvent } from '../../shared/events/event';
 import { EventValidationError, validatePlantEvent } from '../../shared/events/validate';
 import type {
   AppendInput, DeadLetter, DeliveryRecord, EventPage, EventQuery, EventStore, GetEventsByTypeOptions,
@@ -420,11 +420,17 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
   private parseEvents(seqs: readonly number[], segments: Map<number, readonly (string | null)[]>): StoredEvent[] {
     const texts = this.textsIn(seqs, segments);
     const events: StoredEvent[] = [];
-    const { status, subject, subjects } = this.columns;
+    const { type, types, source, sources, ts, prio, status, subject, subjects } = this.columns;
     texts.forEach((text, i) => {
       if (!text) return;
-      const at = seqs[i]! - 1;
+      const seq = seqs[i]!;
+      const at = seq - 1;
       const event = JSON.parse(text) as { -readonly [K in keyof StoredEvent]: StoredEvent[K] };
+      event.seq = seq;
+      event.type = types.names[type[at]!] as string;
+      event.source = sources.names[source[at]!] as string;
+      event.timestamp = ts[at]!;
+      event.priority = PRIORITIES[prio[at]!] as Priority;
       event.status = EVENT_STATUSES[status[at]!] as EventStatus;
       const code = subject[at]!;
       if (code >= 0) event.subject = subjects.names[code] as string;

@@ -10,8 +10,8 @@ import type { StoredEvent } from '../../../shared/events/event';
 import { formatTime } from '../../common/format';
 
 export const ROW_HEIGHT = 34;
-/** Ask for the next page when this many rows from the end. */
-const PREFETCH_ROWS = 60;
+/** Ask for the next page when this many rows from the end (well ahead of a fast scroll). */
+const PREFETCH_ROWS = 300;
 
 const PRIORITY_CLASS = { LOW: 'p-low', NORMAL: 'p-normal', HIGH: 'p-high', CRITICAL: 'p-critical' } as const;
 

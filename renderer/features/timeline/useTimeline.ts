@@ -12,7 +12,13 @@ import { errorMessage } from '../../common/format';
 import { addNewer, addOlder, NOTHING_LOADED, olderCursor, type LoadedEvents } from './eventList';
 import { livePredicate, toQuery, type TimelineFilter } from './filterModel';
 
+/** The first page: what a screen shows, quickly. */
 export const PAGE_SIZE = 200;
+/**
+ * Older pages, read while the operator scrolls back: fewer, larger reads, so that a page
+ * arriving (and the list growing) interrupts scrolling once per 1,000 rows, not per 200.
+ */
+export const OLDER_PAGE_SIZE = 1000;
 
 export interface TimelineState {
   readonly loaded: LoadedEvents;
@@ -102,7 +108,7 @@ export function useTimeline(plant: PlantApi, filter: TimelineFilter, filterKey: 
     // Older pages arrive while the operator scrolls: render them as transitions, which React
     // may interrupt, so that a page's arrival never holds up a scroll frame.
     startTransition(() => setState((s) => ({ ...s, loadingOlder: true })));
-    plant.events.query({ ...toQuery(filterRef.current, Date.now()), cursor, limit: PAGE_SIZE }).then(
+    plant.events.query({ ...toQuery(filterRef.current, Date.now()), cursor, limit: OLDER_PAGE_SIZE }).then(
       (page) => {
         olderInFlight.current = false;
         if (mine !== generation.current) return;
