@@ -39,7 +39,7 @@ import { EventColumns, STATUS_CODE } from './eventColumns';
 import type { ColumnFilter } from './eventColumns';
 import { AUDIT_HEAD_KEY, PlantDatabase } from './plantDatabase';
 import type { DeliveryRow, PlantDatabaseDeps } from './plantDatabase';
-import { encodeEvent, idPrefix, loadSummary, placeInSegments, summaryOf } from './segmentFormat';
+import { encodeEvent, idPrefix, loadSummary, mayContain, placeInSegments, searchTextOf, summaryOf, textFiltersOf } from './segmentFormat';
 import type { OpenSegment, SegmentRow } from './segmentFormat';
 
 /** Seqs examined per step of replays, counts and long scans. */
@@ -279,8 +279,9 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
       }),
     );
     const placed = placeInSegments(this.state.tail, firstSeq, strings);
+    const filters = textFiltersOf(placed.writes, firstSeq, storedPerOp.flatMap((stored) => stored.map((event) => searchTextOf(event.payload))), columns.textFilters);
     try {
-      const summaries = placed.writes.map((row) => summaryOf(columns, row.first, row.events.length));
+      const summaries = placed.writes.map((row) => summaryOf(columns, row.first, row.events.length, filters.get(row.first)));
       await db.transaction('rw', [db.segments, db.summaries, db.deliveries, db.meta], async () => {
         await this.expectHead(firstSeq - 1);
         await db.segments.bulkPut(placed.writes);
@@ -298,6 +299,7 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
       return;
     }
     columns.commit(seq);
+    for (const [first, filter] of filters) columns.textFilters.set(first, filter);
     for (const row of placed.writes) {
       if (this.firsts[this.firsts.length - 1] !== row.first) this.firsts.push(row.first);
       this.remember(row.first, row.events);
@@ -325,7 +327,7 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
     }
     const segments = new Set([...moves.keys()].map((seq) => this.segmentOf(seq)));
     try {
-      const summaries = [...segments].map((first) => summaryOf(columns, first, this.segmentLength(first)));
+      const summaries = [...segments].map((first) => summaryOf(columns, first, this.segmentLength(first), columns.textFilters.get(first)));
       await db.transaction('rw', [db.summaries, db.meta], async () => {
         await this.expectHead(columns.length);
         await db.summaries.bulkPut(summaries);
@@ -477,15 +479,22 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
   private async walk(
     filter: ColumnFilter, lo: number, hi: number, dir: SeqOrder, batch: number, take: (events: StoredEvent[]) => boolean | void, readAhead = false,
   ): Promise<void> {
+    const text = filter.text;
+    const segmentOk = text === undefined ? undefined : (first: number) => mayContain(this.columns.textFilters.get(first), text);
     const nextBatch = () => {
-      const { seqs, next } = this.columns.scan(filter, lo, hi, dir, batch);
-      if (dir === 'asc') lo = next;
-      else hi = next;
-      if (seqs.length === 0) return undefined;
-      const segments = this.segmentsFor(seqs);
-      // A read ahead that is never awaited (the walk stopped) must not fail unobserved.
-      segments.catch(() => undefined);
-      return { seqs, segments };
+      for (;;) {
+        const scanned = this.columns.scan(filter, lo, hi, dir, batch);
+        if (dir === 'asc') lo = scanned.next;
+        else hi = scanned.next;
+        if (scanned.seqs.length === 0) return undefined;
+        // A text query reads only segments whose text filter allows the needle.
+        const seqs = segmentOk ? this.inSegments(scanned.seqs, segmentOk) : scanned.seqs;
+        if (seqs.length === 0) continue;
+        const segments = this.segmentsFor(seqs);
+        // A read ahead that is never awaited (the walk stopped) must not fail unobserved.
+        segments.catch(() => undefined);
+        return { seqs, segments };
+      }
     };
     let current = nextBatch();
     while (current) {
@@ -496,6 +505,21 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
       if (take(this.parseEvents(seqs, segments)) === false) return;
       if (!readAhead) current = nextBatch();
     }
+  }
+
+  /** The seqs whose segment passes `ok` (asked once per segment). */
+  private inSegments(seqs: readonly number[], ok: (first: number) => boolean): number[] {
+    let first = -1;
+    let end = -1;
+    let pass = false;
+    return seqs.filter((seq) => {
+      if (seq < first || seq >= end) {
+        first = this.segmentOf(seq);
+        end = first + this.segmentLength(first);
+        pass = ok(first);
+      }
+      return pass;
+    });
   }
 
   async getEventsByType(pattern: string, options?: GetEventsByTypeOptions): Promise<StoredEvent[]> {

@@ -103,6 +103,8 @@ export interface ColumnFilter {
   readonly statusMask: number;
   /** Whether a column hit must still be confirmed on the event (hashed fields, text). */
   readonly confirm: boolean;
+  /** The free-text needle, lower case, when the query has one. */
+  readonly text?: string;
 }
 
 function flagsOf(dictionary: Dictionary, accepts: (name: string) => boolean): Uint8Array {
@@ -130,6 +132,8 @@ export class EventColumns {
   ts = new Float64Array(0);
   prio = new Uint8Array(0);
   status = new Uint8Array(0);
+  /** Each segment's text filter, by its first seq (segmentFormat.ts, textFilterOf). */
+  readonly textFilters = new Map<number, Uint8Array>();
   readonly types = new Dictionary();
   readonly sources = new Dictionary();
   readonly subjects = new Dictionary();
@@ -281,6 +285,7 @@ export class EventColumns {
       prioMask,
       statusMask,
       confirm: query.correlationId !== undefined || (query.text !== undefined && query.text.length > 0),
+      ...(query.text ? { text: query.text.toLowerCase() } : {}),
     };
   }
 

@@ -39,7 +39,7 @@ import type { DeliveryRecord, Snapshot } from '../../shared/store/eventStore';
 import { GENESIS_HASH, storeHashOf } from '../../shared/audit/chain';
 import type { ChainHead } from '../../shared/audit/chain';
 import { EventColumns } from './eventColumns';
-import { encodeEvent, placeInSegments, summaryOf } from './segmentFormat';
+import { encodeEvent, placeInSegments, searchTextOf, summaryOf, textFiltersOf } from './segmentFormat';
 import type { OpenSegment, SegmentRow, SummaryRow } from './segmentFormat';
 
 export const SCHEMA_VERSION = 4;
@@ -93,11 +93,13 @@ async function packStoredEvents(tx: Transaction): Promise<void> {
       columns.setRow(event.seq, columns.rowOf(event));
     });
     const placed = placeInSegments(tail, head + 1, chunk.map(encodeEvent));
+    const filters = textFiltersOf(placed.writes, head + 1, chunk.map((event) => searchTextOf(event.payload)), columns.textFilters);
     tail = placed.tail;
     head += chunk.length;
     columns.commit(head);
+    for (const [first, filter] of filters) columns.textFilters.set(first, filter);
     await tx.table('segments').bulkPut(placed.writes);
-    await tx.table('summaries').bulkPut(placed.writes.map((row) => summaryOf(columns, row.first, row.events.length)));
+    await tx.table('summaries').bulkPut(placed.writes.map((row) => summaryOf(columns, row.first, row.events.length, filters.get(row.first))));
   }
   await tx.table('meta').put({ key: 'schemaVersion', value: 3 });
 }

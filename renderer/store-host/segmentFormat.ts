@@ -23,6 +23,9 @@ import type { EventColumns, EventRow } from './eventColumns';
 
 export const SEGMENT_MAX_EVENTS = 128;
 export const SEGMENT_MAX_CHARS = 40_000;
+/** Bytes of a segment's text filter: 8,192 bits. */
+export const TEXT_FILTER_BYTES = 1024;
+const TEXT_FILTER_MASK = TEXT_FILTER_BYTES * 8 - 1;
 /** A local dictionary code meaning "no subject". */
 const NO_SUBJECT = 255;
 
@@ -48,6 +51,8 @@ export interface SummaryRow {
   readonly ts: Float64Array;
   readonly prio: Uint8Array;
   readonly status: Uint8Array;
+  /** The segment's text filter (TEXT_FILTER_BYTES): trigrams of its payloads, see textFilterOf. */
+  readonly text?: Uint8Array;
 }
 
 /** The last segment, still open for more events. */
@@ -67,6 +72,55 @@ export interface OpenSegment {
 export function encodeEvent(event: StoredEvent): string {
   const { id, seq: _seq, type: _type, source: _source, timestamp: _timestamp, priority: _priority, status: _status, subject: _subject, ...rest } = event;
   return JSON.stringify({ id, ...rest });
+}
+
+/** The text a free-text query searches: the payload's JSON, lower case (as compileQuery tests it). */
+export const searchTextOf = (payload: unknown): string => JSON.stringify(payload).toLowerCase();
+
+function trigramBit(text: string, at: number): number {
+  const h = Math.imul(Math.imul(text.charCodeAt(at), 0x9e3779b1) ^ Math.imul(text.charCodeAt(at + 1), 0x85ebca77) ^ text.charCodeAt(at + 2), 0xc2b2ae3d);
+  return (h ^ (h >>> 15)) & TEXT_FILTER_MASK;
+}
+
+/**
+ * A segment's text filter: one bit per trigram (hashed) of its events' search texts. A text
+ * query skips a segment whose filter lacks one of the needle's trigrams: no event in it can
+ * contain the needle. `base` (the filter of the events already in the segment) is copied,
+ * not changed.
+ */
+export function textFilterOf(base: Uint8Array | undefined, texts: readonly string[]): Uint8Array {
+  const filter = base ? Uint8Array.from(base) : new Uint8Array(TEXT_FILTER_BYTES);
+  for (const text of texts) {
+    for (let at = 0; at + 3 <= text.length; at++) {
+      const bit = trigramBit(text, at);
+      filter[bit >>> 3]! |= 1 << (bit & 7);
+    }
+  }
+  return filter;
+}
+
+/**
+ * The text filters of segment rows written for new events (seqs firstSeq…, search texts
+ * `texts`): a rewritten tail keeps what its `existing` filter held.
+ */
+export function textFiltersOf(writes: readonly SegmentRow[], firstSeq: number, texts: readonly string[], existing: ReadonlyMap<number, Uint8Array>): Map<number, Uint8Array> {
+  const filters = new Map<number, Uint8Array>();
+  for (const row of writes) {
+    const base = row.first < firstSeq ? existing.get(row.first) : undefined;
+    const from = Math.max(row.first, firstSeq) - firstSeq;
+    filters.set(row.first, textFilterOf(base, texts.slice(from, row.first + row.events.length - firstSeq)));
+  }
+  return filters;
+}
+
+/** Whether a segment with this filter can hold an event whose search text contains `needle` (lower case). */
+export function mayContain(filter: Uint8Array | undefined, needle: string): boolean {
+  if (!filter || needle.length < 3) return true;
+  for (let at = 0; at + 3 <= needle.length; at++) {
+    const bit = trigramBit(needle, at);
+    if ((filter[bit >>> 3]! & (1 << (bit & 7))) === 0) return false;
+  }
+  return true;
 }
 
 /** The start every stored string of the event with this id has. */
@@ -123,8 +177,8 @@ function localCodes(names: readonly string[], codes: Int32Array, from: number, c
   return { names: kept, codes: out };
 }
 
-/** The summary of events first..first+count-1, taken from the columns (which must hold them). */
-export function summaryOf(columns: EventColumns, first: number, count: number): SummaryRow {
+/** The summary of events first..first+count-1, taken from the columns (which must hold them), with the segment's text filter. */
+export function summaryOf(columns: EventColumns, first: number, count: number, text: Uint8Array | undefined): SummaryRow {
   const from = first - 1;
   const to = from + count;
   const types = localCodes(columns.types.names, columns.type, from, count);
@@ -145,6 +199,7 @@ export function summaryOf(columns: EventColumns, first: number, count: number): 
     ts: columns.ts.slice(from, to),
     prio: columns.prio.slice(from, to),
     status: columns.status.slice(from, to),
+    ...(text ? { text } : {}),
   };
 }
 
@@ -158,6 +213,7 @@ function checkSummary(row: SummaryRow, expectedFirst: number): void {
   if (!Number.isInteger(count) || count < 1 || count > SEGMENT_MAX_EVENTS) fail('bad event count');
   const columns = [row.typeCode, row.sourceCode, row.subjectCode, row.idh1, row.idh2, row.corr, row.ts, row.prio, row.status];
   if (columns.some((column) => !ArrayBuffer.isView(column) || column.length !== count)) fail('a column has the wrong length');
+  if (row.text !== undefined && !(row.text instanceof Uint8Array && row.text.length === TEXT_FILTER_BYTES)) fail('bad text filter');
   if (![row.types, row.sources, row.subjects].every((names) => Array.isArray(names) && names.every((name) => typeof name === 'string'))) fail('bad dictionary');
   for (let k = 0; k < count; k++) {
     const subject = row.subjectCode[k]!;
@@ -191,4 +247,5 @@ export function loadSummary(columns: EventColumns, row: SummaryRow): void {
     columns.setRow(row.first + k, eventRow);
   }
   columns.commit(row.first + row.count - 1);
+  if (row.text) columns.textFilters.set(row.first, row.text);
 }

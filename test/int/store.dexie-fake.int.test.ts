@@ -64,3 +64,29 @@ describe('DexieEventStore: a second writer on the same database', () => {
     await reopened.close();
   });
 });
+
+// Text queries skip the segments whose text filter rules the needle out; they must still
+// find every match, before and after a reopen (filters read back from the summaries).
+describe('DexieEventStore: free text over many segments', () => {
+  it('finds exactly the events holding a rare needle, in both orders, counted the same, after a reopen too', async () => {
+    const deps = { indexedDB: new IDBFactory(), IDBKeyRange };
+    let store = await DexieEventStore.open('plant-text', deps);
+    const rare = new Set([77, 777, 1400]);
+    for (let from = 0; from < 1500; from += 250) {
+      await store.append(makeEvents(250, (i) => ({ payload: { reading: from + i, ...(rare.has(from + i) ? { note: `Rare-Needle seen at ${from + i}` } : {}) } })));
+    }
+    const expected = [...rare].map((i) => i + 1);
+    for (let round = 0; round < 2; round++) {
+      const asc = await store.query({ text: 'rare-needle', order: 'asc' });
+      const desc = await store.query({ text: 'RARE-NEEDLE', order: 'desc' });
+      expect(asc.events.map((event) => event.seq)).toEqual(expected);
+      expect(desc.events.map((event) => event.seq)).toEqual([...expected].reverse());
+      expect(await store.count({ text: 'rare-needle' })).toBe(3);
+      expect((await store.query({ text: 'needle seen at 777' })).events.map((event) => event.seq)).toEqual([778]);
+      expect((await store.query({ text: 'no such words anywhere' })).events).toEqual([]);
+      await store.close();
+      store = await DexieEventStore.open('plant-text', deps);
+    }
+    await store.close();
+  });
+});

@@ -13,6 +13,7 @@ import {
   SEGMENT_MAX_CHARS, SEGMENT_MAX_EVENTS, encodeEvent, idPrefix, loadSummary, placeInSegments, summaryOf,
 } from '../../renderer/store-host/segmentFormat';
 import type { OpenSegment, SummaryRow } from '../../renderer/store-host/segmentFormat';
+import { mayContain, searchTextOf, textFilterOf } from '../../renderer/store-host/segmentFormat';
 import { BASE_TIME, makeEvent } from '../support/events';
 
 /** Deterministic PRNG (mulberry32), so a failure can be replayed. */
@@ -489,7 +490,7 @@ function segmentLengths(r: Random, n: number): number[] {
 function summariesOf(columns: EventColumns, lengths: readonly number[]): SummaryRow[] {
   let first = 1;
   return lengths.map((length) => {
-    const row = summaryOf(columns, first, length);
+    const row = summaryOf(columns, first, length, undefined);
     first += length;
     return row;
   });
@@ -639,5 +640,40 @@ describe('summaryOf and loadSummary', () => {
       expectRefused(withCode('prio', PRIORITIES.length), s2.first, /unknown priority or status code/);
       expectRefused(withCode('status', EVENT_STATUSES.length), s2.first, /unknown priority or status code/);
     });
+  });
+});
+
+// ---- text filters -----------------------------------------------------------------------------
+
+describe('textFilterOf and mayContain', () => {
+  const r = random(0x7e57);
+  const words = ['press', 'bearing', 'noise', 'temperature', 'high', 'Überlast', '温度', 'line-3', '"quoted"', 'a\\b', 'order-12345'];
+  const texts = Array.from({ length: 300 }, () => searchTextOf({ note: Array.from({ length: r.int(1, 6) }, () => words[r.int(0, words.length - 1)]).join(' '), value: r.int(0, 99_999) }));
+
+  it('never rules out a segment holding the needle: every substring of every text passes', () => {
+    const filter = textFilterOf(undefined, texts);
+    for (const text of texts) {
+      for (let k = 0; k < 40; k++) {
+        const start = r.int(0, text.length - 1);
+        const needle = text.slice(start, start + r.int(1, 16));
+        expect(mayContain(filter, needle), `${JSON.stringify(needle)} in ${text}`).toBe(true);
+      }
+    }
+  });
+
+  it('rules out most needles that appear nowhere, and keeps what a tail segment already held', () => {
+    const filter = textFilterOf(undefined, texts.slice(0, 100));
+    const absent = ['no such words anywhere', 'xylophone', 'vibration alarm', 'zzzqqq'];
+    expect(absent.filter((needle) => mayContain(filter, needle))).toEqual([]);
+    const grown = textFilterOf(filter, [searchTextOf({ note: 'xylophone' })]);
+    expect(mayContain(grown, 'xylophone')).toBe(true);
+    expect(mayContain(filter, 'xylophone')).toBe(false);
+    for (const text of texts.slice(0, 100)) expect(mayContain(grown, text.slice(0, 12))).toBe(true);
+  });
+
+  it('cannot rule anything out for needles shorter than three characters or without a filter', () => {
+    expect(mayContain(textFilterOf(undefined, []), 'zz')).toBe(true);
+    expect(mayContain(undefined, 'anything')).toBe(true);
+    expect(mayContain(textFilterOf(undefined, []), 'zzz')).toBe(false);
   });
 });

@@ -12,7 +12,7 @@ import { plantMixEvent, telemetryEvents, telemetryValue } from '../workload';
 import { addInTransactions, getRecord, openDatabase, putGroupsInTransactions, readAllPaged, readStoreShape } from './rawIdb';
 import type { RawDurability, RowGroup, StoreShape } from './rawIdb';
 import { EventColumns } from '../../../renderer/store-host/eventColumns';
-import { encodeEvent, placeInSegments, SEGMENT_MAX_EVENTS, summaryOf } from '../../../renderer/store-host/segmentFormat';
+import { encodeEvent, placeInSegments, searchTextOf, SEGMENT_MAX_EVENTS, summaryOf, textFiltersOf } from '../../../renderer/store-host/segmentFormat';
 import type { OpenSegment } from '../../../renderer/store-host/segmentFormat';
 
 /** What the benchmark finds on `window.__bench`. */
@@ -86,11 +86,13 @@ function segmentRowGroups(stored: readonly StoredEvent[], perTransaction: number
     const batch = stored.slice(start, start + perTransaction);
     batch.forEach((event) => columns.setRow(event.seq, columns.rowOf(event)));
     const placed = placeInSegments(tail, start + 1, batch.map(encodeEvent));
+    const filters = textFiltersOf(placed.writes, start + 1, batch.map((event) => searchTextOf(event.payload)), columns.textFilters);
     tail = placed.tail;
     columns.commit(start + batch.length);
+    for (const [first, filter] of filters) columns.textFilters.set(first, filter);
     groups.push([
       { store: 'segments', records: placed.writes },
-      { store: 'summaries', records: placed.writes.map((row) => summaryOf(columns, row.first, row.events.length)) },
+      { store: 'summaries', records: placed.writes.map((row) => summaryOf(columns, row.first, row.events.length, filters.get(row.first))) },
     ]);
   }
   return groups;
