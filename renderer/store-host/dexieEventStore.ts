@@ -13,8 +13,13 @@
  *   repeats a stored id is refused alone before the transaction starts; a transaction that
  *   fails fails the appends in it, and nothing of them is stored or visible.
  * - status moves rewrite the summaries of the segments they touch.
- * The head, the columns and the open tail segment move only after a commit. One store object
- * is expected to be the only writer of its database.
+ * The head, the columns and the open tail segment move only after a commit. Each write
+ * first checks the chain head stored in the database: should another store object have
+ * written meanwhile (a store host given up for dead finishing its last writes), the store
+ * reads the database again and writes after it, never over it.
+ *
+ * Free text: each segment's summary carries a filter of its payloads' trigrams, so a text
+ * query reads only segments that can hold the needle.
  *
  * Audit chain: each appended event gets `hash` (shared/audit/chain.ts) chained after the
  * previous event's, and the meta row `auditHead` is updated in the same transaction. The
