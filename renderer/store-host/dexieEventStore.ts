@@ -44,8 +44,8 @@ import { EventColumns, STATUS_CODE } from './eventColumns';
 import type { ColumnFilter } from './eventColumns';
 import { AUDIT_HEAD_KEY, PlantDatabase } from './plantDatabase';
 import type { DeliveryRow, PlantDatabaseDeps } from './plantDatabase';
-import { encodeEvent, idPrefix, loadSummary, mayContain, placeInSegments, searchTextOf, summaryOf, textFiltersOf } from './segmentFormat';
-import type { OpenSegment, SegmentRow } from './segmentFormat';
+import { commitPacked, idPrefix, loadSummary, mayContain, packEvents, summaryOf } from './segmentFormat';
+import type { OpenSegment, PackedEvents, SegmentRow } from './segmentFormat';
 
 /** Seqs examined per step of replays, counts and long scans. */
 export const READ_CHUNK = 4096;
@@ -267,7 +267,6 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
     let prevHash = this.state.headHash;
     const now = Date.now();
     const deliveryRows: DeliveryRow[] = [];
-    const strings: string[] = [];
     const storedPerOp = accepted.map((op) =>
       op.events.map((event, i) => {
         seq += 1;
@@ -275,22 +274,20 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
         const numbered = { ...event, seq };
         const hash = (prevHash = storeHashOf(prevHash, numbered));
         const stored: StoredEvent = subject === undefined ? { ...numbered, hash } : { ...numbered, subject, hash };
-        columns.setRow(seq, columns.rowOf(stored));
-        strings.push(encodeEvent(stored));
         for (const subscriber of new Set(op.deliveries[i] ?? [])) {
           deliveryRows.push(toRow({ eventId: stored.id, seq, subscriber, status: 'PUBLISHED', attempts: 0, errors: [], updatedAt: now }));
         }
         return stored;
       }),
     );
-    const placed = placeInSegments(this.state.tail, firstSeq, strings);
-    const filters = textFiltersOf(placed.writes, firstSeq, storedPerOp.flatMap((stored) => stored.map((event) => searchTextOf(event.payload))), columns.textFilters);
+    const all = storedPerOp.flat();
+    let packed: PackedEvents;
     try {
-      const summaries = placed.writes.map((row) => summaryOf(columns, row.first, row.events.length, filters.get(row.first)));
+      packed = packEvents(columns, this.state.tail, all);
       await db.transaction('rw', [db.segments, db.summaries, db.deliveries, db.meta], async () => {
         await this.expectHead(firstSeq - 1);
-        await db.segments.bulkPut(placed.writes);
-        await db.summaries.bulkPut(summaries);
+        await db.segments.bulkPut([...packed.segments]);
+        await db.summaries.bulkPut([...packed.summaries]);
         if (deliveryRows.length > 0) await db.deliveries.bulkAdd(deliveryRows);
         await db.meta.put({ key: AUDIT_HEAD_KEY, value: { seq, hash: prevHash } });
       });
@@ -303,13 +300,12 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
       for (const op of accepted) op.reject(error);
       return;
     }
-    columns.commit(seq);
-    for (const [first, filter] of filters) columns.textFilters.set(first, filter);
-    for (const row of placed.writes) {
+    commitPacked(columns, packed, all.length);
+    for (const row of packed.segments) {
       if (this.firsts[this.firsts.length - 1] !== row.first) this.firsts.push(row.first);
       this.remember(row.first, row.events);
     }
-    this.state.tail = placed.tail;
+    this.state.tail = packed.tail;
     this.state.headHash = prevHash;
     accepted.forEach((op, i) => op.resolve(storedPerOp[i] as StoredEvent[]));
   }

@@ -39,7 +39,7 @@ import type { DeliveryRecord, Snapshot } from '../../shared/store/eventStore';
 import { GENESIS_HASH, storeHashOf } from '../../shared/audit/chain';
 import type { ChainHead } from '../../shared/audit/chain';
 import { EventColumns } from './eventColumns';
-import { encodeEvent, placeInSegments, searchTextOf, summaryOf, textFiltersOf } from './segmentFormat';
+import { commitPacked, packEvents } from './segmentFormat';
 import type { OpenSegment, SegmentRow, SummaryRow } from './segmentFormat';
 
 export const SCHEMA_VERSION = 4;
@@ -90,16 +90,13 @@ async function packStoredEvents(tx: Transaction): Promise<void> {
     if (chunk.length === 0) break;
     chunk.forEach((event, i) => {
       if (event.seq !== head + i + 1) throw new Error(`schema upgrade: seq ${head + i + 1} is missing from the stored events`);
-      columns.setRow(event.seq, columns.rowOf(event));
     });
-    const placed = placeInSegments(tail, head + 1, chunk.map(encodeEvent));
-    const filters = textFiltersOf(placed.writes, head + 1, chunk.map((event) => searchTextOf(event.payload)), columns.textFilters);
-    tail = placed.tail;
+    const packed = packEvents(columns, tail, chunk);
+    commitPacked(columns, packed, chunk.length);
+    tail = packed.tail;
     head += chunk.length;
-    columns.commit(head);
-    for (const [first, filter] of filters) columns.textFilters.set(first, filter);
-    await tx.table('segments').bulkPut(placed.writes);
-    await tx.table('summaries').bulkPut(placed.writes.map((row) => summaryOf(columns, row.first, row.events.length, filters.get(row.first))));
+    await tx.table('segments').bulkPut([...packed.segments]);
+    await tx.table('summaries').bulkPut([...packed.summaries]);
   }
   await tx.table('meta').put({ key: 'schemaVersion', value: 3 });
 }

@@ -203,6 +203,36 @@ export function summaryOf(columns: EventColumns, first: number, count: number, t
   };
 }
 
+/** The rows that store a run of new events, not yet committed to the columns. */
+export interface PackedEvents {
+  readonly segments: readonly SegmentRow[];
+  readonly summaries: readonly SummaryRow[];
+  /** The text filter of each written segment, by first seq. */
+  readonly filters: ReadonlyMap<number, Uint8Array>;
+  /** The open tail once these rows are stored. */
+  readonly tail: OpenSegment | undefined;
+}
+
+/**
+ * The segment and summary rows for `events` (numbered columns.length + 1, … in order) after
+ * the open `tail`. Their columns are set beyond `columns.length` (dictionaries may grow: roll
+ * them back if the write fails); nothing is visible until `commitPacked`.
+ */
+export function packEvents(columns: EventColumns, tail: OpenSegment | undefined, events: readonly StoredEvent[]): PackedEvents {
+  const firstSeq = columns.length + 1;
+  events.forEach((event, i) => columns.setRow(firstSeq + i, columns.rowOf(event)));
+  const placed = placeInSegments(tail, firstSeq, events.map(encodeEvent));
+  const filters = textFiltersOf(placed.writes, firstSeq, events.map((event) => searchTextOf(event.payload)), columns.textFilters);
+  const summaries = placed.writes.map((row) => summaryOf(columns, row.first, row.events.length, filters.get(row.first)));
+  return { segments: placed.writes, summaries, filters, tail: placed.tail };
+}
+
+/** Makes packed events visible in the columns once their rows are stored. */
+export function commitPacked(columns: EventColumns, packed: PackedEvents, count: number): void {
+  columns.commit(columns.length + count);
+  for (const [first, filter] of packed.filters) columns.textFilters.set(first, filter);
+}
+
 /** Checks that a summary row read from disk has the shape this version writes. */
 function checkSummary(row: SummaryRow, expectedFirst: number): void {
   const fail = (what: string) => {

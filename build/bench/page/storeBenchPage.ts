@@ -12,7 +12,7 @@ import { plantMixEvent, telemetryEvents, telemetryValue } from '../workload';
 import { addInTransactions, getRecord, openDatabase, putGroupsInTransactions, readAllPaged, readStoreShape } from './rawIdb';
 import type { RawDurability, RowGroup, StoreShape } from './rawIdb';
 import { EventColumns } from '../../../renderer/store-host/eventColumns';
-import { encodeEvent, placeInSegments, searchTextOf, SEGMENT_MAX_EVENTS, summaryOf, textFiltersOf } from '../../../renderer/store-host/segmentFormat';
+import { commitPacked, packEvents, SEGMENT_MAX_EVENTS } from '../../../renderer/store-host/segmentFormat';
 import type { OpenSegment } from '../../../renderer/store-host/segmentFormat';
 
 /** What the benchmark finds on `window.__bench`. */
@@ -84,15 +84,12 @@ function segmentRowGroups(stored: readonly StoredEvent[], perTransaction: number
   const groups: RowGroup[] = [];
   for (let start = 0; start < stored.length; start += perTransaction) {
     const batch = stored.slice(start, start + perTransaction);
-    batch.forEach((event) => columns.setRow(event.seq, columns.rowOf(event)));
-    const placed = placeInSegments(tail, start + 1, batch.map(encodeEvent));
-    const filters = textFiltersOf(placed.writes, start + 1, batch.map((event) => searchTextOf(event.payload)), columns.textFilters);
-    tail = placed.tail;
-    columns.commit(start + batch.length);
-    for (const [first, filter] of filters) columns.textFilters.set(first, filter);
+    const packed = packEvents(columns, tail, batch);
+    commitPacked(columns, packed, batch.length);
+    tail = packed.tail;
     groups.push([
-      { store: 'segments', records: placed.writes },
-      { store: 'summaries', records: placed.writes.map((row) => summaryOf(columns, row.first, row.events.length, filters.get(row.first))) },
+      { store: 'segments', records: packed.segments },
+      { store: 'summaries', records: packed.summaries },
     ]);
   }
   return groups;
