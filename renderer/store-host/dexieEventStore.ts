@@ -560,7 +560,7 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
     const { cursor: _cursor, limit: _limit, ...filters } = query;
     planPage(filters);
     const filter = this.columns.filterOf(filters);
-    if (!filter.confirm) return this.columns.scan(filter, 1, this.columns.length, 'asc', Number.POSITIVE_INFINITY).seqs.length;
+    if (!filter.confirm) return this.columns.count(filter);
     const matches = compileQuery(filters);
     let total = 0;
     await this.walk(filter, 1, this.columns.length, 'asc', READ_CHUNK, (events) => {

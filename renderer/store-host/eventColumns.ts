@@ -290,6 +290,24 @@ export class EventColumns {
   }
 
   /**
+   * How many committed events pass the filter, read from the columns alone: the whole store
+   * when the filter constrains nothing, else counted a bounded chunk of seqs at a time.
+   */
+  count(filter: ColumnFilter): number {
+    const unconstrained = !filter.none && !filter.typeOk && !filter.sourceOk && filter.subject === undefined && filter.corr === undefined &&
+      filter.from === Number.NEGATIVE_INFINITY && filter.to === Number.POSITIVE_INFINITY && filter.prioMask === 0xff && filter.statusMask === 0xff;
+    if (unconstrained) return this.length;
+    const chunk = 65_536;
+    let total = 0;
+    for (let lo = 1; ; ) {
+      const { seqs, next } = this.scan(filter, lo, this.length, 'asc', chunk);
+      total += seqs.length;
+      if (seqs.length < chunk) return total;
+      lo = next;
+    }
+  }
+
+  /**
    * Scans seqs in [lo, hi] in `dir` order, starting at `start` (lo for 'asc', hi for 'desc'
    * by default), and collects up to `max` that pass the filter. Returns them and the seq to
    * continue from, which is outside [lo, hi] when the range is done.
