@@ -48,7 +48,7 @@ import { commitPacked, idPrefix, loadSummary, mayContain, packEvents, summaryOf 
 import type { OpenSegment, PackedEvents, SegmentRow } from './segmentFormat';
 
 /** Seqs examined per step of replays, counts and long scans. */
-export const READ_CHUNK = 4096;
+const READ_CHUNK = 4096;
 /** Events one group commit writes at most. */
 const MAX_GROUP_EVENTS = 20_000;
 /** Segments kept parsed-ready in memory (about 10 MB of JSON at 300 bytes an event). */
