@@ -9,6 +9,7 @@
 import { EventEmitter } from 'node:events';
 import { EventBus } from '../../main/bus/eventBus';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
+import { nodeSha256HexOfText } from '../../main/store/nodeHash';
 import { perSecond } from './stats';
 import { TELEMETRY_TYPE, type TelemetryInput } from './workload';
 
@@ -29,7 +30,7 @@ function countdown(target: number): { tick: () => void; done: Promise<void> } {
 
 /** Events per second through an EventBus with `subscribers` handlers. */
 export async function measureBus(inputs: readonly TelemetryInput[], subscribers: number, inFlight: number): Promise<number> {
-  const bus = new EventBus({ store: new InMemoryEventStore(), source: 'simulator' });
+  const bus = new EventBus({ store: new InMemoryEventStore({ sha256HexOfText: nodeSha256HexOfText }), source: 'simulator' });
   const { tick, done } = countdown(inputs.length * subscribers);
   for (let s = 0; s < subscribers; s++) {
     bus.addHandler('equipment.*', async () => tick(), { name: `bench-${s + 1}` });

@@ -13,11 +13,11 @@ const FLUSH_AT = 2_000;
 const RETRY_AFTER_MS = 250;
 
 export class DeliveryWriter {
-  /** Deliveries changed since the last write, by their live state (one entry per delivery). */
-  private deliveries = new Set<DeliverySource>();
+  /** Deliveries changed since the last write, by their live state (one entry per delivery: see `queued`). */
+  private deliveries: DeliverySource[] = [];
   private statuses = new Map<string, EventStatus>();
-  /** Published events whose status moved, read when the batch is written. */
-  private progressed = new Set<EventProgress>();
+  /** Published events whose status moved, read when the batch is written (one entry each: see `queued`). */
+  private progressed: EventProgress[] = [];
   private flushing: Promise<void> | null = null;
   private scheduled = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -28,17 +28,21 @@ export class DeliveryWriter {
   ) {}
 
   get pending(): number {
-    return this.deliveries.size + this.statuses.size + this.progressed.size;
+    return this.deliveries.length + this.statuses.size + this.progressed.length;
   }
 
   /** A published event's status moved (written as it stands when the batch is written). */
   progress(progress: EventProgress): void {
-    this.progressed.add(progress);
+    if (progress.queued) return;
+    progress.queued = true;
+    this.progressed.push(progress);
     this.schedule();
   }
 
   record(delivery: DeliverySource): void {
-    this.deliveries.add(delivery);
+    if (delivery.queued) return;
+    delivery.queued = true;
+    this.deliveries.push(delivery);
     this.schedule();
   }
 
@@ -86,26 +90,33 @@ export class DeliveryWriter {
     const deliveries = this.deliveries;
     const statuses = this.statuses;
     for (const progress of this.progressed) {
+      progress.queued = false;
       const status = progress.status();
       if (status !== null) this.mergeStatus(statuses, progress.eventId, status);
     }
-    this.progressed = new Set();
-    this.deliveries = new Set();
+    this.progressed = [];
+    this.deliveries = [];
     this.statuses = new Map();
+    // Taken as records now: a delivery that moves on during the write is recorded again.
+    const records: DeliveryRecord[] = [];
+    for (const delivery of deliveries) {
+      delivery.queued = false;
+      records.push(delivery.toRecord());
+    }
     this.flushing = (async () => {
       try {
-        if (deliveries.size > 0) {
-          const records: DeliveryRecord[] = [];
-          for (const delivery of deliveries) records.push(delivery.toRecord());
-          await this.store.putDeliveries(records);
-        }
+        if (records.length > 0) await this.store.putDeliveries(records);
         if (statuses.size > 0) {
           await this.store.updateStatuses([...statuses].map(([eventId, status]) => ({ eventId, status })));
         }
       } catch (error) {
         this.onError(error);
         // Keep what failed, unless something newer was recorded meanwhile.
-        for (const delivery of deliveries) this.deliveries.add(delivery);
+        for (const delivery of deliveries) {
+          if (delivery.queued) continue;
+          delivery.queued = true;
+          this.deliveries.push(delivery);
+        }
         for (const [id, status] of statuses) if (!this.statuses.has(id)) this.statuses.set(id, status);
         this.retryTimer = setTimeout(() => {
           this.retryTimer = null;

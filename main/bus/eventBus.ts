@@ -54,9 +54,10 @@ interface Waiter {
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
   readonly started: number;
-  readonly timer: ReturnType<typeof setTimeout>;
   /** The subscriber whose queue it waits on. */
   blockedBy: Subscription;
+  /** Set once it was let in or refused. */
+  settled: boolean;
 }
 
 interface Route {
@@ -75,6 +76,14 @@ export class EventBus {
   private readonly routes = new Map<string, Route>();
   private readonly background = new Set<Promise<unknown>>();
   private readonly waiters = new Map<Subscription, Waiter[]>();
+  /**
+   * Every waiter in the order it started waiting, settled ones dropped from the front
+   * lazily. One timer, due when the oldest waiter's wait runs out, times them all out: a
+   * timer per blocked publish cost more than the rest of its wait.
+   */
+  private waitOrder: Waiter[] = [];
+  private waitOrderHead = 0;
+  private waitTimer: ReturnType<typeof setTimeout> | null = null;
   private changeWaiters: (() => void)[] = [];
   private readonly defaultNames = new Map<string, number>();
   private readonly publishedRate = new RateMeter();
@@ -115,16 +124,27 @@ export class EventBus {
   }
 
   /** Publishes one event (a full event, or `{ type, payload, ...options }`); resolves once it is stored. */
-  async publish(event: PlantEvent | PublishInput): Promise<StoredEvent> {
-    const [stored] = await this.publishEvents([this.normalise(event, 'event')]);
-    return stored as StoredEvent;
+  publish(event: PlantEvent | PublishInput): Promise<StoredEvent> {
+    let normalised: PlantEvent;
+    try {
+      normalised = this.normalise(event, 'event');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.publishEvents([normalised], true);
   }
 
   /** Publishes events atomically, in order: all are stored, or none is. */
-  async publishBatch(events: readonly (PlantEvent | PublishInput)[]): Promise<StoredEvent[]> {
-    if (!Array.isArray(events)) throw new EventValidationError('events', 'must be an array of events');
-    if (events.length === 0) return [];
-    return this.publishEvents(events.map((event, i) => this.normalise(event, `events[${i}]`)));
+  publishBatch(events: readonly (PlantEvent | PublishInput)[]): Promise<StoredEvent[]> {
+    let normalised: PlantEvent[];
+    try {
+      if (!Array.isArray(events)) throw new EventValidationError('events', 'must be an array of events');
+      normalised = events.map((event, i) => this.normalise(event, `events[${i}]`));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (normalised.length === 0) return Promise.resolve([]);
+    return this.publishEvents(normalised, false);
   }
 
   /**
@@ -200,6 +220,10 @@ export class EventBus {
     await this.writer.flush();
     this.writer.dispose();
     for (const sub of [...this.waiters.keys()]) this.wake(sub);
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.waitTimer = null;
+    this.waitOrder = [];
+    this.waitOrderHead = 0;
   }
 
   metrics(): BusMetrics {
@@ -229,31 +253,56 @@ export class EventBus {
     }
   }
 
-  private async publishEvents(events: PlantEvent[]): Promise<StoredEvent[]> {
-    if (this.closed) throw new BusClosedError();
+  /**
+   * Waits for room, has the events appended (in a shared transaction), then queues them for
+   * their subscribers. Resolves with the one stored event when `single`, else with all.
+   */
+  private publishEvents(events: PlantEvent[], single: true): Promise<StoredEvent>;
+  private publishEvents(events: PlantEvent[], single: false): Promise<StoredEvent[]>;
+  private publishEvents(events: PlantEvent[], single: boolean): Promise<StoredEvent | StoredEvent[]> {
+    if (this.closed) return Promise.reject(new BusClosedError());
     const routes = events.map((event) => this.route(event.type));
-    const targets = routes.map((route) => route.subs);
     const demand = new Map<Subscription, number>();
-    for (const subs of targets) for (const sub of subs) demand.set(sub, (demand.get(sub) ?? 0) + 1);
-    const room = this.reserve(demand);
-    if (room) await room;
-    let stored: StoredEvent[];
+    for (const route of routes) for (const sub of route.subs) demand.set(sub, (demand.get(sub) ?? 0) + 1);
+    let room: Promise<void> | undefined;
     try {
-      stored = await new Promise<StoredEvent[]>((resolve, reject) =>
-        this.appends.submit({ events, subscribers: routes.map((route) => route.names), resolve, reject }),
-      );
+      room = this.reserve(demand);
     } catch (error) {
-      for (const [sub, count] of demand) sub.release(count);
-      throw error;
+      return Promise.reject(error);
     }
+    if (room) return room.then(() => this.append(events, routes, demand, single));
+    return this.append(events, routes, demand, single);
+  }
+
+  /** Appends events whose queue places are reserved; on failure the places are given back. */
+  private append(events: PlantEvent[], routes: Route[], demand: Map<Subscription, number>, single: boolean): Promise<StoredEvent | StoredEvent[]> {
+    return new Promise((resolve, reject) => {
+      this.appends.submit({
+        events,
+        subscribers: routes.map((route) => route.names),
+        resolve: (stored) => {
+          this.delivering(stored, routes);
+          resolve(single ? (stored[0] as StoredEvent) : stored);
+        },
+        reject: (error) => {
+          for (const [sub, count] of demand) sub.release(count);
+          reject(error);
+        },
+      });
+    });
+  }
+
+  /** Stored events go to their subscribers' queues (into the places reserved) and to the taps. */
+  private delivering(stored: readonly StoredEvent[], routes: readonly Route[]): void {
     this.published += stored.length;
     this.publishedRate.add(stored.length);
-    stored.forEach((event, i) => {
-      const subs = targets[i] as Subscription[];
-      if (subs.length === 0) return;
+    for (let i = 0; i < stored.length; i++) {
+      const subs = (routes[i] as Route).subs;
+      if (subs.length === 0) continue;
+      const event = stored[i] as StoredEvent;
       const progress = new EventProgress(event.id, subs.length);
       for (const sub of subs) sub.enqueueReserved(event, progress);
-    });
+    }
     for (const tap of this.taps) {
       try {
         tap(stored);
@@ -261,7 +310,6 @@ export class EventBus {
         this.onError(error);
       }
     }
-    return stored;
   }
 
   private route(type: string): Route {
@@ -285,20 +333,46 @@ export class EventBus {
     const blocked = this.tryReserveAll(demand);
     if (!blocked) return undefined;
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        demand,
-        resolve,
-        reject,
-        blockedBy: blocked,
-        started: Date.now(),
-        timer: setTimeout(() => {
-          this.removeWaiter(waiter);
-          const waited = Date.now() - waiter.started;
-          reject(new BusOverloadError(waiter.blockedBy.name, waiter.blockedBy.capacity, waited));
-        }, this.publishTimeoutMs),
-      };
+      const waiter: Waiter = { demand, resolve, reject, blockedBy: blocked, started: Date.now(), settled: false };
       this.queueWaiter(waiter);
+      this.waitOrder.push(waiter);
+      if (!this.waitTimer) this.armWaitTimer();
     });
+  }
+
+  /** Arms the one timeout timer for the oldest waiter still waiting, if any. */
+  private armWaitTimer(): void {
+    const order = this.waitOrder;
+    while (this.waitOrderHead < order.length && (order[this.waitOrderHead] as Waiter).settled) this.waitOrderHead++;
+    if (this.waitOrderHead === order.length) {
+      this.waitOrder = [];
+      this.waitOrderHead = 0;
+      return;
+    }
+    if (this.waitOrderHead > 1024 && this.waitOrderHead * 2 > order.length) {
+      this.waitOrder = order.slice(this.waitOrderHead);
+      this.waitOrderHead = 0;
+    }
+    const oldest = this.waitOrder[this.waitOrderHead] as Waiter;
+    const due = Math.max(0, oldest.started + this.publishTimeoutMs - Date.now());
+    this.waitTimer = setTimeout(() => this.timeOutWaiters(), due);
+  }
+
+  /** Refuses, with an overload error, every waiter whose wait has run out; re-arms for the rest. */
+  private timeOutWaiters(): void {
+    this.waitTimer = null;
+    const now = Date.now();
+    const order = this.waitOrder;
+    for (; this.waitOrderHead < order.length; this.waitOrderHead++) {
+      const waiter = order[this.waitOrderHead] as Waiter;
+      if (waiter.settled) continue;
+      const waited = now - waiter.started;
+      if (waited < this.publishTimeoutMs) break;
+      this.removeWaiter(waiter);
+      waiter.settled = true;
+      waiter.reject(new BusOverloadError(waiter.blockedBy.name, waiter.blockedBy.capacity, waited));
+    }
+    this.armWaitTimer();
   }
 
   /** Reserves room in every live queue of `demand`, or in none; returns the queue that had no room. */
@@ -331,7 +405,7 @@ export class EventBus {
       const head = queue[0] as Waiter;
       if (this.closed) {
         queue.shift();
-        clearTimeout(head.timer);
+        head.settled = true;
         head.reject(new BusClosedError());
         continue;
       }
@@ -339,7 +413,7 @@ export class EventBus {
       queue.shift();
       const blocked = this.tryReserveAll(head.demand);
       if (!blocked) {
-        clearTimeout(head.timer);
+        head.settled = true;
         head.resolve();
       } else {
         head.blockedBy = blocked;

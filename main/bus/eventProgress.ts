@@ -8,6 +8,8 @@ import type { EventStatus } from '../../shared/events/event';
 export class EventProgress {
   delivered = false;
   dead = false;
+  /** True while the DeliveryWriter holds this event for its next write. */
+  queued = false;
 
   constructor(
     readonly eventId: string,

@@ -35,6 +35,8 @@ class Pending {
   nextAttemptAt: number | undefined;
   deadLetteredAt: number | undefined;
   updatedAt = 0;
+  /** True while the DeliveryWriter holds this delivery for its next write. */
+  queued = false;
 
   constructor(
     readonly event: StoredEvent,
@@ -66,7 +68,7 @@ class Pending {
   }
 }
 
-export type DeliverySource = Pick<Pending, 'toRecord'>;
+export type DeliverySource = Pick<Pending, 'toRecord' | 'queued'>;
 
 const ERROR_HISTORY = 10;
 const NO_ERRORS: readonly DeliveryAttemptError[] = Object.freeze([]);
@@ -205,16 +207,29 @@ export class Subscription {
     this.hooks.delivered(item.event, item.progress);
   }
 
-  private async runOne(item: Pending): Promise<void> {
+  private runOne(item: Pending): void {
     this.inFlight++;
     this.hooks.spaceFreed();
     this.take(item);
     const started = performance.now();
+    let result: unknown;
     try {
-      await (this.handler as EventHandler)(item.event);
-      this.succeeded(item, performance.now() - started);
+      result = (this.handler as EventHandler)(item.event);
     } catch (error) {
-      this.failed(item, error);
+      result = Promise.reject(error);
+    }
+    // Settles in a later microtask even when the handler returned a plain value, so a queue of
+    // synchronous handlers does not recurse through pump().
+    Promise.resolve(result).then(
+      () => this.finishOne(item, performance.now() - started, undefined, false),
+      (error: unknown) => this.finishOne(item, 0, error, true),
+    );
+  }
+
+  private finishOne(item: Pending, ms: number, error: unknown, failed: boolean): void {
+    try {
+      if (failed) this.failed(item, error);
+      else this.succeeded(item, ms);
     } finally {
       this.inFlight--;
       this.pump();

@@ -1,15 +1,21 @@
 /**
  * The in-memory twin of the event store: arrays and maps, nothing kept across restarts.
  * Used by unit tests and by the bus benchmark, so appends stay cheap: validation, one frozen
- * copy per event, and a seq pushed onto each index list (every list stays sorted because seq
- * only grows). Index lists hold seqs, not events, so a status change replaces one slot.
+ * object per event, and a seq pushed onto each index list (every list stays sorted because
+ * seq only grows). What the bus changes afterwards costs no new objects: event statuses live
+ * in a column and an event object is renewed only when it is next read with a moved status,
+ * and plain delivery records are numbers in per-subscriber columns (DeliveryTable).
  */
 import { subjectOf } from '../events/event';
-import type { StoredEvent } from '../events/event';
+import type { PlantEvent, StoredEvent } from '../events/event';
 import { sealEvent } from '../events/sealed';
-import { EMPTY_CHAIN, storeHashOf } from '../audit/chain';
+import { EMPTY_CHAIN, chainText } from '../audit/chain';
+import { sha256HexOfText } from '../audit/sha256';
 import type { ChainHead, ChainHeadReader } from '../audit/chain';
 import { EventValidationError } from '../events/validate';
+import { EVENT_STATUSES } from '../events/event';
+import type { EventStatus } from '../events/event';
+import { DeliveryTable } from './deliveryTable';
 import type {
   AppendInput, DeadLetter, DeliveryRecord, EventPage, EventQuery, EventStore, GetEventsByTypeOptions,
   ReplayOptions, ReplayResult, Snapshot, StatusUpdate,
@@ -26,7 +32,17 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const NO_ERRORS: readonly never[] = Object.freeze([]);
+/** Column code of each event status (its index in EVENT_STATUSES). */
+const STATUS_CODE = Object.fromEntries(EVENT_STATUSES.map((status, i) => [status, i])) as Record<EventStatus, number>;
+
+export interface InMemoryEventStoreOptions {
+  /**
+   * SHA-256 of a text's UTF-8 bytes as 64 lowercase hex digits, for the audit chain. The
+   * default is the portable TypeScript one; a Node process can pass its native hash
+   * (main/store/nodeHash.ts), which gives the same digests faster.
+   */
+  readonly sha256HexOfText?: (text: string) => string;
+}
 
 const deliveryKey = (eventId: string, subscriber: string) => `${eventId}\u0000${subscriber}`;
 
@@ -35,6 +51,23 @@ function pushTo<K>(map: Map<K, number[]>, key: K | undefined, seq: number): void
   const list = map.get(key);
   if (list) list.push(seq);
   else map.set(key, [seq]);
+}
+
+type Numbered = { -readonly [K in keyof StoredEvent]: StoredEvent[K] };
+
+/**
+ * A new top-level object for a sealed event with its seq, subject and an empty hash to fill
+ * in place. Written out member by member: V8 copies a frozen object by spread several times
+ * slower, and the usual event (no correlation or causation id) gets one fixed shape.
+ */
+function numberedCopy(event: PlantEvent, seq: number, subject: string | undefined): Numbered {
+  if (event.correlationId !== undefined || event.causationId !== undefined) {
+    return subject === undefined ? { ...event, seq, hash: '' } : { ...event, seq, subject, hash: '' };
+  }
+  const { id, type, source, timestamp, payload, priority, status, metadata } = event;
+  return subject === undefined
+    ? { id, type, source, timestamp, payload, priority, status, metadata, seq, hash: '' }
+    : { id, type, source, timestamp, payload, priority, status, metadata, seq, subject, hash: '' };
 }
 
 /** Index of the first seq >= `seq` in a sorted list of seqs. */
@@ -58,54 +91,105 @@ const seqAt = (list: SeqList, i: number): number => (list instanceof AllSeqs ? i
 const firstAtLeast = (list: SeqList, seq: number): number => (list instanceof AllSeqs ? Math.max(0, Math.min(list.length, seq - 1)) : lowerBound(list, seq));
 
 export class InMemoryEventStore implements EventStore, ChainHeadReader {
+  /** Events by seq - 1, as appended or as last renewed (see eventAt). */
   private readonly events: StoredEvent[] = [];
+  /** The current status of each event (STATUS_CODE), by seq - 1. */
+  private statuses = new Uint8Array(1024);
   /** The audit chain's head, kept apart from the events (as the Dexie store keeps it in its meta table). */
   private head: ChainHead = EMPTY_CHAIN;
   /** Event id → seq. */
   private readonly byId = new Map<string, number>();
+  /** The greatest event id stored (as a string). */
+  private maxId = '';
   private readonly byType = new Map<string, number[]>();
   private readonly bySubject = new Map<string, number[]>();
   private readonly byCorrelation = new Map<string, number[]>();
-  /** Per subscriber, by event id. */
-  private readonly deliveriesBySubscriber = new Map<string, Map<string, DeliveryRecord>>();
+  private readonly deliveryTables = new Map<string, DeliveryTable>();
   /** Dead-lettered deliveries (discarded ones included), by event id and subscriber. */
   private readonly deadLettered = new Map<string, DeliveryRecord>();
   private readonly snapshots = new Map<string, Snapshot[]>();
+  private readonly hashText: (text: string) => string;
+  private readonly idAt = (seq: number): string | undefined => this.events[seq - 1]?.id;
+
+  constructor(options: InMemoryEventStoreOptions = {}) {
+    this.hashText = options.sha256HexOfText ?? sha256HexOfText;
+  }
 
   async append(events: readonly AppendInput[], deliveries: readonly (readonly string[])[] = []): Promise<StoredEvent[]> {
     const valid = events.map((event) => sealEvent(event));
-    const batchIds = new Set<string>();
-    for (const event of valid) {
-      if (this.byId.has(event.id) || batchIds.has(event.id)) throw new EventValidationError('id', `duplicate id ${event.id}`);
-      batchIds.add(event.id);
-    }
+    // Ids made in this process grow (UUIDv7), so most are above every stored id and cannot
+    // repeat one: only the others are looked up.
+    let maxId = this.maxId;
+    let batchIds: Map<string, number> | undefined;
+    valid.forEach((event, i) => {
+      const id = event.id;
+      if (id > maxId) {
+        maxId = id;
+        return;
+      }
+      if (!batchIds) {
+        batchIds = new Map();
+        // Each id's first place in the batch: a later copy of it is the duplicate.
+        for (let j = valid.length - 1; j >= 0; j--) batchIds.set((valid[j] as PlantEvent).id, j);
+      }
+      if (this.byId.has(id) || batchIds.get(id) !== i) throw new EventValidationError('id', `duplicate id ${id}`);
+    });
     let seq = this.events.length;
     let prevHash = this.head.hash;
-    // Sealed events are deep-frozen already: numbering them needs a new top-level object only.
-    const stored = valid.map((event) => {
-      const subject = subjectOf(event.payload);
-      const numbered = { ...event, seq: ++seq };
-      const hash = (prevHash = storeHashOf(prevHash, numbered));
-      return Object.freeze(subject === undefined ? { ...numbered, hash } : { ...numbered, subject, hash }) as StoredEvent;
-    });
+    const stored: StoredEvent[] = [];
+    for (const event of valid) {
+      // Sealed events are deep-frozen already: numbering one needs a new top-level object only.
+      const numbered = numberedCopy(event, ++seq, subjectOf(event.payload));
+      numbered.hash = prevHash = this.hashText(prevHash + chainText(numbered));
+      stored.push(Object.freeze(numbered));
+    }
     const now = Date.now();
+    this.maxId = maxId;
     if (stored.length > 0) this.head = Object.freeze({ seq, hash: prevHash });
-    stored.forEach((event, i) => {
+    this.ensureStatusRoom(seq);
+    for (let i = 0; i < stored.length; i++) {
+      const event = stored[i] as StoredEvent;
       this.events.push(event);
+      this.statuses[event.seq - 1] = STATUS_CODE[event.status];
       this.byId.set(event.id, event.seq);
       pushTo(this.byType, event.type, event.seq);
       pushTo(this.bySubject, event.subject, event.seq);
       pushTo(this.byCorrelation, event.correlationId, event.seq);
-      for (const subscriber of deliveries[i] ?? []) {
-        this.putOne(Object.freeze({ eventId: event.id, seq: event.seq, subscriber, status: 'PUBLISHED', attempts: 0, errors: NO_ERRORS, updatedAt: now }));
-      }
-    });
+      const subscribers = deliveries[i];
+      if (subscribers) for (const subscriber of subscribers) this.tableOf(subscriber).addPublished(event.seq, now);
+    }
     return stored;
+  }
+
+  /** The event at `seq` with its current status (renewed here, once, when the status moved). */
+  private eventAt(seq: number): StoredEvent | undefined {
+    const event = this.events[seq - 1];
+    if (event === undefined) return undefined;
+    const status = EVENT_STATUSES[this.statuses[seq - 1] as number] as EventStatus;
+    if (event.status === status) return event;
+    const renewed = Object.freeze({ ...event, status });
+    this.events[seq - 1] = renewed;
+    return renewed;
+  }
+
+  private ensureStatusRoom(seq: number): void {
+    if (seq <= this.statuses.length) return;
+    let length = this.statuses.length;
+    while (length < seq) length *= 2;
+    const next = new Uint8Array(length);
+    next.set(this.statuses);
+    this.statuses = next;
+  }
+
+  private tableOf(subscriber: string): DeliveryTable {
+    let table = this.deliveryTables.get(subscriber);
+    if (!table) this.deliveryTables.set(subscriber, (table = new DeliveryTable(subscriber, this.idAt)));
+    return table;
   }
 
   private byIdNow(id: string): StoredEvent | undefined {
     const seq = this.byId.get(id);
-    return seq === undefined ? undefined : this.events[seq - 1];
+    return seq === undefined ? undefined : this.eventAt(seq);
   }
 
   async get(id: string): Promise<StoredEvent | null> {
@@ -113,7 +197,7 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
   }
 
   async getBySeq(seq: number): Promise<StoredEvent | null> {
-    return Number.isInteger(seq) && seq >= 1 ? (this.events[seq - 1] ?? null) : null;
+    return Number.isInteger(seq) && seq >= 1 ? (this.eventAt(seq) ?? null) : null;
   }
 
   async getEventsByType(pattern: string, options?: GetEventsByTypeOptions): Promise<StoredEvent[]> {
@@ -121,7 +205,7 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
     const candidates: SeqList = exactType === undefined ? new AllSeqs(this.events.length) : (this.byType.get(exactType) ?? []);
     const found: StoredEvent[] = [];
     for (let i = 0; i < candidates.length && found.length < limit; i++) {
-      const event = this.events[seqAt(candidates, i) - 1] as StoredEvent;
+      const event = this.eventAt(seqAt(candidates, i)) as StoredEvent;
       if (matches(event)) found.push(event);
     }
     return found;
@@ -146,14 +230,14 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
       for (let i = firstAtLeast(list, lo); i < list.length && found.length < want; i++) {
         const seq = seqAt(list, i);
         if (seq > hi) break;
-        const event = this.events[seq - 1] as StoredEvent;
+        const event = this.eventAt(seq) as StoredEvent;
         if (plan.matches(event)) found.push(event);
       }
     } else {
       for (let i = firstAtLeast(list, hi + 1) - 1; i >= 0 && found.length < want; i--) {
         const seq = seqAt(list, i);
         if (seq < lo) break;
-        const event = this.events[seq - 1] as StoredEvent;
+        const event = this.eventAt(seq) as StoredEvent;
         if (plan.matches(event)) found.push(event);
       }
     }
@@ -166,7 +250,7 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
     const matches = compileQuery(filters);
     const list = this.candidates(filters);
     let total = 0;
-    for (let i = 0; i < list.length; i++) if (matches(this.events[seqAt(list, i) - 1] as StoredEvent)) total += 1;
+    for (let i = 0; i < list.length; i++) if (matches(this.eventAt(seqAt(list, i)) as StoredEvent)) total += 1;
     return total;
   }
 
@@ -180,21 +264,19 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
 
   async updateStatuses(updates: readonly StatusUpdate[]): Promise<void> {
     for (const { eventId, status } of updates) {
-      const current = this.byIdNow(eventId);
-      if (!current || !isForwardStatus(current.status, status)) continue;
-      this.events[current.seq - 1] = Object.freeze({ ...current, status });
+      const seq = this.byId.get(eventId);
+      if (seq === undefined) continue;
+      const current = EVENT_STATUSES[this.statuses[seq - 1] as number] as EventStatus;
+      if (isForwardStatus(current, status)) this.statuses[seq - 1] = STATUS_CODE[status];
     }
   }
 
-  /** Stores a record as it is when frozen already (the append's own records), else a frozen copy. */
+  /** Stores a record as it is when frozen already, else a frozen copy. */
   private putOne(given: DeliveryRecord): void {
     const record = Object.isFrozen(given) ? given : deepFreeze({ ...given, errors: [...given.errors] });
-    let ofSubscriber = this.deliveriesBySubscriber.get(record.subscriber);
-    if (!ofSubscriber) this.deliveriesBySubscriber.set(record.subscriber, (ofSubscriber = new Map()));
-    ofSubscriber.set(record.eventId, record);
-    const key = deliveryKey(record.eventId, record.subscriber);
-    if (record.deadLetteredAt !== undefined) this.deadLettered.set(key, record);
-    else if (this.deadLettered.size > 0) this.deadLettered.delete(key);
+    this.tableOf(record.subscriber).put(record, this.byId.get(record.eventId));
+    if (record.deadLetteredAt !== undefined) this.deadLettered.set(deliveryKey(record.eventId, record.subscriber), record);
+    else if (this.deadLettered.size > 0) this.deadLettered.delete(deliveryKey(record.eventId, record.subscriber));
   }
 
   async putDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
@@ -202,18 +284,18 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
   }
 
   async getDelivery(eventId: string, subscriber: string): Promise<DeliveryRecord | null> {
-    return this.deliveriesBySubscriber.get(subscriber)?.get(eventId) ?? null;
+    return this.deliveryTables.get(subscriber)?.get(eventId, this.byId.get(eventId)) ?? null;
   }
 
   async pendingDeliveries(subscriber: string): Promise<DeliveryRecord[]> {
-    const all = [...(this.deliveriesBySubscriber.get(subscriber)?.values() ?? [])];
-    return all.filter((d) => d.status !== 'PROCESSED' && d.deadLetteredAt === undefined).sort((a, b) => a.seq - b.seq);
+    return this.deliveryTables.get(subscriber)?.pending(this.events.length) ?? [];
   }
 
   async deliveriesOf(eventId: string): Promise<DeliveryRecord[]> {
+    const seq = this.byId.get(eventId);
     const found: DeliveryRecord[] = [];
-    for (const ofSubscriber of this.deliveriesBySubscriber.values()) {
-      const record = ofSubscriber.get(eventId);
+    for (const table of this.deliveryTables.values()) {
+      const record = table.get(eventId, seq);
       if (record) found.push(record);
     }
     return found.sort((a, b) => (a.subscriber < b.subscriber ? -1 : a.subscriber > b.subscriber ? 1 : 0));
@@ -251,7 +333,7 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
     const chunk = 2000;
     for (let i = firstAtLeast(candidates, seq + 1); i < candidates.length; i += chunk) {
       const events: StoredEvent[] = [];
-      for (let k = i; k < Math.min(candidates.length, i + chunk); k++) events.push(this.events[seqAt(candidates, k) - 1] as StoredEvent);
+      for (let k = i; k < Math.min(candidates.length, i + chunk); k++) events.push(this.eventAt(seqAt(candidates, k)) as StoredEvent);
       const step = foldChunk(events, plan, options.reducer, state);
       state = step.state;
       folded += step.folded;
