@@ -15,8 +15,6 @@ const STATUSES: readonly DeliveryStatus[] = ['PUBLISHED', 'DELIVERED', 'PROCESSE
 const STATUS_CODE: Readonly<Record<DeliveryStatus, number>> = { PUBLISHED: 1, DELIVERED: 2, PROCESSED: 3, FAILED: 4 };
 const PROCESSED_CODE = STATUS_CODE.PROCESSED;
 const NO_ERRORS: readonly never[] = Object.freeze([]);
-/** The fields of a record the columns can hold; a record with any other field is kept whole. */
-const PLAIN_FIELDS = 7;
 
 /** The event id at a seq, as the store holds it (undefined past the end). */
 export type IdAt = (seq: number) => string | undefined;
@@ -113,14 +111,21 @@ export class DeliveryTable {
     });
   }
 
-  /** True for a record without errors, retry or dead-letter fields: one the columns give back equal. */
+  /**
+   * True for a record without errors, retry, dead-letter or discard fields: the columns give
+   * it back equal. (Fields outside DeliveryRecord are not kept, as the store RPC drops them.)
+   */
   private isPlain(record: DeliveryRecord): boolean {
     return (
       record.errors.length === 0 &&
       Number.isInteger(record.attempts) && record.attempts >= 0 && record.attempts <= 0xffffffff &&
       typeof record.updatedAt === 'number' &&
       Object.hasOwn(STATUS_CODE, record.status) &&
-      Object.keys(record).length === PLAIN_FIELDS
+      record.lastError === undefined &&
+      record.nextAttemptAt === undefined &&
+      record.deadLetteredAt === undefined &&
+      record.discardedAt === undefined &&
+      record.discardReason === undefined
     );
   }
 
