@@ -14,17 +14,9 @@ import { EVENT_STATUSES, PRIORITIES } from '../../shared/events/event';
 import type { EventStatus, Priority, StoredEvent } from '../../shared/events/event';
 import { compilePattern } from '../../shared/events/patterns';
 import type { EventQuery } from '../../shared/store/eventStore';
+import { hash32 } from '../../shared/store/hash32';
 
-/** 32-bit string hash (FNV-1a with a murmur finaliser); `seed` gives independent hashes. */
-export function hash32(text: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) | 0;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
-}
+export { hash32 };
 
 const ID_SEED_1 = 0x2545f491;
 const ID_SEED_2 = 0x6a09e667;

@@ -16,6 +16,7 @@ import { EventValidationError } from '../events/validate';
 import { EVENT_STATUSES } from '../events/event';
 import type { EventStatus } from '../events/event';
 import { DeliveryTable } from './deliveryTable';
+import { IdIndex } from './idIndex';
 import type {
   AppendInput, DeadLetter, DeliveryRecord, EventPage, EventQuery, EventStore, GetEventsByTypeOptions,
   ReplayOptions, ReplayResult, Snapshot, StatusUpdate,
@@ -97,8 +98,9 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
   private statuses = new Uint8Array(1024);
   /** The audit chain's head, kept apart from the events (as the Dexie store keeps it in its meta table). */
   private head: ChainHead = EMPTY_CHAIN;
+  private readonly idAt = (seq: number): string | undefined => this.events[seq - 1]?.id;
   /** Event id → seq. */
-  private readonly byId = new Map<string, number>();
+  private readonly byId = new IdIndex(this.idAt);
   /** The greatest event id stored (as a string). */
   private maxId = '';
   private readonly byType = new Map<string, number[]>();
@@ -109,7 +111,6 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
   private readonly deadLettered = new Map<string, DeliveryRecord>();
   private readonly snapshots = new Map<string, Snapshot[]>();
   private readonly hashText: (text: string) => string;
-  private readonly idAt = (seq: number): string | undefined => this.events[seq - 1]?.id;
 
   constructor(options: InMemoryEventStoreOptions = {}) {
     this.hashText = options.sha256HexOfText ?? sha256HexOfText;
@@ -132,7 +133,7 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
         // Each id's first place in the batch: a later copy of it is the duplicate.
         for (let j = valid.length - 1; j >= 0; j--) batchIds.set((valid[j] as PlantEvent).id, j);
       }
-      if (this.byId.has(id) || batchIds.get(id) !== i) throw new EventValidationError('id', `duplicate id ${id}`);
+      if (this.byId.seqOf(id) !== undefined || batchIds.get(id) !== i) throw new EventValidationError('id', `duplicate id ${id}`);
     });
     let seq = this.events.length;
     let prevHash = this.head.hash;
@@ -151,7 +152,7 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
       const event = stored[i] as StoredEvent;
       this.events.push(event);
       this.statuses[event.seq - 1] = STATUS_CODE[event.status];
-      this.byId.set(event.id, event.seq);
+      this.byId.add(event.id, event.seq);
       pushTo(this.byType, event.type, event.seq);
       pushTo(this.bySubject, event.subject, event.seq);
       pushTo(this.byCorrelation, event.correlationId, event.seq);
@@ -188,7 +189,7 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
   }
 
   private byIdNow(id: string): StoredEvent | undefined {
-    const seq = this.byId.get(id);
+    const seq = this.byId.seqOf(id);
     return seq === undefined ? undefined : this.eventAt(seq);
   }
 
@@ -264,7 +265,7 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
 
   async updateStatuses(updates: readonly StatusUpdate[]): Promise<void> {
     for (const { eventId, status } of updates) {
-      const seq = this.byId.get(eventId);
+      const seq = this.byId.seqOf(eventId);
       if (seq === undefined) continue;
       const current = EVENT_STATUSES[this.statuses[seq - 1] as number] as EventStatus;
       if (isForwardStatus(current, status)) this.statuses[seq - 1] = STATUS_CODE[status];
@@ -274,7 +275,7 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
   /** Stores a record as it is when frozen already, else a frozen copy. */
   private putOne(given: DeliveryRecord): void {
     const record = Object.isFrozen(given) ? given : deepFreeze({ ...given, errors: [...given.errors] });
-    this.tableOf(record.subscriber).put(record, this.byId.get(record.eventId));
+    this.tableOf(record.subscriber).put(record, this.byId.seqOf(record.eventId));
     if (record.deadLetteredAt !== undefined) this.deadLettered.set(deliveryKey(record.eventId, record.subscriber), record);
     else if (this.deadLettered.size > 0) this.deadLettered.delete(deliveryKey(record.eventId, record.subscriber));
   }
@@ -284,7 +285,7 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
   }
 
   async getDelivery(eventId: string, subscriber: string): Promise<DeliveryRecord | null> {
-    return this.deliveryTables.get(subscriber)?.get(eventId, this.byId.get(eventId)) ?? null;
+    return this.deliveryTables.get(subscriber)?.get(eventId, this.byId.seqOf(eventId)) ?? null;
   }
 
   async pendingDeliveries(subscriber: string): Promise<DeliveryRecord[]> {
@@ -292,7 +293,7 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
   }
 
   async deliveriesOf(eventId: string): Promise<DeliveryRecord[]> {
-    const seq = this.byId.get(eventId);
+    const seq = this.byId.seqOf(eventId);
     const found: DeliveryRecord[] = [];
     for (const table of this.deliveryTables.values()) {
       const record = table.get(eventId, seq);

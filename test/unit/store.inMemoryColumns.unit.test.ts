@@ -171,3 +171,14 @@ describe("the in-memory store with Node's SHA-256", () => {
     expect(await verifyStoreChain(native)).toMatchObject({ ok: true });
   });
 });
+
+describe('in-memory store: finding events by id', () => {
+  it('finds every one of many events by id, and nothing for ids it does not hold or that are not strings', async () => {
+    const store = new InMemoryEventStore();
+    const stored = await store.append(makeEvents(5000));
+    for (const event of stored) expect((await store.get(event.id))?.seq).toBe(event.seq);
+    expect(await store.get(newEventId())).toBeNull();
+    expect(await store.get(42 as unknown as string)).toBeNull();
+    expect(await store.getDelivery(null as unknown as string, 'audit')).toBeNull();
+  });
+});
