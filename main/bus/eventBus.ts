@@ -21,7 +21,7 @@ import { compilePattern, validatePattern } from '../../shared/events/patterns';
 import { sealEvent, sealInput } from '../../shared/events/sealed';
 import { EventValidationError, type PublishInput } from '../../shared/events/validate';
 import type { EventStore } from '../../shared/store/eventStore';
-import { AppendBatcher } from './appendBatcher';
+import { AppendBatcher, type AppendUnit } from './appendBatcher';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
 import { DeadLetterQueue } from './deadLetterQueue';
 import { DeliveryWriter } from './deliveryWriter';
@@ -50,7 +50,7 @@ export type Unsubscribe = () => void;
 
 /** A publish waiting for room in a full queue. */
 interface Waiter {
-  readonly demand: Map<Subscription, number>;
+  readonly demand: Demand;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
   readonly started: number;
@@ -60,9 +60,66 @@ interface Waiter {
   settled: boolean;
 }
 
+/** How many queue places a publish takes in each subscriber's queue. */
+class Demand {
+  constructor(
+    readonly subs: readonly Subscription[],
+    /** Places per subscriber, in the order of `subs`; null when each takes one. */
+    private readonly counts: readonly number[] | null,
+  ) {}
+
+  static of(routes: readonly Route[]): Demand {
+    if (routes.length === 1) return (routes[0] as Route).demand;
+    const counts = new Map<Subscription, number>();
+    for (const route of routes) for (const sub of route.subs) counts.set(sub, (counts.get(sub) ?? 0) + 1);
+    return new Demand([...counts.keys()], [...counts.values()]);
+  }
+
+  countAt(i: number): number {
+    return this.counts === null ? 1 : (this.counts[i] as number);
+  }
+
+  countFor(sub: Subscription): number {
+    const at = this.subs.indexOf(sub);
+    return at < 0 ? 0 : this.countAt(at);
+  }
+}
+
 interface Route {
   readonly subs: Subscription[];
   readonly names: readonly string[];
+  /** What one event of this type takes: one place in each subscriber's queue. */
+  readonly demand: Demand;
+  /** `[names]`, the delivery list of a one-event append. */
+  readonly single: readonly (readonly string[])[];
+}
+
+/** One publish on its way through the append: settles the caller's promise when stored or refused. */
+class PublishUnit implements AppendUnit {
+  readonly subscribers: readonly (readonly string[])[];
+
+  constructor(
+    private readonly bus: { delivering(stored: readonly StoredEvent[], routes: readonly Route[]): void },
+    readonly events: readonly PlantEvent[],
+    private readonly routes: readonly Route[],
+    private readonly demand: Demand,
+    private readonly single: boolean,
+    private readonly settle: (stored: StoredEvent | StoredEvent[]) => void,
+    private readonly fail: (error: unknown) => void,
+  ) {
+    this.subscribers = routes.length === 1 ? (routes[0] as Route).single : routes.map((route) => route.names);
+  }
+
+  resolve(stored: StoredEvent[]): void {
+    this.bus.delivering(stored, this.routes);
+    this.settle(this.single ? (stored[0] as StoredEvent) : stored);
+  }
+
+  reject(error: unknown): void {
+    const { subs } = this.demand;
+    for (let i = 0; i < subs.length; i++) (subs[i] as Subscription).release(this.demand.countAt(i));
+    this.fail(error);
+  }
 }
 
 
@@ -262,8 +319,7 @@ export class EventBus {
   private publishEvents(events: PlantEvent[], single: boolean): Promise<StoredEvent | StoredEvent[]> {
     if (this.closed) return Promise.reject(new BusClosedError());
     const routes = events.map((event) => this.route(event.type));
-    const demand = new Map<Subscription, number>();
-    for (const route of routes) for (const sub of route.subs) demand.set(sub, (demand.get(sub) ?? 0) + 1);
+    const demand = Demand.of(routes);
     let room: Promise<void> | undefined;
     try {
       room = this.reserve(demand);
@@ -275,25 +331,12 @@ export class EventBus {
   }
 
   /** Appends events whose queue places are reserved; on failure the places are given back. */
-  private append(events: PlantEvent[], routes: Route[], demand: Map<Subscription, number>, single: boolean): Promise<StoredEvent | StoredEvent[]> {
-    return new Promise((resolve, reject) => {
-      this.appends.submit({
-        events,
-        subscribers: routes.map((route) => route.names),
-        resolve: (stored) => {
-          this.delivering(stored, routes);
-          resolve(single ? (stored[0] as StoredEvent) : stored);
-        },
-        reject: (error) => {
-          for (const [sub, count] of demand) sub.release(count);
-          reject(error);
-        },
-      });
-    });
+  private append(events: PlantEvent[], routes: Route[], demand: Demand, single: boolean): Promise<StoredEvent | StoredEvent[]> {
+    return new Promise((resolve, reject) => this.appends.submit(new PublishUnit(this, events, routes, demand, single, resolve, reject)));
   }
 
   /** Stored events go to their subscribers' queues (into the places reserved) and to the taps. */
-  private delivering(stored: readonly StoredEvent[], routes: readonly Route[]): void {
+  delivering(stored: readonly StoredEvent[], routes: readonly Route[]): void {
     this.published += stored.length;
     this.publishedRate.add(stored.length);
     for (let i = 0; i < stored.length; i++) {
@@ -316,7 +359,8 @@ export class EventBus {
     let route = this.routes.get(type);
     if (!route) {
       const subs = [...this.subscriptions.values()].filter((sub) => sub.matches(type));
-      route = { subs, names: Object.freeze(subs.map((sub) => sub.name)) };
+      const names = Object.freeze(subs.map((sub) => sub.name));
+      route = { subs, names, demand: new Demand(subs, null), single: Object.freeze([names]) };
       this.routes.set(type, route);
     }
     return route;
@@ -327,8 +371,8 @@ export class EventBus {
    * publishers queue first-in first-out behind the subscriber that blocked them, and room
    * freed there wakes only as many of them as it can take.
    */
-  private reserve(demand: Map<Subscription, number>): Promise<void> | undefined {
-    if (demand.size === 0) return undefined;
+  private reserve(demand: Demand): Promise<void> | undefined {
+    if (demand.subs.length === 0) return undefined;
     if (this.closed) throw new BusClosedError();
     const blocked = this.tryReserveAll(demand);
     if (!blocked) return undefined;
@@ -376,11 +420,16 @@ export class EventBus {
   }
 
   /** Reserves room in every live queue of `demand`, or in none; returns the queue that had no room. */
-  private tryReserveAll(demand: Map<Subscription, number>): Subscription | undefined {
-    for (const [sub, count] of demand) {
-      if (sub.isActive && !sub.hasRoom(count)) return sub;
+  private tryReserveAll(demand: Demand): Subscription | undefined {
+    const { subs } = demand;
+    for (let i = 0; i < subs.length; i++) {
+      const sub = subs[i] as Subscription;
+      if (sub.isActive && !sub.hasRoom(demand.countAt(i))) return sub;
     }
-    for (const [sub, count] of demand) if (sub.isActive) sub.reserve(count);
+    for (let i = 0; i < subs.length; i++) {
+      const sub = subs[i] as Subscription;
+      if (sub.isActive) sub.reserve(demand.countAt(i));
+    }
     return undefined;
   }
 
@@ -409,7 +458,7 @@ export class EventBus {
         head.reject(new BusClosedError());
         continue;
       }
-      if (sub.isActive && !sub.hasRoom(head.demand.get(sub) ?? 0)) return;
+      if (sub.isActive && !sub.hasRoom(head.demand.countFor(sub))) return;
       queue.shift();
       const blocked = this.tryReserveAll(head.demand);
       if (!blocked) {
