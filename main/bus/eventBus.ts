@@ -221,7 +221,7 @@ export class EventBus {
     const sub = new Subscription(name, pattern, compilePattern(pattern), handler, parsed, {
       record: (delivery) => this.writer.record(delivery),
       delivered: (_event, progress) => this.onDelivered(progress),
-      settled: (event, outcome, progress) => this.onSettled(event, outcome, progress),
+      settled: (event, outcome, progress, at) => this.onSettled(event, outcome, progress, at),
       spaceFreed: () => this.wake(sub),
       changed: () => this.notifyChanged(),
       random: this.random,
@@ -487,10 +487,10 @@ export class EventBus {
     }
   }
 
-  private onSettled(event: StoredEvent, outcome: 'processed' | 'dead', progress: EventProgress | null): void {
+  private onSettled(event: StoredEvent, outcome: 'processed' | 'dead', progress: EventProgress | null, at: number): void {
     if (outcome === 'processed') {
       this.processed++;
-      this.processedRate.add();
+      this.processedRate.add(1, at);
     }
     if (!progress) {
       // A recovered or redriven delivery: the other subscribers' outcomes are in the store.

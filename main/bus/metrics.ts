@@ -37,8 +37,9 @@ export class RateMeter {
     this.stamps = new Array<number>(windowSeconds).fill(-1);
   }
 
-  add(count = 1): void {
-    const second = Math.floor(this.now() / 1000);
+  /** Counts `count` events at `at` (ms since the epoch; now when not given). */
+  add(count = 1, at = this.now()): void {
+    const second = Math.floor(at / 1000);
     const slot = second % this.windowSeconds;
     if (this.stamps[slot] !== second) {
       this.stamps[slot] = second;

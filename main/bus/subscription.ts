@@ -17,7 +17,8 @@ export type BatchHandler = (events: StoredEvent[]) => unknown;
 export interface SubscriptionHooks {
   record(delivery: DeliverySource): void;
   delivered(event: StoredEvent, progress: EventProgress | null): void;
-  settled(event: StoredEvent, outcome: 'processed' | 'dead', progress: EventProgress | null): void;
+  /** `at`: when it settled (ms since the epoch). */
+  settled(event: StoredEvent, outcome: 'processed' | 'dead', progress: EventProgress | null, at: number): void;
   spaceFreed(): void;
   changed(): void;
   random(): number;
@@ -200,17 +201,19 @@ export class Subscription {
     }
   }
 
-  private take(item: Pending): void {
+  private take(item: Pending, now: number): void {
     item.attempts++;
     this.counts.delivered++;
-    this.mark(item, 'DELIVERED');
+    this.mark(item, 'DELIVERED', now);
     this.hooks.delivered(item.event, item.progress);
   }
 
   private runOne(item: Pending): void {
     this.inFlight++;
     this.hooks.spaceFreed();
-    this.take(item);
+    // One wall-clock reading per delivery: the PROCESSED time is this plus the handler's time.
+    const deliveredAt = Date.now();
+    this.take(item, deliveredAt);
     const started = performance.now();
     let result: unknown;
     try {
@@ -221,15 +224,18 @@ export class Subscription {
     // Settles in a later microtask even when the handler returned a plain value, so a queue of
     // synchronous handlers does not recurse through pump().
     Promise.resolve(result).then(
-      () => this.finishOne(item, performance.now() - started, undefined, false),
-      (error: unknown) => this.finishOne(item, 0, error, true),
+      () => {
+        const ms = performance.now() - started;
+        this.finishOne(item, ms, Math.round(deliveredAt + ms), undefined, false);
+      },
+      (error: unknown) => this.finishOne(item, 0, 0, error, true),
     );
   }
 
-  private finishOne(item: Pending, ms: number, error: unknown, failed: boolean): void {
+  private finishOne(item: Pending, ms: number, at: number, error: unknown, failed: boolean): void {
     try {
       if (failed) this.failed(item, error);
-      else this.succeeded(item, ms);
+      else this.succeeded(item, ms, at);
     } finally {
       this.inFlight--;
       this.pump();
@@ -245,13 +251,15 @@ export class Subscription {
     while (items.length < max && this.queue.size > 0) items.push(this.queue.shift() as Pending);
     this.inFlight += items.length;
     this.hooks.spaceFreed();
-    for (const item of items) this.take(item);
+    const deliveredAt = Date.now();
+    for (const item of items) this.take(item, deliveredAt);
     const started = performance.now();
     void (async () => {
       try {
         await (this.handler as BatchHandler)(items.map((item) => item.event));
-        const each = (performance.now() - started) / items.length;
-        for (const item of items) this.succeeded(item, each);
+        const ms = performance.now() - started;
+        const at = Math.round(deliveredAt + ms);
+        for (const item of items) this.succeeded(item, ms / items.length, at);
       } catch (error) {
         for (const item of items) this.failed(item, error);
       } finally {
@@ -262,12 +270,12 @@ export class Subscription {
     })();
   }
 
-  private succeeded(item: Pending, ms: number): void {
+  private succeeded(item: Pending, ms: number, at: number): void {
     this.counts.processed++;
     this.latency.record(ms);
-    this.rate.add();
-    this.mark(item, 'PROCESSED');
-    this.hooks.settled(item.event, 'processed', item.progress);
+    this.rate.add(1, at);
+    this.mark(item, 'PROCESSED', at);
+    this.hooks.settled(item.event, 'processed', item.progress, at);
   }
 
   private failed(item: Pending, error: unknown): void {
@@ -278,14 +286,14 @@ export class Subscription {
     if (item.attempts >= this.options.retry.maxAttempts) {
       this.counts.deadLetters++;
       item.deadLetteredAt = now;
-      this.mark(item, 'FAILED');
-      this.hooks.settled(item.event, 'dead', item.progress);
+      this.mark(item, 'FAILED', now);
+      this.hooks.settled(item.event, 'dead', item.progress, now);
       return;
     }
     const delay = backoffDelay(item.attempts, this.options.retry, this.hooks.random);
     this.counts.retries++;
     item.nextAttemptAt = now + delay;
-    this.mark(item, 'FAILED');
+    this.mark(item, 'FAILED', now);
     if (!this.active) return;
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer);
@@ -296,10 +304,10 @@ export class Subscription {
   }
 
   /** Moves the delivery to `status` and has it written. */
-  private mark(item: Pending, status: DeliveryRecord['status']): void {
+  private mark(item: Pending, status: DeliveryRecord['status'], now: number): void {
     item.status = status;
     if (status !== 'FAILED') item.nextAttemptAt = undefined;
-    item.updatedAt = Date.now();
+    item.updatedAt = now;
     this.hooks.record(item);
   }
 
