@@ -343,8 +343,8 @@ export class EventBus {
       const subs = (routes[i] as Route).subs;
       if (subs.length === 0) continue;
       const event = stored[i] as StoredEvent;
-      const progress = new EventProgress(event.id, subs.length);
-      for (const sub of subs) sub.enqueueReserved(event, progress);
+      const progress = new EventProgress(event, subs.length);
+      for (const sub of subs) sub.enqueueReserved(progress);
     }
     for (const tap of this.taps) {
       try {

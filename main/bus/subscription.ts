@@ -75,7 +75,8 @@ const ERROR_HISTORY = 10;
 const NO_ERRORS: readonly DeliveryAttemptError[] = Object.freeze([]);
 
 export class Subscription {
-  private readonly queue = new PriorityQueue<Pending>();
+  /** Fresh events wait as their shared EventProgress; recovered and retried ones as their Pending. */
+  private readonly queue = new PriorityQueue<Pending | EventProgress>();
   private readonly retryTimers = new Set<ReturnType<typeof setTimeout>>();
   private readonly latency = new LatencyWindow();
   private readonly rate = new RateMeter();
@@ -129,10 +130,10 @@ export class Subscription {
     this.hooks.spaceFreed();
   }
 
-  /** Queues a stored event in a place reserved beforehand. */
-  enqueueReserved(event: StoredEvent, progress: EventProgress): void {
+  /** Queues a freshly stored event (as its progress) in a place reserved beforehand. */
+  enqueueReserved(progress: EventProgress): void {
     this.reserved--;
-    this.enqueue(new Pending(event, this.name, 0, NO_ERRORS, progress));
+    this.enqueue(progress);
   }
 
   /** Queues an event found pending in the store (restart, redrive): no reservation needed. */
@@ -175,7 +176,7 @@ export class Subscription {
     };
   }
 
-  private enqueue(item: Pending): void {
+  private enqueue(item: Pending | EventProgress): void {
     if (!this.active) return;
     this.queue.push(item);
     this.pump();
@@ -197,8 +198,14 @@ export class Subscription {
       return;
     }
     while (this.inFlight < this.options.concurrency && this.queue.size > 0) {
-      void this.runOne(this.queue.shift() as Pending);
+      this.runOne(this.next());
     }
+  }
+
+  /** The next delivery from the queue (which must not be empty). */
+  private next(): Pending {
+    const entry = this.queue.shift() as Pending | EventProgress;
+    return entry instanceof Pending ? entry : new Pending(entry.event, this.name, 0, NO_ERRORS, entry);
   }
 
   private take(item: Pending, now: number): void {
@@ -248,7 +255,7 @@ export class Subscription {
     this.batchTimer = null;
     const max = (this.options.batch as { maxSize: number }).maxSize;
     const items: Pending[] = [];
-    while (items.length < max && this.queue.size > 0) items.push(this.queue.shift() as Pending);
+    while (items.length < max && this.queue.size > 0) items.push(this.next());
     this.inFlight += items.length;
     this.hooks.spaceFreed();
     const deliveredAt = Date.now();
