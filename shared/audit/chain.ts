@@ -13,7 +13,7 @@
  * from the payload) and the hash itself.
  */
 import type { StoredEvent } from '../events/event';
-import { canonicalJson } from './canonical';
+import { canonicalJson, jsonNumber, jsonString } from './canonical';
 import { sha256HexOfText } from './sha256';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -34,16 +34,30 @@ export function chainHash(prevHash: string, canonicalText: string): string {
 
 type ChainInput = Pick<StoredEvent, 'id' | 'type' | 'source' | 'timestamp' | 'payload' | 'priority' | 'metadata' | 'correlationId' | 'causationId' | 'seq'>;
 
+/** A string field as JSON.stringify writes it (anything else too, as the chain text always did). */
+function text(value: unknown): string {
+  return typeof value === 'string' ? jsonString(value) : `${JSON.stringify(value)}`;
+}
+
+/** A number field as canonicalJson writes it (which also refuses what is not a finite number). */
+function number(value: unknown): string {
+  return typeof value === 'number' && Number.isFinite(value) ? jsonNumber(value) : canonicalJson(value);
+}
+
 /**
  * The canonical text a store hash covers (see above): canonicalJson of those fields, written
  * member by member in sorted key order (appends pay for it, so no object is built and sorted;
  * a unit test checks it against canonicalJson).
  */
 export function chainText(event: ChainInput): string {
-  let text = '{';
-  if (event.causationId !== undefined) text += `"causationId":${JSON.stringify(event.causationId)},`;
-  if (event.correlationId !== undefined) text += `"correlationId":${JSON.stringify(event.correlationId)},`;
-  return `${text}"id":${JSON.stringify(event.id)},"metadata":${canonicalJson(event.metadata)},"payload":${canonicalJson(event.payload)},"priority":${JSON.stringify(event.priority)},"seq":${canonicalJson(event.seq)},"source":${JSON.stringify(event.source)},"timestamp":${canonicalJson(event.timestamp)},"type":${JSON.stringify(event.type)}}`;
+  let out = '{';
+  if (event.causationId !== undefined) out += '"causationId":' + text(event.causationId) + ',';
+  if (event.correlationId !== undefined) out += '"correlationId":' + text(event.correlationId) + ',';
+  return (
+    out + '"id":' + text(event.id) + ',"metadata":' + canonicalJson(event.metadata) + ',"payload":' + canonicalJson(event.payload) +
+    ',"priority":' + text(event.priority) + ',"seq":' + number(event.seq) + ',"source":' + text(event.source) +
+    ',"timestamp":' + number(event.timestamp) + ',"type":' + text(event.type) + '}'
+  );
 }
 
 /** The store hash of `event`, chained after `prevHash`. */
