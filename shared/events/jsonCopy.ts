@@ -2,6 +2,12 @@
  * The plain-JSON walk behind event validation: one pass that checks every value, builds a
  * fresh deep copy, and keeps lower and upper bounds on the size of the serialised form, so
  * that `JSON.stringify` only runs when the bounds cannot settle the size limit by themselves.
+ *
+ * There are two walks over the same rules. The fast walk takes the common case and keeps no
+ * path, no list of ancestors and no error details: at the first thing it does not simply
+ * accept (a bad value, a cycle, another realm's object, a getter that throws) it gives up,
+ * and the full walk starts again from the top to tell exactly what is wrong and where. Both
+ * accept the same values and build the same copy, so only bad or unusual input pays twice.
  */
 import type { JsonObject, JsonValue } from './event';
 
@@ -18,6 +24,138 @@ const MAX_NUMBER_CHARS = 24;
 /** A UTF-16 code unit serialises to at most six bytes (`\u001f`, or a lone surrogate `\ud800`). */
 const MAX_BYTES_PER_UNIT = 6;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const TOO_BIG = `is larger than 256 KiB (${MAX_JSON_BYTES} bytes) serialised`;
+
+/** The copy of every empty object when copies are frozen: being frozen, one object can serve them all. */
+export const FROZEN_EMPTY_OBJECT: JsonObject = Object.freeze({});
+
+/**
+ * Checks that `value` is plain JSON within the limits and returns a deep copy, with Date
+ * values as ISO strings and `-0` as `0`. Throws `makeError(path, rule)` on the first problem.
+ * With `freeze`, every object and array of the copy is frozen as it is built (empty ones are
+ * shared), so that sealing the copy finds it frozen already.
+ */
+export function copyJson(value: unknown, root: string, makeError: JsonErrorFactory, freeze = false): JsonValue {
+  // A getter may validate something else while the fast walk runs: keep the outer walk's state.
+  const outerLow = low;
+  const outerHigh = high;
+  const outerFreezing = freezing;
+  low = 0;
+  high = 0;
+  freezing = freeze;
+  let copy: JsonValue | undefined;
+  let bytesAtMost = 0;
+  try {
+    copy = fastCopy(value, 0);
+    bytesAtMost = high;
+  } catch {
+    copy = undefined; // the full walk below finds out what went wrong, and where
+  } finally {
+    low = outerLow;
+    high = outerHigh;
+    freezing = outerFreezing;
+  }
+  if (copy === undefined) return fullCopy(value, root, makeError, freeze);
+  if (bytesAtMost > MAX_JSON_BYTES && utf8Length(JSON.stringify(copy)) > MAX_JSON_BYTES) throw makeError(root, TOO_BIG);
+  return copy;
+}
+
+// ---- the fast walk ------------------------------------------------------------------------
+
+/** Thrown by the fast walk at anything it does not simply accept. */
+const GIVE_UP: unknown = Symbol('give up');
+const FROZEN_EMPTY_ARRAY: JsonValue[] = Object.freeze([]) as unknown as JsonValue[];
+
+/**
+ * The fast walk's state lives in the module rather than in a per-call object: bytes the
+ * serialised form needs at least and at most so far, and whether copies are built frozen.
+ */
+let low = 0;
+let high = 0;
+let freezing = false;
+
+/** `depth` counts the objects and arrays around `value`. */
+function fastCopy(value: unknown, depth: number): JsonValue {
+  switch (typeof value) {
+    case 'string':
+      low += value.length + 2;
+      high += value.length * MAX_BYTES_PER_UNIT + 2;
+      if (low > MAX_JSON_BYTES) throw GIVE_UP;
+      return value;
+    case 'number':
+      if (!Number.isFinite(value)) throw GIVE_UP;
+      low += 1;
+      high += MAX_NUMBER_CHARS;
+      return value === 0 ? 0 : value;
+    case 'boolean':
+      low += 4;
+      high += 5;
+      return value;
+    case 'object':
+      if (value === null) {
+        low += 4;
+        high += 4;
+        return null;
+      }
+      return Array.isArray(value) ? fastArray(value, depth) : fastObject(value, depth);
+  }
+  throw GIVE_UP;
+}
+
+/** Another realm's array gives up. A cycle nests without end, so it runs into the depth limit. */
+function fastArray(array: unknown[], depth: number): JsonValue[] {
+  if (depth >= MAX_JSON_DEPTH || Object.getPrototypeOf(array) !== Array.prototype) throw GIVE_UP;
+  const length = array.length;
+  const punctuation = length === 0 ? 2 : length + 1; // brackets and commas
+  low += punctuation;
+  high += punctuation;
+  if (low + length > MAX_JSON_BYTES) throw GIVE_UP;
+  if (length === 0) return freezing ? FROZEN_EMPTY_ARRAY : [];
+  const copy: JsonValue[] = [];
+  for (let index = 0; index < length; index++) {
+    const item: unknown = array[index];
+    if (item === undefined) throw GIVE_UP; // undefined, or a hole
+    copy.push(fastCopy(item, depth + 1));
+  }
+  if (freezing) Object.freeze(copy);
+  return copy;
+}
+
+/** Null-prototype objects come out as ordinary ones, as from the full walk. */
+function fastObject(object: object, depth: number): JsonValue {
+  const proto = Object.getPrototypeOf(object) as object | null;
+  if (proto === Date.prototype) return fastDate(object as Date);
+  if ((proto !== Object.prototype && proto !== null) || depth >= MAX_JSON_DEPTH) throw GIVE_UP;
+  if (Object.getOwnPropertySymbols(object).length > 0) throw GIVE_UP;
+  const keys = Object.keys(object);
+  const count = keys.length;
+  const punctuation = count === 0 ? 2 : count + 1; // braces and commas
+  low += punctuation;
+  high += punctuation;
+  if (count === 0) return freezing ? FROZEN_EMPTY_OBJECT : {};
+  const source = object as Record<string, unknown>;
+  const copy: JsonObject = {};
+  for (let index = 0; index < count; index++) {
+    const key = keys[index]!;
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw GIVE_UP;
+    low += key.length + 3; // quotes and colon
+    high += key.length * MAX_BYTES_PER_UNIT + 3;
+    copy[key] = fastCopy(source[key], depth + 1);
+  }
+  if (freezing) Object.freeze(copy);
+  return copy;
+}
+
+/** An object that only inherits from Date.prototype throws in `getTime`, and so gives up. */
+function fastDate(date: Date): string {
+  if (Number.isNaN(date.getTime())) throw GIVE_UP;
+  const iso = date.toISOString();
+  low += iso.length + 2;
+  high += iso.length + 2;
+  return iso;
+}
+
+// ---- the full walk ------------------------------------------------------------------------
 
 interface Walk {
   readonly root: string;
@@ -33,11 +171,8 @@ interface Walk {
   raised?: Error;
 }
 
-/**
- * Checks that `value` is plain JSON within the limits and returns a deep copy, with Date
- * values as ISO strings and `-0` as `0`. Throws `makeError(path, rule)` on the first problem.
- */
-export function copyJson(value: unknown, root: string, makeError: JsonErrorFactory): JsonValue {
+/** The walk that names what is wrong: it keeps the path and the ancestors as it goes. */
+function fullCopy(value: unknown, root: string, makeError: JsonErrorFactory, freeze: boolean): JsonValue {
   const walk: Walk = { root, makeError, path: [], ancestors: [], low: 0, high: 0 };
   let copy: JsonValue;
   try {
@@ -49,7 +184,8 @@ export function copyJson(value: unknown, root: string, makeError: JsonErrorFacto
     throw makeError(pathOf(walk), `could not be read (${reason})`);
   }
   if (walk.high > MAX_JSON_BYTES && utf8Length(JSON.stringify(copy)) > MAX_JSON_BYTES) throw tooBig(walk);
-  return copy;
+  // Only what the fast walk gave up on and is valid after all (another realm's objects) gets here.
+  return freeze ? deepFreeze(copy) : copy;
 }
 
 function copyValue(value: unknown, walk: Walk): JsonValue {
@@ -185,7 +321,7 @@ function fail(walk: Walk, rule: string): Error {
 }
 
 function tooBig(walk: Walk): Error {
-  walk.raised = walk.makeError(walk.root, `is larger than 256 KiB (${MAX_JSON_BYTES} bytes) serialised`);
+  walk.raised = walk.makeError(walk.root, TOO_BIG);
   return walk.raised;
 }
 
@@ -196,6 +332,14 @@ function pathOf(walk: Walk): string {
     else path += IDENTIFIER.test(step) ? `.${step}` : `[${JSON.stringify(step)}]`;
   }
   return path;
+}
+
+function deepFreeze(value: JsonValue): JsonValue {
+  if (value !== null && typeof value === 'object') {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** UTF-8 length of a well-formed serialisation (JSON.stringify escapes lone surrogates). */

@@ -6,8 +6,9 @@
  * is checked in full.
  */
 import type { EventStatus, JsonObject, PlantEvent, Priority } from './event';
+import { FROZEN_EMPTY_OBJECT } from './jsonCopy';
 import { newEventId } from './uuidv7';
-import { validatePlantEvent, validatePublishInput } from './validate';
+import { validatePlantEventFrozen, validatePublishInputFrozen } from './validate';
 
 const sealed = new WeakSet<object>();
 
@@ -19,8 +20,15 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * The validators built `payload` and `metadata` frozen already, so deepFreeze stops at once
+ * there; it still walks metadata taken from the defaults. Every other field is a string or
+ * a number.
+ */
 function seal(event: PlantEvent): PlantEvent {
-  deepFreeze(event);
+  Object.freeze(event);
+  deepFreeze(event.payload);
+  deepFreeze(event.metadata);
   sealed.add(event);
   return event;
 }
@@ -32,7 +40,7 @@ export function isSealedEvent(candidate: unknown): candidate is PlantEvent {
 /** A full event, checked (unless already sealed) and sealed; `status` replaces the event's own when given. */
 export function sealEvent(candidate: unknown, status?: EventStatus): PlantEvent {
   if (isSealedEvent(candidate) && (status === undefined || candidate.status === status)) return candidate;
-  const event = validatePlantEvent(candidate) as { -readonly [K in keyof PlantEvent]: PlantEvent[K] };
+  const event = validatePlantEventFrozen(candidate) as { -readonly [K in keyof PlantEvent]: PlantEvent[K] };
   if (status !== undefined) event.status = status;
   return seal(event);
 }
@@ -47,7 +55,7 @@ export interface InputDefaults {
 
 /** An event built from a producer's input (checked) and defaults for what it left out, sealed. */
 export function sealInput(candidate: unknown, defaults: InputDefaults): PlantEvent {
-  const input = validatePublishInput(candidate);
+  const input = validatePublishInputFrozen(candidate);
   const event: { -readonly [K in keyof PlantEvent]: PlantEvent[K] } = {
     id: input.id ?? newEventId(),
     type: input.type,
@@ -56,7 +64,7 @@ export function sealInput(candidate: unknown, defaults: InputDefaults): PlantEve
     payload: input.payload,
     priority: input.priority ?? defaults.priority ?? 'NORMAL',
     status: defaults.status,
-    metadata: input.metadata ?? defaults.metadata ?? {},
+    metadata: input.metadata ?? defaults.metadata ?? FROZEN_EMPTY_OBJECT,
   };
   if (input.correlationId !== undefined) event.correlationId = input.correlationId;
   if (input.causationId !== undefined) event.causationId = input.causationId;

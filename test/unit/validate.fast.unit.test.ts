@@ -1,0 +1,114 @@
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { isSealedEvent, sealEvent, sealInput } from '../../shared/events/sealed';
+import { EventValidationError, MAX_JSON_BYTES, validateJson, validatePlantEvent, validatePublishInput, validateType } from '../../shared/events/validate';
+
+const ID = '018f3a5c-1b2d-7abc-8def-0123456789ab';
+const DEFAULTS = { source: 'test', status: 'PUBLISHED' } as const;
+
+function event(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { id: ID, type: 'equipment.telemetry.recorded', source: 's', timestamp: 1, payload: { v: 1 }, priority: 'LOW', status: 'CREATED', metadata: {}, ...overrides };
+}
+
+function everyObject(value: unknown, test: (object: object) => boolean): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  return test(value) && Object.values(value).every((member) => everyObject(member, test));
+}
+
+function errorOf(action: () => unknown): EventValidationError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof EventValidationError) return error;
+    throw error;
+  }
+  throw new Error('expected an EventValidationError');
+}
+
+describe('sealing builds frozen copies', () => {
+  const payload = { a: [1, { b: new Date(0) }], c: { d: [] }, e: {} };
+
+  it('deep-freezes payload and metadata and registers the event, from an event or an input', () => {
+    for (const sealed of [sealEvent(event({ payload, metadata: { m: { n: [1] } } })), sealInput({ type: 'a.b', payload, metadata: { m: [] } }, DEFAULTS)]) {
+      expect(isSealedEvent(sealed)).toBe(true);
+      expect(everyObject(sealed, Object.isFrozen)).toBe(true);
+      expect(sealed.payload).toEqual({ a: [1, { b: '1970-01-01T00:00:00.000Z' }], c: { d: [] }, e: {} });
+    }
+  });
+
+  it('freezes what the full walk copied too (a plain object from another realm)', () => {
+    const sealed = sealEvent(event({ payload: [runInNewContext('({ a: { b: [1, 2] } })')] }));
+    expect(sealed.payload).toEqual([{ a: { b: [1, 2] } }]);
+    expect(everyObject(sealed, Object.isFrozen)).toBe(true);
+  });
+
+  it('still deep-freezes metadata taken from the defaults', () => {
+    const metadata = { origin: { via: 'test' } };
+    const sealed = sealInput({ type: 'a.b', payload: 1 }, { ...DEFAULTS, metadata });
+    expect(sealed.metadata).toBe(metadata);
+    expect(Object.isFrozen(metadata.origin)).toBe(true);
+  });
+
+  it('gives events without metadata one shared frozen empty object', () => {
+    const first = sealInput({ type: 'a.b', payload: 1 }, DEFAULTS);
+    const second = sealEvent(event({ metadata: undefined }));
+    expect(first.metadata).toEqual({});
+    expect(Object.isFrozen(first.metadata)).toBe(true);
+    expect(second.metadata).toBe(first.metadata);
+  });
+});
+
+describe('the validators still return mutable copies', () => {
+  it('freezes nothing for validateJson, validatePlantEvent and validatePublishInput', () => {
+    const value = { a: [1, { b: {} }], c: [] };
+    const results = [validateJson(value, 'settings'), validatePlantEvent(event({ payload: value, metadata: {} })), validatePublishInput({ type: 'a.b', payload: value })];
+    for (const result of results) expect(everyObject(result, (object) => !Object.isFrozen(object))).toBe(true);
+    const event1 = validatePlantEvent(event({ metadata: undefined }));
+    const event2 = validatePlantEvent(event({ metadata: undefined }));
+    expect(event1.metadata).not.toBe(event2.metadata);
+  });
+});
+
+describe('the fast walk and the full walk agree', () => {
+  it('accepts a Date below the depth limit (a Date is not a level)', () => {
+    let value: unknown = new Date(0);
+    for (let i = 0; i < 32; i++) value = { a: value };
+    expect(() => validateJson(value, 'payload')).not.toThrow();
+  });
+
+  it('names a cycle where it closes, not where the depth runs out', () => {
+    const inner: Record<string, unknown> = { x: 1 };
+    inner.back = { again: inner };
+    expect(errorOf(() => validateJson({ list: [inner] }, 'payload'))).toMatchObject({ field: 'payload.list[0].back.again', rule: 'is a circular reference' });
+  });
+
+  it('reports the first problem in walk order, whatever the kind', () => {
+    expect(errorOf(() => validateJson({ a: [1, 2, { b: NaN }], c: Symbol('s') }, 'payload')).field).toBe('payload.a[2].b');
+    expect(errorOf(() => validateJson({ a: 'x'.repeat(MAX_JSON_BYTES), b: NaN }, 'payload')).field).toBe('payload');
+    expect(errorOf(() => validateJson({ b: NaN, a: 'x'.repeat(MAX_JSON_BYTES) }, 'payload')).field).toBe('payload.b');
+  });
+
+  it('keeps each walk’s size count apart when a getter validates something else', () => {
+    // 'é' takes two bytes: the payload is too big, which only the upper bound of the outer walk shows.
+    const payload = {
+      a: 'é'.repeat(100_000),
+      get b(): number {
+        validateJson(1, 'inner');
+        return 1;
+      },
+      c: 'é'.repeat(40_000),
+    };
+    expect(errorOf(() => validateJson(payload, 'payload')).field).toBe('payload');
+    const fits = { ...payload, c: 'é'.repeat(20_000) };
+    expect(() => validateJson(fits, 'payload')).not.toThrow();
+  });
+});
+
+describe('validateType', () => {
+  it('still refuses a bad type after accepting good ones', () => {
+    expect(validateType('equipment.status.changed')).toBe('equipment.status.changed');
+    expect(errorOf(() => validateType('Equipment.status.changed')).field).toBe('type');
+    expect(validateType('equipment.status.changed')).toBe('equipment.status.changed');
+    expect(errorOf(() => validateType(`a.${'b'.repeat(200)}`)).rule).toBe('must be at most 200 characters');
+  });
+});
