@@ -1,5 +1,5 @@
 /**
- * Sealed events: validated once, deep-frozen, and remembered. A store or bus in the same
+ * Sealed events: validated once, deep-frozen, and marked. A store or bus in the same
  * process that is handed a sealed event knows it is valid and can no longer change, so it
  * neither checks nor copies it again. Only this module seals, and only what it validated or
  * built from validated parts; an event that crossed a process boundary arrives as a copy and
@@ -10,7 +10,32 @@ import { FROZEN_EMPTY_OBJECT } from './jsonCopy';
 import { newEventId } from './uuidv7';
 import { validatePlantEventFrozen, validatePublishInputFrozen } from './validate';
 
-const sealed = new WeakSet<object>();
+/** A base whose constructor hands back the object it is given (see SealStamp). */
+class ReturnsTarget {
+  constructor(target: object) {
+    return target;
+  }
+}
+
+/**
+ * The seal itself: a private field stamped on the event. When a base constructor returns
+ * another object, the subclass's field initialisers run on that object, so
+ * `new SealStamp(event)` gives the event a field that only this class can see or test for.
+ * Unlike a WeakSet of sealed events, it adds no table that grows with every event and that
+ * the garbage collector must go through.
+ */
+class SealStamp extends ReturnsTarget {
+  readonly #sealed = true;
+
+  /** Stamps `target`, which must not be frozen yet. */
+  static stamp(target: object): void {
+    new SealStamp(target);
+  }
+
+  static has(candidate: object): boolean {
+    return #sealed in candidate;
+  }
+}
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -26,15 +51,15 @@ function deepFreeze<T>(value: T): T {
  * a number.
  */
 function seal(event: PlantEvent): PlantEvent {
+  SealStamp.stamp(event);
   Object.freeze(event);
   deepFreeze(event.payload);
   deepFreeze(event.metadata);
-  sealed.add(event);
   return event;
 }
 
 export function isSealedEvent(candidate: unknown): candidate is PlantEvent {
-  return typeof candidate === 'object' && candidate !== null && sealed.has(candidate);
+  return typeof candidate === 'object' && candidate !== null && SealStamp.has(candidate);
 }
 
 /** A full event, checked (unless already sealed) and sealed; `status` replaces the event's own when given. */

@@ -36,6 +36,17 @@ describe('sealing builds frozen copies', () => {
     }
   });
 
+  it('marks the event itself and nothing else: the mark is invisible, and copies, lookalikes and parts are not sealed', () => {
+    const sealed = sealInput({ type: 'a.b', payload: { v: 1 } }, DEFAULTS);
+    expect(isSealedEvent(sealed)).toBe(true);
+    expect(Object.keys(sealed)).toEqual(['id', 'type', 'source', 'timestamp', 'payload', 'priority', 'status', 'metadata']);
+    expect(Object.getOwnPropertySymbols(sealed)).toEqual([]);
+    expect(JSON.parse(JSON.stringify(sealed))).toEqual({ ...sealed });
+    for (const other of [{ ...sealed }, structuredClone(sealed), Object.create(sealed) as object, sealed.payload, new Proxy(sealed, {}), null, 'text']) {
+      expect(isSealedEvent(other)).toBe(false);
+    }
+  });
+
   it('freezes what the full walk copied too (a plain object from another realm)', () => {
     const sealed = sealEvent(event({ payload: [runInNewContext('({ a: { b: [1, 2] } })')] }));
     expect(sealed.payload).toEqual([{ a: { b: [1, 2] } }]);
