@@ -5,7 +5,7 @@
  */
 import type { EventStatus } from '../../shared/events/event';
 import { STATUS_RANK } from '../../shared/events/event';
-import type { DeliveryRecord, EventStore } from '../../shared/store/eventStore';
+import type { DeliveryRecord, EventStore, StatusUpdate } from '../../shared/store/eventStore';
 import type { EventProgress } from './eventProgress';
 import type { DeliverySource } from './subscription';
 
@@ -89,11 +89,17 @@ export class DeliveryWriter {
   private writeBatch(): Promise<void> {
     const deliveries = this.deliveries;
     const statuses = this.statuses;
+    // Each event's progress is listed once, so with no status set otherwise (the usual case)
+    // the updates need no merging by id.
+    const updates: StatusUpdate[] = [];
     for (const progress of this.progressed) {
       progress.queued = false;
       const status = progress.status();
-      if (status !== null) this.mergeStatus(statuses, progress.eventId, status);
+      if (status === null) continue;
+      if (statuses.size === 0) updates.push({ eventId: progress.eventId, status });
+      else this.mergeStatus(statuses, progress.eventId, status);
     }
+    for (const [eventId, status] of statuses) updates.push({ eventId, status });
     this.progressed = [];
     this.deliveries = [];
     this.statuses = new Map();
@@ -106,9 +112,7 @@ export class DeliveryWriter {
     this.flushing = (async () => {
       try {
         if (records.length > 0) await this.store.putDeliveries(records);
-        if (statuses.size > 0) {
-          await this.store.updateStatuses([...statuses].map(([eventId, status]) => ({ eventId, status })));
-        }
+        if (updates.length > 0) await this.store.updateStatuses(updates);
       } catch (error) {
         this.onError(error);
         // Keep what failed, unless something newer was recorded meanwhile.
@@ -117,7 +121,7 @@ export class DeliveryWriter {
           delivery.queued = true;
           this.deliveries.push(delivery);
         }
-        for (const [id, status] of statuses) if (!this.statuses.has(id)) this.statuses.set(id, status);
+        for (const { eventId, status } of updates) if (!this.statuses.has(eventId)) this.statuses.set(eventId, status);
         this.retryTimer = setTimeout(() => {
           this.retryTimer = null;
           this.schedule();

@@ -275,7 +275,9 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
   /** Stores a record as it is when frozen already, else a frozen copy. */
   private putOne(given: DeliveryRecord): void {
     const record = Object.isFrozen(given) ? given : deepFreeze({ ...given, errors: [...given.errors] });
-    this.tableOf(record.subscriber).put(record, this.byId.seqOf(record.eventId));
+    // A record names its event's seq: trust it once the event there has the record's id.
+    const storedSeq = this.idAt(record.seq) === record.eventId ? record.seq : this.byId.seqOf(record.eventId);
+    this.tableOf(record.subscriber).put(record, storedSeq);
     if (record.deadLetteredAt !== undefined) this.deadLettered.set(deliveryKey(record.eventId, record.subscriber), record);
     else if (this.deadLettered.size > 0) this.deadLettered.delete(deliveryKey(record.eventId, record.subscriber));
   }
