@@ -51,8 +51,8 @@ export type Unsubscribe = () => void;
 /** A publish waiting for room in a full queue. */
 interface Waiter {
   readonly demand: Demand;
-  readonly resolve: () => void;
-  readonly reject: (error: Error) => void;
+  /** The publish itself: appended once let in, refused if its wait runs out. */
+  readonly unit: PublishUnit;
   readonly started: number;
   /** The subscriber whose queue it waits on. */
   blockedBy: Subscription;
@@ -115,9 +115,15 @@ class PublishUnit implements AppendUnit {
     this.settle(this.single ? (stored[0] as StoredEvent) : stored);
   }
 
+  /** The append failed: the queue places go back. */
   reject(error: unknown): void {
     const { subs } = this.demand;
     for (let i = 0; i < subs.length; i++) (subs[i] as Subscription).release(this.demand.countAt(i));
+    this.fail(error);
+  }
+
+  /** Refused before it took any queue place (its wait ran out, or the bus closed). */
+  refuse(error: unknown): void {
     this.fail(error);
   }
 }
@@ -320,19 +326,12 @@ export class EventBus {
     if (this.closed) return Promise.reject(new BusClosedError());
     const routes = events.map((event) => this.route(event.type));
     const demand = Demand.of(routes);
-    let room: Promise<void> | undefined;
-    try {
-      room = this.reserve(demand);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (room) return room.then(() => this.append(events, routes, demand, single));
-    return this.append(events, routes, demand, single);
-  }
-
-  /** Appends events whose queue places are reserved; on failure the places are given back. */
-  private append(events: PlantEvent[], routes: Route[], demand: Demand, single: boolean): Promise<StoredEvent | StoredEvent[]> {
-    return new Promise((resolve, reject) => this.appends.submit(new PublishUnit(this, events, routes, demand, single, resolve, reject)));
+    // One promise per publish: the unit settles it, whether it goes straight to the append or
+    // waits for room first.
+    return new Promise((resolve, reject) => {
+      const unit = new PublishUnit(this, events, routes, demand, single, resolve, reject);
+      if (this.reserveOrWait(unit, demand)) this.appends.submit(unit);
+    });
   }
 
   /** Stored events go to their subscribers' queues (into the places reserved) and to the taps. */
@@ -367,21 +366,20 @@ export class EventBus {
   }
 
   /**
-   * Takes room in every queue the events go to, waiting up to the publish timeout. Waiting
-   * publishers queue first-in first-out behind the subscriber that blocked them, and room
-   * freed there wakes only as many of them as it can take.
+   * Takes room in every queue the events go to: true when it did. Otherwise the publish waits,
+   * up to the publish timeout, and is appended when let in. Waiting publishers queue
+   * first-in first-out behind the subscriber that blocked them, and room freed there wakes
+   * only as many of them as it can take.
    */
-  private reserve(demand: Demand): Promise<void> | undefined {
-    if (demand.subs.length === 0) return undefined;
-    if (this.closed) throw new BusClosedError();
+  private reserveOrWait(unit: PublishUnit, demand: Demand): boolean {
+    if (demand.subs.length === 0) return true;
     const blocked = this.tryReserveAll(demand);
-    if (!blocked) return undefined;
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { demand, resolve, reject, blockedBy: blocked, started: Date.now(), settled: false };
-      this.queueWaiter(waiter);
-      this.waitOrder.push(waiter);
-      if (!this.waitTimer) this.armWaitTimer();
-    });
+    if (!blocked) return true;
+    const waiter: Waiter = { demand, unit, blockedBy: blocked, started: Date.now(), settled: false };
+    this.queueWaiter(waiter);
+    this.waitOrder.push(waiter);
+    if (!this.waitTimer) this.armWaitTimer();
+    return false;
   }
 
   /** Arms the one timeout timer for the oldest waiter still waiting, if any. */
@@ -414,7 +412,7 @@ export class EventBus {
       if (waited < this.publishTimeoutMs) break;
       this.removeWaiter(waiter);
       waiter.settled = true;
-      waiter.reject(new BusOverloadError(waiter.blockedBy.name, waiter.blockedBy.capacity, waited));
+      waiter.unit.refuse(new BusOverloadError(waiter.blockedBy.name, waiter.blockedBy.capacity, waited));
     }
     this.armWaitTimer();
   }
@@ -455,7 +453,7 @@ export class EventBus {
       if (this.closed) {
         queue.shift();
         head.settled = true;
-        head.reject(new BusClosedError());
+        head.unit.refuse(new BusClosedError());
         continue;
       }
       if (sub.isActive && !sub.hasRoom(head.demand.countFor(sub))) return;
@@ -463,7 +461,7 @@ export class EventBus {
       const blocked = this.tryReserveAll(head.demand);
       if (!blocked) {
         head.settled = true;
-        head.resolve();
+        this.appends.submit(head.unit);
       } else {
         head.blockedBy = blocked;
         this.queueWaiter(head);
