@@ -382,20 +382,29 @@ export class EventBus {
     return false;
   }
 
+  /**
+   * Lets go of settled waiters at the front of the wait order (they hold their publish), so
+   * that the order holds only waiters still waiting plus any settled out of turn behind them.
+   */
+  private dropSettledWaiters(): void {
+    const order = this.waitOrder;
+    let head = this.waitOrderHead;
+    while (head < order.length && (order[head] as Waiter).settled) order[head++] = undefined as unknown as Waiter;
+    if (head === order.length) {
+      this.waitOrder = [];
+      head = 0;
+    } else if (head > 1024 && head * 2 > order.length) {
+      this.waitOrder = order.slice(head);
+      head = 0;
+    }
+    this.waitOrderHead = head;
+  }
+
   /** Arms the one timeout timer for the oldest waiter still waiting, if any. */
   private armWaitTimer(): void {
-    const order = this.waitOrder;
-    while (this.waitOrderHead < order.length && (order[this.waitOrderHead] as Waiter).settled) this.waitOrderHead++;
-    if (this.waitOrderHead === order.length) {
-      this.waitOrder = [];
-      this.waitOrderHead = 0;
-      return;
-    }
-    if (this.waitOrderHead > 1024 && this.waitOrderHead * 2 > order.length) {
-      this.waitOrder = order.slice(this.waitOrderHead);
-      this.waitOrderHead = 0;
-    }
-    const oldest = this.waitOrder[this.waitOrderHead] as Waiter;
+    this.dropSettledWaiters();
+    const oldest = this.waitOrder[this.waitOrderHead];
+    if (oldest === undefined) return;
     const due = Math.max(0, oldest.started + this.publishTimeoutMs - Date.now());
     this.waitTimer = setTimeout(() => this.timeOutWaiters(), due);
   }
@@ -404,9 +413,7 @@ export class EventBus {
   private timeOutWaiters(): void {
     this.waitTimer = null;
     const now = Date.now();
-    const order = this.waitOrder;
-    for (; this.waitOrderHead < order.length; this.waitOrderHead++) {
-      const waiter = order[this.waitOrderHead] as Waiter;
+    for (const waiter of this.waitOrder.slice(this.waitOrderHead)) {
       if (waiter.settled) continue;
       const waited = now - waiter.started;
       if (waited < this.publishTimeoutMs) break;
@@ -462,6 +469,7 @@ export class EventBus {
       if (!blocked) {
         head.settled = true;
         this.appends.submit(head.unit);
+        this.dropSettledWaiters();
       } else {
         head.blockedBy = blocked;
         this.queueWaiter(head);

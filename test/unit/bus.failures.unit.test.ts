@@ -135,7 +135,43 @@ describe('event bus: backpressure', () => {
     expect(published.map((e) => e.seq)).toEqual(Array.from({ length: 500 }, (_, n) => n + 1));
     expect(seen).toEqual(Array.from({ length: 500 }, (_, n) => n));
     expect(bus.metrics().subscribers[0]?.queueDepth).toBe(0);
+    // Publishers let in are not kept: they hold their events.
+    expect((bus as unknown as { waitOrder: unknown[] }).waitOrder).toHaveLength(0);
     await bus.close();
+  });
+
+  it('times out each waiting publish after its own full wait, and only those still waiting', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const store = new InMemoryEventStore();
+    const bus = new EventBus({ store, publishTimeoutMs: 1_000 });
+    const release: (() => void)[] = [];
+    bus.addHandler('equipment.*', () => new Promise<void>((resolve) => release.push(resolve)), { name: 'gated', queueCapacity: 1 });
+    const publish = (n: number) => bus.publish({ type: 'equipment.status.changed', payload: { n } });
+    await publish(0); // being handled
+    await publish(1); // fills the queue
+    const outcomes: string[] = [];
+    const track = (n: number, attempt: Promise<unknown>) =>
+      attempt.then(
+        () => outcomes.push(`${n} in at ${Date.now()}`),
+        (error: Error) => outcomes.push(`${n} ${error.name} at ${Date.now()}`),
+      );
+    const waiting = [track(2, publish(2))];
+    await vi.advanceTimersByTimeAsync(400);
+    waiting.push(track(3, publish(3)));
+    await vi.advanceTimersByTimeAsync(400);
+    waiting.push(track(4, publish(4)));
+    await vi.advanceTimersByTimeAsync(100);
+    release.shift()?.(); // room for the oldest waiter (2), at 900 ms
+    await vi.advanceTimersByTimeAsync(1_200);
+    await Promise.all(waiting);
+    const start = outcomes.length > 0 ? Number(outcomes[0]!.split(' at ')[1]) - 900 : 0;
+    expect(outcomes.map((o) => o.replace(/at (\d+)/, (_, t: string) => `at ${Number(t) - start}`))).toEqual([
+      '2 in at 900',
+      '3 BusOverloadError at 1400',
+      '4 BusOverloadError at 1800',
+    ]);
+    expect((await store.query({})).events.map((e) => (e.payload as { n: number }).n)).toEqual([0, 1, 2]);
+    for (const resolve of release) resolve();
   });
 
   it('fails with an overload error after the timeout and stores nothing', async () => {
