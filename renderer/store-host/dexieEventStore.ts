@@ -44,6 +44,7 @@ import { EventColumns, STATUS_CODE } from './eventColumns';
 import type { ColumnFilter } from './eventColumns';
 import { AUDIT_HEAD_KEY, PlantDatabase } from './plantDatabase';
 import type { DeliveryRow, PlantDatabaseDeps } from './plantDatabase';
+import { numberedCopy } from '../../shared/store/numbered';
 import { commitPacked, idPrefix, loadSummary, mayContain, packEvents, summaryOf } from './segmentFormat';
 import type { OpenSegment, PackedEvents, SegmentRow } from './segmentFormat';
 
@@ -233,7 +234,9 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
   /** The first of `events` whose id is already stored or taken earlier in this group. */
   private async duplicateOf(events: readonly PlantEvent[], taken: Set<string>): Promise<string | undefined> {
     for (const { id } of events) {
-      if (taken.has(id) || (await this.seqOfId(id)) !== undefined) return id;
+      if (taken.has(id)) return id;
+      // Only an id whose hashes are in the columns needs its stored text read (rarely: a repeat or a hash collision).
+      if (this.columns.seqsOfId(id).length > 0 && (await this.seqOfId(id)) !== undefined) return id;
     }
     return undefined;
   }
@@ -269,15 +272,15 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
     const deliveryRows: DeliveryRow[] = [];
     const storedPerOp = accepted.map((op) =>
       op.events.map((event, i) => {
-        seq += 1;
-        const subject = subjectOf(event.payload);
-        const numbered = { ...event, seq };
-        const hash = (prevHash = storeHashOf(prevHash, numbered));
-        const stored: StoredEvent = subject === undefined ? { ...numbered, hash } : { ...numbered, subject, hash };
-        for (const subscriber of new Set(op.deliveries[i] ?? [])) {
-          deliveryRows.push(toRow({ eventId: stored.id, seq, subscriber, status: 'PUBLISHED', attempts: 0, errors: [], updatedAt: now }));
+        const stored = numberedCopy(event, ++seq, subjectOf(event.payload));
+        stored.hash = prevHash = storeHashOf(prevHash, stored);
+        const subscribers = op.deliveries[i];
+        if (subscribers !== undefined && subscribers.length > 0) {
+          for (const subscriber of new Set(subscribers)) {
+            deliveryRows.push(toRow({ eventId: stored.id, seq, subscriber, status: 'PUBLISHED', attempts: 0, errors: [], updatedAt: now }));
+          }
         }
-        return stored;
+        return stored as StoredEvent;
       }),
     );
     const all = storedPerOp.flat();

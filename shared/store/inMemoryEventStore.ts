@@ -17,6 +17,7 @@ import { EVENT_STATUSES } from '../events/event';
 import type { EventStatus } from '../events/event';
 import { DeliveryTable } from './deliveryTable';
 import { IdIndex } from './idIndex';
+import { numberedCopy } from './numbered';
 import type {
   AppendInput, DeadLetter, DeliveryRecord, EventPage, EventQuery, EventStore, GetEventsByTypeOptions,
   ReplayOptions, ReplayResult, Snapshot, StatusUpdate,
@@ -52,23 +53,6 @@ function pushTo<K>(map: Map<K, number[]>, key: K | undefined, seq: number): void
   const list = map.get(key);
   if (list) list.push(seq);
   else map.set(key, [seq]);
-}
-
-type Numbered = { -readonly [K in keyof StoredEvent]: StoredEvent[K] };
-
-/**
- * A new top-level object for a sealed event with its seq, subject and an empty hash to fill
- * in place. Written out member by member: V8 copies a frozen object by spread several times
- * slower, and the usual event (no correlation or causation id) gets one fixed shape.
- */
-function numberedCopy(event: PlantEvent, seq: number, subject: string | undefined): Numbered {
-  if (event.correlationId !== undefined || event.causationId !== undefined) {
-    return subject === undefined ? { ...event, seq, hash: '' } : { ...event, seq, subject, hash: '' };
-  }
-  const { id, type, source, timestamp, payload, priority, status, metadata } = event;
-  return subject === undefined
-    ? { id, type, source, timestamp, payload, priority, status, metadata, seq, hash: '' }
-    : { id, type, source, timestamp, payload, priority, status, metadata, seq, subject, hash: '' };
 }
 
 /** Index of the first seq >= `seq` in a sorted list of seqs. */

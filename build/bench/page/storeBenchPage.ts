@@ -4,7 +4,10 @@
  * `window.__bench`; every figure is timed here with performance.now(), so the cost of
  * driving the page from Node is not counted. The events are made in the page beforehand.
  */
+import { GENESIS_HASH, storeHashOf } from '../../../shared/audit/chain';
 import { subjectOf } from '../../../shared/events/event';
+import { validatePlantEvent } from '../../../shared/events/validate';
+import { numberedCopy } from '../../../shared/store/numbered';
 import type { PlantEvent, StoredEvent } from '../../../shared/events/event';
 import type { EventQuery, EventStore } from '../../../shared/store/eventStore';
 import type { StorePageApi } from '../../../test/support/browserPage';
@@ -35,6 +38,12 @@ export interface BenchPageApi {
   dexieReplay(dbName: string): Promise<Timing & { sum: number }>;
   /** Raw IndexedDB writing the segment and summary rows the store writes for the same events, `perTransaction` events a transaction. */
   rawAppend(dbName: string, shapes: readonly StoreShape[], perTransaction: number, durability: RawDurability): Promise<Timing>;
+  /**
+   * The same raw writes, with the per-event work every append needs timed too (checking each
+   * event, numbering it, its audit hash, packing the rows): the store without Dexie or its
+   * write queue. Transactions go one after another, `perTransaction` events each.
+   */
+  rawAppendWithEventWork(dbName: string, shapes: readonly StoreShape[], perTransaction: number, durability: RawDurability): Promise<Timing>;
   packedAppend(dbName: string, perRecord: number, perTransaction: number, durability: RawDurability): Promise<Timing>;
   rawReadAll(dbName: string, pageSize: number): Promise<Timing>;
   /** Field names of the record at `seq` in each database's `events` store, for checking that both wrote the same shape. */
@@ -212,6 +221,31 @@ pageGlobal.__bench = {
     const db = await openDatabase(dbName, shapes);
     try {
       return await timed(events.length, () => putGroupsInTransactions(db, groups, durability));
+    } finally {
+      db.close();
+    }
+  },
+
+  async rawAppendWithEventWork(dbName, shapes, perTransaction, durability) {
+    const db = await openDatabase(dbName, shapes);
+    try {
+      return await timed(events.length, async () => {
+        const columns = new EventColumns();
+        let tail: OpenSegment | undefined;
+        let prevHash = GENESIS_HASH;
+        for (let start = 0; start < events.length; start += perTransaction) {
+          const batch = events.slice(start, start + perTransaction).map((input, i) => {
+            const event = validatePlantEvent(input);
+            const stored = numberedCopy(event, start + i + 1, subjectOf(event.payload));
+            stored.hash = prevHash = storeHashOf(prevHash, stored);
+            return stored as StoredEvent;
+          });
+          const packed = packEvents(columns, tail, batch);
+          commitPacked(columns, packed, batch.length);
+          tail = packed.tail;
+          await putGroupsInTransactions(db, [[{ store: 'segments', records: packed.segments }, { store: 'summaries', records: packed.summaries }]], durability);
+        }
+      });
     } finally {
       db.close();
     }
