@@ -4,20 +4,23 @@
  * with the same store (one host, one store host, on an on-disk profile). Single publishes
  * are sequential and awaited one by one; batches are `publishBatch` of 1,000 events.
  *
- * The page is the bridge alone (renderer/bridge/wsBridge.ts, bundled), served at the host's
- * own origin by Playwright's routing so that the host lets its socket in: the console's UI,
- * which re-renders on every push of the events being published, would otherwise be measured
- * along with the bridge.
+ * The page is the bridge alone (renderer/bridge/wsBridge.ts, bundled), installed in a page
+ * at the host's own origin so that the host lets its socket in: the console's UI, which
+ * re-renders on every push of the events being published, would otherwise be measured along
+ * with the bridge. Chromium is driven without Playwright here (plainPage.ts): Playwright's
+ * network instrumentation copied every frame of the socket, the very traffic measured, out
+ * to this process. Both paths are warmed up first, and each timed phase starts with the
+ * host's own subscribers idle.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright';
 import { ensureRendererBuilt } from '../../main/web/rendererBuild';
 import { startWebHost, type WebHost } from '../../main/web/server';
 import { bundleForBrowser } from '../../test/support/browserPage';
 import { CHROMIUM_ARGS, CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
+import { openPlainPage } from './plainPage';
 import { median, percentile, perSecond, round } from './stats';
 import { telemetryInputs, type TelemetryInput } from './workload';
 
@@ -43,31 +46,51 @@ function singleRun(count: number, ms: number, latencies: readonly number[]): Sin
 
 const WS_BRIDGE = fileURLToPath(new URL('../../renderer/bridge/wsBridge.ts', import.meta.url));
 
-async function openBridgePage(browser: Browser, host: WebHost): Promise<Page> {
-  const script = await bundleForBrowser(`import { installWsBridge } from ${JSON.stringify(WS_BRIDGE)};\ninstallWsBridge();\n`, tmpdir(), 'the bridge');
-  const page = await browser.newPage();
-  const url = `http://127.0.0.1:${host.port}/bench-bridge.html?token=${host.token}`;
-  await page.route(url, (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>bridge</title><script type="module">${script}</script>` }));
-  await page.goto(url);
-  await page.waitForFunction(() => Boolean((globalThis as unknown as Partial<PagePlant>).plant));
-  return page;
+/** The page side of the benchmark: the bridge alone, at the host's origin (so the host lets its socket in). */
+interface BridgePage {
+  singles(inputs: readonly TelemetryInput[]): Promise<{ ms: number; latencies: number[] }>;
+  batches(batches: readonly TelemetryInput[][]): Promise<number>;
+  close(): Promise<void>;
 }
 
-type PagePlant = { plant: { events: { publish(input: unknown): Promise<unknown>; publishBatch(inputs: unknown[]): Promise<unknown[]> } } };
+/**
+ * Opens an address of the host that serves no page (a plain "not found" at the host's
+ * origin) in Chromium driven without Playwright (plainPage.ts), and installs the bridge there.
+ */
+async function openBridgePage(executablePath: string, host: WebHost): Promise<BridgePage> {
+  const script = await bundleForBrowser(`import { installWsBridge } from ${JSON.stringify(WS_BRIDGE)};\ninstallWsBridge();\n`, tmpdir(), 'the bridge');
+  const page = await openPlainPage(executablePath, CHROMIUM_ARGS, `http://127.0.0.1:${host.port}/bench-bridge?token=${host.token}`);
+  await page.evaluate(`(() => { ${script}\n })()`);
+  await page.evaluate(`(async () => { for (let i = 0; i < 200 && !globalThis.plant; i++) await new Promise((r) => setTimeout(r, 25)); if (!globalThis.plant) throw new Error('no window.plant'); })()`);
+  return {
+    singles: (inputs) =>
+      page.evaluate(`(async (inputs) => {
+        const latencies = [];
+        const started = performance.now();
+        for (const input of inputs) {
+          const before = performance.now();
+          await globalThis.plant.events.publish(input);
+          latencies.push(performance.now() - before);
+        }
+        return { ms: performance.now() - started, latencies };
+      })(${JSON.stringify(inputs)})`),
+    batches: (batches) =>
+      page.evaluate(`(async (batches) => {
+        const started = performance.now();
+        for (const batch of batches) await globalThis.plant.events.publishBatch(batch);
+        return performance.now() - started;
+      })(${JSON.stringify(batches)})`),
+    close: () => page.close(),
+  };
+}
 
-async function bridgeSingle(page: Page, inputs: readonly TelemetryInput[]): Promise<SingleRun> {
-  const { ms, latencies } = await page.evaluate(async (inputs) => {
-    const { plant } = globalThis as unknown as PagePlant;
-    const latencies: number[] = [];
-    const started = performance.now();
-    for (const input of inputs) {
-      const before = performance.now();
-      await plant.events.publish(input);
-      latencies.push(performance.now() - before);
-    }
-    return { ms: performance.now() - started, latencies };
-  }, inputs as unknown[]);
+async function bridgeSingle(page: BridgePage, inputs: readonly TelemetryInput[]): Promise<SingleRun> {
+  const { ms, latencies } = await page.singles(inputs);
   return singleRun(inputs.length, ms, latencies);
+}
+
+async function bridgeBatched(page: BridgePage, batches: readonly TelemetryInput[][]): Promise<number> {
+  return perSecond(batches.length * BATCH_SIZE, await page.batches(batches));
 }
 
 async function directSingle(host: WebHost, inputs: readonly TelemetryInput[]): Promise<SingleRun> {
@@ -79,16 +102,6 @@ async function directSingle(host: WebHost, inputs: readonly TelemetryInput[]): P
     latencies.push(performance.now() - before);
   }
   return singleRun(inputs.length, performance.now() - started, latencies);
-}
-
-async function bridgeBatched(page: Page, batches: readonly TelemetryInput[][]): Promise<number> {
-  const ms = await page.evaluate(async (batches) => {
-    const { plant } = globalThis as unknown as PagePlant;
-    const started = performance.now();
-    for (const batch of batches) await plant.events.publishBatch(batch);
-    return performance.now() - started;
-  }, batches as unknown[][]);
-  return perSecond(batches.length * BATCH_SIZE, ms);
 }
 
 async function directBatched(host: WebHost, batches: readonly TelemetryInput[][]): Promise<number> {
@@ -106,17 +119,22 @@ export async function measureBridge(settings: BridgeBenchSettings): Promise<Reco
   await ensureRendererBuilt(log);
   const dataDir = mkdtempSync(join(tmpdir(), 'plant-bench-bridge-'));
   let host: WebHost | undefined;
-  // A routed page has no network address of its own, so Chromium's local-network checks
-  // would keep it from the loopback host; the real console page, served by the host, needs no such flag.
-  const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, '--disable-features=LocalNetworkAccessChecks'] });
+  let page: BridgePage | undefined;
   try {
     host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
-    const page = await openBridgePage(browser, host);
+    page = await openBridgePage(executablePath, host);
 
     const inputs = telemetryInputs(singles);
     const batches = Array.from({ length: batchCount }, (_, b) => telemetryInputs(BATCH_SIZE).map((input) => ({ ...input, payload: { ...input.payload, batch: b } })));
+    // Warm both paths up (single and batched) before anything is timed.
+    const warmBatch = [telemetryInputs(BATCH_SIZE).map((input) => ({ ...input, payload: { ...input.payload, batch: -1 } }))];
     await bridgeSingle(page, inputs.slice(0, 50));
     await directSingle(host, inputs.slice(0, 50));
+    await bridgeBatched(page, warmBatch);
+    await directBatched(host, warmBatch.map((batch) => batch.map((input) => ({ ...input, payload: { ...input.payload, batch: -2 } }))));
+    // Each timed phase starts with the host idle: the console's own subscribers (projector,
+    // alarms, aggregates) have caught up with what the phase before published.
+    const idle = () => (host as WebHost).core.bus.drain();
 
     const bridge: SingleRun[] = [];
     const direct: SingleRun[] = [];
@@ -125,10 +143,12 @@ export async function measureBridge(settings: BridgeBenchSettings): Promise<Reco
     for (let run = 0; run < settings.runs; run++) {
       const bridgeFirst = run % 2 === 0;
       for (const which of bridgeFirst ? ['bridge', 'direct'] : ['direct', 'bridge']) {
+        await idle();
         if (which === 'bridge') bridge.push(await bridgeSingle(page, inputs));
         else direct.push(await directSingle(host, inputs));
       }
       for (const which of bridgeFirst ? ['bridge', 'direct'] : ['direct', 'bridge']) {
+        await idle();
         if (which === 'bridge') bridgeBatch.push(await bridgeBatched(page, batches));
         else directBatch.push(await directBatched(host, batches));
       }
@@ -158,7 +178,7 @@ export async function measureBridge(settings: BridgeBenchSettings): Promise<Reco
       target_bridge_batched_met: batchedRatio >= TARGET_RATIO,
     };
   } finally {
-    await browser.close();
+    await page?.close();
     await host?.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
