@@ -23,6 +23,10 @@ interface Reply {
 export interface PlainPage {
   /** Evaluates `expression` in the page, awaiting a promise it returns; resolves with its JSON value. */
   evaluate<T>(expression: string): Promise<T>;
+  /** Calls `fn` (its source is sent, so it must not close over anything) in the page with `arg`. */
+  call<A, T>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
+  /** Resolves once `predicate` (an expression) is true in the page; fails after `timeoutMs`. */
+  waitFor(predicate: string, timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -78,12 +82,19 @@ export async function openPlainPage(executablePath: string, args: readonly strin
       if (waited > 20_000) throw new Error(`the page ${url} did not load within 20 s`);
       await sleep(50);
     }
+    const evaluate = async <T>(expression: string): Promise<T> => {
+      const result = await send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, sessionId);
+      const thrown = result.exceptionDetails as { exception?: { description?: string }; text?: string } | undefined;
+      if (thrown) throw new Error(`in the page: ${thrown.exception?.description ?? thrown.text ?? 'an exception'}`);
+      return (result.result as { value: T }).value;
+    };
     return {
-      async evaluate<T>(expression: string): Promise<T> {
-        const result = await send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, sessionId);
-        const thrown = result.exceptionDetails as { exception?: { description?: string }; text?: string } | undefined;
-        if (thrown) throw new Error(`in the page: ${thrown.exception?.description ?? thrown.text ?? 'an exception'}`);
-        return (result.result as { value: T }).value;
+      evaluate,
+      call: <A, T>(fn: (arg: A) => T | Promise<T>, arg: A) => evaluate<T>(`(${fn.toString()})(${JSON.stringify(arg)})`),
+      async waitFor(predicate, timeoutMs) {
+        for (const started = performance.now(); !(await evaluate<boolean>(`Boolean(${predicate})`)); await sleep(50)) {
+          if (performance.now() - started > timeoutMs) throw new Error(`waited ${timeoutMs} ms for ${predicate} in the page`);
+        }
       },
       async close() {
         socket.close();

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright';
+import { openPlainPage, type PlainPage } from './plainPage';
 import type { PlantEvent } from '../../shared/events/event';
 import { newEventId } from '../../shared/events/uuidv7';
 import { ensureRendererBuilt } from '../../main/web/rendererBuild';
@@ -58,8 +58,8 @@ async function seed(host: WebHost, events: number, log: (line: string) => void):
 }
 
 /** Clicks Timeline in the page and resolves with the ms until a row is in the DOM and a frame has been drawn with it. */
-function openTimeline(page: Page): Promise<number> {
-  return page.evaluate(
+function openTimeline(page: PlainPage): Promise<number> {
+  return page.call(
     () =>
       new Promise<number>((resolve, reject) => {
         const { document, requestAnimationFrame, MutationObserver } = globalThis as unknown as PageGlobals;
@@ -75,12 +75,13 @@ function openTimeline(page: Page): Promise<number> {
         observer.observe(document.body, { childList: true, subtree: true });
         nav.click();
       }),
+    null,
   );
 }
 
 /** Scrolls the list down `rows` rows, `perFrame` a frame; resolves with each frame's duration (ms). */
-function scrollFrames(page: Page, rows: number, perFrame: number): Promise<{ frames: number[]; reached: number }> {
-  return page.evaluate(
+function scrollFrames(page: PlainPage, rows: number, perFrame: number): Promise<{ frames: number[]; reached: number }> {
+  return page.call(
     ({ rows, perFrame }) =>
       new Promise<{ frames: number[]; reached: number }>((resolve, reject) => {
         const { document, requestAnimationFrame } = globalThis as unknown as PageGlobals;
@@ -118,23 +119,27 @@ export async function measureTimeline(settings: TimelineBenchSettings): Promise<
   await ensureRendererBuilt(log);
   const dataDir = mkdtempSync(join(tmpdir(), 'plant-bench-timeline-'));
   let host: WebHost | undefined;
-  // Unthrottled frames: each requestAnimationFrame interval is then the time the frame took
-  // to produce, not the display's fixed 16.7 ms.
-  const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, '--disable-gpu-vsync', '--disable-frame-rate-limit'] });
+  let page: PlainPage | undefined;
   try {
     host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
     log(`timeline: seeding ${events} events through the store host`);
     const seedMs = await seed(host, events, log);
-    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    // Unthrottled frames: each requestAnimationFrame interval is then the time the frame took
+    // to produce, not the display's fixed 16.7 ms. Driven without Playwright (plainPage.ts), whose
+    // network instrumentation would copy every socket frame of the pages being scrolled in.
+    // The window is taller than the page by the headless window's frame (87 px), so that the
+    // page gets the 1400 × 900 viewport the figures have always used.
+    page = await openPlainPage(executablePath, [...CHROMIUM_ARGS, '--disable-gpu-vsync', '--disable-frame-rate-limit', '--window-size=1400,987'], host.url);
     // tsx keeps function names with a `__name` helper that the page does not have.
-    await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
-    await page.goto(host.url);
-    await page.locator('[data-testid="store-state"][data-state="connected"]').waitFor({ timeout: 60_000 });
+    await page.evaluate('globalThis.__name = (fn) => fn');
+    await page.waitFor(`document.querySelector('[data-testid="store-state"][data-state="connected"]')`, 60_000);
+    const viewport = await page.evaluate<string>('`${innerWidth}×${innerHeight}`');
+    log(`timeline: page viewport ${viewport}`);
 
     const opens: number[] = [];
     for (let run = 0; run < OPEN_RUNS; run++) {
-      await page.getByTestId('nav-health').click();
-      await page.getByTestId('view-health').waitFor();
+      await page.evaluate(`document.querySelector('[data-testid="nav-health"]').click()`);
+      await page.waitFor(`document.querySelector('[data-testid="view-health"]')`, 30_000);
       opens.push(await openTimeline(page));
     }
     log(`timeline: first page in ${opens.map((ms) => ms.toFixed(1)).join(', ')} ms`);
@@ -154,7 +159,7 @@ export async function measureTimeline(settings: TimelineBenchSettings): Promise<
       target_timeline_scroll_met: p95(scroll.frames) <= 16,
     };
   } finally {
-    await browser.close();
+    await page?.close();
     await host?.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
