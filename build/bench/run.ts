@@ -126,6 +126,18 @@ function runs(settings: Settings, section: Section): boolean {
   return settings.only === undefined || settings.only.has(section);
 }
 
+/**
+ * Between sections: collects what the last one left (a million-event in-memory store, say),
+ * so that the next is not measured while the collector sweeps its predecessor's heap, and
+ * gives the processes it stopped a moment to exit.
+ */
+async function settleBetweenSections(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+}
+
 async function main(): Promise<void> {
   const settings = parseSettings(process.argv.slice(2));
   const sizes = settings.quick ? { bus: 20_000, store: 20_000 } : { bus: 200_000, store: 100_000 };
@@ -142,6 +154,7 @@ async function main(): Promise<void> {
     }
   }
   if (runs(settings, 'store')) {
+    await settleBetweenSections();
     try {
       figures = { ...figures, ...(await benchStore(settings, sizes.store)) };
     } catch (error) {
@@ -150,6 +163,7 @@ async function main(): Promise<void> {
     }
   }
   if (runs(settings, 'queries')) {
+    await settleBetweenSections();
     try {
       figures = { ...figures, ...(await measureStoreQueries({ quick: settings.quick, log })) };
     } catch (error) {
@@ -158,6 +172,7 @@ async function main(): Promise<void> {
     }
   }
   if (runs(settings, 'bridge')) {
+    await settleBetweenSections();
     try {
       figures = { ...figures, ...(await measureBridge({ runs: settings.runs, quick: settings.quick, log })) };
     } catch (error) {
@@ -166,6 +181,7 @@ async function main(): Promise<void> {
     }
   }
   if (runs(settings, 'projector')) {
+    await settleBetweenSections();
     try {
       figures = { ...figures, ...(await benchProjector(settings, log)) };
     } catch (error) {
@@ -175,6 +191,7 @@ async function main(): Promise<void> {
   }
 
   if (runs(settings, 'audit')) {
+    await settleBetweenSections();
     try {
       figures = { ...figures, ...(await benchAudit(settings, log)) };
     } catch (error) {
@@ -184,6 +201,7 @@ async function main(): Promise<void> {
   }
 
   if (runs(settings, 'timeline')) {
+    await settleBetweenSections();
     try {
       figures = { ...figures, ...(await measureTimeline({ quick: settings.quick, log })) };
     } catch (error) {
