@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALARM_RULES, alarmIdOf, parseAlarmId, ruleWatches } from '../../shared/domain/alarms/rules';
 import type { AlarmRule } from '../../shared/domain/alarms/rules';
 import { validateAlarmRule, validateAlarmRules } from '../../shared/domain/alarms/validateRule';
-import { EventValidationError } from '../../shared/events/validate';
+import { validationErrorOf } from '../support/errors';
 
 const threshold = {
   id: 'temp-high', name: 'Temperature high', enabled: true, priority: 'HIGH', kind: 'threshold',
@@ -89,16 +89,6 @@ const INVALID: [string, unknown, string][] = [
   ['downTooLong: a field field', { ...downTooLong, field: 'temperature' }, 'field'],
 ];
 
-function errorOf(action: () => unknown): EventValidationError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof EventValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected an EventValidationError, got none');
-}
-
 describe('alarm rules: validation', () => {
   it('has at least 50 invalid rules to reject', () => {
     expect(INVALID.length).toBeGreaterThanOrEqual(50);
@@ -106,7 +96,7 @@ describe('alarm rules: validation', () => {
 
   it.each(INVALID)('given a rule with %s, when validated, then it is rejected naming the field', (_what, candidate, field) => {
     const before = JSON.stringify(candidate);
-    const error = errorOf(() => validateAlarmRule(candidate));
+    const error = validationErrorOf(() => validateAlarmRule(candidate));
     expect(error.field).toBe(field);
     expect(error.message).toBe(`${field}: ${error.rule}`);
     expect(error.rule.length).toBeGreaterThan(5);
@@ -114,8 +104,8 @@ describe('alarm rules: validation', () => {
   });
 
   it('given the example rules, then the messages read as the brief asks', () => {
-    expect(errorOf(() => validateAlarmRule({ ...threshold, limit: 'x' })).message).toBe('limit: must be a finite number');
-    expect(errorOf(() => validateAlarmRule({ ...countInWindow, windowMs: 10 })).message).toBe('windowMs: must be at least 1000');
+    expect(validationErrorOf(() => validateAlarmRule({ ...threshold, limit: 'x' })).message).toBe('limit: must be a finite number');
+    expect(validationErrorOf(() => validateAlarmRule({ ...countInWindow, windowMs: 10 })).message).toBe('windowMs: must be at least 1000');
   });
 
   it('given the default rule set, then every rule is valid, ids are unique, and it covers every kind', () => {
@@ -136,9 +126,9 @@ describe('alarm rules: validation', () => {
   });
 
   it('given a rule set, when an item is bad or ids repeat, then the error names rules[i].field', () => {
-    expect(errorOf(() => validateAlarmRules({})).field).toBe('rules');
-    expect(errorOf(() => validateAlarmRules([outOfSpec, { ...threshold, limit: null }])).field).toBe('rules[1].limit');
-    const duplicate = errorOf(() => validateAlarmRules([outOfSpec, { ...downTooLong, id: 'oos' }]));
+    expect(validationErrorOf(() => validateAlarmRules({})).field).toBe('rules');
+    expect(validationErrorOf(() => validateAlarmRules([outOfSpec, { ...threshold, limit: null }])).field).toBe('rules[1].limit');
+    const duplicate = validationErrorOf(() => validateAlarmRules([outOfSpec, { ...downTooLong, id: 'oos' }]));
     expect(duplicate.field).toBe('rules[1].id');
     expect(duplicate.rule).toContain('unique');
   });

@@ -8,40 +8,27 @@ import { canonicalJson, CanonicalJsonError, canonicalMembers, joinMembers, jsonN
 import { chainText, GENESIS_HASH, storeHashOf } from '../../shared/audit/chain';
 import { Sha256, sha256Hex, sha256HexOfText } from '../../shared/audit/sha256';
 import type { StoredEvent } from '../../shared/events/event';
+import { seededRandom, type SeededRandom } from '../support/random';
 
 const nodeShaText = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const nodeShaBytes = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** A seeded generator (mulberry32), so a failure can be replayed. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
-  return { next, int, pick };
-}
-type Random = ReturnType<typeof random>;
-
 /** Code units of every kind the writers treat differently. */
 const PIECES = [
   'a', 'Z', '0', ' ', '-', '.', '~', '\u007f', '"', '\\', '/', '\b', '\t', '\n', '\f', '\r', '\u0000', '\u0001', '\u001f',
   'é', 'ß', '\u00ff', '\u0100', '温', '\u2028', '\u2029', '\ufeff', '\ufffd', '\uffff', '🏭', '😀', '\ud800', '\udbff', '\udc00', '\udfff',
 ];
 
-function text(r: Random, maxLength: number): string {
-  const length = r.int(maxLength + 1);
-  const mode = r.int(4);
+function text(r: SeededRandom, maxLength: number): string {
+  const length = r.below(maxLength + 1);
+  const mode = r.below(4);
   let out = '';
   while (out.length < length) {
-    if (mode === 0) out += String.fromCharCode(0x20 + r.int(0x5f)); // printable ASCII only
+    if (mode === 0) out += String.fromCharCode(0x20 + r.below(0x5f)); // printable ASCII only
     else if (mode === 1) out += r.pick(PIECES);
-    else if (mode === 2) out += String.fromCharCode(r.int(0x10000)); // any code unit, lone surrogates included
-    else out += r.next() < 0.9 ? String.fromCharCode(0x61 + r.int(26)) : r.pick(PIECES);
+    else if (mode === 2) out += String.fromCharCode(r.below(0x10000)); // any code unit, lone surrogates included
+    else out += r.next() < 0.9 ? String.fromCharCode(0x61 + r.below(26)) : r.pick(PIECES);
   }
   return out;
 }
@@ -53,17 +40,17 @@ const TRICKY_NUMBERS = [
   -1704067200000, 12.5, 52.345, 0.30000000000000004, 4.35, 1 / 3,
 ];
 
-function number(r: Random): number {
-  switch (r.int(7)) {
+function number(r: SeededRandom): number {
+  switch (r.below(7)) {
     case 0: return r.pick(TRICKY_NUMBERS);
-    case 1: return r.int(1000) - 500;
+    case 1: return r.below(1000) - 500;
     case 2: return Math.round(r.next() * 1e8) / 1000;
-    case 3: return 1e9 + r.int(2 ** 31) * r.int(4_200_000); // integers across the two-halves range
-    case 4: return (r.next() - 0.5) * 10 ** (r.int(60) - 30);
-    case 5: return 1704067200000 + r.int(1e9);
+    case 3: return 1e9 + r.below(2 ** 31) * r.below(4_200_000); // integers across the two-halves range
+    case 4: return (r.next() - 0.5) * 10 ** (r.below(60) - 30);
+    case 5: return 1704067200000 + r.below(1e9);
     default: {
       const bits = new Float64Array(1);
-      new Uint32Array(bits.buffer).set([r.int(2 ** 32), r.int(2 ** 32)]);
+      new Uint32Array(bits.buffer).set([r.below(2 ** 32), r.below(2 ** 32)]);
       return Number.isFinite(bits[0]!) ? bits[0]! : 0.25;
     }
   }
@@ -72,7 +59,7 @@ function number(r: Random): number {
 /** Keys, from a small pool (so that key lists repeat and layouts get made and reused) or random. */
 const KEY_POOL = ['a', 'b', 'B', 'id', 'value', 'unit', 'equipmentId', 'metric', 'sample', '', '0', '1', '9', '10', '2', 'é', 'Z', 'a"b', 'x\\y', '\ud800k', '🏭', 'toString', '__proto__x'];
 
-function key(r: Random): string {
+function key(r: SeededRandom): string {
   return r.next() < 0.8 ? r.pick(KEY_POOL) : text(r, 8);
 }
 
@@ -88,16 +75,16 @@ const SHAPES: string[][] = [
   ['z', 'y', 'x', 'w', 'v', 'u', 't', 's', 'r', 'q', 'p', 'o', 'n', 'm', 'l', 'k', 'j', 'i'], // more than 16 keys
 ];
 
-function json(r: Random, depth: number): unknown {
+function json(r: SeededRandom, depth: number): unknown {
   const roll = r.next();
   if (depth >= 4 || roll < 0.4) {
-    const kind = r.int(6);
+    const kind = r.below(6);
     if (kind === 0) return null;
     if (kind === 1) return r.next() < 0.5;
     if (kind <= 3) return number(r);
     return text(r, r.next() < 0.9 ? 12 : 80);
   }
-  if (roll < 0.6) return Array.from({ length: r.int(6) }, () => json(r, depth + 1));
+  if (roll < 0.6) return Array.from({ length: r.below(6) }, () => json(r, depth + 1));
   const record: Record<string, unknown> = r.next() < 0.05 ? (Object.create(null) as Record<string, unknown>) : {};
   if (roll < 0.85) {
     // A known shape, often several in a row (a list of like items).
@@ -105,8 +92,8 @@ function json(r: Random, depth: number): unknown {
     for (const k of shape) record[k] = r.next() < 0.05 ? undefined : json(r, depth + 1);
     return record;
   }
-  const count = r.next() < 0.05 ? 70 + r.int(10) : r.int(8); // now and then more keys than get a layout
-  for (let i = 0; i < count; i++) record[r.next() < 0.5 ? key(r) : `k${r.int(200)}`] = r.next() < 0.05 ? undefined : json(r, depth + 1);
+  const count = r.next() < 0.05 ? 70 + r.below(10) : r.below(8); // now and then more keys than get a layout
+  for (let i = 0; i < count; i++) record[r.next() < 0.5 ? key(r) : `k${r.below(200)}`] = r.next() < 0.05 ? undefined : json(r, depth + 1);
   return record;
 }
 
@@ -123,7 +110,7 @@ function reference(value: unknown): string {
 
 describe('sha256 fast paths', () => {
   it('hashes random text as node:crypto does (UTF-8, lone surrogates as U+FFFD)', () => {
-    const r = random(1);
+    const r = seededRandom(1);
     for (let i = 0; i < 4000; i++) {
       const t = text(r, 300);
       expect(sha256HexOfText(t), JSON.stringify(t)).toBe(nodeShaText(t));
@@ -146,7 +133,7 @@ describe('sha256 fast paths', () => {
   });
 
   it('hashes long texts, growing its buffer and then going back to short ones', () => {
-    const r = random(2);
+    const r = seededRandom(2);
     for (const length of [4000, 5000, 70_000, 10, 300_000, 64, 1_000_003]) {
       const t = r.next() < 0.5 ? 'a'.repeat(length) : text(r, 50).repeat(Math.ceil(length / 25)).slice(0, length);
       expect(sha256HexOfText(t), `length ${length}`).toBe(nodeShaText(t));
@@ -156,11 +143,11 @@ describe('sha256 fast paths', () => {
   });
 
   it('hashes byte arrays at any offset of their buffer, like Buffer slices', () => {
-    const r = random(3);
+    const r = seededRandom(3);
     const big = randomBytes(5000);
     for (let i = 0; i < 500; i++) {
-      const start = r.int(1000);
-      const data = big.subarray(start, start + r.int(600));
+      const start = r.below(1000);
+      const data = big.subarray(start, start + r.below(600));
       expect(sha256Hex(data)).toBe(nodeShaBytes(data));
       const copy = new Uint8Array(data);
       expect(sha256Hex(copy)).toBe(nodeShaBytes(data));
@@ -168,9 +155,9 @@ describe('sha256 fast paths', () => {
   });
 
   it('streams random chunkings of bytes and of text like node:crypto', () => {
-    const r = random(4);
+    const r = seededRandom(4);
     for (let i = 0; i < 400; i++) {
-      const data = randomBytes(r.int(1500));
+      const data = randomBytes(r.below(1500));
       const ours = new Sha256();
       for (let at = 0; at < data.length; ) {
         const size = r.pick([0, 1, 2, 3, 7, 55, 56, 63, 64, 65, 100, 128, 129, 500]);
@@ -179,7 +166,7 @@ describe('sha256 fast paths', () => {
       }
       expect(ours.digestHex()).toBe(nodeShaBytes(data));
 
-      const pieces = Array.from({ length: r.int(8) }, () => text(r, 150));
+      const pieces = Array.from({ length: r.below(8) }, () => text(r, 150));
       const oursText = new Sha256();
       const theirs = createHash('sha256');
       for (const piece of pieces) {
@@ -194,7 +181,7 @@ describe('sha256 fast paths', () => {
 
 describe('canonical JSON fast paths', () => {
   it('writes strings exactly as JSON.stringify does', () => {
-    const r = random(5);
+    const r = seededRandom(5);
     for (const t of [...PIECES, '', '\ud83c\udfed', '\udfed\ud83c', 'a\ud800', '\udc00b']) expect(jsonString(t)).toBe(JSON.stringify(t));
     for (let i = 0; i < 5000; i++) {
       const t = text(r, 60);
@@ -203,7 +190,7 @@ describe('canonical JSON fast paths', () => {
   });
 
   it('writes finite numbers exactly as JSON.stringify does', () => {
-    const r = random(6);
+    const r = seededRandom(6);
     for (const n of TRICKY_NUMBERS) expect(jsonNumber(n), String(n)).toBe(JSON.stringify(n));
     for (let i = 0; i < 20_000; i++) {
       const n = number(r);
@@ -213,7 +200,7 @@ describe('canonical JSON fast paths', () => {
   });
 
   it('equals "sort the keys, then JSON.stringify" on random JSON values', () => {
-    const r = random(7);
+    const r = seededRandom(7);
     for (let i = 0; i < 5000; i++) {
       const value = json(r, 0);
       const want = reference(value);
@@ -262,14 +249,14 @@ describe('canonical JSON fast paths', () => {
 
 describe('chainText fast path', () => {
   it('equals canonicalJson of the chain form, and the store hash is SHA-256 of prevHash + that text', () => {
-    const r = random(8);
+    const r = seededRandom(8);
     let prev = GENESIS_HASH;
     for (let i = 0; i < 3000; i++) {
       const event: StoredEvent = {
         id: r.next() < 0.9 ? `018cc251-f400-7${String(i).padStart(3, '0')}-8000-000000000000` : text(r, 40),
         type: r.next() < 0.9 ? r.pick(['equipment.telemetry.recorded', 'order.step.completed']) : text(r, 30),
         source: r.next() < 0.9 ? 'simulator' : text(r, 20),
-        timestamp: r.next() < 0.8 ? 1704067200000 + r.int(1e9) : number(r),
+        timestamp: r.next() < 0.8 ? 1704067200000 + r.below(1e9) : number(r),
         payload: json(r, 1) as StoredEvent['payload'],
         priority: r.pick(['LOW', 'NORMAL', 'HIGH', 'CRITICAL'] as const),
         status: 'PUBLISHED',

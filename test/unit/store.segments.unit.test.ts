@@ -15,25 +15,7 @@ import {
 import type { OpenSegment, SummaryRow } from '../../renderer/store-host/segmentFormat';
 import { mayContain, searchTextOf, textFilterOf } from '../../renderer/store-host/segmentFormat';
 import { BASE_TIME, makeEvent } from '../support/events';
-
-/** Deterministic PRNG (mulberry32), so a failure can be replayed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
-  const some = <T>(list: readonly T[], most = list.length): T[] => {
-    const count = int(0, most);
-    return Array.from({ length: count }, () => pick(list));
-  };
-  return { next, int, pick, some, chance: (p: number) => next() < p };
-}
-type Random = ReturnType<typeof random>;
+import { seededRandom, type SeededRandom } from '../support/random';
 
 const TYPES = [
   'equipment.status.changed', 'equipment.mode.changed', 'equipment.telemetry.recorded', 'quality.check.failed',
@@ -48,13 +30,13 @@ const SUBJECTS = Array.from({ length: 20 }, (_, i) => `press-${i}`);
 const CORRELATIONS = Array.from({ length: 12 }, (_, i) => `corr-${i}`);
 const TIME_SPAN = 100_000;
 
-function randomEvent(r: Random, seq: number): StoredEvent {
+function randomEvent(r: SeededRandom, seq: number): StoredEvent {
   const subject = r.chance(0.25) ? undefined : r.pick(SUBJECTS);
   const correlationId = r.chance(0.4) ? undefined : r.pick(CORRELATIONS);
   const event = makeEvent({
     type: r.pick(TYPES),
     source: r.pick(SOURCES),
-    timestamp: BASE_TIME + r.int(0, TIME_SPAN), // not in seq order, with repeats
+    timestamp: BASE_TIME + r.between(0, TIME_SPAN), // not in seq order, with repeats
     priority: r.pick(PRIORITIES),
     status: r.pick(EVENT_STATUSES),
     payload: subject === undefined ? { reading: seq } : { equipmentId: subject, reading: seq },
@@ -91,14 +73,14 @@ function bruteMatches(event: StoredEvent, query: ColumnQuery): boolean {
   return true;
 }
 
-function randomQuery(r: Random, events: readonly StoredEvent[]): ColumnQuery {
+function randomQuery(r: SeededRandom, events: readonly StoredEvent[]): ColumnQuery {
   const query: { -readonly [K in keyof ColumnQuery]: ColumnQuery[K] } = {};
   if (r.chance(0.5)) query.types = r.some(TYPE_PATTERNS, 3);
   if (r.chance(0.35)) query.sources = r.some([...SOURCES, 'ghost'], 3);
   if (r.chance(0.3)) query.subject = r.chance(0.1) ? 'nobody' : r.pick(SUBJECTS);
   if (r.chance(0.25)) query.correlationId = r.chance(0.1) ? 'corr-unknown' : r.pick(CORRELATIONS);
   // Bounds are sometimes an event's own timestamp, to check that both ends are inclusive.
-  const someTime = () => (r.chance(0.5) ? (r.pick(events).timestamp) : BASE_TIME + r.int(-10, TIME_SPAN + 10));
+  const someTime = () => (r.chance(0.5) ? (r.pick(events).timestamp) : BASE_TIME + r.between(-10, TIME_SPAN + 10));
   if (r.chance(0.4)) query.from = someTime();
   if (r.chance(0.4)) query.to = someTime();
   if (r.chance(0.35)) query.priorities = r.some(PRIORITIES, 3);
@@ -235,19 +217,19 @@ describe('placeInSegments', () => {
   });
 
   it('keeps every rule over many random tails and appends', () => {
-    const r = random(0x5e9);
+    const r = seededRandom(0x5e9);
     for (let round = 0; round < 600; round++) {
       let tail: OpenSegment | undefined;
       let firstSeq = 1;
       if (r.chance(0.85)) {
-        const first = r.int(1, 5000);
-        const count = r.int(1, SEGMENT_MAX_EVENTS);
-        const events = Array.from({ length: count }, (_, i) => (r.chance(0.02) ? null : `old${i}:`.padEnd(r.chance(0.05) ? r.int(1000, 20_000) : r.int(20, 400), 'o')));
+        const first = r.between(1, 5000);
+        const count = r.between(1, SEGMENT_MAX_EVENTS);
+        const events = Array.from({ length: count }, (_, i) => (r.chance(0.02) ? null : `old${i}:`.padEnd(r.chance(0.05) ? r.between(1000, 20_000) : r.between(20, 400), 'o')));
         tail = openSegment(first, events);
         firstSeq = first + count;
       }
-      const count = r.pick([0, 1, 2, r.int(1, 50), r.int(100, 400)]);
-      const strings = Array.from({ length: count }, (_, i) => `${firstSeq + i}:`.padEnd(r.chance(0.03) ? r.int(10_000, 45_000) : r.int(20, 600), 'n'));
+      const count = r.pick([0, 1, 2, r.between(1, 50), r.between(100, 400)]);
+      const strings = Array.from({ length: count }, (_, i) => `${firstSeq + i}:`.padEnd(r.chance(0.03) ? r.between(10_000, 45_000) : r.between(20, 600), 'n'));
       checkPlacement(tail, firstSeq, strings);
     }
   });
@@ -293,7 +275,7 @@ describe('encodeEvent and idPrefix', () => {
 // ---- EventColumns.scan ------------------------------------------------------------------------
 
 describe('EventColumns.scan', () => {
-  const r = random(0xc0ffee);
+  const r = seededRandom(0xc0ffee);
   const events = Array.from({ length: 5000 }, (_, i) => randomEvent(r, i + 1));
   const columns = columnsOf(events);
   // Rows set for an append that has not committed: never scanned.
@@ -310,9 +292,9 @@ describe('EventColumns.scan', () => {
     let nonEmpty = 0;
     for (let round = 0; round < 250; round++) {
       const query = randomQuery(r, events);
-      const a = r.int(1, n);
-      const b = r.int(1, n);
-      const ranges: [number, number][] = [[1, n], [Math.min(a, b), Math.max(a, b)], [r.int(-5, 0), r.int(n - 100, n + 40)], [a, a]];
+      const a = r.between(1, n);
+      const b = r.between(1, n);
+      const ranges: [number, number][] = [[1, n], [Math.min(a, b), Math.max(a, b)], [r.between(-5, 0), r.between(n - 100, n + 40)], [a, a]];
       for (const [lo, hi] of ranges) {
         for (const dir of ['asc', 'desc'] as const) {
           const expected = bruteSeqs(events, query, lo, hi, dir);
@@ -476,11 +458,11 @@ describe('Dictionary.rollback and EventColumns.rollback', () => {
 // ---- summaries --------------------------------------------------------------------------------
 
 /** Segment lengths for n events: some full, some of one event, the rest random. */
-function segmentLengths(r: Random, n: number): number[] {
+function segmentLengths(r: SeededRandom, n: number): number[] {
   const lengths: number[] = [];
   let left = n;
   while (left > 0) {
-    const length = Math.min(left, r.pick([1, SEGMENT_MAX_EVENTS, SEGMENT_MAX_EVENTS, r.int(1, SEGMENT_MAX_EVENTS)]));
+    const length = Math.min(left, r.pick([1, SEGMENT_MAX_EVENTS, SEGMENT_MAX_EVENTS, r.between(1, SEGMENT_MAX_EVENTS)]));
     lengths.push(length);
     left -= length;
   }
@@ -520,7 +502,7 @@ function expectSameColumns(loaded: EventColumns, original: EventColumns): void {
 }
 
 describe('summaryOf and loadSummary', () => {
-  const r = random(0x5a11);
+  const r = seededRandom(0x5a11);
   const events = Array.from({ length: 3000 }, (_, i) => {
     const event = randomEvent(r, i + 1);
     // A stretch with no subjects at all, so a summary with an empty subject list is included.
@@ -532,7 +514,7 @@ describe('summaryOf and loadSummary', () => {
   });
   const original = columnsOf(events);
   // Status moves rewrite summaries from the columns.
-  for (let k = 0; k < 200; k++) original.status[r.int(0, events.length - 1)] = r.int(0, EVENT_STATUSES.length - 1);
+  for (let k = 0; k < 200; k++) original.status[r.between(0, events.length - 1)] = r.between(0, EVENT_STATUSES.length - 1);
   const lengths = segmentLengths(r, events.length);
   const summaries = summariesOf(original, lengths);
 
@@ -646,16 +628,16 @@ describe('summaryOf and loadSummary', () => {
 // ---- text filters -----------------------------------------------------------------------------
 
 describe('textFilterOf and mayContain', () => {
-  const r = random(0x7e57);
+  const r = seededRandom(0x7e57);
   const words = ['press', 'bearing', 'noise', 'temperature', 'high', 'Überlast', '温度', 'line-3', '"quoted"', 'a\\b', 'order-12345'];
-  const texts = Array.from({ length: 300 }, () => searchTextOf({ note: Array.from({ length: r.int(1, 6) }, () => words[r.int(0, words.length - 1)]).join(' '), value: r.int(0, 99_999) }));
+  const texts = Array.from({ length: 300 }, () => searchTextOf({ note: Array.from({ length: r.between(1, 6) }, () => words[r.between(0, words.length - 1)]).join(' '), value: r.between(0, 99_999) }));
 
   it('never rules out a segment holding the needle: every substring of every text passes', () => {
     const filter = textFilterOf(undefined, texts);
     for (const text of texts) {
       for (let k = 0; k < 40; k++) {
-        const start = r.int(0, text.length - 1);
-        const needle = text.slice(start, start + r.int(1, 16));
+        const start = r.between(0, text.length - 1);
+        const needle = text.slice(start, start + r.between(1, 16));
         expect(mayContain(filter, needle), `${JSON.stringify(needle)} in ${text}`).toBe(true);
       }
     }

@@ -1,7 +1,8 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { isSealedEvent, sealEvent, sealInput } from '../../shared/events/sealed';
-import { EventValidationError, MAX_JSON_BYTES, validateJson, validatePlantEvent, validatePublishInput, validateType } from '../../shared/events/validate';
+import { MAX_JSON_BYTES, validateJson, validatePlantEvent, validatePublishInput, validateType } from '../../shared/events/validate';
+import { validationErrorOf } from '../support/errors';
 
 const ID = '018f3a5c-1b2d-7abc-8def-0123456789ab';
 const DEFAULTS = { source: 'test', status: 'PUBLISHED' } as const;
@@ -13,16 +14,6 @@ function event(overrides: Record<string, unknown> = {}): Record<string, unknown>
 function everyObject(value: unknown, test: (object: object) => boolean): boolean {
   if (value === null || typeof value !== 'object') return true;
   return test(value) && Object.values(value).every((member) => everyObject(member, test));
-}
-
-function errorOf(action: () => unknown): EventValidationError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof EventValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected an EventValidationError');
 }
 
 describe('sealing builds frozen copies', () => {
@@ -90,13 +81,13 @@ describe('the fast walk and the full walk agree', () => {
   it('names a cycle where it closes, not where the depth runs out', () => {
     const inner: Record<string, unknown> = { x: 1 };
     inner.back = { again: inner };
-    expect(errorOf(() => validateJson({ list: [inner] }, 'payload'))).toMatchObject({ field: 'payload.list[0].back.again', rule: 'is a circular reference' });
+    expect(validationErrorOf(() => validateJson({ list: [inner] }, 'payload'))).toMatchObject({ field: 'payload.list[0].back.again', rule: 'is a circular reference' });
   });
 
   it('reports the first problem in walk order, whatever the kind', () => {
-    expect(errorOf(() => validateJson({ a: [1, 2, { b: NaN }], c: Symbol('s') }, 'payload')).field).toBe('payload.a[2].b');
-    expect(errorOf(() => validateJson({ a: 'x'.repeat(MAX_JSON_BYTES), b: NaN }, 'payload')).field).toBe('payload');
-    expect(errorOf(() => validateJson({ b: NaN, a: 'x'.repeat(MAX_JSON_BYTES) }, 'payload')).field).toBe('payload.b');
+    expect(validationErrorOf(() => validateJson({ a: [1, 2, { b: NaN }], c: Symbol('s') }, 'payload')).field).toBe('payload.a[2].b');
+    expect(validationErrorOf(() => validateJson({ a: 'x'.repeat(MAX_JSON_BYTES), b: NaN }, 'payload')).field).toBe('payload');
+    expect(validationErrorOf(() => validateJson({ b: NaN, a: 'x'.repeat(MAX_JSON_BYTES) }, 'payload')).field).toBe('payload.b');
   });
 
   it('keeps each walk’s size count apart when a getter validates something else', () => {
@@ -109,7 +100,7 @@ describe('the fast walk and the full walk agree', () => {
       },
       c: 'é'.repeat(40_000),
     };
-    expect(errorOf(() => validateJson(payload, 'payload')).field).toBe('payload');
+    expect(validationErrorOf(() => validateJson(payload, 'payload')).field).toBe('payload');
     const fits = { ...payload, c: 'é'.repeat(20_000) };
     expect(() => validateJson(fits, 'payload')).not.toThrow();
   });
@@ -118,8 +109,8 @@ describe('the fast walk and the full walk agree', () => {
 describe('validateType', () => {
   it('still refuses a bad type after accepting good ones', () => {
     expect(validateType('equipment.status.changed')).toBe('equipment.status.changed');
-    expect(errorOf(() => validateType('Equipment.status.changed')).field).toBe('type');
+    expect(validationErrorOf(() => validateType('Equipment.status.changed')).field).toBe('type');
     expect(validateType('equipment.status.changed')).toBe('equipment.status.changed');
-    expect(errorOf(() => validateType(`a.${'b'.repeat(200)}`)).rule).toBe('must be at most 200 characters');
+    expect(validationErrorOf(() => validateType(`a.${'b'.repeat(200)}`)).rule).toBe('must be at most 200 characters');
   });
 });
