@@ -10,8 +10,8 @@
  * Columns grow past `length` while an append is being written; `length` moves only when the
  * append has committed, so a failed write leaves nothing visible.
  */
-import { EVENT_STATUSES, PRIORITIES } from '../../shared/events/event';
-import type { EventStatus, Priority, StoredEvent } from '../../shared/events/event';
+import { PRIORITIES, STATUS_CODE } from '../../shared/events/event';
+import type { Priority, StoredEvent } from '../../shared/events/event';
 import { compilePattern } from '../../shared/events/patterns';
 import type { EventQuery } from '../../shared/store/eventStore';
 import { hash32 } from '../../shared/store/hash32';
@@ -27,7 +27,7 @@ export const idHashes = (id: string): [number, number] => [hash32(id, ID_SEED_1)
 export const correlationHash = (id: string | undefined): number => (id === undefined ? 0 : hash32(id, CORRELATION_SEED) || 1);
 
 export const PRIORITY_CODE: Readonly<Record<Priority, number>> = Object.fromEntries(PRIORITIES.map((p, i) => [p, i])) as Record<Priority, number>;
-export const STATUS_CODE: Readonly<Record<EventStatus, number>> = Object.fromEntries(EVENT_STATUSES.map((s, i) => [s, i])) as Record<EventStatus, number>;
+export { STATUS_CODE };
 
 /** Interned strings with dense codes; additions can be rolled back to a mark. */
 export class Dictionary {

@@ -11,6 +11,9 @@ export type Priority = (typeof PRIORITIES)[number];
 export const EVENT_STATUSES = ['CREATED', 'PUBLISHED', 'DELIVERED', 'PROCESSED', 'FAILED'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 
+/** Each status's number where a store keeps statuses in a column: its index in EVENT_STATUSES. */
+export const STATUS_CODE: Readonly<Record<EventStatus, number>> = Object.fromEntries(EVENT_STATUSES.map((status, i) => [status, i])) as Record<EventStatus, number>;
+
 /** Higher rank is delivered first. */
 export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { LOW: 0, NORMAL: 1, HIGH: 2, CRITICAL: 3 };
 

@@ -13,7 +13,7 @@ import { EMPTY_CHAIN, chainText } from '../audit/chain';
 import { sha256HexOfText } from '../audit/sha256';
 import type { ChainHead, ChainHeadReader } from '../audit/chain';
 import { EventValidationError } from '../events/validate';
-import { EVENT_STATUSES } from '../events/event';
+import { EVENT_STATUSES, STATUS_CODE } from '../events/event';
 import type { EventStatus } from '../events/event';
 import { DeliveryTable } from './deliveryTable';
 import { IdIndex } from './idIndex';
@@ -34,8 +34,6 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Column code of each event status (its index in EVENT_STATUSES). */
-const STATUS_CODE = Object.fromEntries(EVENT_STATUSES.map((status, i) => [status, i])) as Record<EventStatus, number>;
 
 export interface InMemoryEventStoreOptions {
   /**
