@@ -140,9 +140,9 @@ export class EventBus {
   private readonly background = new Set<Promise<unknown>>();
   private readonly waiters = new Map<Subscription, Waiter[]>();
   /**
-   * Every waiter in the order it started waiting, settled ones dropped from the front
-   * lazily. One timer, due when the oldest waiter's wait runs out, times them all out: a
-   * timer per blocked publish cost more than the rest of its wait.
+   * Every waiter in the order it started waiting; settled ones are dropped from the front as
+   * they settle. One timer, due when the oldest waiter's wait runs out, times them all out:
+   * a timer per blocked publish cost more than the rest of its wait.
    */
   private waitOrder: Waiter[] = [];
   private waitOrderHead = 0;
@@ -334,7 +334,7 @@ export class EventBus {
     });
   }
 
-  /** Stored events go to their subscribers' queues (into the places reserved) and to the taps. */
+  /** Stored events go to their subscribers' queues (into the places reserved) and to the taps. Called by PublishUnit. */
   delivering(stored: readonly StoredEvent[], routes: readonly Route[]): void {
     this.published += stored.length;
     this.publishedRate.add(stored.length);
