@@ -2,7 +2,7 @@
  * Main's end of a MessageChannelMain as a MessageLink. Typed by the few members it uses, so
  * tests can hand it a fake port.
  */
-import type { MessageLink } from '../../shared/rpc/link';
+import { LinkClosedError, type MessageLink } from '../../shared/rpc/link';
 
 /** The part of Electron's MessagePortMain this adapter needs. */
 export interface MainPort {
@@ -30,7 +30,7 @@ export function portLink(port: MainPort): MessageLink {
   port.start();
   return {
     send(message) {
-      if (closed) throw new Error('the store host port is closed');
+      if (closed) throw new LinkClosedError('the store host port is closed');
       port.postMessage(message);
     },
     onMessage: (listener) => void listeners.push(listener),

@@ -11,7 +11,7 @@
  */
 import type { ChainHead } from '../../shared/audit/chain';
 import type { StoredEvent } from '../../shared/events/event';
-import type { MessageLink } from '../../shared/rpc/link';
+import { LinkClosedError, type MessageLink } from '../../shared/rpc/link';
 import { EventValidationError, validatePlantEvent } from '../../shared/events/validate';
 import { parseStoreMessage, type StoreError, type StoreMethod, type StoreRequest, type StoreResponse } from '../../shared/rpc/storeProtocol';
 import type {
@@ -157,9 +157,11 @@ export class StoreClient implements EventStore {
     try {
       this.link.send({ kind: 'requests', requests: calls.map((call) => call.request) });
       for (const call of calls) this.inFlight.set(call.request.id, call);
-    } catch {
+    } catch (error) {
+      // The link is closing: its close starts recover(), which sends every call in flight again.
+      if (error instanceof LinkClosedError) for (const call of calls) this.inFlight.set(call.request.id, call);
       // Something in the batch cannot cross (a function, a symbol…): find it, send the rest.
-      for (const call of calls) this.sendOne(call);
+      else for (const call of calls) this.sendOne(call);
     }
   }
 
@@ -168,7 +170,8 @@ export class StoreClient implements EventStore {
       (this.link as MessageLink).send({ kind: 'requests', requests: [call.request] });
       this.inFlight.set(call.request.id, call);
     } catch (error) {
-      call.reject(new TypeError(`${call.request.method}: the arguments cannot be sent to the store host (${(error as Error).message})`));
+      if (error instanceof LinkClosedError) this.inFlight.set(call.request.id, call);
+      else call.reject(new TypeError(`${call.request.method}: the arguments cannot be sent to the store host (${(error as Error).message})`));
     }
   }
 

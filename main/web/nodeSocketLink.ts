@@ -3,7 +3,7 @@
  * Used for the store host's socket in browser mode.
  */
 import type { RawData, WebSocket } from 'ws';
-import type { MessageLink } from '../../shared/rpc/link';
+import { LinkClosedError, type MessageLink } from '../../shared/rpc/link';
 
 export function textOf(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
@@ -33,7 +33,7 @@ export function nodeSocketLink(socket: WebSocket, name = 'socket'): MessageLink 
   socket.on('error', (error) => console.warn(`[${name}] ${error.message}`));
   return {
     send(message) {
-      if (closed || socket.readyState !== socket.OPEN) throw new Error(`${name}: the connection is closed`);
+      if (closed || socket.readyState !== socket.OPEN) throw new LinkClosedError(`${name}: the connection is closed`);
       socket.send(JSON.stringify(message));
     },
     onMessage: (listener) => void listeners.push(listener),

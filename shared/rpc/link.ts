@@ -2,7 +2,16 @@
  * A two-way message channel, whatever carries it: an Electron MessagePort, a browser
  * MessagePort, a WebSocket. Adapters live with the process that owns the transport.
  */
+/**
+ * Thrown by `send` when the link is closed or closing. The caller can tell it from a message
+ * that cannot be carried: the message is fine, and can go again on the next link.
+ */
+export class LinkClosedError extends Error {
+  override name = 'LinkClosedError';
+}
+
 export interface MessageLink {
+  /** Throws LinkClosedError once the link is closing or closed. */
   send(message: unknown): void;
   onMessage(listener: (message: unknown) => void): void;
   /** Called once when the other side goes away (closed, crashed, disconnected). */

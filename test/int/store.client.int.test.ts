@@ -6,6 +6,9 @@ import { DexieEventStore } from '../../renderer/store-host/dexieEventStore';
 import { describeEventStoreContract } from '../contract/eventStoreContract';
 import { dexieTamper } from '../support/auditTamper';
 import { fakeStoreHost } from '../support/storeHost';
+import { StoreClient } from '../../main/store/storeClient';
+import { serveStore } from '../../renderer/store-host/serveStore';
+import { LinkClosedError, linkedPair } from '../../shared/rpc/link';
 import { makeEvent } from '../support/events';
 
 describeEventStoreContract(
@@ -46,6 +49,37 @@ describe('StoreClient: store host crashes', () => {
     const seqs = new Set<number>();
     for (let seq = 1; seq <= head; seq++) seqs.add((await host.client.getBySeq(seq))!.seq);
     expect(seqs.size).toBe(120);
+  });
+
+  it('holds calls made while the link is closing, and sends them on the next link instead of failing them', async () => {
+    const deps = { indexedDB: new IDBFactory(), IDBKeyRange };
+    let closing: (() => void) | undefined;
+    const client = await StoreClient.open(async () => {
+      const store = await DexieEventStore.open('plant-events', deps);
+      const [mainEnd, hostEnd] = linkedPair();
+      hostEnd.onClose(() => void store.close());
+      serveStore(store, hostEnd);
+      let isClosing = false;
+      // The socket's state says closing before its close event arrives: send refuses meanwhile.
+      closing = () => {
+        isClosing = true;
+        setTimeout(() => mainEnd.close(), 20);
+      };
+      return {
+        ...mainEnd,
+        send(message: unknown) {
+          if (isClosing) throw new LinkClosedError('the connection is closed');
+          mainEnd.send(message);
+        },
+      };
+    });
+    await client.append([makeEvent()]);
+    closing?.();
+    const during = await Promise.all([client.append([makeEvent(), makeEvent()]), client.headSeq()]);
+    expect(during[0].map((e) => e.seq)).toEqual([2, 3]);
+    expect(client.restarts).toBe(1);
+    expect(await client.headSeq()).toBe(3);
+    await client.close();
   });
 
   it('answers a bad request with an error and goes on serving', async () => {
