@@ -15,6 +15,7 @@ import type { Priority, StoredEvent } from '../../shared/events/event';
 import { compilePattern } from '../../shared/events/patterns';
 import type { EventQuery } from '../../shared/store/eventStore';
 import { hash32 } from '../../shared/store/hash32';
+import { grown } from '../../shared/store/grown';
 
 export { hash32 };
 
@@ -55,15 +56,6 @@ export class Dictionary {
   rollback(size: number): void {
     while (this.names.length > size) this.codes.delete(this.names.pop() as string);
   }
-}
-
-type Growable = Int32Array | Float64Array | Uint8Array;
-
-function grown<T extends Growable>(array: T, capacity: number): T {
-  if (array.length >= capacity) return array;
-  const next = new (array.constructor as new (n: number) => T)(Math.max(capacity, array.length * 2, 1024));
-  next.set(array);
-  return next;
 }
 
 /** The columns of one event, as the store computes them at append. */

@@ -9,6 +9,7 @@
  * id. An event id has at most one of the two forms at a time.
  */
 import type { DeliveryRecord, DeliveryStatus } from './eventStore';
+import { grown } from './grown';
 
 const STATUSES: readonly DeliveryStatus[] = ['PUBLISHED', 'DELIVERED', 'PROCESSED', 'FAILED'];
 /** Column code of each status; 0 in the column means "no compact record at this seq". */
@@ -18,15 +19,6 @@ const NO_ERRORS: readonly never[] = Object.freeze([]);
 
 /** The event id at a seq, as the store holds it (undefined past the end). */
 export type IdAt = (seq: number) => string | undefined;
-
-function grown<T extends Uint8Array | Uint32Array | Float64Array>(column: T, need: number): T {
-  if (need <= column.length) return column;
-  let length = column.length;
-  while (length < need) length *= 2;
-  const next = new (column.constructor as new (length: number) => T)(length);
-  next.set(column);
-  return next;
-}
 
 export class DeliveryTable {
   private status = new Uint8Array(1024);

@@ -6,6 +6,7 @@
  * garbage collector's bookkeeping for a large table pointing at new strings; typed arrays
  * hold no pointers.
  */
+import { grown } from './grown';
 import { hash32 } from './hash32';
 
 const ID_SEED = 0x2545f491;
@@ -22,11 +23,7 @@ export class IdIndex {
   /** Records that `id` is stored at `seq`; the caller has checked that the id is new. */
   add(id: string, seq: number): void {
     if ((this.count + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
-    if (seq > this.hashes.length) {
-      const hashes = new Int32Array(Math.max(seq, this.hashes.length * 2));
-      hashes.set(this.hashes);
-      this.hashes = hashes;
-    }
+    this.hashes = grown(this.hashes, seq);
     const hash = hash32(id, ID_SEED);
     this.hashes[seq - 1] = hash;
     this.place(hash, seq);

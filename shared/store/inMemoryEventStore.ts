@@ -18,6 +18,7 @@ import type { EventStatus } from '../events/event';
 import { DeliveryTable } from './deliveryTable';
 import { IdIndex } from './idIndex';
 import { numberedCopy } from './numbered';
+import { grown } from './grown';
 import type {
   AppendInput, DeadLetter, DeliveryRecord, EventPage, EventQuery, EventStore, GetEventsByTypeOptions,
   ReplayOptions, ReplayResult, Snapshot, StatusUpdate,
@@ -129,7 +130,7 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
     const now = Date.now();
     this.maxId = maxId;
     if (stored.length > 0) this.head = Object.freeze({ seq, hash: prevHash });
-    this.ensureStatusRoom(seq);
+    this.statuses = grown(this.statuses, seq);
     for (let i = 0; i < stored.length; i++) {
       const event = stored[i] as StoredEvent;
       this.events.push(event);
@@ -153,15 +154,6 @@ export class InMemoryEventStore implements EventStore, ChainHeadReader {
     const renewed = Object.freeze({ ...event, status });
     this.events[seq - 1] = renewed;
     return renewed;
-  }
-
-  private ensureStatusRoom(seq: number): void {
-    if (seq <= this.statuses.length) return;
-    let length = this.statuses.length;
-    while (length < seq) length *= 2;
-    const next = new Uint8Array(length);
-    next.set(this.statuses);
-    this.statuses = next;
   }
 
   private tableOf(subscriber: string): DeliveryTable {
