@@ -6,6 +6,7 @@ import { useShortcut } from '../../app/ShortcutsProvider';
 import { EmptyState } from '../../common/EmptyState';
 import { errorMessage, formatTime } from '../../common/format';
 import { usePlant } from '../../common/usePlant';
+import { alarmStartedAt, describeLastAction } from './alarmAction';
 import { AlarmCommandDialog, type CommandInput, type CommandKind } from './AlarmCommandDialog';
 import { AlarmStateChip, STATE_LOOK, monitored } from './alarmLook';
 import { useAlarms } from './useAlarms';
@@ -100,6 +101,7 @@ export function ActiveAlarms() {
               <TableCell>Equipment</TableCell>
               <TableCell>Value / limit</TableCell>
               <TableCell>Since</TableCell>
+              <TableCell>Last action</TableCell>
               <TableCell>Note / reason</TableCell>
             </TableRow>
           </TableHead>
@@ -116,7 +118,8 @@ export function ActiveAlarms() {
                 <TableCell>{a.ruleName}</TableCell>
                 <TableCell>{a.equipmentId}</TableCell>
                 <TableCell>{a.value ?? '—'} / {a.limit ?? '—'}</TableCell>
-                <TableCell>{formatTime(a.since)}</TableCell>
+                <TableCell data-testid="alarm-since">{formatTime(alarmStartedAt(a))}</TableCell>
+                <TableCell data-testid="alarm-last-action">{describeLastAction(a)}</TableCell>
                 <TableCell>{a.acknowledged?.note ?? (a.shelved ? `${a.shelved.reason} (until ${formatTime(a.shelved.until)})` : a.reason) ?? ''}</TableCell>
               </TableRow>
             ))}

@@ -31,6 +31,8 @@ export function AlarmCommandDialog({ kind, count, busy, error, onCancel, onConfi
   const [text, setText] = useState('');
   const [durationMs, setDurationMs] = useState(DURATIONS[1]?.ms ?? 3_600_000);
   const needsText = kind === 'shelve';
+  const canConfirm = !busy && !(needsText && !text.trim());
+  const confirm = () => canConfirm && onConfirm({ text: text.trim(), durationMs });
   return (
     <Dialog open={kind !== null} onClose={onCancel} aria-labelledby="alarm-command-title" data-testid="alarm-command-dialog" fullWidth maxWidth="sm">
       <DialogTitle id="alarm-command-title">
@@ -44,6 +46,12 @@ export function AlarmCommandDialog({ kind, count, busy, error, onCancel, onConfi
             required={needsText}
             value={text}
             onChange={(e) => setText(e.target.value)}
+            // Enter confirms, as in any dialog; Shift+Enter is how a note gets a second line.
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter' || e.shiftKey || e.nativeEvent.isComposing) return;
+              e.preventDefault();
+              confirm();
+            }}
             multiline
             minRows={2}
             slotProps={{ htmlInput: { maxLength: kind === 'shelve' ? 500 : 2000, 'data-testid': 'alarm-command-text' } }}
@@ -66,7 +74,7 @@ export function AlarmCommandDialog({ kind, count, busy, error, onCancel, onConfi
       </DialogContent>
       <DialogActions>
         <Button onClick={onCancel}>Cancel</Button>
-        <Button variant="contained" disabled={busy || (needsText && !text.trim())} onClick={() => onConfirm({ text: text.trim(), durationMs })} data-testid="alarm-command-confirm">
+        <Button variant="contained" disabled={!canConfirm} onClick={confirm} data-testid="alarm-command-confirm">
           {kind ? TITLE[kind] : ''}
         </Button>
       </DialogActions>

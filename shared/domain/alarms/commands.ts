@@ -54,7 +54,7 @@ export function commandAlarms(state: AlarmEngineState, command: AlarmEngineComma
     const rule = parsed ? rules.get(parsed.ruleId) : undefined;
     const known = work.alarms[alarmId];
     if (!known && (!parsed || !rule)) {
-      rejected.push({ alarmId, reason: `${alarmId}: unknown alarm (no such rule)` });
+      rejected.push({ alarmId, reason: 'unknown alarm (no such rule)' });
       continue;
     }
     const alarm = known ?? alarmFromRule(rule!, parsed!.equipmentId);
@@ -64,7 +64,8 @@ export function commandAlarms(state: AlarmEngineState, command: AlarmEngineComma
       work.decide(alarm, inputOf(command, conditionActive, Math.min(ruleMax, state.maxShelveMs)), now, cause);
     } catch (error) {
       if (!(error instanceof AlarmCommandError)) throw error;
-      rejected.push({ alarmId, reason: error.message });
+      // The rejection names the alarm in its own field; the reason does not repeat it.
+      rejected.push({ alarmId, reason: `cannot ${error.command}: ${error.why}` });
     }
   }
   return { ...work.done(), rejected };

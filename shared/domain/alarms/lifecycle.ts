@@ -58,6 +58,20 @@ export interface AlarmState {
   shelved: { reason: string; until: number; by: string | null; at: number } | null;
   /** Why it is SUPPRESSED or OUT_OF_SERVICE. */
   reason: string | null;
+  /**
+   * The latest transition after the raise (acknowledged, shelved, unshelved, cleared…), who
+   * made it and when; null while the episode has only been raised. Kept apart from `since`
+   * so that an operator action does not hide when the alarm started (`raisedAt`).
+   * Absent in engine snapshots written before it existed.
+   */
+  lastAction?: AlarmAction | null;
+}
+
+export interface AlarmAction {
+  /** The `alarm.*` event type of the transition. */
+  type: AlarmEventType;
+  by: string | null;
+  at: number;
 }
 
 /**
@@ -97,7 +111,7 @@ export interface AlarmEventPayload {
 export type AlarmEventLike = { readonly type: string; readonly timestamp: number; readonly payload: JsonValue };
 
 export function initialAlarmState(identity: Pick<AlarmState, 'alarmId' | 'ruleId' | 'ruleKind' | 'ruleName' | 'equipmentId' | 'priority'>): AlarmState {
-  return { ...identity, state: 'NORMAL', since: null, raisedAt: null, value: null, limit: null, acknowledged: null, shelved: null, reason: null };
+  return { ...identity, state: 'NORMAL', since: null, raisedAt: null, value: null, limit: null, acknowledged: null, shelved: null, reason: null, lastAction: null };
 }
 
 export function isAlarmEventType(type: string): type is AlarmEventType {
@@ -127,7 +141,15 @@ export function evolveAlarm(state: AlarmState | null, event: AlarmEventLike): Al
     reason: event.type === ALARM_EVENT_TYPES.suppressed || event.type === ALARM_EVENT_TYPES.removedFromService
       ? p.reason ?? null
       : (after === 'SUPPRESSED' || after === 'OUT_OF_SERVICE' ? state?.reason ?? null : null),
+    lastAction: lastActionAfter(state, event.type, p, at),
   };
+}
+
+/** A raise starts a new episode with no action yet; `normalized` only closes the one before it, so that one stays the last. */
+function lastActionAfter(state: AlarmState | null, type: AlarmEventType, p: AlarmEventPayload, at: number): AlarmAction | null {
+  if (type === ALARM_EVENT_TYPES.raised) return null;
+  if (type === ALARM_EVENT_TYPES.normalized) return state?.lastAction ?? null;
+  return { type, by: p.user ?? null, at };
 }
 
 /** Folds `alarm.*` events into the states of every alarm they name, keyed by alarm id (a fresh object when changed). */
