@@ -91,8 +91,12 @@ export function SettingsProvider({ plant, initial, children }: { readonly plant:
 /** A setting as state: its stored value when it passes `accept`, else the fallback. */
 export function useSetting<T extends JsonValue>(key: string, fallback: T, accept: (value: JsonValue) => value is T): [T, (value: T) => void] {
   const { values, set } = useContext(SettingsContext);
+  // The first fallback is kept: a literal ({} or []) is a new object on every render, and
+  // consumers that compare by identity (effects, memos, forms keeping a draft) would see a
+  // change each time.
+  const [firstFallback] = useState(fallback);
   const stored = values[key];
-  const value = stored !== undefined && accept(stored) ? stored : fallback;
+  const value = stored !== undefined && accept(stored) ? stored : firstFallback;
   const setValue = useCallback((next: T) => set(key, next), [key, set]);
   return [value, setValue];
 }

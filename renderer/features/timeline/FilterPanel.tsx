@@ -1,6 +1,6 @@
 /** The timeline's filter form: edited as a draft, applied with Enter or the Apply button. */
 import { Alert, Box, Button, FormControl, InputLabel, MenuItem, Select, Stack, TextField, ToggleButton, ToggleButtonGroup } from '@mui/material';
-import { memo, useEffect, useState, type FormEvent, type RefObject } from 'react';
+import { memo, useState, type FormEvent, type RefObject } from 'react';
 import { EVENT_STATUSES, PRIORITIES, type EventStatus, type Priority } from '../../../shared/events/event';
 import { fromLocalInput, toLocalInput } from '../../common/format';
 import { EMPTY_FILTER, QUICK_RANGES, patternProblem, type QuickRangeId, type TimelineFilter } from './filterModel';
@@ -38,7 +38,15 @@ function fromDraft(d: Draft): TimelineFilter {
 export const FilterPanel = memo(function FilterPanel({ filter, onApply, searchRef }: { readonly filter: TimelineFilter; readonly onApply: (f: TimelineFilter) => void; readonly searchRef: RefObject<HTMLInputElement | null> }) {
   const [draft, setDraft] = useState(() => toDraft(filter));
   const [problem, setProblem] = useState<string | null>(null);
-  useEffect(() => setDraft(toDraft(filter)), [filter]);
+  // The draft follows the applied filter only when its content changes (Apply, Clear, a
+  // saved filter): a filter object rebuilt by a re-render while events arrive must not
+  // wipe what the operator is typing.
+  const appliedKey = JSON.stringify(filter);
+  const [draftOf, setDraftOf] = useState(appliedKey);
+  if (draftOf !== appliedKey) {
+    setDraftOf(appliedKey);
+    setDraft(toDraft(filter));
+  }
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
   const submit = (event: FormEvent) => {
@@ -49,6 +57,13 @@ export const FilterPanel = memo(function FilterPanel({ filter, onApply, searchRe
     if (next.from !== null && next.to !== null && next.from > next.to) return setProblem('The time range ends before it starts');
     setProblem(null);
     onApply(next);
+  };
+
+  // Clear empties the form too: when nothing was applied yet, the applied filter does not change.
+  const clear = () => {
+    setDraft(toDraft(EMPTY_FILTER));
+    setProblem(null);
+    onApply(EMPTY_FILTER);
   };
 
   return (
@@ -96,7 +111,7 @@ export const FilterPanel = memo(function FilterPanel({ filter, onApply, searchRe
         <Button type="submit" variant="contained" data-testid="filter-apply">
           Apply
         </Button>
-        <Button onClick={() => onApply(EMPTY_FILTER)} data-testid="filter-clear">
+        <Button onClick={clear} data-testid="filter-clear">
           Clear
         </Button>
       </Stack>

@@ -3,7 +3,8 @@
  * checks accessibility with axe (serious and critical violations fail), keeps screenshots.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright';
@@ -120,10 +121,24 @@ export interface UiSession {
 }
 
 export async function startUiSession(): Promise<UiSession> {
-  const [host, browser] = await Promise.all([
-    startWebHost({ memory: true, core: { healthEverySeconds: 0 } }),
-    chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS }),
-  ]);
+  return openSession(() => startWebHost({ memory: true, core: { healthEverySeconds: 0 } }));
+}
+
+/**
+ * The operator's first minutes: a host on a fresh data folder (kept on disk, settings file
+ * included) with the plant simulator on, and one Chromium showing its console.
+ */
+export async function startFreshFolderSession(): Promise<UiSession & { readonly dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'plant-fresh-'));
+  const session = await openSession(
+    () => startWebHost({ dataDir, core: { settingsFile: join(dataDir, 'settings.json'), simulator: { rate: 20 }, healthEverySeconds: 0, user: 'olga' } }),
+    () => rmSync(dataDir, { recursive: true, force: true }),
+  );
+  return { ...session, dataDir };
+}
+
+async function openSession(startHost: () => Promise<WebHost>, cleanUp: () => void = () => undefined): Promise<UiSession> {
+  const [host, browser] = await Promise.all([startHost(), chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS })]);
   const ui = await UiPage.open(browser, host.url);
   return {
     host,
@@ -133,6 +148,7 @@ export async function startUiSession(): Promise<UiSession> {
       await ui.close();
       await browser.close();
       await host.close();
+      cleanUp();
     },
   };
 }
