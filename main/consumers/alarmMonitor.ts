@@ -10,7 +10,7 @@
  * and one lost in the crash is published now.
  */
 import {
-  commandAlarms, createAlarmEngine, DEFAULT_ALARM_RULES, evaluateAlarms, evolveAlarms, listActiveAlarms, setAlarmRules, tickAlarms,
+  commandAlarms, createAlarmEngine, DEFAULT_ALARM_RULES, evaluateAlarms, evolveAlarms, listActiveAlarms, resumeAlarms, setAlarmRules, tickAlarms,
   validateAlarmRules, type AlarmCommandKind, type AlarmEngineState, type AlarmRule, type AlarmState, type EventDraft,
 } from '../../shared/domain/alarms';
 import { derivedEventId, isDuplicateIdError } from '../../shared/events/derivedId';
@@ -56,6 +56,8 @@ export class AlarmMonitor {
       this.maxTimestamp = snapshot.maxTimestamp;
     }
     for await (const events of pages(this.options.store, {}, this.lastSeq)) this.fold(events, true);
+    // The engine was stopped until now: the silence while it was off is not the plant's.
+    this.resume();
     this.untap = this.options.bus.onPublished((events) => this.fold(events, false));
     this.ticker = setInterval(() => this.tick(), this.options.tickMs ?? 1_000);
     await this.publishing;
@@ -68,6 +70,11 @@ export class AlarmMonitor {
     this.untap = null;
     await this.publishing;
     await this.snapshot();
+  }
+
+  /** A source is back (console restarted, feed resumed or reconnected): absence rules count from now. */
+  resume(): void {
+    this.engine = resumeAlarms(this.engine, this.now());
   }
 
   active(): AlarmState[] {

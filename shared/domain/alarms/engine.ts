@@ -85,6 +85,19 @@ export function tickAlarms(state: AlarmEngineState, now: number): AlarmEngineSte
 }
 
 /**
+ * The console (or the source feeding it) is back after a stop at `now`. Its downtime is not
+ * the plant's silence: absence monitors not already in alarm start counting again from
+ * `now`, so a restart does not raise "no telemetry" for every equipment at once.
+ */
+export function resumeAlarms(state: AlarmEngineState, now: number): AlarmEngineState {
+  const work = new Work(state);
+  for (const [id, monitor] of Object.entries(state.monitors)) {
+    if (monitor.kind === 'absence' && !monitor.active && monitor.lastSeen < now) work.setMonitor(id, { ...monitor, lastSeen: now });
+  }
+  return work.done().state;
+}
+
+/**
  * Replaces the rule set (validated; throws EventValidationError naming `rules[i].field`).
  * Monitors of rules removed, disabled or changed are dropped; an active condition of
  * theirs is cleared first, so no alarm stays active on a rule that no longer watches it.
