@@ -22,6 +22,7 @@ const CODES: Record<string, string> = {
   BusClosedError: 'closed',
   AbortError: 'cancelled',
   AuditImportRefusedError: 'refused',
+  NotNdjsonExportError: 'invalid-input',
   IngestConfigError: 'invalid-input',
 };
 

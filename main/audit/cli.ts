@@ -11,7 +11,7 @@ import { exportAuditLog } from './exportLog';
 import { importAuditLog, AuditImportRefusedError } from './importLog';
 import { exportPdfReport } from './pdfExport';
 import { playwrightPdfRenderer } from './renderPdf';
-import { verifyExportFile } from './verifyFile';
+import { NotNdjsonExportError, verifyExportFile } from './verifyFile';
 
 export interface CliOutput {
   out(line: string): void;
@@ -33,7 +33,14 @@ export async function runAuditCli(argv: readonly string[], io: CliOutput): Promi
       io.out(AUDIT_USAGE);
       return 0;
     case 'verify-file': {
-      const verdict = await verifyExportFile(command.file);
+      let verdict;
+      try {
+        verdict = await verifyExportFile(command.file);
+      } catch (error) {
+        if (!(error instanceof NotNdjsonExportError)) throw error;
+        io.err(`cannot verify ${command.file}: ${error.message}`);
+        return 1;
+      }
       if (verdict.ok) {
         io.out(`intact: ${verdict.events} events, head hash ${verdict.headHash}`);
         return 0;

@@ -5,7 +5,37 @@
  * UTF-8 are reported at their line. Memory stays bounded by a chunk and the longest line.
  */
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { CSV_BOM, csvHeader } from '../../shared/audit/csvWriter';
 import { ExportVerifier, type ExportVerdict } from '../../shared/audit/exportVerifier';
+
+/** The file is an export of another kind (CSV, PDF): there is no NDJSON chain to check, and it is not broken either. */
+export class NotNdjsonExportError extends Error {
+  override name = 'NotNdjsonExportError';
+}
+
+const PDF_MAGIC = '%PDF-';
+const CSV_START = csvHeader().slice(0, csvHeader().indexOf(','));
+
+/** Refuses a CSV export or a PDF report in one sentence, from the file's first bytes. */
+async function refuseOtherFormats(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  let head: string;
+  try {
+    const bytes = Buffer.alloc(64);
+    const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0);
+    head = bytes.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+  if (head.startsWith(PDF_MAGIC)) {
+    throw new NotNdjsonExportError('this is a PDF report: it carries no hash chain to verify; only NDJSON exports can be verified (export the same events as NDJSON)');
+  }
+  const text = head.startsWith(CSV_BOM) ? head.slice(CSV_BOM.length) : head;
+  if (text.startsWith(`${CSV_START},`)) {
+    throw new NotNdjsonExportError('this is a CSV export: only NDJSON exports, which end with their manifest, can be verified (export the same events as NDJSON)');
+  }
+}
 
 export interface VerifyFileOptions {
   readonly signal?: AbortSignal;
@@ -53,7 +83,9 @@ function feedLinesOneByOne(verifier: ExportVerifier, bytes: Buffer, firstLine: n
   return line;
 }
 
+/** Verifies an NDJSON export; throws NotNdjsonExportError for a CSV export or a PDF report. */
 export async function verifyExportFile(path: string, options: VerifyFileOptions = {}): Promise<ExportVerdict> {
+  await refuseOtherFormats(path);
   const verifier = new ExportVerifier();
   let carry: Buffer = Buffer.alloc(0);
   let line = 1;
