@@ -1,4 +1,5 @@
 /** The API handlers for alarms and their rules. */
+import { InputError } from '../../shared/api/errors';
 import { ALARM_EVENT_TYPES, computeAlarmKpis, type AlarmRule } from '../../shared/domain/alarms';
 import type { StoredEvent } from '../../shared/events/event';
 import { pages } from '../../shared/store/readAll';
@@ -21,7 +22,7 @@ export function alarmHandlers(core: PlantCore): Pick<ApiHandlers, AlarmMethods> 
   const rulesWithout = (id: string) => alarms.rules().filter((rule) => rule.id !== id);
   const findRule = (id: string): AlarmRule => {
     const rule = alarms.rules().find((r) => r.id === id);
-    if (!rule) throw new RangeError(`ruleId: no rule with id "${id}"`);
+    if (!rule) throw new InputError(`ruleId: no rule with id "${id}"`);
     return rule;
   };
   return {
@@ -36,7 +37,7 @@ export function alarmHandlers(core: PlantCore): Pick<ApiHandlers, AlarmMethods> 
     'alarms.suppress': async (_ctx, ids, reason) => alarms.command('suppress', ids, { reason: reason || 'suppressed by operator', user }),
     'alarms.unsuppress': async (_ctx, ids) => alarms.command('unsuppress', ids, { user }),
     'alarms.kpis': async (_ctx, { from, to }) => {
-      if (to < from) throw new RangeError('range: `to` must not be before `from`');
+      if (to < from) throw new InputError('range: `to` must not be before `from`');
       const events: StoredEvent[] = [];
       for await (const page of pages(store, { types: ALARM_TYPES, from, to })) {
         events.push(...page);
@@ -46,7 +47,7 @@ export function alarmHandlers(core: PlantCore): Pick<ApiHandlers, AlarmMethods> 
     },
     'rules.list': async () => alarms.rules(),
     'rules.create': async (_ctx, rule) => {
-      if (alarms.rules().some((r) => r.id === rule.id)) throw new RangeError(`rule.id: a rule with id "${rule.id}" exists already`);
+      if (alarms.rules().some((r) => r.id === rule.id)) throw new InputError(`rule.id: a rule with id "${rule.id}" exists already`);
       await alarms.setRules([...alarms.rules(), rule], { kind: 'created', ruleId: rule.id, user });
       return rule;
     },

@@ -5,6 +5,10 @@
  * thrown escapes; a handler never sees unchecked input.
  */
 import { contract, isMethodName, type Envelope, type MethodName } from '../../shared/api/contract';
+import { ApiError } from '../../shared/api/errors';
+import { FieldError } from '../../shared/events/validate';
+import { AuditImportRefusedError } from '../audit/importLog';
+import { BusClosedError, BusOverloadError } from '../bus/errors';
 import type { ApiHandlers, CallContext } from './handlers';
 
 export type Dispatch = (method: unknown, args: unknown, ctx: CallContext) => Promise<Envelope<unknown>>;
@@ -13,18 +17,21 @@ function failure(code: string, message: string): Envelope<never> {
   return { ok: false, error: { code, message } };
 }
 
-/** Error codes by error class name; anything else is an internal error. */
-const CODES: Record<string, string> = {
-  EventValidationError: 'invalid-input',
-  TypeError: 'invalid-input',
-  RangeError: 'invalid-input',
-  BusOverloadError: 'overloaded',
-  BusClosedError: 'closed',
-  AbortError: 'cancelled',
-  AuditImportRefusedError: 'refused',
-  NotNdjsonExportError: 'invalid-input',
-  IngestConfigError: 'invalid-input',
-};
+/**
+ * The code a caller sees, by the project's own error classes only. A TypeError or RangeError
+ * from inside a handler is a bug, not bad input (the schemas have checked the input), so it
+ * is `internal` and logged like anything else unknown.
+ */
+function codeOf(error: unknown): string | undefined {
+  if (error instanceof ApiError) return error.code;
+  if (error instanceof FieldError) return 'invalid-input';
+  if (error instanceof BusOverloadError) return 'overloaded';
+  if (error instanceof BusClosedError) return 'closed';
+  if (error instanceof AuditImportRefusedError) return 'refused';
+  // How the operations and audit runners cancel (AbortController's reason).
+  if (error instanceof DOMException && error.name === 'AbortError') return 'cancelled';
+  return undefined;
+}
 
 export function createDispatcher(handlers: ApiHandlers, onInternalError: (error: unknown) => void = console.error): Dispatch {
   return async (method, args, ctx) => {
@@ -39,8 +46,7 @@ export function createDispatcher(handlers: ApiHandlers, onInternalError: (error:
       const handler = handlers[method as MethodName] as (ctx: CallContext, ...a: unknown[]) => Promise<unknown>;
       return { ok: true, value: await handler(ctx, ...parsed) };
     } catch (error) {
-      const name = error instanceof Error ? error.name : '';
-      const code = CODES[name];
+      const code = codeOf(error);
       if (!code) onInternalError(error);
       return failure(code ?? 'internal', `${method}: ${error instanceof Error ? error.message : String(error)}`);
     }

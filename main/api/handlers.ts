@@ -4,6 +4,7 @@
  * makes a missing or mistyped method a compile error.
  */
 import type { ArgsOf, MethodName, ResultOf } from '../../shared/api/contract';
+import { ApiError } from '../../shared/api/errors';
 import type { PlantCore } from '../core/plantCore';
 import { alarmHandlers } from './alarmHandlers';
 
@@ -69,6 +70,6 @@ export function createHandlers(core: PlantCore): ApiHandlers {
 }
 
 function requireSimulator(core: PlantCore) {
-  if (!core.simulator) throw new Error('the plant simulator is switched off in this installation');
+  if (!core.simulator) throw new ApiError('unavailable', 'the plant simulator is switched off in this installation');
   return core.simulator;
 }

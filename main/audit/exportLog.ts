@@ -5,6 +5,7 @@
  * file under the target name. A finished export is recorded as an `audit.log.exported` event.
  * PDF reports are made by pdfExport.ts.
  */
+import { InputError } from '../../shared/api/errors';
 import type { ExportProgress, ExportResult } from '../../shared/audit/results';
 export type { ExportProgress, ExportResult } from '../../shared/audit/results';
 import type { PlantEvent } from '../../shared/events/event';
@@ -48,8 +49,8 @@ export interface TextExportOptions extends ExportOptionsBase {
 const PROGRESS_EVERY = 2_000;
 
 export async function exportAuditLog(options: TextExportOptions): Promise<ExportResult> {
-  if (options.format !== 'ndjson' && options.format !== 'csv') throw new TypeError(`format: must be ndjson or csv, not ${String(options.format)}`);
-  if (options.bom && options.format !== 'csv') throw new TypeError('bom: only a CSV export can start with a byte-order mark');
+  if (options.format !== 'ndjson' && options.format !== 'csv') throw new InputError(`format: must be ndjson or csv, not ${String(options.format)}`);
+  if (options.bom && options.format !== 'csv') throw new InputError('bom: only a CSV export can start with a byte-order mark');
   const filters = options.filters ?? {};
   const { store, signal } = options;
   signal?.throwIfAborted();

@@ -6,11 +6,12 @@
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { InputError } from '../../shared/api/errors';
 import { CSV_BOM, csvHeader } from '../../shared/audit/csvWriter';
 import { ExportVerifier, type ExportVerdict } from '../../shared/audit/exportVerifier';
 
 /** The file is an export of another kind (CSV, PDF): there is no NDJSON chain to check, and it is not broken either. */
-export class NotNdjsonExportError extends Error {
+export class NotNdjsonExportError extends InputError {
   override name = 'NotNdjsonExportError';
 }
 

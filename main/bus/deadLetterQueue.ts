@@ -4,6 +4,7 @@
  * them with a reason. A dead letter is named `<eventId>/<subscriber>`; a bare event id names
  * every dead letter of that event.
  */
+import { InputError } from '../../shared/api/errors';
 import type { DeadLetter, DeliveryRecord, EventStore } from '../../shared/store/eventStore';
 import type { DeliveryWriter } from './deliveryWriter';
 import type { Subscription } from './subscription';
@@ -46,7 +47,7 @@ export class DeadLetterQueue {
 
   /** Removes dead letters from the queue, keeping the record and the reason. Returns how many. */
   async discard(refs: readonly string[], reason: string): Promise<number> {
-    if (typeof reason !== 'string' || reason.trim() === '') throw new TypeError('reason: a discard needs a reason');
+    if (typeof reason !== 'string' || reason.trim() === '') throw new InputError('reason: a discard needs a reason');
     const letters = await this.resolve(refs, true);
     const now = Date.now();
     await this.store.putDeliveries(
@@ -59,7 +60,7 @@ export class DeadLetterQueue {
   /** The dead letters named; with `strict`, an unknown name fails the whole call before anything changes. */
   private async resolve(refs: readonly string[], strict: boolean): Promise<DeadLetter[]> {
     if (!Array.isArray(refs) || refs.some((ref) => typeof ref !== 'string' || ref === '')) {
-      throw new TypeError('ids: must be a list of dead-letter ids ("<eventId>/<subscriber>" or "<eventId>")');
+      throw new InputError('ids: must be a list of dead-letter ids ("<eventId>/<subscriber>" or "<eventId>")');
     }
     await this.writer.flush();
     const found: DeadLetter[] = [];

@@ -5,6 +5,7 @@
  * store, later ones from the bus: none is counted twice.
  */
 import { aggregateEvents, aggregateSeries, DEFAULT_RETENTION_MINUTES, initialAggregate, MINUTE_MS, type AggregatePoint, type AggregateState, type SeriesQuery } from '../../shared/domain/aggregator';
+import { InputError } from '../../shared/api/errors';
 import type { EventStore } from '../../shared/store/eventStore';
 import { pages } from '../../shared/store/readAll';
 import type { EventBus, Unsubscribe } from '../bus/eventBus';
@@ -38,7 +39,13 @@ export class Aggregates {
   }
 
   series(query: SeriesQuery): AggregatePoint[] {
-    return aggregateSeries(this.state, query);
+    try {
+      return aggregateSeries(this.state, query);
+    } catch (error) {
+      // The pure function says what is wrong with the query by a RangeError: the caller's input.
+      if (error instanceof RangeError) throw new InputError(`query: ${error.message}`);
+      throw error;
+    }
   }
 
   async stop(): Promise<void> {

@@ -12,6 +12,7 @@
  *
  * Events whose id is stored already are skipped and counted, never stored twice.
  */
+import { InputError } from '../../shared/api/errors';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -50,7 +51,7 @@ export async function importEventsFile(path: string, options: ImportOptions): Pr
 /** The importer over any restartable text source (a file, or text in tests). */
 export async function importEvents(source: TextSource, totalBytes: number, options: ImportOptions & { format: ImportFormat }): Promise<ImportReport> {
   const mode = options.mode ?? 'all-or-nothing';
-  if (mode !== 'all-or-nothing' && mode !== 'valid-only') throw new TypeError('mode: must be all-or-nothing or valid-only');
+  if (mode !== 'all-or-nothing' && mode !== 'valid-only') throw new InputError('mode: must be all-or-nothing or valid-only');
   const pass = new Pass(options, totalBytes);
   if (mode === 'all-or-nothing') {
     await pass.run(source, 'validating');
@@ -68,7 +69,7 @@ export function formatOf(path: string): ImportFormat {
   const ext = extname(path).toLowerCase();
   if (ext === '.csv') return 'csv';
   if (ext === '.ndjson' || ext === '.jsonl' || ext === '.json') return 'ndjson';
-  throw new TypeError(`format: cannot tell the format of "${path}" from its extension; give format "ndjson" or "csv"`);
+  throw new InputError(`format: cannot tell the format of "${path}" from its extension; give format "ndjson" or "csv"`);
 }
 
 function fileSource(path: string): TextSource {

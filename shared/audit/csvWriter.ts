@@ -7,8 +7,10 @@
  *
  * Cells: quoted with `"` (and inner quotes doubled) when they hold a comma, a quote, CR or LF.
  * Against formula injection in spreadsheet programs, a cell that begins with `=`, `+`, `-`,
- * `@`, a tab or CR gets a leading apostrophe `'`; so that this stays reversible, a cell that
- * begins with an apostrophe gets one more. `csvCellValue` undoes it (strip one leading `'`).
+ * `@` (or their full-width forms `＝＋－＠`, which some spreadsheets read the same), a tab or
+ * CR, or with blanks (space, tab, CR, LF, no-break space, byte-order mark) before a formula
+ * character, gets a leading apostrophe `'` (spreadsheets skip such blanks); so that this
+ * stays reversible, a cell that begins with an apostrophe gets one more. `csvCellValue` undoes it (strip one leading `'`).
  * The text is UTF-8; `CSV_BOM` may be written first for spreadsheet programs.
  */
 import type { StoredEvent } from '../events/event';
@@ -17,7 +19,7 @@ import { canonicalJson } from './canonical';
 
 export const CSV_EXPORT_COLUMNS: readonly string[] = [...CSV_COLUMNS, 'storeHash', 'prevHash', 'hash'];
 export const CSV_BOM = '\ufeff';
-const FORMULA_START = /^[=+\-@\t\r']/;
+const FORMULA_START = /^(?:[=+\-@\t\r'\uff1d\uff0b\uff0d\uff20]|[ \t\r\n\u00a0\ufeff]+[=+\-@\uff1d\uff0b\uff0d\uff20])/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One cell's text as written: neutralised against formulas, quoted when needed. */

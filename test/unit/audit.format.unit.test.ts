@@ -53,6 +53,18 @@ describe('audit formats', () => {
     }
   });
 
+  it('neutralises formulas behind leading blanks and in full-width characters, reversibly', () => {
+    const risky = [' =1+1', '  +1', '\n-2', '\u00a0@SUM(A1)', '\ufeff=HYPERLINK("x")', '\r\n=1', '\uff1d1+1', '\uff0b1', '\uff0d1', '\uff20SUM(A1)', ' \uff1dA1'];
+    for (const value of risky) {
+      const cell = csvCell(value);
+      const unquoted = cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
+      expect(unquoted.startsWith("'"), JSON.stringify(value)).toBe(true);
+      expect(csvCellValue(unquoted)).toBe(value);
+    }
+    // Blanks before ordinary text are left alone.
+    for (const value of [' plain', '\u00a0100 kg', 'a-b']) expect(csvCell(value)).toBe(value);
+  });
+
   it('verifies text and names a missing final line break', () => {
     const line = exportLineOf(stored(), GENESIS_HASH).text;
     expect(verifyExportText(`${line}\n`)).toMatchObject({ ok: false, line: 2, reason: expect.stringMatching(/manifest line is missing/) });

@@ -52,6 +52,11 @@ describe('window.plant', () => {
     expect(await plant.metrics.get()).toBeNull();
   });
 
+  it("carries the envelope's error code on the rejected Error, so a caller can act on it", async () => {
+    const plant = createPlantApi(fakeMain().transport);
+    await expect(plant.events.get(42 as never)).rejects.toMatchObject({ code: 'invalid-input', message: 'events.get: id: must be a string' });
+  });
+
   it('subscribes again after a reconnect, so live events keep arriving', async () => {
     const main = fakeMain();
     const plant = createPlantApi(main.transport);
