@@ -2,6 +2,12 @@
  * Canonical JSON: the one text form every audit hash is computed over. Two JSON values that
  * are equal as data always give the same text, byte for byte, in Node and in Chromium.
  *
+ * It is RFC 8785, the JSON Canonicalization Scheme (JCS): for every value JCS accepts, the
+ * text is the one the `canonicalize` package (by one of the RFC's authors) writes, which a
+ * unit test checks on thousands of random values. JCS refuses strings with a lone
+ * surrogate; this writes them as JSON.stringify does (`\ud800`), so that every event the
+ * store holds can be hashed, as it always has been.
+ *
  * The rules, precisely:
  * - Objects: members sorted by key, comparing keys as sequences of UTF-16 code units (the
  *   order of JavaScript's default `Array.prototype.sort`); members whose value is

@@ -1,9 +1,10 @@
 /**
  * The NDJSON audit export, line by line. Each event line is one JSON object in canonical form
- * (shared/audit/canonical.ts) holding the event as stored (`seq`, `subject` and `status`
- * included), its store hash as `storeHash`, and the export's own chain:
+ * (RFC 8785 JCS, shared/audit/canonical.ts: any JCS library and SHA-256 verify an export)
+ * holding the event as stored (`seq`, `subject` and `status` included), its store hash as
+ * `storeHash`, and the export's own chain:
  *
- *   hash_k = SHA-256( UTF-8( prevHash_k + canonicalJson(line_k without prevHash and hash) ) )
+ *   hash_k = SHA-256( UTF-8( prevHash_k + JCS(line_k without prevHash and hash) ) )
  *
  * where prevHash_1 is GENESIS_HASH and prevHash_k is hash_(k-1). The last line is the
  * manifest, `{"manifest":{...}}`, whose own `hash` chains it after the last event line, so

@@ -1,4 +1,4 @@
-/** The typed-array columns the stores grow as events are appended. */
+/** The typed-array columns of the Dexie store's in-memory index, grown as events are appended. */
 export type Growable = Int32Array | Uint32Array | Float64Array | Uint8Array;
 
 /** `array` itself when it holds `capacity` items, else a copy at least twice as long (1,024 at least). */

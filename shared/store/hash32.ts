@@ -1,7 +1,7 @@
 /**
- * A 32-bit string hash (FNV-1a with a murmur finaliser) for the stores' own hash tables and
- * columns. Not cryptographic: every hit is confirmed on the string itself. `seed` gives
- * independent hashes of the same text.
+ * A 32-bit string hash (FNV-1a with a murmur finaliser) for the Dexie store's in-memory
+ * index (renderer/store-host/eventColumns.ts). Not cryptographic: every hit is confirmed on
+ * the string itself. `seed` gives independent hashes of the same text.
  */
 export function hash32(text: string, seed: number): number {
   let h = (0x811c9dc5 ^ seed) | 0;

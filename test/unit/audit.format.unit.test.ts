@@ -1,11 +1,13 @@
 // The audit formats' definitions, checked against the general rules: an export line is the
 // canonical JSON of its own content, its hash covers the rest of the line after prevHash; the
 // store hash leaves out status; CSV cells are neutralised reversibly.
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/audit/canonical';
 import { chainHash, chainText, GENESIS_HASH, storeHashOf } from '../../shared/audit/chain';
 import { csvCell, csvCellValue } from '../../shared/audit/csvWriter';
-import { exportLineOf } from '../../shared/audit/exportFormat';
+import { ExportChain, exportLineOf, manifestLineOf } from '../../shared/audit/exportFormat';
 import { verifyExportText } from '../../shared/audit/exportVerifier';
 import type { StoredEvent } from '../../shared/events/event';
 import { makeEvent } from '../support/events';
@@ -69,5 +71,24 @@ describe('audit formats', () => {
     const line = exportLineOf(stored(), GENESIS_HASH).text;
     expect(verifyExportText(`${line}\n`)).toMatchObject({ ok: false, line: 2, reason: expect.stringMatching(/manifest line is missing/) });
     expect(verifyExportText('')).toMatchObject({ ok: false, line: 1 });
+  });
+
+  it('can be verified as the README says, with a JCS library and SHA-256 alone', () => {
+    const chain = new ExportChain();
+    const events = [stored({ seq: 1 }), stored({ seq: 2, payload: { 'ü': [1e21, -0, 0.5], a: '温度 🏭' } }), stored({ seq: 3, correlationId: undefined })];
+    const lines = events.map((event) => chain.line(event));
+    lines.push(manifestLineOf(chain.manifest({ appVersion: '1', filters: {}, exportedAt: '2026-01-01T00:00:00Z', exportedBy: 'op', workstation: 'ws' })));
+    const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+    let previous = '0'.repeat(64);
+    for (const line of lines.slice(0, -1)) {
+      const { prevHash, hash, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      expect(prevHash).toBe(previous);
+      expect(hash).toBe(sha256(String(prevHash) + canonicalize(rest)));
+      previous = String(hash);
+    }
+    const { manifest } = JSON.parse(lines.at(-1)!) as { manifest: Record<string, unknown> };
+    const { hash, ...unsigned } = manifest;
+    expect(unsigned.headHash).toBe(previous);
+    expect(hash).toBe(sha256(previous + canonicalize(unsigned)));
   });
 });

@@ -3,6 +3,7 @@
 // JSON (escape-free strings without JSON.stringify, number shortcuts, cached key layouts)
 // against "sort the keys, then JSON.stringify"; chainText against canonicalJson of the chain form.
 import { createHash, randomBytes } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, CanonicalJsonError, canonicalMembers, joinMembers, jsonNumber, jsonString } from '../../shared/audit/canonical';
 import { chainText, GENESIS_HASH, storeHashOf } from '../../shared/audit/chain';
@@ -244,6 +245,46 @@ describe('canonical JSON fast paths', () => {
     expect(() => canonicalJson(10n)).toThrow(new CanonicalJsonError('$: a bigint is not JSON'));
     expect(() => canonicalMembers({ a: { b: -Infinity } })).toThrow(new CanonicalJsonError('$.a.b: -Infinity is not a JSON number'));
     expect(canonicalJson({ ...ok })).toBe(reference(ok));
+  });
+});
+
+describe('canonical JSON is RFC 8785 (JCS)', () => {
+  /** True when JCS can hold the value: RFC 8785 (I-JSON) refuses strings with a lone surrogate. */
+  const wellFormed = (value: unknown): boolean => {
+    try {
+      canonicalize(value);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('writes exactly what the canonicalize package writes, on random JSON values', () => {
+    const r = seededRandom(9);
+    let compared = 0;
+    for (let i = 0; i < 5000; i++) {
+      const value = json(r, 0);
+      if (!wellFormed(value)) continue;
+      compared++;
+      expect(canonicalJson(value)).toBe(canonicalize(value));
+    }
+    expect(compared).toBeGreaterThan(2000);
+  });
+
+  it('writes numbers and sorts keys as JCS does', () => {
+    const numbers = [...TRICKY_NUMBERS, 1e21, -0, 5e-324, 1.5e300, 1e-6, 1e-7, 0.000001, 9007199254740993];
+    expect(canonicalJson(numbers)).toBe(canonicalize(numbers));
+    expect(canonicalJson([1e21, -0, 5e-324, 1.5e300])).toBe('[1e+21,0,5e-324,1.5e+300]');
+    // RFC 8785, section 3.2.3: keys sorted by UTF-16 code units, so U+FB33 (one unit) sorts after 😀 (a surrogate pair).
+    const keys = { '\u20ac': 'Euro', '\r': 'CR', '\ufb33': 'Hebrew', '1': 'One', '\ud83d\ude00': 'Smiley', '\u0080': 'Control', '\u00f6': 'o-umlaut' };
+    expect(canonicalJson(keys)).toBe(canonicalize(keys));
+    expect(canonicalJson(keys)).toBe('{"\\r":"CR","1":"One","\u0080":"Control","\u00f6":"o-umlaut","\u20ac":"Euro","\ud83d\ude00":"Smiley","\ufb33":"Hebrew"}');
+  });
+
+  it('goes beyond JCS only for lone surrogates, which it escapes as JSON.stringify does instead of refusing', () => {
+    const value = { note: 'half \ud800 a pair' };
+    expect(() => canonicalize(value)).toThrow(/surrogate/i);
+    expect(canonicalJson(value)).toBe('{"note":"half \\ud800 a pair"}');
   });
 });
 

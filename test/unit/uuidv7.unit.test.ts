@@ -29,16 +29,13 @@ describe('newEventId', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('stays ascending when the clock stands still long enough to exhaust the counter', () => {
+  it('stays ascending when the clock stands still, without running ahead of it', () => {
     const frozen = Date.now() + 1_000;
     vi.spyOn(Date, 'now').mockReturnValue(frozen);
     const ids = Array.from({ length: 20_000 }, () => newEventId());
     for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!).toBe(true);
-    const times = ids.map(uuidV7Timestamp);
-    expect(times[0]).toBe(frozen);
-    // At least 2,048 ids fit in each millisecond, so 20,000 ids borrow at most 10 ms from the future.
-    expect(times.at(-1)!).toBeGreaterThan(frozen);
-    expect(times.at(-1)!).toBeLessThanOrEqual(frozen + 10);
+    // uuid's counter holds at least 2^31 ids per millisecond, so these all carry the frozen time.
+    expect(new Set(ids.map(uuidV7Timestamp))).toEqual(new Set([frozen]));
   });
 
   it('stays ascending when the clock goes backwards', () => {

@@ -1,6 +1,6 @@
-// The in-memory store keeps event statuses and plain delivery records in columns, and renews
-// an event object only when it is read after its status moved. These tests hold what callers
-// see to what the store was told, across both forms of a delivery record.
+// What callers of the in-memory store see beyond the contract suite: moved statuses on every
+// read path, delivery records of every kind given back as put, duplicate ids refused, the same
+// chain with Node's hash, and lookups by id.
 import { describe, expect, it } from 'vitest';
 import { nodeSha256HexOfText } from '../../main/store/nodeHash';
 import { verifyStoreChain } from '../../shared/audit/storeChain';
@@ -11,7 +11,7 @@ import type { DeliveryRecord } from '../../shared/store/eventStore';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 import { BASE_TIME, makeDelivery, makeEvent, makeEvents } from '../support/events';
 
-describe('in-memory store: statuses in a column', () => {
+describe('in-memory store: moved statuses', () => {
   it('shows a moved status on every read path, and leaves event objects handed out earlier as they were', async () => {
     const store = new InMemoryEventStore();
     const [first, second] = await store.append(makeEvents(2));
@@ -41,7 +41,7 @@ describe('in-memory store: statuses in a column', () => {
   });
 });
 
-describe('in-memory store: delivery records in two forms', () => {
+describe('in-memory store: delivery records', () => {
   async function storeWith(count: number, subscribers: readonly string[]) {
     const store = new InMemoryEventStore();
     const events = await store.append(makeEvents(count), Array.from({ length: count }, () => subscribers));
@@ -65,7 +65,7 @@ describe('in-memory store: delivery records in two forms', () => {
     expect(await store.pendingDeliveries('nobody')).toEqual([]);
   });
 
-  it('keeps records with errors, retries or dead-letter fields whole, and moves between forms without leaving two', async () => {
+  it('keeps records with errors, retries or dead-letter fields, and a replaced record leaves no second copy', async () => {
     const { store, events } = await storeWith(4, ['audit']);
     const id = events[1]!.id;
     const failed = makeDelivery(id, 2, 'audit', {
@@ -81,7 +81,7 @@ describe('in-memory store: delivery records in two forms', () => {
     expect((await store.pendingDeliveries('audit')).map((d) => d.seq)).toEqual([1, 3, 4]);
     expect((await store.deadLetters()).map((l) => [l.delivery, l.event.id])).toEqual([[dead, id]]);
 
-    // Redriven: plain again; the whole record is gone and so is the dead letter.
+    // Redriven: the record replaces the dead one, and the dead letter is gone.
     const redriven = makeDelivery(id, 2, 'audit', { updatedAt: BASE_TIME + 300 });
     await store.putDeliveries([redriven]);
     expect(await store.getDelivery(id, 'audit')).toEqual(redriven);
@@ -113,7 +113,7 @@ describe('in-memory store: delivery records in two forms', () => {
     expect((await store.getDelivery(events[0]!.id, 'audit'))?.errors).toEqual([{ attempt: 1, at: BASE_TIME, message: 'first' }]);
   });
 
-  it('grows its columns past their first size', async () => {
+  it('keeps pending and processed records apart over thousands of events', async () => {
     const { store, events } = await storeWith(3000, ['audit']);
     await store.putDeliveries(events.filter((e) => e.seq % 2 === 0).map((e) => makeDelivery(e.id, e.seq, 'audit', { status: 'PROCESSED', attempts: 1 })));
     const pending = await store.pendingDeliveries('audit');
