@@ -6,6 +6,7 @@
 import type { ArgsOf, MethodName, ResultOf } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import type { PlantCore } from '../core/plantCore';
+import { MQTT_SETTINGS_KEY } from '../core/operations';
 import { alarmHandlers } from './alarmHandlers';
 
 /** Who is calling: a window, or a browser-mode socket. */
@@ -48,7 +49,8 @@ export function createHandlers(core: PlantCore): ApiHandlers {
       return simulator?.status() ?? null;
     },
     'mqtt.status': async () => mqtt.state(),
-    'mqtt.configure': async (_ctx, given) => mqtt.configure(given),
+    'mqtt.configure': async (_ctx, given, options) => mqtt.configure(given, options),
+    'mqtt.test': async (_ctx, given, options) => mqtt.test(given, options),
     'mqtt.disconnect': async () => mqtt.disconnect(),
     'import.start': async (_ctx, request) => imports.start(request),
     'import.status': async () => imports.status(),
@@ -61,8 +63,13 @@ export function createHandlers(core: PlantCore): ApiHandlers {
     'audit.import': async (_ctx, request) => core.audit.import(request),
     'audit.status': async () => core.audit.status(),
     'audit.cancel': async () => core.audit.cancel(),
-    'settings.get': async () => settings.all(),
+    // The MQTT settings hold a password: the renderer reads them through mqtt.status, without it.
+    'settings.get': async () => {
+      const { [MQTT_SETTINGS_KEY]: _secret, ...values } = settings.all();
+      return values;
+    },
     'settings.set': async (_ctx, key, value) => {
+      if (key === MQTT_SETTINGS_KEY) throw new TypeError('key: the MQTT settings are changed with mqtt.configure, which checks them');
       await settings.set(key, value);
       return true;
     },

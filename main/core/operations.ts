@@ -2,17 +2,19 @@
  * The core's long-lived operations that an operator starts and stops through the API: the
  * MQTT connection (its settings kept in main's settings) and one file import at a time.
  */
-import type { ImportState, MqttState } from '../../shared/api/contractOps';
-import type { ImportReport } from '../../shared/api/statusTypes';
+import type { ImportState, MqttApplyOptions, MqttState } from '../../shared/api/contractOps';
+import type { ImportReport, MqttProbeResult } from '../../shared/api/statusTypes';
 import type { JsonValue } from '../../shared/events/event';
 import type { EventStore } from '../../shared/store/eventStore';
 import type { EventBus } from '../bus/eventBus';
 import { importEventsFile, type ImportMode } from '../ingest/fileImport';
 import { storeSink } from '../ingest/importSinks';
 import { MqttIngest } from '../ingest/mqttIngest';
+import { probeMqtt } from '../ingest/mqttProbe';
 import type { Settings } from './settings';
 
-const MQTT_SETTINGS_KEY = 'mqtt';
+/** The settings key of the MQTT connection (password included: never handed to the renderer). */
+export const MQTT_SETTINGS_KEY = 'mqtt';
 
 export class MqttConnection {
   private ingest: MqttIngest | null = null;
@@ -43,12 +45,29 @@ export class MqttConnection {
   }
 
   /** Connects with new settings (checked in full first; the old connection stays until they pass). */
-  async configure(settings: Record<string, unknown>): Promise<MqttState> {
+  async configure(given: Record<string, unknown>, options: MqttApplyOptions = {}): Promise<MqttState> {
+    const settings = this.withSavedPassword(given, options);
     const next = await MqttIngest.start({ bus: this.bus, settings });
     await this.ingest?.stop();
     this.ingest = next;
     await this.settings.set(MQTT_SETTINGS_KEY, settings as JsonValue);
     return this.state();
+  }
+
+  /** Tries the settings once, saving nothing. */
+  test(given: Record<string, unknown>, options: MqttApplyOptions = {}): Promise<MqttProbeResult> {
+    return probeMqtt(this.withSavedPassword(given, options));
+  }
+
+  /**
+   * The renderer never receives the saved password, so a form that leaves it unchanged sends
+   * none and asks to keep it: it is taken from the saved settings when the user name is the same.
+   */
+  private withSavedPassword(given: Record<string, unknown>, options: MqttApplyOptions): Record<string, unknown> {
+    if (!options.keepPassword || given.password !== undefined) return given;
+    const saved = this.settings.get(MQTT_SETTINGS_KEY);
+    if (!saved || typeof saved !== 'object' || Array.isArray(saved) || saved.password === undefined) return given;
+    return saved.username === given.username ? { ...given, password: saved.password } : given;
   }
 
   async disconnect(): Promise<MqttState> {

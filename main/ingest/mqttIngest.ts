@@ -79,7 +79,7 @@ export class MqttIngest {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.publisher = new IngestPublisher({ bus: options.bus, capacity: options.queueCapacity, onError: options.onError });
-    this.current = { name: settings.name, broker: settings.broker, state: 'connecting', reason: null, since: this.now(), attempt: 0, topics: settings.topics, subscribed: false };
+    this.current = { name: settings.name, broker: settings.broker, state: 'connecting', reason: null, since: this.now(), attempt: 0, topics: settings.topics, subscribed: false, lastError: null };
   }
 
   status(): MqttIngestStatus {
@@ -208,7 +208,10 @@ export class MqttIngest {
   }
 
   private setState(state: ConnectionState, reason: string | null, retryInMs: number | null, attempt = this.current.attempt): void {
-    this.current = { ...this.current, state, reason, since: this.now(), attempt, subscribed: state === 'connected' && this.current.subscribed };
+    const since = this.now();
+    const failed = state === 'error' || (state === 'disconnected' && !this.stopping);
+    const lastError = failed && reason !== null ? { message: reason, at: since } : this.current.lastError;
+    this.current = { ...this.current, state, reason, since, attempt, subscribed: state === 'connected' && this.current.subscribed, lastError };
     this.publishState(retryInMs);
   }
 

@@ -11,7 +11,7 @@ import type { JsonValue } from '../events/event';
 import { validateJson } from '../events/validate';
 import type { EventPage } from '../store/eventStore';
 import { arity, check, id, ids, method, time } from './contractKit';
-import type { ImportReport, ImportProgress, MqttIngestStatus, SimulatorStatus } from './statusTypes';
+import type { ImportReport, ImportProgress, MqttIngestStatus, MqttProbeResult, SimulatorStatus } from './statusTypes';
 
 /** What an alarm command did: the alarms it applied to and those it could not, with why. */
 export interface AlarmCommandOutcome {
@@ -58,6 +58,13 @@ const seriesQuery = z
     stepMinutes: z.number().int().min(1).max(1_440).optional(),
   })
   .strict();
+/** `keepPassword`: the settings omit the password because the operator left the saved one unchanged. */
+const mqttOptions = z.object({ keepPassword: z.boolean().optional() }).strict();
+export type MqttApplyOptions = z.infer<typeof mqttOptions>;
+const mqttArgs = (args: unknown[]): [Record<string, unknown>, MqttApplyOptions] => {
+  arity(args, 1, 2);
+  return [check(z.record(z.string(), z.unknown()), args[0], 'settings'), check(mqttOptions, args[1] ?? {}, 'options')];
+};
 const importRequest = z
   .object({
     path: z.string().min(1).max(4_096).refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'must be an absolute path'),
@@ -108,10 +115,9 @@ export const operationsContract = {
   'simulator.resume': method<[], SimulatorStatus | null>((args) => (arity(args, 0), [])),
   'mqtt.status': method<[], MqttState>((args) => (arity(args, 0), [])),
   /** Settings are checked in full by main (validateMqttSettings), which names the bad field. */
-  'mqtt.configure': method<[Record<string, unknown>], MqttState>((args) => {
-    arity(args, 1);
-    return [check(z.record(z.string(), z.unknown()), args[0], 'settings')];
-  }),
+  'mqtt.configure': method<[Record<string, unknown>, MqttApplyOptions?], MqttState>(mqttArgs),
+  /** Connects once with these settings without saving or ingesting, and says what happened. */
+  'mqtt.test': method<[Record<string, unknown>, MqttApplyOptions?], MqttProbeResult>(mqttArgs),
   'mqtt.disconnect': method<[], MqttState>((args) => (arity(args, 0), [])),
   'import.start': method<[z.infer<typeof importRequest>], ImportReport>((args) => (arity(args, 1), [check(importRequest, args[0], 'request')])),
   'import.status': method<[], ImportState>((args) => (arity(args, 0), [])),

@@ -37,7 +37,14 @@ export interface MqttIngestStatus {
   readonly topics: readonly string[];
   /** True once the broker granted every subscription of the current connection. */
   readonly subscribed: boolean;
+  /** The latest failure and when it happened; kept while the connection retries or after it recovers. */
+  readonly lastError: { readonly message: string; readonly at: number } | null;
 }
+
+/** What "Test connection" found: connected (and which topic filters the broker refused), or why not, in one sentence. */
+export type MqttProbeResult =
+  | { readonly ok: true; readonly broker: string; readonly topics: readonly string[]; readonly refusedTopics: readonly string[]; readonly elapsedMs: number }
+  | { readonly ok: false; readonly broker: string; readonly reason: string; readonly elapsedMs: number };
 
 export interface MqttIngestMetrics {
   readonly state: ConnectionState;
