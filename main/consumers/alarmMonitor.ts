@@ -117,7 +117,8 @@ export class AlarmMonitor {
         this.publish(step.drafts, true, event.id);
       } else if (event.type.startsWith('alarm.')) {
         // Our own reactions: already applied live; after a restart, folded into the states.
-        if (catchingUp) this.engine = { ...this.engine, alarms: evolveAlarms(this.engine.alarms, event) };
+        // The console's own alarms (main/store/systemAlarm.ts) come from outside the engine.
+        if (catchingUp || event.source === 'system') this.engine = { ...this.engine, alarms: evolveAlarms(this.engine.alarms, event) };
       } else {
         const step = evaluateAlarms(this.engine, event);
         this.engine = step.state;

@@ -4,14 +4,17 @@
  * WebSocket on /api. `startWebHost` is what the command line, the tests and the benchmark
  * use.
  */
-import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, existsSync, renameSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { createPlantCore, type PlantCore, type PlantCoreOptions } from '../core/plantCore';
+import { openDurableStore, type DurableStore, type StoreRecovery } from '../store/durableStore';
 import { StoreClient } from '../store/storeClient';
+import { recordRecovery } from '../store/recoveryEvent';
+import { claimDataDir, releaseHostLock, writeHostLock } from './dataDirLock';
 import { checkApiUpgrade, MAX_MESSAGE_BYTES, serveApiSocket, POLICY_VIOLATION } from './apiSocket';
 import { CHROMIUM_NOT_FOUND, findChromiumExecutable } from './chromium';
 import { DEFAULT_RENDERER_DIR, rendererPages } from './rendererBuild';
@@ -40,6 +43,8 @@ export interface WebHost {
   readonly port: number;
   readonly core: PlantCore;
   readonly storeClient: StoreClient;
+  /** Set when the store was found damaged at start and rebuilt from the journal. */
+  readonly recovery: StoreRecovery | null;
   /** The pid of the store host's Chromium, while it runs. */
   storeHostPid(): number | undefined;
   /** Flushes every pending write, then stops the store host and the server. */
@@ -68,6 +73,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   const memory = options.memory ?? false;
   if (!memory && !options.dataDir) throw new Error('startWebHost: a dataDir is needed unless memory is set');
   const profileDir = memory ? mkdtempSync(join(tmpdir(), 'plant-memory-profile-')) : join(options.dataDir as string, 'chromium-profile');
+  if (!memory) await claimDataDir(options.dataDir as string, profileDir, log);
   mkdirSync(profileDir, { recursive: true });
 
   const token = newSecret();
@@ -89,7 +95,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     if (path === '/store') {
       storeWss.handleUpgrade(request, socket, head, (ws) => {
-        supervisor.acceptSocket(ws, new URL(request.url ?? '/', 'http://127.0.0.1').searchParams.get('token'));
+        supervisor?.acceptSocket(ws, new URL(request.url ?? '/', 'http://127.0.0.1').searchParams.get('token'));
       });
     } else if (path === '/api') {
       wss.handleUpgrade(request, socket, head, (ws) => {
@@ -107,7 +113,24 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   const port = await listen(server, options.port ?? 0);
   origin = `http://127.0.0.1:${port}`;
   serveFiles = staticFileHandler(rendererDir, securityHeaders(port));
-  const supervisor = new StoreHostSupervisor({ chromiumPath, pageFile: pages.storeHost, profileDir, memory, socketUrl: `ws://127.0.0.1:${port}/store`, log });
+  let supervisor: StoreHostSupervisor | undefined;
+  // A new supervisor per opening: a store found damaged is closed, moved aside and opened afresh.
+  const openStore = async () => {
+    const current = (supervisor = new StoreHostSupervisor({ chromiumPath, pageFile: pages.storeHost, profileDir, memory, socketUrl: `ws://127.0.0.1:${port}/store`, log }));
+    try {
+      const client = await StoreClient.open(current.connect);
+      return { store: client, close: async () => (await client.close(), await current.stop()) };
+    } catch (error) {
+      await current.stop();
+      throw error;
+    }
+  };
+  const moveAside = async () => {
+    const aside = `${profileDir}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    renameSync(profileDir, aside);
+    mkdirSync(profileDir, { recursive: true });
+    return aside;
+  };
 
   const shutDownServer = async () => {
     const all = [...wss.clients, ...storeWss.clients];
@@ -122,21 +145,35 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     await closed;
   };
 
-  let storeClient: StoreClient;
+  let opened: DurableStore<StoreClient> | { store: StoreClient; inner: StoreClient; recovery: null; close(): Promise<void> } | undefined;
   try {
-    storeClient = await StoreClient.open(supervisor.connect);
+    if (!memory) writeHostLock(options.dataDir as string);
+    if (memory) {
+      const plain = await openStore();
+      opened = { store: plain.store, inner: plain.store, recovery: null, close: plain.close };
+    } else {
+      opened = await openDurableStore(options.dataDir as string, { open: openStore, moveAside }, {
+        log,
+        onProgress: ({ events, total }) => events % 100_000 === 0 && log(`event store: rebuilt ${events} of ${total} events`),
+      });
+    }
+    const storeClient = opened.inner;
     core = await createPlantCore({
       ...options.core,
-      store: storeClient,
+      store: opened.store,
       storeStatus: () => ({ connected: storeClient.connected, restarts: storeClient.restarts }),
     });
+    if (opened.recovery) await recordRecovery(core.bus, opened.recovery);
   } catch (error) {
-    await supervisor.stop();
+    await opened?.close().catch(() => undefined);
+    await supervisor?.stop();
+    if (!memory) releaseHostLock(options.dataDir as string);
     await shutDownServer();
     if (memory) rmSync(profileDir, { recursive: true, force: true });
     throw error;
   }
   const ready = core;
+  const durable = opened;
 
   let closing: Promise<void> | undefined;
   return {
@@ -144,15 +181,16 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     token,
     port,
     core: ready,
-    storeClient,
-    storeHostPid: () => supervisor.pid(),
+    storeClient: durable.inner,
+    recovery: durable.recovery,
+    storeHostPid: () => supervisor?.pid(),
     close() {
       closing ??= (async () => {
         for (const ws of wss.clients) ws.close(1001, 'the host is stopping');
         await ready.close();
-        await storeClient.close();
-        await supervisor.stop();
+        await durable.close();
         await shutDownServer();
+        if (!memory) releaseHostLock(options.dataDir as string);
         if (memory) rmSync(profileDir, { recursive: true, force: true });
       })();
       return closing;

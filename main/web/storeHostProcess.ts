@@ -9,6 +9,7 @@
  * its own, the link is closed, so StoreClient reconnects (and resends what was in flight).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { WebSocket } from 'ws';
 import type { MessageLink } from '../../shared/rpc/link';
@@ -55,6 +56,26 @@ function groupAlive(group: number): boolean {
   }
 }
 
+/**
+ * Chromium runs in a process group of its own (so that stopping it stops its helpers), which
+ * also means that a kill -9 of the host's group leaves it running, holding the profile. This
+ * small shell, in yet another group, waits on a pipe from the host: when the host dies, for
+ * whatever reason, the pipe closes and the shell kills Chromium's group. (Chromium itself
+ * cannot watch a pipe; Node cannot ask Linux for a parent-death signal.)
+ */
+function startWatchdog(group: number | undefined): ChildProcess | undefined {
+  if (group === undefined || process.platform === 'win32') return undefined;
+  const watchdog = spawn('/bin/sh', ['-c', 'read _ || true; kill -s KILL -- -"$1" 2>/dev/null', 'store-host-watchdog', String(group)], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  watchdog.on('error', () => undefined);
+  // Neither the shell nor its pipe keeps the host's event loop alive.
+  watchdog.unref();
+  (watchdog.stdin as Socket | null)?.unref();
+  return watchdog;
+}
+
 export class StoreHostSupervisor {
   private child: ChildProcess | undefined;
   /** The process group of the last Chromium started, until all of it is known to be gone. */
@@ -63,6 +84,7 @@ export class StoreHostSupervisor {
   private link: MessageLink | undefined;
   private stopped = false;
   private stderrTail: string[] = [];
+  private watchdog: ChildProcess | undefined;
   private readonly killOnExit = () => killGroup(this.group, 'SIGKILL');
   private readonly log: (line: string) => void;
 
@@ -146,6 +168,7 @@ export class StoreHostSupervisor {
     const child = spawn(chromiumPath, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     this.group = child.pid;
+    this.watchdog = startWatchdog(child.pid);
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderrTail.push(...chunk.split('\n').filter(Boolean));
       this.stderrTail.splice(0, Math.max(0, this.stderrTail.length - STDERR_LINES_KEPT));
@@ -178,6 +201,8 @@ export class StoreHostSupervisor {
       await exited;
       clearTimeout(forced);
     }
+    this.watchdog?.kill('SIGKILL');
+    this.watchdog = undefined;
     // Helpers of a browser process that was killed outright may outlive it for a moment; they
     // hold the profile's locks, so the whole group must be gone before another start.
     const group = this.group;

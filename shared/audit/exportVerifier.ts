@@ -27,7 +27,8 @@ export type ExportVerdict =
 const HASH_FIELDS: ReadonlySet<string> = new Set(['prevHash', 'hash']);
 
 export class ExportVerifier {
-  private prev = GENESIS_HASH;
+  /** `startHash`: the hash the first line chains on (a journal segment after pruned ones starts mid-chain). */
+  constructor(private prev: string = GENESIS_HASH) {}
   private events = 0;
   private lines = 0;
   private firstSeq: number | null = null;

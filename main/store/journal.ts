@@ -1,0 +1,199 @@
+/**
+ * The journal: every committed event, also written to files in the data folder, so that
+ * nothing acknowledged depends on Chromium's IndexedDB alone. The files are the verified
+ * NDJSON export format (shared/audit/exportFormat.ts) without a manifest: one hash-chained
+ * line per event, the chain running on from one segment to the next. Segments are named by
+ * the seq of their first event (`journal/000000000001.ndjson`) and a new one starts when the
+ * current one passes `segmentBytes`.
+ *
+ * `append` resolves only after the lines are on disk (fdatasync): the caller resolves a
+ * publish after that, so an acknowledged event is always in the journal. A crash in the middle
+ * of a write leaves a torn last line; opening the journal cuts it off (that batch was never
+ * acknowledged).
+ */
+import { mkdirSync, readdirSync } from 'node:fs';
+import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GENESIS_HASH } from '../../shared/audit/chain';
+import { exportLineOf } from '../../shared/audit/exportFormat';
+import type { StoredEvent } from '../../shared/events/event';
+
+export const JOURNAL_FOLDER = 'journal';
+const SEGMENT_NAME = /^(\d{12})\.ndjson$/;
+const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
+
+/** Where the journal ends: the last event's seq and store hash, and the journal line's own hash. */
+export interface JournalHead {
+  readonly seq: number;
+  readonly storeHash: string;
+  readonly lineHash: string;
+}
+
+export const EMPTY_JOURNAL: JournalHead = Object.freeze({ seq: 0, storeHash: GENESIS_HASH, lineHash: GENESIS_HASH });
+
+export interface JournalSegment {
+  readonly firstSeq: number;
+  readonly path: string;
+}
+
+export function segmentName(firstSeq: number): string {
+  return `${String(firstSeq).padStart(12, '0')}.ndjson`;
+}
+
+/** The segments of the journal in `dataDir`, oldest first (none when there is no journal). */
+export function listSegments(dataDir: string): JournalSegment[] {
+  const folder = join(dataDir, JOURNAL_FOLDER);
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return names
+    .map((name) => SEGMENT_NAME.exec(name))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ firstSeq: Number(match[1]), path: join(folder, match[0]) }))
+    .sort((a, b) => a.firstSeq - b.firstSeq);
+}
+
+interface JournalLine {
+  readonly seq: number;
+  readonly hash: string;
+  readonly storeHash: string;
+}
+
+function parseLineHead(text: string): JournalLine | null {
+  try {
+    const line = JSON.parse(text) as Partial<JournalLine>;
+    if (typeof line.seq !== 'number' || typeof line.hash !== 'string' || typeof line.storeHash !== 'string') return null;
+    return line as JournalLine;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The head of one segment: its last complete line. A torn tail (a line without its line
+ * break, or one that is not JSON) is cut off the file, and so are the lines after it.
+ */
+async function segmentHead(path: string): Promise<JournalHead | null> {
+  const bytes = await readFile(path);
+  let head: JournalHead | null = null;
+  let goodEnd = 0;
+  let start = 0;
+  while (start < bytes.length) {
+    const end = bytes.indexOf(10, start);
+    if (end < 0) break;
+    const line = parseLineHead(bytes.subarray(start, end).toString('utf8'));
+    if (line === null) break;
+    head = { seq: line.seq, storeHash: line.storeHash, lineHash: line.hash };
+    goodEnd = end + 1;
+    start = end + 1;
+  }
+  if (goodEnd < bytes.length) await truncate(path, goodEnd);
+  return head;
+}
+
+export interface JournalOptions {
+  readonly segmentBytes?: number;
+}
+
+export class Journal {
+  private handle: FileHandle | null = null;
+  private segmentSize = 0;
+  private writing: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly folder: string,
+    private current: JournalHead,
+    private readonly segmentBytes: number,
+  ) {}
+
+  /** Opens (or creates) the journal of `dataDir` and finds its head. */
+  static async open(dataDir: string, options: JournalOptions = {}): Promise<Journal> {
+    const folder = join(dataDir, JOURNAL_FOLDER);
+    mkdirSync(folder, { recursive: true });
+    let head: JournalHead = EMPTY_JOURNAL;
+    for (const segment of listSegments(dataDir).reverse()) {
+      const found = await segmentHead(segment.path);
+      if (found) {
+        head = found;
+        break;
+      }
+    }
+    return new Journal(folder, head, options.segmentBytes ?? DEFAULT_SEGMENT_BYTES);
+  }
+
+  get head(): JournalHead {
+    return this.current;
+  }
+
+  /**
+   * Writes `events` (the next seqs after the head, in order) and waits until they are on
+   * disk. Calls are written one after the other, in the order made.
+   */
+  append(events: readonly StoredEvent[]): Promise<void> {
+    const run = this.writing.then(() => this.write(events));
+    this.writing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async write(events: readonly StoredEvent[]): Promise<void> {
+    if (this.closed) throw new Error('the journal is closed: the application is shutting down');
+    if (events.length === 0) return;
+    const first = events[0] as StoredEvent;
+    if (first.seq !== this.current.seq + 1) {
+      throw new Error(`journal: expected seq ${this.current.seq + 1} next, got ${first.seq}`);
+    }
+    let prev = this.current.lineHash;
+    let text = '';
+    for (const event of events) {
+      const line = exportLineOf(event, prev);
+      text += `${line.text}\n`;
+      prev = line.hash;
+    }
+    const bytes = Buffer.from(text, 'utf8');
+    const handle = await this.segmentFor(first.seq);
+    await handle.write(bytes, 0, bytes.length);
+    await handle.datasync();
+    this.segmentSize += bytes.length;
+    const last = events[events.length - 1] as StoredEvent;
+    this.current = { seq: last.seq, storeHash: last.hash ?? '', lineHash: prev };
+  }
+
+  private async segmentFor(firstSeq: number): Promise<FileHandle> {
+    if (this.handle && this.segmentSize < this.segmentBytes) return this.handle;
+    if (this.handle) {
+      await this.handle.close();
+      this.handle = null;
+    } else {
+      // The first write since the journal was opened goes on in the newest segment if it has room.
+      const last = listSegments(join(this.folder, '..')).pop();
+      if (last) {
+        const handle = await open(last.path, 'a');
+        const { size } = await handle.stat();
+        if (size < this.segmentBytes) {
+          this.handle = handle;
+          this.segmentSize = size;
+          return handle;
+        }
+        await handle.close();
+      }
+    }
+    this.handle = await open(join(this.folder, segmentName(firstSeq)), 'a');
+    this.segmentSize = 0;
+    // The new file's name must survive a power cut as well as its lines.
+    const folder = await open(this.folder, 'r');
+    await folder.sync().finally(() => folder.close());
+    return this.handle;
+  }
+
+  /** Waits for the writes in progress, then closes the current segment. */
+  async close(): Promise<void> {
+    await this.writing;
+    this.closed = true;
+    await this.handle?.close();
+    this.handle = null;
+  }
+}
