@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { createPlantCore, type PlantCore, type PlantCoreOptions } from '../core/plantCore';
+import { useNodeSha256 } from '../store/nodeHash';
 import { StoreClient } from '../store/storeClient';
 import { checkApiUpgrade, MAX_MESSAGE_BYTES, serveApiSocket, POLICY_VIOLATION } from './apiSocket';
 import { CHROMIUM_NOT_FOUND, findChromiumExecutable } from './chromium';
@@ -57,6 +58,7 @@ function listen(server: Server, port: number): Promise<number> {
 }
 
 export async function startWebHost(options: WebHostOptions = {}): Promise<WebHost> {
+  useNodeSha256();
   const log = options.log ?? (() => undefined);
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
   const pages = rendererPages(rendererDir);
