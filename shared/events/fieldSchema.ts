@@ -17,20 +17,24 @@ export function fieldPath(prefix: string, path: readonly PropertyKey[]): string 
 
 /**
  * The value `schema` parses `value` to; else throws `error(field, rule)` for the first issue.
- * An unknown key is reported before anything else, by its own name, with `unknownKey` as the rule.
+ * An unknown key is reported before anything else, by its own name, with `unknownKey` (given
+ * the path of the object holding it) as the rule.
  */
 export function parseFields<T>(
   schema: z.ZodType<T>,
   value: unknown,
   error: (field: string, rule: string) => FieldError,
-  options: { readonly prefix?: string; readonly unknownKey: string },
+  options: { readonly prefix?: string; readonly unknownKey: string | ((path: readonly PropertyKey[]) => string) },
 ): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues: readonly Issue[] = result.error.issues;
   const unknown = issues.find((issue) => issue.code === 'unrecognized_keys');
   const prefix = options.prefix ?? '';
-  if (unknown) throw error(fieldPath(prefix, [...unknown.path, unknown.keys[0]!]), options.unknownKey);
+  if (unknown) {
+    const rule = typeof options.unknownKey === 'string' ? options.unknownKey : options.unknownKey(unknown.path);
+    throw error(fieldPath(prefix, [...unknown.path, unknown.keys[0]!]), rule);
+  }
   const first = issues[0]!;
   throw error(first.path.length === 0 && prefix === '' ? 'value' : fieldPath(prefix, first.path), first.message);
 }
