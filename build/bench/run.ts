@@ -119,6 +119,9 @@ async function benchStore(settings: Settings, events: number): Promise<Figures> 
     replay_raw_segments_parse_events_per_s: of((r) => r.segmentParsePerS),
     replay_vs_raw_segments_parse: of((r) => r.replayPerS / r.segmentParsePerS),
     disk_bytes_per_event: of((r) => r.diskBytesPerEvent),
+    store_append_own_sha256_events_per_s: of((r) => r.appendOwnShaPerS),
+    store_append_noble_sha256_events_per_s: of((r) => r.appendNobleShaPerS),
+    sha256_own_vs_noble: of((r) => r.appendOwnShaPerS / r.appendNobleShaPerS),
   };
 }
 

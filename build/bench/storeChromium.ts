@@ -48,6 +48,9 @@ export interface StoreRunFigures {
    * blur it). LevelDB's log not yet compacted counts: it is on disk.
    */
   readonly diskBytesPerEvent?: number;
+  /** The Dexie append again into fresh databases, once with the own SHA-256 and once with @noble/hashes. */
+  readonly appendOwnShaPerS: number;
+  readonly appendNobleShaPerS: number;
   readonly meanEventBytes: number;
   /** Whether a raw record has exactly the fields of the Dexie store's record. */
   readonly sameRecords: boolean;
@@ -119,6 +122,14 @@ export async function measureStoreRun(options: StoreRunOptions): Promise<StoreRu
       };
       const writers = [dexie, rawIdb, rawWithWork, rawPacked];
       for (let i = 0; i < writers.length; i++) await writers[(i + options.rotation) % writers.length]?.(i === 0);
+      const shaRates = { own: 0, noble: 0 };
+      for (const which of options.rotation % 2 === 0 ? (['own', 'noble'] as const) : (['noble', 'own'] as const)) {
+        await bench(page, 'useSha256', which);
+        const timing = await bench(page, 'dexieAppend', `bench-sha-${which}`, options.perAppend, options.inFlight);
+        await bench(page, 'useSha256', 'own');
+        shaRates[which] = perSecond(timing.events, timing.ms);
+        log(`  dexie append with the ${which === 'own' ? 'own' : '@noble/hashes'} SHA-256: ${Math.round(shaRates[which])} events/s`);
+      }
       // Replay and the raw read of the same database take turns going first (the page cache warms for the second).
       let replay = { events: 0, ms: 0 };
       const dexieReplay = async () => {
@@ -151,6 +162,8 @@ export async function measureStoreRun(options: StoreRunOptions): Promise<StoreRu
         rawReadPerS: perSecond(rawRead.events, rawRead.ms),
         segmentParsePerS: perSecond(floor.events, floor.ms),
         ...(diskBytes === undefined ? {} : { diskBytesPerEvent: diskBytes / events }),
+        appendOwnShaPerS: shaRates.own,
+        appendNobleShaPerS: shaRates.noble,
         meanEventBytes: meanBytes,
         sameRecords,
         chromium,

@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { verifyStoreChain } from '../../shared/audit/storeChain';
+import { useNodeSha256 } from '../store/nodeHash';
 import { AUDIT_USAGE, AuditCliError, parseAuditArgs, type AuditCommand } from './cliArgs';
 import { openDataDirStore } from './dataDirStore';
 import { exportAuditLog } from './exportLog';
@@ -20,6 +21,7 @@ export interface CliOutput {
 
 /** Runs one command; resolves with the exit code. */
 export async function runAuditCli(argv: readonly string[], io: CliOutput): Promise<number> {
+  useNodeSha256();
   let command: AuditCommand;
   try {
     command = parseAuditArgs(argv);

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
 import { createPlantCore, type PlantCore } from '../core/plantCore';
+import { useNodeSha256 } from '../store/nodeHash';
 import { StoreClient } from '../store/storeClient';
 import { isAppUrl, registerAppScheme, serveAppProtocol } from './appProtocol';
 import { createAppWindow } from './appWindow';
@@ -59,6 +60,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
+  useNodeSha256();
   await app.whenReady();
   hardenSession(session.defaultSession, isAppUrl);
   serveAppProtocol(protocol, RENDERER_DIR);

@@ -12,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { createPlantCore, type PlantCore, type PlantCoreOptions } from '../core/plantCore';
 import { openDurableStore, type DurableStore, type StoreRecovery } from '../store/durableStore';
+import { useNodeSha256 } from '../store/nodeHash';
 import { StoreClient } from '../store/storeClient';
 import { recordRecovery } from '../store/recoveryEvent';
 import { claimDataDir, releaseHostLock, writeHostLock } from './dataDirLock';
@@ -62,6 +63,7 @@ function listen(server: Server, port: number): Promise<number> {
 }
 
 export async function startWebHost(options: WebHostOptions = {}): Promise<WebHost> {
+  useNodeSha256();
   const log = options.log ?? (() => undefined);
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
   const pages = rendererPages(rendererDir);

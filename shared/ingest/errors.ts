@@ -35,11 +35,3 @@ export function text(value: unknown, field: string, max = 200): string {
   if (value.length > max) throw new IngestConfigError(field, `must be at most ${max} characters`);
   return value;
 }
-
-/** An integer within [min, max], or throws naming `field`. */
-export function integer(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new IngestConfigError(field, `must be an integer from ${min} to ${max}`);
-  }
-  return value;
-}

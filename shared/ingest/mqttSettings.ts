@@ -1,10 +1,13 @@
 /**
  * MQTT connection settings as the operator gives them (through the API or a settings file),
  * checked before any connection is made. The password is never echoed back: `publicSettings`
- * is what the API and events may show.
+ * is what the API and events may show. Checked by a zod schema, then the checks that span
+ * fields (TLS only on TLS URLs, the backoff's order, a password only with a username).
  */
+import { z } from 'zod';
+import { parseFields } from '../events/fieldSchema';
 import { DEFAULT_INGEST_MAPPING } from './defaultMapping';
-import { IngestConfigError, integer, onlyKeys, plainObject, text } from './errors';
+import { IngestConfigError, plainObject } from './errors';
 import { compileIngestMapping, type CompiledMapping, type IngestMappingConfig } from './mappingConfig';
 import { validateTopicFilter } from './topicTemplate';
 
@@ -53,44 +56,107 @@ export interface ValidMqttSettings {
   readonly keepaliveSeconds: number;
 }
 
-const KEYS = ['name', 'url', 'username', 'password', 'clientId', 'tls', 'topics', 'qos', 'mapping', 'reconnect', 'connectTimeoutMs', 'keepaliveSeconds'];
 const PROTOCOLS = ['mqtt:', 'mqtts:', 'ws:', 'wss:'];
+
+/** A non-empty string of at most `max` characters. */
+const text = (max: number) =>
+  z
+    .string({ error: 'must be a string' })
+    .refine((value) => value.trim() !== '', 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
+
+/** An integer within [min, max]. */
+const integer = (min: number, max: number) => {
+  const rule = `must be an integer from ${min} to ${max}`;
+  return z.number({ error: rule }).int(rule).min(min, rule).max(max, rule);
+};
+
+/** The URL as written out by URL, and the broker it names without credentials or query. */
+const url = text(2048).transform((raw, context) => {
+  const refuse = (message: string) => (context.addIssue({ code: 'custom', message }), z.NEVER);
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    return refuse('must be a URL such as mqtt://broker.plant.local:1883');
+  }
+  if (!PROTOCOLS.includes(parsed.protocol)) return refuse(`must start with ${PROTOCOLS.map((p) => `${p}//`).join(', ')}`);
+  if (parsed.hostname === '') return refuse('must name a host');
+  if (parsed.username !== '' || parsed.password !== '') return refuse('must not hold credentials: give username and password as their own settings');
+  return { url: parsed.href, broker: `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}` };
+});
+
+const tls = z
+  .strictObject(
+    {
+      caFile: text(4096).optional(),
+      certFile: text(4096).optional(),
+      keyFile: text(4096).optional(),
+      rejectUnauthorized: z.boolean({ error: 'must be true or false' }).optional(),
+    },
+    { error: 'must be an object' },
+  )
+  .superRefine((value, context) => {
+    if ((value.certFile === undefined) !== (value.keyFile === undefined)) {
+      context.addIssue({ code: 'custom', path: [value.certFile === undefined ? 'certFile' : 'keyFile'], message: 'a client certificate needs both certFile and keyFile' });
+    }
+  });
+
+const TOPICS_RULE = 'must be a list of 1 to 100 MQTT topic filters';
+
+const SHAPE = {
+  name: text(64).optional(),
+  url,
+  username: text(256).optional(),
+  password: z.string({ error: 'must be a string' }).max(1024, 'must be at most 1024 characters').optional(),
+  clientId: text(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+  tls: tls.optional(),
+  topics: z.array(z.unknown(), { error: TOPICS_RULE }).min(1, TOPICS_RULE).max(100, TOPICS_RULE).optional(),
+  qos: z.custom<0 | 1 | 2>((value) => value === 0 || value === 1 || value === 2, 'must be 0, 1 or 2').optional(),
+  mapping: z.unknown().optional(),
+  reconnect: z
+    .strictObject({ initialDelayMs: integer(10, 600_000).optional(), maxDelayMs: integer(10, 3_600_000).optional() }, { error: 'must be an object' })
+    .optional(),
+  connectTimeoutMs: integer(100, 120_000).optional(),
+  keepaliveSeconds: integer(0, 3_600).optional(),
+};
+const SETTINGS = z.strictObject(SHAPE);
+
+/** The keys an object at `path` may hold, for the message naming an unknown one. */
+function knownKeys(path: readonly PropertyKey[]): string {
+  const keys = path[0] === 'tls' ? Object.keys(tls.shape) : path[0] === 'reconnect' ? ['initialDelayMs', 'maxDelayMs'] : Object.keys(SHAPE);
+  return `is not a known setting (expected one of ${keys.join(', ')})`;
+}
 
 /** Checks MQTT settings; throws IngestConfigError naming the field at fault. */
 export function validateMqttSettings(candidate: unknown): ValidMqttSettings {
-  const fields = plainObject(candidate, 'settings');
-  onlyKeys(fields, KEYS, '');
-  const { url, broker } = parseUrl(fields.url);
-  const tls = fields.tls === undefined ? {} : parseTls(fields.tls);
-  if (Object.keys(tls).length > 0 && !/^(mqtts|wss):/.test(url)) {
+  plainObject(candidate, 'settings');
+  const fields = parseFields(SETTINGS, candidate, (field, rule) => new IngestConfigError(field, rule), { unknownKey: knownKeys });
+  const tlsSettings: MqttTlsSettings = fields.tls ?? {};
+  if (Object.keys(tlsSettings).length > 0 && !/^(mqtts|wss):/.test(fields.url.url)) {
     throw new IngestConfigError('tls', 'applies only to mqtts:// or wss:// URLs');
   }
   const mappingConfig = (fields.mapping ?? DEFAULT_INGEST_MAPPING) as IngestMappingConfig;
   const mapping = compileIngestMapping(mappingConfig);
-  const topics = fields.topics === undefined ? mapping.filters : parseTopics(fields.topics);
-  const reconnect = fields.reconnect === undefined ? {} : plainObject(fields.reconnect, 'reconnect');
-  onlyKeys(reconnect, ['initialDelayMs', 'maxDelayMs'], 'reconnect');
-  const initialDelayMs = reconnect.initialDelayMs === undefined ? 1_000 : integer(reconnect.initialDelayMs, 'reconnect.initialDelayMs', 10, 600_000);
-  const maxDelayMs = reconnect.maxDelayMs === undefined ? Math.max(60_000, initialDelayMs) : integer(reconnect.maxDelayMs, 'reconnect.maxDelayMs', 10, 3_600_000);
+  const topics = fields.topics === undefined ? mapping.filters : [...new Set(fields.topics.map((filter, i) => validateTopicFilter(filter, `topics[${i}]`)))];
+  const initialDelayMs = fields.reconnect?.initialDelayMs ?? 1_000;
+  const maxDelayMs = fields.reconnect?.maxDelayMs ?? Math.max(60_000, initialDelayMs);
   if (maxDelayMs < initialDelayMs) throw new IngestConfigError('reconnect.maxDelayMs', 'must not be below reconnect.initialDelayMs');
   if (fields.password !== undefined && fields.username === undefined) throw new IngestConfigError('password', 'needs a username');
-  const qos = fields.qos === undefined ? 1 : fields.qos;
-  if (qos !== 0 && qos !== 1 && qos !== 2) throw new IngestConfigError('qos', 'must be 0, 1 or 2');
   return {
-    name: fields.name === undefined ? 'default' : text(fields.name, 'name', 64),
-    url,
-    broker,
-    ...(fields.username === undefined ? {} : { username: text(fields.username, 'username', 256) }),
-    ...(fields.password === undefined ? {} : { password: password(fields.password) }),
-    ...(fields.clientId === undefined ? {} : { clientId: clientId(fields.clientId) }),
-    tls,
+    name: fields.name ?? 'default',
+    ...fields.url,
+    ...(fields.username === undefined ? {} : { username: fields.username }),
+    ...(fields.password === undefined ? {} : { password: fields.password }),
+    ...(fields.clientId === undefined ? {} : { clientId: fields.clientId }),
+    tls: tlsSettings,
     topics,
-    qos,
+    qos: fields.qos ?? 1,
     mappingConfig,
     mapping,
     reconnect: { initialDelayMs, maxDelayMs },
-    connectTimeoutMs: fields.connectTimeoutMs === undefined ? 10_000 : integer(fields.connectTimeoutMs, 'connectTimeoutMs', 100, 120_000),
-    keepaliveSeconds: fields.keepaliveSeconds === undefined ? 30 : integer(fields.keepaliveSeconds, 'keepaliveSeconds', 0, 3_600),
+    connectTimeoutMs: fields.connectTimeoutMs ?? 10_000,
+    keepaliveSeconds: fields.keepaliveSeconds ?? 30,
   };
 }
 
@@ -98,57 +164,4 @@ export function validateMqttSettings(candidate: unknown): ValidMqttSettings {
 export function publicSettings(settings: ValidMqttSettings): Record<string, unknown> {
   const { password: secret, mapping: _compiled, mappingConfig, ...rest } = settings;
   return { ...rest, mapping: mappingConfig, hasPassword: secret !== undefined };
-}
-
-function parseUrl(value: unknown): { url: string; broker: string } {
-  const raw = text(value, 'url', 2048);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new IngestConfigError('url', 'must be a URL such as mqtt://broker.plant.local:1883');
-  }
-  if (!PROTOCOLS.includes(url.protocol)) throw new IngestConfigError('url', `must start with ${PROTOCOLS.map((p) => `${p}//`).join(', ')}`);
-  if (url.hostname === '') throw new IngestConfigError('url', 'must name a host');
-  if (url.username !== '' || url.password !== '') {
-    throw new IngestConfigError('url', 'must not hold credentials: give username and password as their own settings');
-  }
-  const broker = `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
-  return { url: url.href, broker };
-}
-
-function parseTls(value: unknown): MqttTlsSettings {
-  const tls = plainObject(value, 'tls');
-  onlyKeys(tls, ['caFile', 'certFile', 'keyFile', 'rejectUnauthorized'], 'tls');
-  const out: { -readonly [K in keyof MqttTlsSettings]: MqttTlsSettings[K] } = {};
-  for (const key of ['caFile', 'certFile', 'keyFile'] as const) {
-    if (tls[key] !== undefined) out[key] = text(tls[key], `tls.${key}`, 4096);
-  }
-  if ((out.certFile === undefined) !== (out.keyFile === undefined)) {
-    throw new IngestConfigError(out.certFile === undefined ? 'tls.certFile' : 'tls.keyFile', 'a client certificate needs both certFile and keyFile');
-  }
-  if (tls.rejectUnauthorized !== undefined) {
-    if (typeof tls.rejectUnauthorized !== 'boolean') throw new IngestConfigError('tls.rejectUnauthorized', 'must be true or false');
-    out.rejectUnauthorized = tls.rejectUnauthorized;
-  }
-  return out;
-}
-
-function parseTopics(value: unknown): string[] {
-  if (!Array.isArray(value) || value.length === 0 || value.length > 100) {
-    throw new IngestConfigError('topics', 'must be a list of 1 to 100 MQTT topic filters');
-  }
-  return [...new Set(value.map((filter: unknown, i) => validateTopicFilter(filter, `topics[${i}]`)))];
-}
-
-function password(value: unknown): string {
-  if (typeof value !== 'string') throw new IngestConfigError('password', 'must be a string');
-  if (value.length > 1024) throw new IngestConfigError('password', 'must be at most 1024 characters');
-  return value;
-}
-
-function clientId(value: unknown): string {
-  const id = text(value, 'clientId', 128);
-  if (!/^[\x21-\x7e]+$/.test(id)) throw new IngestConfigError('clientId', 'must be printable ASCII without spaces');
-  return id;
 }

@@ -7,7 +7,7 @@ import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, CanonicalJsonError, canonicalMembers, joinMembers, jsonNumber, jsonString } from '../../shared/audit/canonical';
 import { chainText, GENESIS_HASH, storeHashOf } from '../../shared/audit/chain';
-import { Sha256, sha256Hex, sha256HexOfText } from '../../shared/audit/sha256';
+import { ownSha256HexOfText as sha256HexOfText, Sha256, sha256Hex } from '../../shared/audit/sha256';
 import type { StoredEvent } from '../../shared/events/event';
 import { seededRandom, type SeededRandom } from '../support/random';
 

@@ -2,7 +2,9 @@
 // Node's crypto on many lengths, split points and random data; and the canonical JSON rules.
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Sha256, sha256Hex, sha256HexOfText } from '../../shared/audit/sha256';
+import { ownSha256HexOfText as sha256HexOfText, Sha256, sha256Hex, useSha256HexOfText } from '../../shared/audit/sha256';
+import { chainHash, GENESIS_HASH } from '../../shared/audit/chain';
+import { nodeSha256HexOfText, useNodeSha256 } from '../../main/store/nodeHash';
 import { canonicalJson, CanonicalJsonError } from '../../shared/audit/canonical';
 
 const nodeSha = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
@@ -46,6 +48,23 @@ describe('sha256', () => {
     const hash = new Sha256().update(new Uint8Array(3));
     hash.digestHex();
     expect(() => hash.update(new Uint8Array(1))).toThrow(/after digest/);
+  });
+
+  it('lets a Node process hash the audit chain with node:crypto, to the same digests', () => {
+    const seen: string[] = [];
+    try {
+      useNodeSha256();
+      const viaNode = chainHash(GENESIS_HASH, '{"a":"温度 🏭"}');
+      useSha256HexOfText((text) => (seen.push(text), nodeSha256HexOfText(text)));
+      expect(chainHash(GENESIS_HASH, '{"a":"温度 🏭"}')).toBe(viaNode);
+      expect(seen).toEqual([`${GENESIS_HASH}{"a":"温度 🏭"}`]);
+      useSha256HexOfText();
+      expect(chainHash(GENESIS_HASH, '{"a":"温度 🏭"}')).toBe(viaNode);
+      expect(seen).toHaveLength(1);
+      expect(viaNode).toBe(sha256HexOfText(`${GENESIS_HASH}{"a":"温度 🏭"}`));
+    } finally {
+      useSha256HexOfText();
+    }
   });
 });
 

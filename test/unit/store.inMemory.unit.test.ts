@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { nodeSha256HexOfText } from '../../main/store/nodeHash';
 import { verifyStoreChain } from '../../shared/audit/storeChain';
-import { sha256HexOfText } from '../../shared/audit/sha256';
+import { ownSha256HexOfText as sha256HexOfText } from '../../shared/audit/sha256';
 import type { PlantEvent } from '../../shared/events/event';
 import { newEventId } from '../../shared/events/uuidv7';
 import type { DeliveryRecord } from '../../shared/store/eventStore';

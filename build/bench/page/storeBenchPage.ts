@@ -4,7 +4,10 @@
  * `window.__bench`; every figure is timed here with performance.now(), so the cost of
  * driving the page from Node is not counted. The events are made in the page beforehand.
  */
+import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import { GENESIS_HASH, storeHashOf } from '../../../shared/audit/chain';
+import { useSha256HexOfText } from '../../../shared/audit/sha256';
 import { subjectOf } from '../../../shared/events/event';
 import { validatePlantEvent } from '../../../shared/events/validate';
 import { numberedCopy } from '../../../shared/store/numbered';
@@ -24,6 +27,8 @@ export interface BenchPageApi {
   prepare(count: number): { events: number; meanBytes: number };
   /** The Dexie store's `segments` and `summaries` object stores as IndexedDB reports them (from a probe database). */
   storeShapes(): Promise<StoreShape[]>;
+  /** The SHA-256 the audit chain uses from now on in this page: shared/audit/sha256.ts's own, or @noble/hashes. */
+  useSha256(which: 'own' | 'noble'): void;
   /** Appends the prepared events `perAppend` at a time with up to `inFlight` appends outstanding (group commit). */
   dexieAppend(dbName: string, perAppend: number, inFlight: number): Promise<Timing>;
   /** Appends `count` events of the mixed plant history (workload.ts), made chunk by chunk in the page. */
@@ -110,7 +115,13 @@ async function timed(count: number, work: () => Promise<unknown>): Promise<Timin
   return { events: count, ms: performance.now() - started };
 }
 
+const nobleSha256HexOfText = (text: string): string => bytesToHex(sha256(utf8ToBytes(text)));
+
 pageGlobal.__bench = {
+  useSha256(which) {
+    useSha256HexOfText(which === 'noble' ? nobleSha256HexOfText : undefined);
+  },
+
   prepare(count) {
     events = telemetryEvents(count);
     const sample = events.slice(0, 1000);

@@ -1,14 +1,16 @@
 /**
- * Checking alarm rules where they enter (rule editor, stored rule sets). Every error is an
- * EventValidationError naming the field and the rule it broke, e.g. `limit: must be a finite
- * number`; a valid rule comes back as a fresh copy with defaults filled in.
+ * Checking alarm rules where they enter (rule editor, stored rule sets), with zod schemas.
+ * Every error is an EventValidationError naming the field and the rule it broke, e.g.
+ * `limit: must be a finite number`; a valid rule comes back as a fresh copy with defaults
+ * filled in.
  */
+import { z } from 'zod';
 import { PRIORITIES } from '../../events/event';
-import type { Priority } from '../../events/event';
+import { parseFields } from '../../events/fieldSchema';
 import { validatePattern } from '../../events/patterns';
 import { EventValidationError } from '../../events/validate';
 import { ALARM_RULE_KINDS, DEFAULT_ABSENCE_EVENT_TYPE, DEFAULT_COUNT_EVENT_TYPE, DEFAULT_MAX_SHELVE_MS } from './rules';
-import type { AlarmRule, AlarmRuleBase, AlarmRuleKind } from './rules';
+import type { AlarmRule, AlarmRuleKind } from './rules';
 
 const SECOND = 1000;
 const DAY = 24 * 60 * 60 * SECOND;
@@ -18,67 +20,94 @@ const RESERVED_FIELDS: ReadonlySet<string> = new Set(['equipmentId', 'timestamp'
 const MAX_TEXT = 200;
 const MAX_LIST = 1000;
 
-const COMMON_FIELDS = ['id', 'name', 'enabled', 'priority', 'equipment', 'maxShelveMs', 'kind'];
-const KIND_FIELDS: Readonly<Record<AlarmRuleKind, readonly string[]>> = {
-  threshold: ['field', 'comparator', 'limit', 'deadband', 'onDelayMs', 'offDelayMs'],
-  outOfSpec: ['parameters'],
-  countInWindow: ['eventType', 'count', 'windowMs'],
-  absence: ['eventType', 'timeoutMs'],
-  downTooLong: ['durationMs'],
-};
-
-type Fields = Record<string, unknown>;
 function fail(field: string, rule: string): never {
   throw new EventValidationError(field, rule);
 }
 
+/** A type error's message: "is required" when the field is missing, else `otherwise`. */
+const requiredOr = (otherwise: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : otherwise);
+
+/** `schema` given `fallback` where the field is missing or null (as `??` would). */
+const orDefault = <T extends z.ZodType>(fallback: unknown, schema: T) => z.preprocess((value) => value ?? fallback, schema);
+
+const text = z
+  .string({ error: requiredOr('must be a string') })
+  .refine((value) => value.trim().length > 0, 'must not be empty')
+  .max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
+
+const textList = z
+  .array(text, { error: 'must be an array of strings' })
+  .max(MAX_LIST, `must have at most ${MAX_LIST} items`)
+  .superRefine((list, context) => {
+    const seen = new Set<string>();
+    list.forEach((item, index) => {
+      if (seen.has(item)) context.addIssue({ code: 'custom', path: [index], message: `must not repeat ${item}` });
+      seen.add(item);
+    });
+  });
+
+const finite = z.number({ error: requiredOr('must be a finite number') });
+
+const duration = (min: number, max: number) =>
+  z
+    .number({ error: requiredOr('must be an integer number of milliseconds') })
+    .int('must be an integer number of milliseconds')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
+/** An event type pattern, refused with validatePattern's own sentence. */
+const pattern = z.unknown().transform((value, context) => {
+  try {
+    return validatePattern(value);
+  } catch (error) {
+    if (!(error instanceof EventValidationError)) throw error;
+    context.addIssue({ code: 'custom', message: error.rule });
+    return z.NEVER;
+  }
+});
+
+const common = {
+  id: text.refine((id) => id.length <= 100 && RULE_ID.test(id), 'must be 1 to 100 letters, digits, _, . or - (starting with a letter or digit)'),
+  name: text,
+  enabled: z.boolean({ error: 'must be true or false' }).default(true),
+  priority: z.enum(PRIORITIES, { error: requiredOr(`must be one of ${PRIORITIES.join(', ')}`) }),
+  equipment: textList.optional(),
+  maxShelveMs: duration(60 * SECOND, DEFAULT_MAX_SHELVE_MS).optional(),
+};
+
+const SCHEMAS: Readonly<Record<AlarmRuleKind, z.ZodType>> = {
+  threshold: z.strictObject({
+    ...common,
+    kind: z.literal('threshold'),
+    field: text.refine((field) => FIELD_NAME.test(field) && !RESERVED_FIELDS.has(field), 'must name a numeric telemetry reading, e.g. temperature'),
+    comparator: z.enum(['above', 'below'], { error: 'must be one of above, below' }),
+    limit: finite,
+    deadband: orDefault(0, finite.min(0, 'must be at least 0')),
+    onDelayMs: orDefault(0, duration(0, DAY)),
+    offDelayMs: orDefault(0, duration(0, DAY)),
+  }),
+  outOfSpec: z.strictObject({ ...common, kind: z.literal('outOfSpec'), parameters: textList.optional() }),
+  countInWindow: z.strictObject({
+    ...common,
+    kind: z.literal('countInWindow'),
+    eventType: orDefault(DEFAULT_COUNT_EVENT_TYPE, pattern),
+    count: z.number({ error: 'must be an integer' }).int('must be an integer').min(1, `must be between 1 and ${MAX_LIST}`).max(MAX_LIST, `must be between 1 and ${MAX_LIST}`),
+    windowMs: duration(SECOND, 7 * DAY),
+  }),
+  absence: z.strictObject({ ...common, kind: z.literal('absence'), eventType: orDefault(DEFAULT_ABSENCE_EVENT_TYPE, pattern), timeoutMs: duration(SECOND, 7 * DAY) }),
+  downTooLong: z.strictObject({ ...common, kind: z.literal('downTooLong'), durationMs: duration(SECOND, 30 * DAY) }),
+};
+
 /** A checked copy of one rule; throws EventValidationError naming the field at fault. */
 export function validateAlarmRule(candidate: unknown): AlarmRule {
   if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) fail('rule', 'must be a plain object');
-  const fields = candidate as Fields;
-  const kind = fields.kind;
+  const kind = (candidate as { kind?: unknown }).kind;
   if (kind === undefined) fail('kind', 'is required');
   if (!(ALARM_RULE_KINDS as readonly unknown[]).includes(kind)) fail('kind', `must be one of ${ALARM_RULE_KINDS.join(', ')}`);
   const ruleKind = kind as AlarmRuleKind;
-  const allowed = new Set([...COMMON_FIELDS, ...KIND_FIELDS[ruleKind]]);
-  for (const key of Object.keys(fields)) if (!allowed.has(key)) fail(key, `is not a field of a ${ruleKind} rule`);
-
-  const base = validateBase(fields);
-  switch (ruleKind) {
-    case 'threshold': {
-      const field = requiredText(fields.field, 'field');
-      if (!FIELD_NAME.test(field) || RESERVED_FIELDS.has(field)) fail('field', 'must name a numeric telemetry reading, e.g. temperature');
-      const comparator = fields.comparator;
-      if (comparator !== 'above' && comparator !== 'below') fail('comparator', 'must be one of above, below');
-      return {
-        ...base, kind: 'threshold', field, comparator: comparator as 'above' | 'below',
-        limit: finite(fields.limit, 'limit'),
-        deadband: nonNegative(fields.deadband ?? 0, 'deadband'),
-        onDelayMs: duration(fields.onDelayMs ?? 0, 'onDelayMs', 0, DAY),
-        offDelayMs: duration(fields.offDelayMs ?? 0, 'offDelayMs', 0, DAY),
-      };
-    }
-    case 'outOfSpec': {
-      const parameters = textList(fields.parameters, 'parameters');
-      return parameters === undefined ? { ...base, kind: 'outOfSpec' } : { ...base, kind: 'outOfSpec', parameters };
-    }
-    case 'countInWindow': {
-      const count = fields.count;
-      if (typeof count !== 'number' || !Number.isInteger(count)) fail('count', 'must be an integer');
-      if ((count as number) < 1 || (count as number) > MAX_LIST) fail('count', `must be between 1 and ${MAX_LIST}`);
-      return {
-        ...base, kind: 'countInWindow', eventType: pattern(fields.eventType ?? DEFAULT_COUNT_EVENT_TYPE, 'eventType'),
-        count: count as number, windowMs: duration(fields.windowMs, 'windowMs', SECOND, 7 * DAY),
-      };
-    }
-    case 'absence':
-      return {
-        ...base, kind: 'absence', eventType: pattern(fields.eventType ?? DEFAULT_ABSENCE_EVENT_TYPE, 'eventType'),
-        timeoutMs: duration(fields.timeoutMs, 'timeoutMs', SECOND, 7 * DAY),
-      };
-    case 'downTooLong':
-      return { ...base, kind: 'downTooLong', durationMs: duration(fields.durationMs, 'durationMs', SECOND, 30 * DAY) };
-  }
+  return parseFields(SCHEMAS[ruleKind], candidate, (field, rule) => new EventValidationError(field, rule), {
+    unknownKey: `is not a field of a ${ruleKind} rule`,
+  }) as AlarmRule;
 }
 
 /** Checks a whole rule set: each rule (fields named `rules[i].field`) and unique ids. */
@@ -97,73 +126,4 @@ export function validateAlarmRules(candidate: unknown): AlarmRule[] {
     ids.add(rule.id);
     return rule;
   });
-}
-
-function validateBase(fields: Fields): AlarmRuleBase {
-  const id = requiredText(fields.id, 'id');
-  if (id.length > 100 || !RULE_ID.test(id)) fail('id', 'must be 1 to 100 letters, digits, _, . or - (starting with a letter or digit)');
-  const base: AlarmRuleBase = { id, name: requiredText(fields.name, 'name'), enabled: true, priority: 'NORMAL' };
-  if (fields.enabled !== undefined) {
-    if (typeof fields.enabled !== 'boolean') fail('enabled', 'must be true or false');
-    base.enabled = fields.enabled as boolean;
-  }
-  if (fields.priority === undefined) fail('priority', 'is required');
-  if (!(PRIORITIES as readonly unknown[]).includes(fields.priority)) fail('priority', `must be one of ${PRIORITIES.join(', ')}`);
-  base.priority = fields.priority as Priority;
-  const equipment = textList(fields.equipment, 'equipment');
-  if (equipment !== undefined) base.equipment = equipment;
-  if (fields.maxShelveMs !== undefined) base.maxShelveMs = duration(fields.maxShelveMs, 'maxShelveMs', 60 * SECOND, DEFAULT_MAX_SHELVE_MS);
-  return base;
-}
-
-function requiredText(value: unknown, field: string): string {
-  if (value === undefined) fail(field, 'is required');
-  if (typeof value !== 'string') fail(field, 'must be a string');
-  const text = value as string;
-  if (text.trim().length === 0) fail(field, 'must not be empty');
-  if (text.length > MAX_TEXT) fail(field, `must be at most ${MAX_TEXT} characters`);
-  return text;
-}
-
-function textList(value: unknown, field: string): string[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value)) fail(field, 'must be an array of strings');
-  const list = value as unknown[];
-  if (list.length > MAX_LIST) fail(field, `must have at most ${MAX_LIST} items`);
-  const seen = new Set<string>();
-  return list.map((item, index) => {
-    const text = requiredText(item, `${field}[${index}]`);
-    if (seen.has(text)) fail(`${field}[${index}]`, `must not repeat ${text}`);
-    seen.add(text);
-    return text;
-  });
-}
-
-function finite(value: unknown, field: string): number {
-  if (value === undefined) fail(field, 'is required');
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, 'must be a finite number');
-  return value as number;
-}
-
-function nonNegative(value: unknown, field: string): number {
-  const number = finite(value, field);
-  if (number < 0) fail(field, 'must be at least 0');
-  return number;
-}
-
-function duration(value: unknown, field: string, min: number, max: number): number {
-  if (value === undefined) fail(field, 'is required');
-  if (typeof value !== 'number' || !Number.isInteger(value)) fail(field, 'must be an integer number of milliseconds');
-  if ((value as number) < min) fail(field, `must be at least ${min}`);
-  if ((value as number) > max) fail(field, `must be at most ${max}`);
-  return value as number;
-}
-
-function pattern(value: unknown, field: string): string {
-  try {
-    return validatePattern(value);
-  } catch (error) {
-    if (error instanceof EventValidationError) fail(field, error.rule);
-    throw error;
-  }
 }
