@@ -1,9 +1,10 @@
-/** Alarms everywhere: counts by priority, each equipment's alarms, units of alarm values, and sortable tables. */
+/** Alarms everywhere: counts by priority, each equipment's alarms, units of alarm values, sortable tables, and the rule editor's form. */
 import { describe, expect, test } from 'vitest';
 import type { AlarmRule, AlarmState } from '../../shared/domain/alarms';
 import { initialEquipmentState, type EquipmentState } from '../../shared/domain/equipment';
 import { nextSort, sortRows } from '../../renderer/common/sorting';
 import { alarmSortValue, alarmsByEquipment, alarmUnit, unackedByPriority } from '../../renderer/features/alarms/alarmSummary';
+import { formToCandidate, generateRuleId, knownNames, newRuleForm, ruleToForm } from '../../renderer/features/alarms/ruleFields';
 
 const alarm = (ruleId: string, equipmentId: string, extra: Partial<AlarmState>): AlarmState => ({
   alarmId: `${ruleId}:${equipmentId}`, ruleId, ruleKind: 'threshold', ruleName: ruleId, equipmentId, priority: 'NORMAL', state: 'ACTIVE_UNACK',
@@ -52,5 +53,36 @@ describe('sortable tables', () => {
     expect(nextSort(null, 'name')).toEqual({ key: 'name', direction: 'asc' });
     expect(nextSort({ key: 'name', direction: 'asc' }, 'name')).toEqual({ key: 'name', direction: 'desc' });
     expect(nextSort({ key: 'name', direction: 'desc' }, 'kind')).toEqual({ key: 'kind', direction: 'asc' });
+  });
+});
+
+describe('rule editor form', () => {
+  test('delays are typed in seconds and stored in milliseconds, and read back in seconds', () => {
+    const form = { ...newRuleForm('threshold'), name: 'Hot', field: 'temperature', limit: '90', onDelayMs: '2.5', offDelayMs: '10' };
+    const candidate = formToCandidate(form);
+    expect(candidate).toMatchObject({ onDelayMs: 2_500, offDelayMs: 10_000 });
+    expect(ruleToForm(candidate as unknown as AlarmRule)).toMatchObject({ onDelayMs: '2.5', offDelayMs: '10', limit: '90' });
+    expect(formToCandidate({ ...newRuleForm('absence'), name: 'Quiet', eventType: 'x.*', timeoutMs: 'soon' })).toMatchObject({ timeoutMs: 'soon' });
+  });
+
+  test('an empty id is made from the name, new among the ids in use', () => {
+    expect(generateRuleId('Oven too hot!', new Set())).toBe('oven-too-hot');
+    expect(generateRuleId('Oven too hot', new Set(['oven-too-hot', 'oven-too-hot-2']))).toBe('oven-too-hot-3');
+    expect(generateRuleId('°°°', new Set())).toBe('rule');
+    expect(formToCandidate({ ...newRuleForm(), name: 'Oven too hot' }, new Set(['oven-too-hot']))).toMatchObject({ id: 'oven-too-hot-2' });
+    expect(formToCandidate({ ...newRuleForm(), id: 'mine', name: 'Oven too hot' })).toMatchObject({ id: 'mine' });
+  });
+
+  test('the pickers offer the known equipment, its telemetry fields and measured parameters', () => {
+    const press: EquipmentState = {
+      ...initialEquipmentState('press-1'),
+      lastTelemetry: { temperature: 40, vibration: null, speed: 3, pressure: 120, at: 5 },
+      lastMeasurements: { thickness: { value: 2, lowerLimit: null, upperLimit: null, isWithinSpec: null, at: 0 } },
+    };
+    expect(knownNames([press, initialEquipmentState('cnc-1'), initialEquipmentState(null)])).toEqual({
+      equipment: ['cnc-1', 'press-1'],
+      telemetry: ['pressure', 'speed', 'temperature'],
+      parameters: ['thickness'],
+    });
   });
 });

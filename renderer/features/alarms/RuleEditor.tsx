@@ -1,6 +1,6 @@
 /** The alarm rules (`rules.list`), with create, edit and delete. */
 import { Alert, Box, Button, LinearProgress, Table, TableBody, TableCell, TableRow } from '@mui/material';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { PRIORITY_RANK } from '../../../shared/events/event';
 import type { AlarmRule } from '../../../shared/domain/alarms';
 import { useReportError } from '../../common/ErrorsProvider';
@@ -12,7 +12,7 @@ import { useCall } from '../../common/useCall';
 import { usePlant } from '../../common/usePlant';
 import { PriorityChip } from './alarmLook';
 import { RuleDialog } from './RuleDialog';
-import { newRuleForm, ruleToForm, type RuleForm } from './ruleFields';
+import { knownNames, newRuleForm, ruleToForm, type RuleForm } from './ruleFields';
 
 function summary(rule: AlarmRule): string {
   switch (rule.kind) {
@@ -51,6 +51,9 @@ export function RuleEditor() {
   const plant = usePlant();
   const report = useReportError();
   const rules = useCall(() => plant.rules.list(), [plant]);
+  const equipment = useCall(() => plant.equipment.list(), [plant]);
+  const known = useMemo(() => knownNames(equipment.value ?? []), [equipment.value]);
+  const taken = useMemo(() => new Set((rules.value ?? []).map((r) => r.id)), [rules.value]);
   const [editing, setEditing] = useState<{ form: RuleForm; isNew: boolean } | null>(null);
   const [sort, setSort] = useState<Sort<RuleColumn>>({ key: 'name', direction: 'asc' });
 
@@ -99,7 +102,7 @@ export function RuleEditor() {
           </TableBody>
         </Table>
       )}
-      {editing && <RuleDialog initial={editing.form} isNew={editing.isNew} onCancel={() => setEditing(null)} onSave={save} />}
+      {editing && <RuleDialog initial={editing.form} isNew={editing.isNew} onCancel={() => setEditing(null)} onSave={save} known={known} taken={taken} />}
     </Box>
   );
 }
