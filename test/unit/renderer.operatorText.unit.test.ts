@@ -10,6 +10,7 @@ import { maskDateTime, readDateTime, toDateTimeText } from '../../renderer/commo
 import { formatClock, formatDuration, formatRelative, formatTimeWithZone, formatTimeZone } from '../../renderer/common/format';
 import { formatReading, unitLabel } from '../../renderer/common/units';
 import { diffSentences } from '../../renderer/features/equipment/diffSentences';
+import { formatAxisNumber } from '../../renderer/features/health/metricsHistory';
 import { telemetryReadings } from '../../renderer/features/equipment/readings';
 
 const at = (h: number, m: number, s: number) => new Date(2026, 11, 3, h, m, s).getTime();
@@ -41,6 +42,13 @@ describe('durations and times', () => {
     expect(formatRelative(now - 5 * 60_000 - 30_000, now)).toBe('5 min ago');
     expect(formatRelative(now - 2 * 3_600_000 - 60_000, now)).toBe('2 h ago');
     expect(formatRelative(now + 10 * 60_000, now)).toBe('in 10 min');
+  });
+});
+
+describe('chart axes', () => {
+  test('ticks have at most three significant digits, k and M for large numbers, no long run of zeros', () => {
+    expect([0, 0.5, 0.123456, 12.3456, 999, 1_500, 25_000, 1_234_567].map(formatAxisNumber)).toEqual(['0', '0.5', '0.123', '12.3', '999', '1.5k', '25k', '1.23M']);
+    expect(formatAxisNumber(0.000123)).toBe('1e-4');
   });
 });
 
