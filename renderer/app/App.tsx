@@ -8,6 +8,8 @@ import type { PlantApi } from '../../shared/api/plantApi';
 import type { WsTransport } from '../bridge/wsBridge';
 import { ErrorsProvider } from '../common/ErrorsProvider';
 import { PlantProvider } from '../common/usePlant';
+import { AlarmsProvider } from '../features/alarms/AlarmsProvider';
+import { NavigationProvider } from './navigation';
 import { SettingsProvider, useLoadedSettings, useSetting } from './settings';
 import { Shell } from './Shell';
 import { ShortcutsProvider } from './ShortcutsProvider';
@@ -27,7 +29,11 @@ function Themed({ transport }: { readonly transport: WsTransport | null }) {
     <ThemeProvider theme={theme}>
       <CssBaseline />
       <ShortcutsProvider>
-        <Shell transport={transport} themeChoice={choice} onThemeChoice={setChoice} mode={theme.palette.mode} />
+        <NavigationProvider>
+          <AlarmsProvider>
+            <Shell transport={transport} themeChoice={choice} onThemeChoice={setChoice} mode={theme.palette.mode} />
+          </AlarmsProvider>
+        </NavigationProvider>
       </ShortcutsProvider>
     </ThemeProvider>
   );

@@ -7,9 +7,11 @@ import { AppBar, Box, IconButton, List, ListItemButton, ListItemText, Stack, Too
 import { useState } from 'react';
 import type { WsTransport } from '../bridge/wsBridge';
 import { usePlant } from '../common/usePlant';
+import { AppBarAlarmCounts, NavAlarmCounts } from '../features/alarms/AlarmCounts';
 import { FloodBanner } from '../features/alarms/FloodBanner';
 import { IngestStatus } from '../features/live/IngestStatus';
 import { StoreStatus } from '../features/live/StoreStatus';
+import { Clock } from './Clock';
 import { HelpDialog } from './HelpDialog';
 import { isString, useSetting } from './settings';
 import { useShortcut } from './ShortcutsProvider';
@@ -44,6 +46,8 @@ export function Shell({ transport, themeChoice, onThemeChoice, mode }: ShellProp
           <Typography variant="h6" component="h1" sx={{ flexGrow: 1 }} data-testid="plant-name">
             {plantName}
           </Typography>
+          <AppBarAlarmCounts onOpen={() => setView('alarms')} />
+          <Clock />
           <StoreStatus plant={plant} transport={transport} />
           <IngestStatus plant={plant} />
           <Tooltip title={`Theme: ${themeChoice} (t)`}>
@@ -65,6 +69,7 @@ export function Shell({ transport, themeChoice, onThemeChoice, mode }: ShellProp
             {VIEWS.map((v) => (
               <ListItemButton key={v.id} selected={view === v.id} aria-current={view === v.id ? 'page' : undefined} onClick={() => setView(v.id)} data-testid={`nav-${v.id}`}>
                 <ListItemText primary={v.label} secondary={`key ${v.key}`} />
+                {v.id === 'alarms' && <NavAlarmCounts />}
               </ListItemButton>
             ))}
           </List>

@@ -1,5 +1,6 @@
 /** The console's light and dark themes; 'system' follows the operating system. */
 import { createTheme, type Theme } from '@mui/material';
+import { BASE_COLOURS, PRIORITY_COLOURS } from '../common/palette';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 export const THEME_CHOICES: readonly ThemeChoice[] = ['system', 'light', 'dark'];
@@ -12,18 +13,35 @@ export function resolveMode(choice: ThemeChoice, systemPrefersDark: boolean): 'l
   return choice === 'system' ? (systemPrefersDark ? 'dark' : 'light') : choice;
 }
 
+/**
+ * ISA-101 look: grey surfaces and a grey app bar, a muted blue-grey for controls, so that the
+ * only strong colours on screen are alarm priorities (renderer/common/palette) and abnormal
+ * states. Text colours are chosen to meet WCAG AA (4.5:1) on both greys.
+ */
 export function createConsoleTheme(mode: 'light' | 'dark'): Theme {
+  const base = BASE_COLOURS[mode];
+  const dark = mode === 'dark';
   return createTheme({
-    // Colours chosen so that text on them, and they as text, meet WCAG AA (4.5:1).
-    palette:
-      mode === 'dark'
-        ? {
-            mode, contrastThreshold: 4.5, primary: { main: '#90caf9' }, error: { main: '#f28b82' }, warning: { main: '#ffb74d' }, info: { main: '#81d4fa' },
-            success: { main: '#81c784' }, background: { default: '#101418', paper: '#161c22' },
-          }
-        : { mode, contrastThreshold: 4.5, primary: { main: '#1f4e79' }, error: { main: '#c62828' }, warning: { main: '#9a4a00' }, info: { main: '#01579b' }, success: { main: '#1b5e20' } },
+    palette: {
+      mode,
+      contrastThreshold: 4.5,
+      primary: { main: base.primary },
+      secondary: { main: dark ? '#cfd8dc' : '#546e7a' },
+      error: { main: PRIORITY_COLOURS[mode].CRITICAL.main, contrastText: PRIORITY_COLOURS[mode].CRITICAL.contrastText },
+      warning: { main: base.abnormal },
+      info: { main: dark ? '#b0bec5' : '#455a64' },
+      success: { main: dark ? '#a5d6a7' : '#2e5e32' },
+      background: { default: base.background, paper: base.paper },
+      text: { primary: base.text, secondary: base.secondary },
+      divider: dark ? '#3d444b' : '#c4c4c4',
+    },
     typography: { fontSize: 13 },
-    components: { MuiButton: { defaultProps: { size: 'small' } }, MuiTextField: { defaultProps: { size: 'small' } } },
+    components: {
+      MuiButton: { defaultProps: { size: 'small' } },
+      MuiTextField: { defaultProps: { size: 'small' } },
+      MuiAppBar: { styleOverrides: { root: { backgroundColor: base.bar, color: '#ffffff', backgroundImage: 'none' } } },
+      MuiPaper: { styleOverrides: { root: { backgroundImage: 'none' } } },
+    },
   });
 }
 

@@ -29,6 +29,8 @@ export interface MeasurementState {
   upperLimit: number | null;
   isWithinSpec: boolean | null;
   at: number;
+  /** The unit the payload named (`unit`), when it named one. */
+  unit?: string;
 }
 
 /** The latest reading of each telemetry value, and when the latest telemetry event happened. */
@@ -58,6 +60,8 @@ export interface EquipmentState {
   /** `quality.check.failed` events. */
   failedCheckCount: number;
   lastTelemetry: TelemetryState;
+  /** The unit of each telemetry reading, from the payloads' `units` object, when they carry one. */
+  telemetryUnits?: Record<string, string>;
   maintenance: MaintenanceState;
   availability: AvailabilityState;
   /** The store `seq` of the last event folded in (0 before any, or for unstored events). */
@@ -126,9 +130,12 @@ export function evolveEquipment(state: EquipmentState, event: EquipmentEvent): E
       statusChanged = true;
       break;
     }
-    case 'equipment.telemetry.recorded':
+    case 'equipment.telemetry.recorded': {
       next.lastTelemetry = recordTelemetry(state.lastTelemetry, payload, at);
+      const units = unitsOf(payload.units, state.telemetryUnits);
+      if (units) next.telemetryUnits = units;
       break;
+    }
     case 'quality.measurement.recorded':
       recordMeasurement(next, payload, at);
       break;
@@ -206,8 +213,23 @@ function recordMeasurement(next: EquipmentState, payload: Fields, eventAt: numbe
     isWithinSpec = (lowerLimit === null || value >= lowerLimit) && (upperLimit === null || value <= upperLimit);
   }
   const at = timeOf(payload.timestamp) ?? eventAt;
-  next.lastMeasurements = { ...next.lastMeasurements, [parameter]: { value, lowerLimit, upperLimit, isWithinSpec, at } };
+  const unit = text(payload.unit);
+  next.lastMeasurements = { ...next.lastMeasurements, [parameter]: { value, lowerLimit, upperLimit, isWithinSpec, at, ...(unit ? { unit } : {}) } };
   if (isWithinSpec === false) next.outOfSpecCount += 1;
+}
+
+/** The units a telemetry payload names, merged over the known ones; null when it names none new (the state keeps its object). */
+function unitsOf(value: unknown, known: Record<string, string> | undefined): Record<string, string> | null {
+  const given = asFields(value);
+  if (!given) return null;
+  let merged: Record<string, string> | null = null;
+  for (const key of Object.keys(given)) {
+    const unit = text(given[key]);
+    if (unit === null || FORBIDDEN_KEYS.has(key) || known?.[key] === unit) continue;
+    merged ??= { ...known };
+    merged[key] = unit;
+  }
+  return merged;
 }
 
 function maintenanceIdOf(payload: Fields): string | null {

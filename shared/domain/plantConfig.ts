@@ -12,8 +12,9 @@ export interface EquipmentKind {
   readonly heat: number;
   /** Vibration while running (mm/s). */
   readonly vibration: number;
-  /** Nominal speed while running (its own unit: strokes/min, rpm, m/min...). */
+  /** Nominal speed while running, in `speedUnit`. */
   readonly speed: number;
+  readonly speedUnit: string;
   readonly product: string;
   /** The quality parameter measured on its output, with nominal value and tolerance (±). */
   readonly parameter: string;
@@ -23,12 +24,12 @@ export interface EquipmentKind {
 }
 
 export const EQUIPMENT_KINDS: readonly EquipmentKind[] = [
-  { kind: 'press', heat: 18, vibration: 2.2, speed: 60, product: 'bracket', parameter: 'thickness', unit: 'mm', nominal: 2, tolerance: 0.05 },
-  { kind: 'cnc', heat: 25, vibration: 1.4, speed: 12_000, product: 'shaft', parameter: 'diameter', unit: 'mm', nominal: 25, tolerance: 0.02 },
-  { kind: 'welder', heat: 45, vibration: 0.8, speed: 30, product: 'frame', parameter: 'seam-strength', unit: 'N', nominal: 460, tolerance: 30 },
-  { kind: 'paint', heat: 12, vibration: 0.5, speed: 4, product: 'panel', parameter: 'coating-thickness', unit: 'um', nominal: 80, tolerance: 8 },
-  { kind: 'oven', heat: 150, vibration: 0.3, speed: 2, product: 'cured-part', parameter: 'core-temperature', unit: 'degC', nominal: 180, tolerance: 4 },
-  { kind: 'packer', heat: 8, vibration: 1.1, speed: 45, product: 'box', parameter: 'weight', unit: 'g', nominal: 500, tolerance: 5 },
+  { kind: 'press', heat: 18, vibration: 2.2, speed: 60, speedUnit: 'strokes/min', product: 'bracket', parameter: 'thickness', unit: 'mm', nominal: 2, tolerance: 0.05 },
+  { kind: 'cnc', heat: 25, vibration: 1.4, speed: 12_000, speedUnit: 'rpm', product: 'shaft', parameter: 'diameter', unit: 'mm', nominal: 25, tolerance: 0.02 },
+  { kind: 'welder', heat: 45, vibration: 0.8, speed: 30, speedUnit: 'cm/min', product: 'frame', parameter: 'seam-strength', unit: 'N', nominal: 460, tolerance: 30 },
+  { kind: 'paint', heat: 12, vibration: 0.5, speed: 4, speedUnit: 'm/min', product: 'panel', parameter: 'coating-thickness', unit: 'um', nominal: 80, tolerance: 8 },
+  { kind: 'oven', heat: 150, vibration: 0.3, speed: 2, speedUnit: 'm/min', product: 'cured-part', parameter: 'core-temperature', unit: 'degC', nominal: 180, tolerance: 4 },
+  { kind: 'packer', heat: 8, vibration: 1.1, speed: 45, speedUnit: 'boxes/min', product: 'box', parameter: 'weight', unit: 'g', nominal: 500, tolerance: 5 },
 ];
 
 export const FAILURE_MODES = ['bearing wear', 'overheating', 'motor fault', 'jam', 'hydraulic leak', 'sensor fault'] as const;

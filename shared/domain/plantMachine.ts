@@ -290,5 +290,6 @@ export function sampleTelemetry(ctx: StepContext, eq: PlantEquipment, machine: M
   machine.speed = Math.max(0, relax(machine.speed, speedTarget, dt, 2_000) + (running ? 0.004 * kind.speed * random.gaussian() : 0));
   emit(ctx, at, 'equipment.telemetry.recorded', {
     ...base(eq), temperature: fixed(machine.temperature, 2), vibration: fixed(machine.vibration, 3), speed: fixed(machine.speed, 1),
+    units: { temperature: 'degC', vibration: 'mm/s', speed: kind.speedUnit },
   }, { priority: 'LOW' });
 }

@@ -153,3 +153,19 @@ describe('applyEvent (the seed event-sourcing example)', () => {
     expect(applyEvent(null, event('quality.check.failed')).failedCheckCount).toBe(1);
   });
 });
+
+describe('units from the payloads', () => {
+  it('keeps the unit a measurement names and the units a telemetry payload names, reading by reading', () => {
+    const { state, when } = given(
+      event('quality.measurement.recorded', { parameter: 'thickness', value: 2.01, unit: 'mm' }),
+      event('equipment.telemetry.recorded', { temperature: 61.5, speed: 60, units: { temperature: 'degC', speed: 'strokes/min' } }),
+    );
+    expect(state.lastMeasurements.thickness?.unit).toBe('mm');
+    expect(state.telemetryUnits).toEqual({ temperature: 'degC', speed: 'strokes/min' });
+    expect(state.lastTelemetry).not.toHaveProperty('units');
+    const next = when(event('equipment.telemetry.recorded', { vibration: 1.2, units: { vibration: 'mm/s', speed: 'strokes/min', bad: 5 } }));
+    expect(next.telemetryUnits).toEqual({ temperature: 'degC', speed: 'strokes/min', vibration: 'mm/s' });
+    const same = when(event('equipment.telemetry.recorded', { temperature: 62, units: { temperature: 'degC' } }));
+    expect(same.telemetryUnits).toBe(state.telemetryUnits);
+  });
+});

@@ -1,18 +1,22 @@
 /** Editing one rule: fields for its kind, checked here first (the same validation main runs), then saved through the bridge. */
-import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, MenuItem, Stack, Switch, TextField } from '@mui/material';
+import { Alert, Autocomplete, type AutocompleteRenderInputParams, Button, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, MenuItem, Stack, Switch, TextField } from '@mui/material';
 import { useState } from 'react';
 import { validateAlarmRule, type AlarmRule, type AlarmRuleKind } from '../../../shared/domain/alarms';
 import { errorMessage } from '../../common/format';
-import { COMMON_FIELDS, KIND_FIELDS, formToCandidate, type FieldSpec, type RuleForm } from './ruleFields';
+import { COMMON_FIELDS, KIND_FIELDS, formToCandidate, type FieldSpec, type KnownNames, type RuleForm } from './ruleFields';
 
 export interface RuleDialogProps {
   readonly initial: RuleForm;
   readonly isNew: boolean;
   readonly onCancel: () => void;
   readonly onSave: (rule: AlarmRule) => Promise<void>;
+  /** Equipment, telemetry fields and parameters to pick from. */
+  readonly known: KnownNames;
+  /** Rule ids in use, so that a generated id is new. */
+  readonly taken: ReadonlySet<string>;
 }
 
-export function RuleDialog({ initial, isNew, onCancel, onSave }: RuleDialogProps) {
+export function RuleDialog({ initial, isNew, onCancel, onSave, known, taken }: RuleDialogProps) {
   const [form, setForm] = useState<RuleForm>(initial);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -22,15 +26,47 @@ export function RuleDialog({ initial, isNew, onCancel, onSave }: RuleDialogProps
     const value = form[spec.name];
     const set = (v: string | boolean) => setForm((f) => ({ ...f, [spec.name]: v }));
     if (spec.type === 'boolean') return <FormControlLabel key={spec.name} control={<Switch checked={value === true} onChange={(e) => set(e.target.checked)} />} label={spec.label} />;
+    const text = typeof value === 'string' ? value : '';
+    const input = (params: AutocompleteRenderInputParams) => (
+      <TextField {...params} label={spec.label} slotProps={{ ...params.slotProps, htmlInput: { ...params.slotProps.htmlInput, 'data-testid': `rule-${spec.name}` } }} />
+    );
+    if (spec.type === 'pick' && spec.known) {
+      // Free text as well: a field the plant has not reported yet can still be watched.
+      return (
+        <Autocomplete
+          key={spec.name}
+          freeSolo
+          options={known[spec.known]}
+          inputValue={text}
+          onInputChange={(_e, v) => set(v)}
+          renderInput={input}
+        />
+      );
+    }
+    if (spec.type === 'pickMany' && spec.known) {
+      const picked = text.split(',').map((s) => s.trim()).filter(Boolean);
+      return (
+        <Autocomplete
+          key={spec.name}
+          multiple
+          freeSolo
+          autoSelect
+          options={known[spec.known]}
+          value={picked}
+          onChange={(_e, v) => set(v.join(', '))}
+          renderInput={input}
+        />
+      );
+    }
     return (
       <TextField
         key={spec.name}
         label={spec.label}
         select={spec.type === 'select'}
-        value={typeof value === 'string' ? value : ''}
+        value={text}
         onChange={(e) => set(e.target.value)}
         disabled={spec.name === 'id' && !isNew}
-        slotProps={{ htmlInput: { 'data-testid': `rule-${spec.name}`, ...(spec.type === 'number' ? { inputMode: 'decimal' } : {}) } }}
+        slotProps={{ htmlInput: { 'data-testid': `rule-${spec.name}`, ...(spec.type === 'number' || spec.type === 'seconds' ? { inputMode: 'decimal' } : {}) } }}
       >
         {spec.options?.map((o) => (
           <MenuItem key={o} value={o}>
@@ -44,7 +80,7 @@ export function RuleDialog({ initial, isNew, onCancel, onSave }: RuleDialogProps
   const save = async () => {
     let rule: AlarmRule;
     try {
-      rule = validateAlarmRule(formToCandidate(form));
+      rule = validateAlarmRule(formToCandidate(form, taken));
     } catch (e) {
       return setError(errorMessage(e));
     }

@@ -10,9 +10,10 @@ import Inventory2Outlined from '@mui/icons-material/Inventory2Outlined';
 import NotificationsActive from '@mui/icons-material/NotificationsActive';
 import NotificationsPaused from '@mui/icons-material/NotificationsPaused';
 import ReportProblemOutlined from '@mui/icons-material/ReportProblemOutlined';
-import { Chip } from '@mui/material';
+import { Chip, useTheme } from '@mui/material';
 import type { AlarmState, AlarmStateName } from '../../../shared/domain/alarms';
-import { PRIORITY_RANK } from '../../../shared/events/event';
+import { PRIORITY_RANK, type Priority } from '../../../shared/events/event';
+import { priorityColour } from '../../common/palette';
 
 type Color = 'error' | 'warning' | 'info' | 'success' | 'default';
 
@@ -40,6 +41,12 @@ export function AlarmStateChip({ state }: { readonly state: AlarmStateName }) {
       data-state={state}
     />
   );
+}
+
+/** An alarm priority as a word on its colour, the same on every view. */
+export function PriorityChip({ priority, label }: { readonly priority: Priority; readonly label?: string }) {
+  const swatch = priorityColour(priority, useTheme().palette.mode);
+  return <Chip size="small" label={label ?? priority} sx={{ bgcolor: swatch.main, color: swatch.contrastText, fontWeight: 700 }} data-testid="priority-chip" data-priority={priority} />;
 }
 
 /** Priority (highest first), then the most recent change first, then by id. */

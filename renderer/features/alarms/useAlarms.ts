@@ -1,5 +1,5 @@
 /** The alarms as main's engine has them (`alarms.list`), read again when `alarm.*` events arrive (once a frame at most) and every few seconds. */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AlarmState } from '../../../shared/domain/alarms';
 import type { PlantApi } from '../../../shared/api/plantApi';
 import type { StoredEvent } from '../../../shared/events/event';
@@ -46,5 +46,6 @@ export function useAlarms(plant: PlantApi): Alarms {
     };
   }, [plant]);
 
-  return { alarms, error, reload: () => reloadRef.current() };
+  const reload = useCallback(() => reloadRef.current(), []);
+  return { alarms, error, reload };
 }

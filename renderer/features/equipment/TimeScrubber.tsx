@@ -1,7 +1,9 @@
 /** The time-travel scrubber: a slider over the stored history; letting go rebuilds the board at that time. */
-import { Box, Button, LinearProgress, Slider, Stack, TextField, Typography } from '@mui/material';
+import { Box, Button, LinearProgress, Slider, Stack, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
-import { formatTime, fromLocalInput, toLocalInput } from '../../common/format';
+import { DateTimeField } from '../../common/DateTimeField';
+import { readDateTime, toDateTimeText } from '../../common/dateEntry';
+import { formatRelative, formatTime, formatTimeWithZone } from '../../common/format';
 import { useCall } from '../../common/useCall';
 import { usePlant } from '../../common/usePlant';
 import type { Travel } from './useBoard';
@@ -20,7 +22,8 @@ export function TimeScrubber({ travel, onTravel, onCancel, onNow }: TimeScrubber
   const [now, setNow] = useState(() => Date.now());
   const [value, setValue] = useState<number | null>(null);
   const [typed, setTyped] = useState('');
-  const typedAt = fromLocalInput(typed);
+  const entry = readDateTime(typed);
+  const typedAt = entry.ok ? entry.ms : null;
   useEffect(() => {
     if (travel.kind !== 'live') return;
     const timer = setInterval(() => setNow(Date.now()), 5_000);
@@ -32,7 +35,7 @@ export function TimeScrubber({ travel, onTravel, onCancel, onNow }: TimeScrubber
     <Box sx={{ mb: 2 }} data-testid="time-scrubber">
       <Stack sx={{ alignItems: 'center' }} direction="row" spacing={2}>
         <Typography variant="body2" sx={{ minWidth: 260 }} data-testid="board-time" data-mode={travel.kind}>
-          {travel.kind === 'live' ? 'Live (now)' : `At ${formatTime(travel.at)}`}
+          {travel.kind === 'live' ? 'Live (now)' : `At ${formatTimeWithZone(travel.at)} (${formatRelative(travel.at, now)})`}
         </Typography>
         {start === null ? (
           <Typography variant="body2" color="text.secondary">
@@ -57,13 +60,7 @@ export function TimeScrubber({ travel, onTravel, onCancel, onNow }: TimeScrubber
             data-testid="time-slider"
           />
         )}
-        <TextField
-          label="Go to time"
-          type="datetime-local"
-          value={typed || toLocalInput(travel.kind === 'live' ? null : travel.at)}
-          onChange={(e) => setTyped(e.target.value)}
-          slotProps={{ inputLabel: { shrink: true }, htmlInput: { step: 1, 'data-testid': 'travel-input' } }}
-        />
+        <DateTimeField label="Go to time" value={typed || toDateTimeText(travel.kind === 'live' ? null : travel.at)} onChange={setTyped} testId="travel-input" />
         <Button onClick={() => typedAt !== null && onTravel(typedAt)} disabled={typedAt === null || travel.kind === 'replaying'} data-testid="travel-go">
           Go
         </Button>

@@ -39,14 +39,3 @@ export function groupByLine(states: readonly EquipmentState[], lines: ReadonlyMa
     states: (groups.get(lineId) ?? []).sort((a, b) => (a.equipmentId ?? '').localeCompare(b.equipmentId ?? '', 'en', { numeric: true })),
   }));
 }
-
-export const STATUS_COLOR: Readonly<Record<string, 'success' | 'info' | 'warning' | 'error' | 'default'>> = {
-  running: 'success',
-  idle: 'info',
-  maintenance: 'warning',
-  down: 'error',
-};
-
-export function statusColor(status: string): 'success' | 'info' | 'warning' | 'error' | 'default' {
-  return STATUS_COLOR[status] ?? 'default';
-}

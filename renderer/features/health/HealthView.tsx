@@ -2,13 +2,13 @@
 import { Alert, Box, LinearProgress, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { BarChart } from '@mui/x-charts/BarChart';
 import { LineChart } from '@mui/x-charts/LineChart';
-import { useEffect, useState, type ReactNode } from 'react';
-import type { PlantMetrics } from '../../../shared/api/metrics';
-import { errorMessage, formatCount } from '../../common/format';
+import type { ReactNode } from 'react';
+import { formatClock, formatCount } from '../../common/format';
 import { usePlant } from '../../common/usePlant';
-import { pushSample, totalQueueDepth, worstP95 } from './metricsHistory';
+import { formatAxisNumber, totalQueueDepth, worstP95 } from './metricsHistory';
+import { useMetricsHistory } from './metricsRecorder';
 
-const POLL_MS = 2_000;
+const Y_AXIS = [{ valueFormatter: formatAxisNumber, width: 48 }];
 
 function Panel({ title, children, testId }: { readonly title: string; readonly children: ReactNode; readonly testId: string }) {
   return (
@@ -23,31 +23,11 @@ function Panel({ title, children, testId }: { readonly title: string; readonly c
 
 export function HealthView() {
   const plant = usePlant();
-  const [history, setHistory] = useState<PlantMetrics[]>([]);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let active = true;
-    const poll = () =>
-      plant.metrics.get().then(
-        (m) => {
-          if (!active) return;
-          setHistory((h) => pushSample(h, m));
-          setError(null);
-        },
-        (e: unknown) => active && setError(`Reading the metrics: ${errorMessage(e)}`),
-      );
-    void poll();
-    const timer = setInterval(poll, POLL_MS);
-    return () => {
-      active = false;
-      clearInterval(timer);
-    };
-  }, [plant]);
+  const { history, error } = useMetricsHistory(plant);
 
   const latest = history[history.length - 1];
   const x = history.map((m) => new Date(m.at));
-  const time = [{ scaleType: 'time' as const, data: x, valueFormatter: (d: Date) => d.toLocaleTimeString() }];
+  const time = [{ scaleType: 'time' as const, data: x, valueFormatter: (d: Date) => formatClock(d.getTime(), true) }];
 
   return (
     <Box data-testid="health" data-samples={history.length}>
@@ -65,23 +45,32 @@ export function HealthView() {
           </Typography>
           <Stack direction="row" useFlexGap sx={{ flexWrap: 'wrap', gap: 2 }}>
             <Panel title="Events per second" testId="health-rates">
-              <LineChart height={220} skipAnimation xAxis={time} series={[{ data: history.map((m) => m.bus.publishedPerSecond), label: 'Published/s', showMark: false }, { data: history.map((m) => m.bus.processedPerSecond), label: 'Processed/s', showMark: false }]} />
+              <LineChart height={220} skipAnimation xAxis={time} yAxis={Y_AXIS} series={[{ data: history.map((m) => m.bus.publishedPerSecond), label: 'Published/s', showMark: false }, { data: history.map((m) => m.bus.processedPerSecond), label: 'Processed/s', showMark: false }]} />
             </Panel>
             <Panel title="Processing time p95 (slowest subscriber, ms)" testId="health-p95">
-              <LineChart height={220} skipAnimation xAxis={time} series={[{ data: history.map(worstP95), label: 'p95 ms', showMark: false }]} hideLegend />
+              <LineChart height={220} skipAnimation xAxis={time} yAxis={Y_AXIS} series={[{ data: history.map(worstP95), label: 'p95 ms', showMark: false }]} hideLegend />
             </Panel>
             <Panel title="Queue depth per subscriber" testId="health-queues">
               {latest.bus.subscribers.length === 0 ? (
                 <Typography variant="body2" color="text.secondary">No subscriber is registered.</Typography>
               ) : (
-                <BarChart height={220} skipAnimation xAxis={[{ scaleType: 'band', data: latest.bus.subscribers.map((s) => s.name) }]} series={[{ data: latest.bus.subscribers.map((s) => s.queueDepth), label: 'Queued' }]} hideLegend />
+                // Horizontal, one band per subscriber, so that every subscriber's name is written out.
+                <BarChart
+                  height={Math.max(120, 28 * latest.bus.subscribers.length + 40)}
+                  skipAnimation
+                  layout="horizontal"
+                  yAxis={[{ scaleType: 'band', data: latest.bus.subscribers.map((s) => s.name), width: 170 }]}
+                  xAxis={[{ valueFormatter: formatAxisNumber, tickMinStep: 1 }]}
+                  series={[{ data: latest.bus.subscribers.map((s) => s.queueDepth), label: 'Queued' }]}
+                  hideLegend
+                />
               )}
             </Panel>
             <Panel title="Retries and dead letters" testId="health-failures">
-              <LineChart height={220} skipAnimation xAxis={time} series={[{ data: history.map((m) => m.bus.retries), label: 'Retries', showMark: false }, { data: history.map((m) => m.bus.deadLetters), label: 'Dead letters', showMark: false }]} />
+              <LineChart height={220} skipAnimation xAxis={time} yAxis={Y_AXIS} series={[{ data: history.map((m) => m.bus.retries), label: 'Retries', showMark: false }, { data: history.map((m) => m.bus.deadLetters), label: 'Dead letters', showMark: false }]} />
             </Panel>
             <Panel title="Store size (events)" testId="health-store">
-              <LineChart height={220} skipAnimation xAxis={time} series={[{ data: history.map((m) => m.store.headSeq), label: 'Events stored', showMark: false, area: true }]} hideLegend />
+              <LineChart height={220} skipAnimation xAxis={time} yAxis={Y_AXIS} series={[{ data: history.map((m) => m.store.headSeq), label: 'Events stored', showMark: false, area: true }]} hideLegend />
             </Panel>
           </Stack>
           <Table size="small" aria-label="Subscribers" sx={{ mt: 2 }}>

@@ -2,7 +2,8 @@
 import { Alert, Box, Button, FormControl, InputLabel, MenuItem, Select, Stack, TextField, ToggleButton, ToggleButtonGroup } from '@mui/material';
 import { memo, useState, type FormEvent, type RefObject } from 'react';
 import { EVENT_STATUSES, PRIORITIES, type EventStatus, type Priority } from '../../../shared/events/event';
-import { fromLocalInput, toLocalInput } from '../../common/format';
+import { DateTimeField } from '../../common/DateTimeField';
+import { readDateTime, toDateTimeText } from '../../common/dateEntry';
 import { EMPTY_FILTER, QUICK_RANGES, patternProblem, type QuickRangeId, type TimelineFilter } from './filterModel';
 
 const list = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
@@ -23,14 +24,19 @@ interface Draft {
 function toDraft(f: TimelineFilter): Draft {
   return {
     types: f.types.join(', '), sources: f.sources.join(', '), priorities: f.priorities, statuses: f.statuses, quickRange: f.quickRange ?? '',
-    from: toLocalInput(f.from), to: toLocalInput(f.to), correlationId: f.correlationId, subject: f.subject, text: f.text,
+    from: toDateTimeText(f.from), to: toDateTimeText(f.to), correlationId: f.correlationId, subject: f.subject, text: f.text,
   };
 }
+
+const timeOf = (text: string): number | null => {
+  const entry = readDateTime(text);
+  return entry.ok ? entry.ms : null;
+};
 
 function fromDraft(d: Draft): TimelineFilter {
   return {
     types: list(d.types), sources: list(d.sources), priorities: d.priorities, statuses: d.statuses, quickRange: d.quickRange || null,
-    from: fromLocalInput(d.from), to: fromLocalInput(d.to), correlationId: d.correlationId, subject: d.subject, text: d.text,
+    from: timeOf(d.from), to: timeOf(d.to), correlationId: d.correlationId, subject: d.subject, text: d.text,
   };
 }
 
@@ -51,6 +57,10 @@ export const FilterPanel = memo(function FilterPanel({ filter, onApply, searchRe
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    for (const [label, text] of [['From', draft.from], ['To', draft.to]] as const) {
+      const entry = readDateTime(text);
+      if (!entry.ok) return setProblem(`${label}: ${entry.problem}`);
+    }
     const next = fromDraft(draft);
     const bad = patternProblem(next.types);
     if (bad) return setProblem(`Type pattern ${bad}`);
@@ -104,8 +114,8 @@ export const FilterPanel = memo(function FilterPanel({ filter, onApply, searchRe
         </FormControl>
         {draft.quickRange === '' && (
           <>
-            <TextField label="From" type="datetime-local" value={draft.from} onChange={(e) => set('from', e.target.value)} slotProps={{ inputLabel: { shrink: true }, htmlInput: { step: 1 } }} />
-            <TextField label="To" type="datetime-local" value={draft.to} onChange={(e) => set('to', e.target.value)} slotProps={{ inputLabel: { shrink: true }, htmlInput: { step: 1 } }} />
+            <DateTimeField label="From" value={draft.from} onChange={(v) => set('from', v)} testId="filter-from" />
+            <DateTimeField label="To" value={draft.to} onChange={(v) => set('to', v)} testId="filter-to" />
           </>
         )}
         <Button type="submit" variant="contained" data-testid="filter-apply">

@@ -1,10 +1,12 @@
 /** The event timeline: filters, saved filters, the live tail's controls, the virtualized list and the detail drawer. */
 import { Alert, Badge, Box, Button, Chip, LinearProgress, Stack, Typography } from '@mui/material';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { StoredEvent } from '../../../shared/events/event';
+import { useNavigation } from '../../app/navigation';
 import { isObject, useSetting } from '../../app/settings';
 import { useShortcut } from '../../app/ShortcutsProvider';
 import { EmptyState } from '../../common/EmptyState';
+import { useReportError } from '../../common/ErrorsProvider';
 import { formatCount } from '../../common/format';
 import { usePlant } from '../../common/usePlant';
 import { ExportDialog } from '../audit/ExportDialog';
@@ -27,6 +29,18 @@ export function TimelineView() {
   const [exporting, setExporting] = useState<ReturnType<typeof exportFiltersOfTimeline> | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const apply = useCallback((next: TimelineFilter) => setStoredFilter(filterToJson(next) as Record<string, never>), [setStoredFilter]);
+
+  // An event another view asked to open (the compare view's causes): its detail, once.
+  const { pendingEvent, eventOpened } = useNavigation();
+  const report = useReportError();
+  useEffect(() => {
+    if (pendingEvent === null) return;
+    eventOpened();
+    plant.events.get(pendingEvent).then(
+      (event) => (event ? setSelected(event) : report('Opening an event', new Error(`the event ${pendingEvent} is not in the store`))),
+      (e: unknown) => report('Opening an event', e),
+    );
+  }, [pendingEvent, eventOpened, plant, report]);
 
   useShortcut('timeline.pause', () => timeline.setPaused(!timeline.paused));
   useShortcut('timeline.search', () => searchRef.current?.focus());

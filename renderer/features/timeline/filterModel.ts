@@ -10,11 +10,12 @@ import { compileQuery } from '../../../shared/store/queryMatch';
 import { errorMessage } from '../../common/format';
 
 export const QUICK_RANGES = [
+  { id: '5m', label: 'Last 5 min', ms: 5 * 60_000 },
   { id: '15m', label: 'Last 15 min', ms: 15 * 60_000 },
-  { id: '1h', label: 'Last hour', ms: 60 * 60_000 },
-  { id: '8h', label: 'Last 8 hours', ms: 8 * 60 * 60_000 },
-  { id: '24h', label: 'Last 24 hours', ms: 24 * 60 * 60_000 },
-  { id: '7d', label: 'Last 7 days', ms: 7 * 24 * 60 * 60_000 },
+  { id: '1h', label: 'Last 1 h', ms: 60 * 60_000 },
+  { id: '8h', label: 'Last 8 h', ms: 8 * 60 * 60_000 },
+  { id: '24h', label: 'Last 24 h', ms: 24 * 60 * 60_000 },
+  { id: '7d', label: 'Last 7 d', ms: 7 * 24 * 60 * 60_000 },
 ] as const;
 export type QuickRangeId = (typeof QUICK_RANGES)[number]['id'];
 
