@@ -6,7 +6,7 @@
  */
 import { EVENT_STATUSES, PRIORITIES } from '../../shared/events/event';
 import type { EventStatus, Priority, StoredEvent } from '../../shared/events/event';
-import type { SeqOrder } from '../../shared/store/queryMatch';
+import type { SeqOrder } from '../../shared/store/pagePlan';
 import type { ColumnFilter, EventColumns } from './eventColumns';
 import type { PlantDatabase } from './plantDatabase';
 import { idPrefix, mayContain } from './segmentFormat';

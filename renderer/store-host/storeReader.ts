@@ -7,9 +7,9 @@
 import { Dexie } from 'dexie';
 import type { StoredEvent } from '../../shared/events/event';
 import type { EventPage, EventQuery, GetEventsByTypeOptions, ReplayOptions, ReplayResult, Snapshot } from '../../shared/store/eventStore';
-import {
-  checkReplayOptions, compileQuery, compileTypeOptions, finishPage, foldChunk, nearestOf, planPage, scanRange, throwIfAborted,
-} from '../../shared/store/queryMatch';
+import { compileQuery, compileTypeOptions } from '../../shared/store/queryMatch';
+import { finishPage, planPage, scanRange } from '../../shared/store/pagePlan';
+import { checkReplayOptions, foldChunk, nearestOf, throwIfAborted } from '../../shared/store/replayPlan';
 import type { PlantDatabase } from './plantDatabase';
 import type { SegmentReader } from './segmentReader';
 
