@@ -5,7 +5,7 @@
  * thrown escapes; a handler never sees unchecked input.
  */
 import { contract, isMethodName, type Envelope, type MethodName } from '../../shared/api/contract';
-import type { ApiHandlers, CallContext } from './handlers';
+import type { ApiHandlers, CallContext } from './apiHandlers';
 
 export type Dispatch = (method: unknown, args: unknown, ctx: CallContext) => Promise<Envelope<unknown>>;
 

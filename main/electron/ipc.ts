@@ -1,8 +1,8 @@
 /**
  * The IPC side of the typed bridge. One invoke channel carries every contract method to
- * `core.dispatch`, which validates and answers with a result envelope; only the
- * application window's own top frame, showing the application's own page, is answered.
- * Pushes go the other way on one channel. No Electron import: the ipcMain and window
+ * the API dispatcher (main/api/dispatch.ts), which validates and answers with a result
+ * envelope; only the application window's own top frame, showing the application's own
+ * page, is answered. Pushes go the other way on one channel. No Electron import: the ipcMain and window
  * parts arrive as parameters, so tests use fakes.
  */
 import type { Envelope } from '../../shared/api/contract';

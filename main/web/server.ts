@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { createDispatcher, type Dispatch } from '../api/dispatch';
+import { createHandlers } from '../api/handlers';
 import { createPlantCore, type PlantCore, type PlantCoreOptions } from '../core/plantCore';
 import { StoreClient } from '../store/storeClient';
 import { checkApiUpgrade, MAX_MESSAGE_BYTES, serveApiSocket, POLICY_VIOLATION } from './apiSocket';
@@ -39,6 +41,8 @@ export interface WebHost {
   readonly token: string;
   readonly port: number;
   readonly core: PlantCore;
+  /** The API over the core, as the /api socket calls it. */
+  readonly dispatch: Dispatch;
   readonly storeClient: StoreClient;
   /** The pid of the store host's Chromium, while it runs. */
   storeHostPid(): number | undefined;
@@ -75,6 +79,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   const storeWss = new WebSocketServer({ noServer: true, maxPayload: 512 * 1024 * 1024 });
   let serveFiles: ReturnType<typeof staticFileHandler> = async (_req, res) => void res.writeHead(503).end();
   let core: PlantCore | undefined;
+  let dispatch: Dispatch | undefined;
   let origin = '';
   let clients = 0;
 
@@ -95,9 +100,9 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       wss.handleUpgrade(request, socket, head, (ws) => {
         const check = checkApiUpgrade(request, { origin, token });
         if (!check.ok) return ws.close(POLICY_VIOLATION, check.reason);
-        if (!core) return ws.close(1013, 'the host is still starting');
+        if (!core || !dispatch) return ws.close(1013, 'the host is still starting');
         ws.on('error', (error) => log(`api socket: ${error.message}`));
-        serveApiSocket(ws, { clientId: `socket-${++clients}`, dispatch: core.dispatch, pushes: core.pushes, token, authenticated: check.tokenGiven });
+        serveApiSocket(ws, { clientId: `socket-${++clients}`, dispatch, pushes: core.pushes, token, authenticated: check.tokenGiven });
       });
     } else {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
@@ -130,6 +135,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       store: storeClient,
       storeStatus: () => ({ connected: storeClient.connected, restarts: storeClient.restarts }),
     });
+    dispatch = createDispatcher(createHandlers(core));
   } catch (error) {
     await supervisor.stop();
     await shutDownServer();
@@ -137,6 +143,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     throw error;
   }
   const ready = core;
+  const api = dispatch as Dispatch;
 
   let closing: Promise<void> | undefined;
   return {
@@ -144,6 +151,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     token,
     port,
     core: ready,
+    dispatch: api,
     storeClient,
     storeHostPid: () => supervisor.pid(),
     close() {

@@ -4,6 +4,8 @@
  * is structured-cloned, as Electron's IPC does.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createDispatcher, type Dispatch } from '../../main/api/dispatch';
+import { createHandlers } from '../../main/api/handlers';
 import { createPlantCore, type PlantCore } from '../../main/core/plantCore';
 import { isAppUrl } from '../../main/electron/appProtocol';
 import {
@@ -53,6 +55,7 @@ const WINDOW_ID = 7;
 const fromApp: ApiCallEvent = { senderFrame: APP_FRAME, sender: { id: WINDOW_ID } };
 
 let core: PlantCore;
+let dispatch: Dispatch;
 let ipc: FakeIpcMain;
 let plant: PlantApi;
 let appFrame: CallerFrame | null = APP_FRAME;
@@ -61,11 +64,12 @@ const dispatched = vi.fn();
 
 beforeAll(async () => {
   core = await createPlantCore({ store: new InMemoryEventStore() });
+  dispatch = createDispatcher(createHandlers(core));
   ipc = new FakeIpcMain();
   registerApiIpc(ipc, {
     dispatch: (method, args, ctx) => {
       dispatched(method);
-      return core.dispatch(method, args, ctx);
+      return dispatch(method, args, ctx);
     },
     appFrame: () => appFrame,
     isAppUrl,
@@ -184,7 +188,7 @@ describe('the api:call handler', () => {
 
   it('can be removed', () => {
     const other = new FakeIpcMain();
-    const remove = registerApiIpc(other, { dispatch: core.dispatch, appFrame: () => APP_FRAME, isAppUrl });
+    const remove = registerApiIpc(other, { dispatch, appFrame: () => APP_FRAME, isAppUrl });
     expect(other.handlers.has(API_CHANNEL)).toBe(true);
     remove();
     expect(other.handlers.has(API_CHANNEL)).toBe(false);
