@@ -5,13 +5,10 @@
  * page, is answered. Pushes go the other way on one channel. No Electron import: the ipcMain and window
  * parts arrive as parameters, so tests use fakes.
  */
+import { API_CHANNEL, PUSH_CHANNEL } from '../../shared/api/channels';
 import type { Envelope } from '../../shared/api/contract';
 import type { Dispatch } from '../api/dispatch';
 import type { EventPush, PushHub } from '../core/pushHub';
-
-/** Channel names; preload/index.ts uses the same two strings. */
-export const API_CHANNEL = 'api:call';
-export const PUSH_CHANNEL = 'push:events';
 
 /** What IPC says about the frame that sent a call (a subset of Electron's WebFrameMain). */
 export interface CallerFrame {

@@ -9,8 +9,9 @@ import { createHandlers } from '../../main/api/handlers';
 import { createPlantCore, type PlantCore } from '../../main/core/plantCore';
 import { isAppUrl } from '../../main/electron/appProtocol';
 import {
-  API_CHANNEL, FORBIDDEN, PUSH_CHANNEL, attachPushes, isAppFrame, registerApiIpc, type ApiCallEvent, type CallerFrame, type IpcMainLike,
+  FORBIDDEN, attachPushes, isAppFrame, registerApiIpc, type ApiCallEvent, type CallerFrame, type IpcMainLike,
 } from '../../main/electron/ipc';
+import { API_CHANNEL, PUSH_CHANNEL } from '../../shared/api/channels';
 import { METHOD_NAMES, type Envelope } from '../../shared/api/contract';
 import type { PlantApi } from '../../shared/api/plantApi';
 import type { StoredEvent } from '../../shared/events/event';
