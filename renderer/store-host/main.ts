@@ -9,10 +9,10 @@
  */
 import { STORE_PORT_CHANNEL } from '../../shared/api/channels';
 import type { MessageLink } from '../../shared/rpc/link';
+import { serveStore } from '../../shared/rpc/serveStore';
 import type { EventStore } from '../../shared/store/eventStore';
 import { openSocket, portLink, socketLink } from '../bridge/links';
 import { DexieEventStore } from './dexieEventStore';
-import { serveStore } from './serveStore';
 
 const DB_NAME = 'plant-event-console';
 
