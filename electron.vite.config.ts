@@ -23,6 +23,11 @@ export default defineConfig({
   preload: {
     build: {
       outDir: here('out/preload'),
+      // Each preload one file with everything it uses inside: a sandboxed preload's
+      // `require` reaches only electron, not a shared chunk (both preloads take their
+      // channel names from shared/api/channels.ts) nor node_modules (zod, for the contract).
+      isolatedEntries: true,
+      externalizeDeps: false,
       rolldownOptions: { input: { index: here('preload/index.ts'), storeHost: here('preload/storeHost.ts') }, output: commonJs },
     },
   },

@@ -4,12 +4,9 @@
  * the builder unwraps main's result envelope into a value or an Error.
  */
 import { contextBridge, ipcRenderer } from 'electron';
+import { API_CHANNEL, PUSH_CHANNEL } from '../shared/api/channels';
 import type { Envelope, MethodName } from '../shared/api/contract';
 import { createPlantApi, type EventPushMessage } from '../shared/api/plantApi';
-
-// The same two strings as main/electron/ipc.ts (a unit test runs one against the other).
-const API_CHANNEL = 'api:call';
-const PUSH_CHANNEL = 'push:events';
 
 function isPush(value: unknown): value is EventPushMessage {
   if (typeof value !== 'object' || value === null) return false;

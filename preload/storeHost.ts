@@ -4,6 +4,7 @@
  * it. Nothing else is exposed.
  */
 import { ipcRenderer } from 'electron';
+import { STORE_PORT_CHANNEL } from '../shared/api/channels';
 
 // This project type-checks preloads without the DOM library: the one DOM call used here.
 declare const window: {
@@ -11,7 +12,7 @@ declare const window: {
   readonly location: { readonly origin: string };
 };
 
-ipcRenderer.on('store-port', (event) => {
+ipcRenderer.on(STORE_PORT_CHANNEL, (event) => {
   // Posted to this page's own origin only (app://plant).
-  window.postMessage('store-port', window.location.origin, event.ports);
+  window.postMessage(STORE_PORT_CHANNEL, window.location.origin, event.ports);
 });

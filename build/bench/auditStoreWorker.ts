@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { JsonObject } from '../../shared/events/event';
 import type { MessageLink } from '../../shared/rpc/link';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
-import { serveStore } from '../../renderer/store-host/serveStore';
+import { serveStore } from '../../shared/rpc/serveStore';
 import { telemetryEvents } from './workload';
 
 /** What a worker's port and the Worker object both offer. */

@@ -4,7 +4,7 @@ import { ALARM_EVENT_TYPES, computeAlarmKpis, type AlarmRule } from '../../share
 import type { StoredEvent } from '../../shared/events/event';
 import { pages } from '../../shared/store/readAll';
 import type { PlantCore } from '../core/plantCore';
-import type { ApiHandlers } from './handlers';
+import type { ApiHandlers } from './apiHandlers';
 
 /** The most alarm events a KPI computation reads. */
 const MAX_KPI_EVENTS = 200_000;

@@ -9,7 +9,7 @@ import { ApiError } from '../../shared/api/errors';
 import { FieldError } from '../../shared/events/validate';
 import { AuditImportRefusedError } from '../audit/importLog';
 import { BusClosedError, BusOverloadError } from '../bus/errors';
-import type { ApiHandlers, CallContext } from './handlers';
+import type { ApiHandlers, CallContext } from './apiHandlers';
 
 export type Dispatch = (method: unknown, args: unknown, ctx: CallContext) => Promise<Envelope<unknown>>;
 

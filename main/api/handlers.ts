@@ -3,20 +3,11 @@
  * checked by the contract's `parse`, and the caller's context. `satisfies ApiHandlers`
  * makes a missing or mistyped method a compile error.
  */
-import type { ArgsOf, MethodName, ResultOf } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import type { PlantCore } from '../core/plantCore';
 import { MQTT_SETTINGS_KEY } from '../core/operations';
 import { alarmHandlers } from './alarmHandlers';
-
-/** Who is calling: a window, or a browser-mode socket. */
-export interface CallContext {
-  readonly clientId: string;
-}
-
-export type ApiHandlers = {
-  readonly [M in MethodName]: (ctx: CallContext, ...args: ArgsOf<M>) => Promise<ResultOf<M>>;
-};
+import type { ApiHandlers } from './apiHandlers';
 
 export function createHandlers(core: PlantCore): ApiHandlers {
   const { bus, store, equipment, pushes, simulator, mqtt, imports, settings } = core;

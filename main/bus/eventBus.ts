@@ -21,13 +21,15 @@ import { compilePattern, validatePattern } from '../../shared/events/patterns';
 import { sealEvent, sealInput } from '../../shared/events/sealed';
 import { EventValidationError, type PublishInput } from '../../shared/events/validate';
 import type { EventStore } from '../../shared/store/eventStore';
-import { AppendBatcher, type AppendUnit } from './appendBatcher';
+import { Admission } from './admission';
+import { AppendBatcher } from './appendBatcher';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
 import { DeadLetterQueue } from './deadLetterQueue';
 import { DeliveryWriter } from './deliveryWriter';
 import { EventProgress } from './eventProgress';
-import { BusClosedError, BusOverloadError } from './errors';
+import { BusClosedError } from './errors';
 import { RateMeter, type BusMetrics } from './metrics';
+import { Demand, PublishUnit, type Route } from './publishUnit';
 import { Subscription, type BatchHandler, type EventHandler } from './subscription';
 import { parseHandlerOptions, type HandlerOptions } from './handlerOptions';
 
@@ -48,87 +50,6 @@ export interface EventBusOptions {
 
 export type Unsubscribe = () => void;
 
-/** A publish waiting for room in a full queue. */
-interface Waiter {
-  readonly demand: Demand;
-  /** The publish itself: appended once let in, refused if its wait runs out. */
-  readonly unit: PublishUnit;
-  readonly started: number;
-  /** The subscriber whose queue it waits on. */
-  blockedBy: Subscription;
-  /** Set once it was let in or refused. */
-  settled: boolean;
-}
-
-/** How many queue places a publish takes in each subscriber's queue. */
-class Demand {
-  constructor(
-    readonly subs: readonly Subscription[],
-    /** Places per subscriber, in the order of `subs`; null when each takes one. */
-    private readonly counts: readonly number[] | null,
-  ) {}
-
-  static of(routes: readonly Route[]): Demand {
-    if (routes.length === 1) return (routes[0] as Route).demand;
-    const counts = new Map<Subscription, number>();
-    for (const route of routes) for (const sub of route.subs) counts.set(sub, (counts.get(sub) ?? 0) + 1);
-    return new Demand([...counts.keys()], [...counts.values()]);
-  }
-
-  countAt(i: number): number {
-    return this.counts === null ? 1 : (this.counts[i] as number);
-  }
-
-  countFor(sub: Subscription): number {
-    const at = this.subs.indexOf(sub);
-    return at < 0 ? 0 : this.countAt(at);
-  }
-}
-
-interface Route {
-  readonly subs: Subscription[];
-  readonly names: readonly string[];
-  /** What one event of this type takes: one place in each subscriber's queue. */
-  readonly demand: Demand;
-  /** `[names]`, the delivery list of a one-event append. */
-  readonly single: readonly (readonly string[])[];
-}
-
-/** One publish on its way through the append: settles the caller's promise when stored or refused. */
-class PublishUnit implements AppendUnit {
-  readonly subscribers: readonly (readonly string[])[];
-
-  constructor(
-    private readonly bus: { delivering(stored: readonly StoredEvent[], routes: readonly Route[]): void },
-    readonly events: readonly PlantEvent[],
-    private readonly routes: readonly Route[],
-    private readonly demand: Demand,
-    private readonly single: boolean,
-    private readonly settle: (stored: StoredEvent | StoredEvent[]) => void,
-    private readonly fail: (error: unknown) => void,
-  ) {
-    this.subscribers = routes.length === 1 ? (routes[0] as Route).single : routes.map((route) => route.names);
-  }
-
-  resolve(stored: StoredEvent[]): void {
-    this.bus.delivering(stored, this.routes);
-    this.settle(this.single ? (stored[0] as StoredEvent) : stored);
-  }
-
-  /** The append failed: the queue places go back. */
-  reject(error: unknown): void {
-    const { subs } = this.demand;
-    for (let i = 0; i < subs.length; i++) (subs[i] as Subscription).release(this.demand.countAt(i));
-    this.fail(error);
-  }
-
-  /** Refused before it took any queue place (its wait ran out, or the bus closed). */
-  refuse(error: unknown): void {
-    this.fail(error);
-  }
-}
-
-
 export class EventBus {
   readonly deadLetters: DeadLetterQueue;
   private readonly store: EventStore;
@@ -138,22 +59,13 @@ export class EventBus {
   /** Subscribers by event type, with their names (as the store's delivery records name them). */
   private readonly routes = new Map<string, Route>();
   private readonly background = new Set<Promise<unknown>>();
-  private readonly waiters = new Map<Subscription, Waiter[]>();
-  /**
-   * Every waiter in the order it started waiting; settled ones are dropped from the front as
-   * they settle. One timer, due when the oldest waiter's wait runs out, times them all out:
-   * a timer per blocked publish cost more than the rest of its wait.
-   */
-  private waitOrder: Waiter[] = [];
-  private waitOrderHead = 0;
-  private waitTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly admission: Admission;
   private changeWaiters: (() => void)[] = [];
   private readonly defaultNames = new Map<string, number>();
   private readonly publishedRate = new RateMeter();
   private readonly processedRate = new RateMeter();
   private readonly retry: RetryPolicy;
   private readonly capacity: number;
-  private readonly publishTimeoutMs: number;
   private readonly onError: (error: unknown) => void;
   private readonly random: () => number;
   private readonly source: string;
@@ -166,12 +78,16 @@ export class EventBus {
     this.store = options.store;
     this.source = options.source ?? 'plant-event-console';
     this.capacity = options.queueCapacity ?? 10_000;
-    this.publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.onError = options.onError ?? ((error) => console.error('[bus]', error));
     this.random = options.random ?? Math.random;
     this.writer = new DeliveryWriter(this.store, this.onError);
     this.appends = new AppendBatcher(this.store);
+    this.admission = new Admission({
+      publishTimeoutMs: options.publishTimeoutMs ?? 5_000,
+      isClosed: () => this.closed,
+      admit: (unit) => this.appends.submit(unit),
+    });
     this.deadLetters = new DeadLetterQueue(this.store, this.writer, (name) => this.subscriptions.get(name), (id) =>
       this.track(this.recomputeStatus(id)),
     );
@@ -228,7 +144,7 @@ export class EventBus {
       record: (delivery) => this.writer.record(delivery),
       delivered: (_event, progress) => this.onDelivered(progress),
       settled: (event, outcome, progress, at) => this.onSettled(event, outcome, progress, at),
-      spaceFreed: () => this.wake(sub),
+      spaceFreed: () => this.admission.wake(sub),
       changed: () => this.notifyChanged(),
       random: this.random,
     });
@@ -282,11 +198,7 @@ export class EventBus {
     await Promise.all(this.background);
     await this.writer.flush();
     this.writer.dispose();
-    for (const sub of [...this.waiters.keys()]) this.wake(sub);
-    if (this.waitTimer) clearTimeout(this.waitTimer);
-    this.waitTimer = null;
-    this.waitOrder = [];
-    this.waitOrderHead = 0;
+    this.admission.dispose();
   }
 
   metrics(): BusMetrics {
@@ -330,7 +242,7 @@ export class EventBus {
     // waits for room first.
     return new Promise((resolve, reject) => {
       const unit = new PublishUnit(this, events, routes, demand, single, resolve, reject);
-      if (this.reserveOrWait(unit, demand)) this.appends.submit(unit);
+      if (this.admission.reserveOrWait(unit, demand)) this.appends.submit(unit);
     });
   }
 
@@ -363,120 +275,6 @@ export class EventBus {
       this.routes.set(type, route);
     }
     return route;
-  }
-
-  /**
-   * Takes room in every queue the events go to: true when it did. Otherwise the publish waits,
-   * up to the publish timeout, and is appended when let in. Waiting publishers queue
-   * first-in first-out behind the subscriber that blocked them, and room freed there wakes
-   * only as many of them as it can take.
-   */
-  private reserveOrWait(unit: PublishUnit, demand: Demand): boolean {
-    if (demand.subs.length === 0) return true;
-    const blocked = this.tryReserveAll(demand);
-    if (!blocked) return true;
-    const waiter: Waiter = { demand, unit, blockedBy: blocked, started: Date.now(), settled: false };
-    this.queueWaiter(waiter);
-    this.waitOrder.push(waiter);
-    if (!this.waitTimer) this.armWaitTimer();
-    return false;
-  }
-
-  /**
-   * Lets go of settled waiters at the front of the wait order (they hold their publish), so
-   * that the order holds only waiters still waiting plus any settled out of turn behind them.
-   */
-  private dropSettledWaiters(): void {
-    const order = this.waitOrder;
-    let head = this.waitOrderHead;
-    while (head < order.length && (order[head] as Waiter).settled) order[head++] = undefined as unknown as Waiter;
-    if (head === order.length) {
-      this.waitOrder = [];
-      head = 0;
-    } else if (head > 1024 && head * 2 > order.length) {
-      this.waitOrder = order.slice(head);
-      head = 0;
-    }
-    this.waitOrderHead = head;
-  }
-
-  /** Arms the one timeout timer for the oldest waiter still waiting, if any. */
-  private armWaitTimer(): void {
-    this.dropSettledWaiters();
-    const oldest = this.waitOrder[this.waitOrderHead];
-    if (oldest === undefined) return;
-    const due = Math.max(0, oldest.started + this.publishTimeoutMs - Date.now());
-    this.waitTimer = setTimeout(() => this.timeOutWaiters(), due);
-  }
-
-  /** Refuses, with an overload error, every waiter whose wait has run out; re-arms for the rest. */
-  private timeOutWaiters(): void {
-    this.waitTimer = null;
-    const now = Date.now();
-    for (const waiter of this.waitOrder.slice(this.waitOrderHead)) {
-      if (waiter.settled) continue;
-      const waited = now - waiter.started;
-      if (waited < this.publishTimeoutMs) break;
-      this.removeWaiter(waiter);
-      waiter.settled = true;
-      waiter.unit.refuse(new BusOverloadError(waiter.blockedBy.name, waiter.blockedBy.capacity, waited));
-    }
-    this.armWaitTimer();
-  }
-
-  /** Reserves room in every live queue of `demand`, or in none; returns the queue that had no room. */
-  private tryReserveAll(demand: Demand): Subscription | undefined {
-    const { subs } = demand;
-    for (let i = 0; i < subs.length; i++) {
-      const sub = subs[i] as Subscription;
-      if (sub.isActive && !sub.hasRoom(demand.countAt(i))) return sub;
-    }
-    for (let i = 0; i < subs.length; i++) {
-      const sub = subs[i] as Subscription;
-      if (sub.isActive) sub.reserve(demand.countAt(i));
-    }
-    return undefined;
-  }
-
-  private queueWaiter(waiter: Waiter): void {
-    let queue = this.waiters.get(waiter.blockedBy);
-    if (!queue) this.waiters.set(waiter.blockedBy, (queue = []));
-    queue.push(waiter);
-  }
-
-  private removeWaiter(waiter: Waiter): void {
-    const queue = this.waiters.get(waiter.blockedBy);
-    const at = queue ? queue.indexOf(waiter) : -1;
-    if (queue && at >= 0) queue.splice(at, 1);
-  }
-
-  /** Room was freed in `sub`'s queue (or `sub` went away): let waiting publishers in, in order. */
-  private wake(sub: Subscription): void {
-    if (this.waiters.size === 0) return;
-    const queue = this.waiters.get(sub);
-    if (!queue) return;
-    while (queue.length > 0) {
-      const head = queue[0] as Waiter;
-      if (this.closed) {
-        queue.shift();
-        head.settled = true;
-        head.unit.refuse(new BusClosedError());
-        continue;
-      }
-      if (sub.isActive && !sub.hasRoom(head.demand.countFor(sub))) return;
-      queue.shift();
-      const blocked = this.tryReserveAll(head.demand);
-      if (!blocked) {
-        head.settled = true;
-        this.appends.submit(head.unit);
-        this.dropSettledWaiters();
-      } else {
-        head.blockedBy = blocked;
-        this.queueWaiter(head);
-        if (blocked === sub) return;
-      }
-    }
-    this.waiters.delete(sub);
   }
 
   private notifyChanged(): void {

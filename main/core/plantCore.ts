@@ -2,13 +2,12 @@
  * The main-process core, the same in the desktop app and in browser mode: the bus over the
  * store, the consumers (equipment projector, alarm monitor, quality-hold process manager,
  * per-minute aggregates), the producers (plant simulator, system health, MQTT, file import),
- * the live pushes and the API handlers. The composition roots (main/electron, main/web) give
- * it a store, a settings file and transports.
+ * and the live pushes. The composition roots (main/electron, main/web) give it a store and a
+ * settings file, and build the API over it (main/api) for their transports: the core does
+ * not build its own front door.
  */
 import type { PlantMetrics } from '../../shared/api/metrics';
 import type { EventStore } from '../../shared/store/eventStore';
-import { createDispatcher, type Dispatch } from '../api/dispatch';
-import { createHandlers } from '../api/handlers';
 import { EventBus, type EventBusOptions } from '../bus/eventBus';
 import { Aggregates } from '../consumers/aggregates';
 import { AlarmMonitor } from '../consumers/alarmMonitor';
@@ -54,7 +53,6 @@ export interface PlantCore {
   readonly audit: AuditRunner;
   readonly settings: Settings;
   readonly pushes: PushHub;
-  readonly dispatch: Dispatch;
   readonly user: string;
   metrics(): Promise<PlantMetrics>;
   /** Stops producers and consumers and waits until every pending write is stored. */
@@ -112,7 +110,6 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     audit,
     settings,
     pushes,
-    dispatch: undefined as unknown as Dispatch,
     user: options.user ?? 'operator',
     async metrics() {
       const headSeq = await store.headSeq();
@@ -133,6 +130,5 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
       await equipment.flushSnapshots();
     },
   };
-  (core as { dispatch: Dispatch }).dispatch = createDispatcher(createHandlers(core));
   return core;
 }

@@ -7,6 +7,7 @@
 import { compilePattern } from '../../shared/events/patterns';
 import type { StoredEvent } from '../../shared/events/event';
 import { newEventId } from '../../shared/events/uuidv7';
+import { PUSH_CHANNEL } from '../../shared/api/channels';
 import type { EventPushMessage } from '../../shared/api/plantApi';
 
 /** What a client receives on its push channel: news for each of its subscriptions, in one message. */
@@ -64,7 +65,7 @@ class Client {
         sub.dropped = 0;
         return item;
       });
-    if (items.length > 0) this.send({ channel: 'push:events', items });
+    if (items.length > 0) this.send({ channel: PUSH_CHANNEL, items });
   }
 
   dispose(): void {

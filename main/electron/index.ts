@@ -8,6 +8,8 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
+import { createDispatcher } from '../api/dispatch';
+import { createHandlers } from '../api/handlers';
 import { createPlantCore, type PlantCore } from '../core/plantCore';
 import { useNodeSha256 } from '../store/nodeHash';
 import { StoreClient } from '../store/storeClient';
@@ -89,7 +91,7 @@ async function start(): Promise<void> {
   };
 
   registerApiIpc(ipcMain, {
-    dispatch: core.dispatch,
+    dispatch: createDispatcher(createHandlers(core)),
     appFrame: () => (appWindow && !appWindow.isDestroyed() ? appWindow.webContents.mainFrame : null),
     isAppUrl,
   });

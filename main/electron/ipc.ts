@@ -1,17 +1,14 @@
 /**
  * The IPC side of the typed bridge. One invoke channel carries every contract method to
- * `core.dispatch`, which validates and answers with a result envelope; only the
- * application window's own top frame, showing the application's own page, is answered.
- * Pushes go the other way on one channel. No Electron import: the ipcMain and window
+ * the API dispatcher (main/api/dispatch.ts), which validates and answers with a result
+ * envelope; only the application window's own top frame, showing the application's own
+ * page, is answered. Pushes go the other way on one channel. No Electron import: the ipcMain and window
  * parts arrive as parameters, so tests use fakes.
  */
+import { API_CHANNEL, PUSH_CHANNEL } from '../../shared/api/channels';
 import type { Envelope } from '../../shared/api/contract';
 import type { Dispatch } from '../api/dispatch';
 import type { EventPush, PushHub } from '../core/pushHub';
-
-/** Channel names; preload/index.ts uses the same two strings. */
-export const API_CHANNEL = 'api:call';
-export const PUSH_CHANNEL = 'push:events';
 
 /** What IPC says about the frame that sent a call (a subset of Electron's WebFrameMain). */
 export interface CallerFrame {

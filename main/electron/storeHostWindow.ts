@@ -5,6 +5,7 @@
  * The supervision logic is in storeHostSupervisor.ts.
  */
 import { BrowserWindow, MessageChannelMain } from 'electron';
+import { STORE_PORT_CHANNEL } from '../../shared/api/channels';
 import { appUrl } from './appProtocol';
 import { portLink } from './portLink';
 import type { HostWindow, StoreHostPlatform } from './storeHostSupervisor';
@@ -56,7 +57,7 @@ export function electronStoreHost(preloadPath: string): StoreHostPlatform {
         connect() {
           const { port1, port2 } = new MessageChannelMain();
           const link = portLink(port1);
-          window.webContents.postMessage('store-port', null, [port2]);
+          window.webContents.postMessage(STORE_PORT_CHANNEL, null, [port2]);
           return link;
         },
         onGone(listener) {

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { createDispatcher, type Dispatch } from '../api/dispatch';
+import { createHandlers } from '../api/handlers';
 import { createPlantCore, type PlantCore, type PlantCoreOptions } from '../core/plantCore';
 import { openDurableStore, type DurableStore, type StoreRecovery } from '../store/durableStore';
 import { useNodeSha256 } from '../store/nodeHash';
@@ -43,6 +45,8 @@ export interface WebHost {
   readonly token: string;
   readonly port: number;
   readonly core: PlantCore;
+  /** The API over the core, as the /api socket calls it. */
+  readonly dispatch: Dispatch;
   readonly storeClient: StoreClient;
   /** Set when the store was found damaged at start and rebuilt from the journal. */
   readonly recovery: StoreRecovery | null;
@@ -83,6 +87,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   const storeWss = new WebSocketServer({ noServer: true, maxPayload: 512 * 1024 * 1024 });
   let serveFiles: ReturnType<typeof staticFileHandler> = async (_req, res) => void res.writeHead(503).end();
   let core: PlantCore | undefined;
+  let dispatch: Dispatch | undefined;
   let origin = '';
   let clients = 0;
 
@@ -103,9 +108,9 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       wss.handleUpgrade(request, socket, head, (ws) => {
         const check = checkApiUpgrade(request, { origin, token });
         if (!check.ok) return ws.close(POLICY_VIOLATION, check.reason);
-        if (!core) return ws.close(1013, 'the host is still starting');
+        if (!core || !dispatch) return ws.close(1013, 'the host is still starting');
         ws.on('error', (error) => log(`api socket: ${error.message}`));
-        serveApiSocket(ws, { clientId: `socket-${++clients}`, dispatch: core.dispatch, pushes: core.pushes, token, authenticated: check.tokenGiven });
+        serveApiSocket(ws, { clientId: `socket-${++clients}`, dispatch, pushes: core.pushes, token, authenticated: check.tokenGiven });
       });
     } else {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
@@ -166,6 +171,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       storeStatus: () => ({ connected: storeClient.connected, restarts: storeClient.restarts }),
     });
     if (opened.recovery) await recordRecovery(core.bus, opened.recovery);
+    dispatch = createDispatcher(createHandlers(core));
   } catch (error) {
     await opened?.close().catch(() => undefined);
     await supervisor?.stop();
@@ -176,6 +182,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   }
   const ready = core;
   const durable = opened;
+  const api = dispatch as Dispatch;
 
   let closing: Promise<void> | undefined;
   return {
@@ -186,6 +193,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     storeClient: durable.inner,
     recovery: durable.recovery,
     storeHostPid: () => supervisor?.pid(),
+    dispatch: api,
     close() {
       closing ??= (async () => {
         for (const ws of wss.clients) ws.close(1001, 'the host is stopping');

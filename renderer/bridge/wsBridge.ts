@@ -8,6 +8,7 @@
  * transport then connects again by itself (after 1 s, doubling to 15 s) and tells
  * `onReconnect`, so that live subscriptions are made again.
  */
+import { PUSH_CHANNEL } from '../../shared/api/channels';
 import type { Envelope, MethodName } from '../../shared/api/contract';
 import { createPlantApi, type EventPushMessage, type PlantApi, type PlantTransport } from '../../shared/api/plantApi';
 
@@ -31,7 +32,7 @@ interface Pending {
 }
 
 function isPush(message: Record<string, unknown>): message is Record<string, unknown> & EventPushMessage {
-  return message.channel === 'push:events' && Array.isArray(message.items);
+  return message.channel === PUSH_CHANNEL && Array.isArray(message.items);
 }
 
 export function createWsTransport(url: string): WsTransport {

@@ -7,11 +7,12 @@
  *   survives restarts) in a headless Chromium with `#ws=<socket url>&token=<one-time token>`
  *   in the hash, and `&memory=1` to keep the store in fake-indexeddb instead of on disk.
  */
+import { STORE_PORT_CHANNEL } from '../../shared/api/channels';
 import type { MessageLink } from '../../shared/rpc/link';
+import { serveStore } from '../../shared/rpc/serveStore';
 import type { EventStore } from '../../shared/store/eventStore';
 import { openSocket, portLink, socketLink } from '../bridge/links';
 import { DexieEventStore } from './dexieEventStore';
-import { serveStore } from './serveStore';
 
 const DB_NAME = 'plant-event-console';
 
@@ -51,9 +52,9 @@ async function serveOverSocket(params: URLSearchParams): Promise<void> {
 
 function waitForPort(): void {
   window.addEventListener('message', (event: MessageEvent) => {
-    if (event.source !== window || event.data !== 'store-port') return;
+    if (event.source !== window || event.data !== STORE_PORT_CHANNEL) return;
     const port = event.ports[0];
-    if (!port) return console.error('[store host] "store-port" arrived without a port');
+    if (!port) return console.error(`[store host] "${STORE_PORT_CHANNEL}" arrived without a port`);
     serve(portLink(port), false).catch((error: unknown) => {
       showState(`failed: ${(error as Error).message}`);
       console.error('[store host] could not open the store:', error);

@@ -5,11 +5,12 @@
  * whose message says what was wrong and whose `code` is the envelope's error code.
  */
 import type { StoredEvent } from '../events/event';
+import type { PUSH_CHANNEL } from './channels';
 import { METHOD_NAMES, type ArgsOf, type Envelope, type MethodName, type ResultOf } from './contract';
 
 /** A live push of new events, coalesced by main to at most 60 messages a second per window. */
 export interface EventPushMessage {
-  readonly channel: 'push:events';
+  readonly channel: typeof PUSH_CHANNEL;
   readonly items: readonly {
     readonly subscriptionId: string;
     readonly events: readonly StoredEvent[];

@@ -16,9 +16,9 @@ import type {
   ReplayOptions, ReplayResult, Snapshot, StatusUpdate,
 } from './eventStore';
 import { numberedCopy } from './numbered';
-import {
-  checkReplayOptions, compileQuery, compileTypeOptions, finishPage, foldChunk, isForwardStatus, nearestOf, planPage, scanRange, throwIfAborted,
-} from './queryMatch';
+import { compileQuery, compileTypeOptions, isForwardStatus } from './queryMatch';
+import { finishPage, planPage, scanRange } from './pagePlan';
+import { checkReplayOptions, foldChunk, nearestOf, throwIfAborted } from './replayPlan';
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {

@@ -5,7 +5,9 @@
  */
 import type { StoredEvent } from '../events/event';
 import type { EventQuery, EventStore, GetEventsByTypeOptions, ReplayOptions, ReplayResult } from './eventStore';
-import { checkReplayOptions, compileTypeOptions, encodeCursor, foldChunk, MAX_PAGE_SIZE, throwIfAborted } from './queryMatch';
+import { compileTypeOptions, MAX_PAGE_SIZE } from './queryMatch';
+import { encodeCursor } from './pagePlan';
+import { checkReplayOptions, foldChunk, throwIfAborted } from './replayPlan';
 
 /** Every page of `query`, oldest first, starting after `afterSeq`. */
 export async function* pages(store: EventStore, query: EventQuery, afterSeq = 0): AsyncGenerator<StoredEvent[]> {

@@ -207,6 +207,6 @@ describe('cancel', () => {
     expect(await ui.testId('export-result').count()).toBe(0);
     expect(existsSync(big)).toBe(false);
     expect(readdirSync(dir).filter((name) => name.includes('big.ndjson'))).toEqual([]);
-    await expect.poll(async () => (await host.core.dispatch('audit.status', [], { clientId: 'test' })) as unknown).toMatchObject({ ok: true, value: { running: false } });
+    await expect.poll(async () => (await host.dispatch('audit.status', [], { clientId: 'test' })) as unknown).toMatchObject({ ok: true, value: { running: false } });
   });
 });

@@ -177,7 +177,7 @@ describe('settings kept by main', () => {
     await ui.testId('saved-filter-save').click();
     await ui.page.getByTestId('saved-filter').filter({ hasText: 'press one' }).waitFor();
     await ui.go('health');
-    await expect.poll(async () => (await host.core.dispatch('settings.get', [], { clientId: 'test' })) as unknown).toMatchObject({
+    await expect.poll(async () => (await host.dispatch('settings.get', [], { clientId: 'test' })) as unknown).toMatchObject({
       ok: true,
       value: { 'ui.view': 'health', 'timeline.filter': { subject: 'press-1' }, 'timeline.savedFilters': [{ name: 'press one', filter: { subject: 'press-1' } }] },
     });

@@ -79,7 +79,7 @@ describe('window.plant over the core', () => {
 
   it('refuses bad input with a message naming the problem, and keeps working', async () => {
     core = await startCore();
-    const { api, clientId } = inProcessApi(core);
+    const { api, clientId, dispatch } = inProcessApi(core);
     const refusals: [() => Promise<unknown>, RegExp][] = [
       [() => api.events.publish({ type: 'Bad Type', payload: {} }), /^events\.publish: event\.type: must be two or more lowercase segments/],
       [() => api.events.publish({ payload: {} } as never), /event\.type: is required/],
@@ -94,19 +94,19 @@ describe('window.plant over the core', () => {
     ];
     for (const [attempt, message] of refusals) await expect(attempt()).rejects.toThrow(message);
     for (const method of ['events.drop', '__proto__', 'constructor', 42]) {
-      const envelope = await core.dispatch(method, [], { clientId });
+      const envelope = await dispatch(method, [], { clientId });
       expect(envelope).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
     }
-    expect(await core.dispatch('events.get', 'not-a-list', { clientId })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: 'events.get: arguments: must be a list' } });
+    expect(await dispatch('events.get', 'not-a-list', { clientId })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: 'events.get: arguments: must be a list' } });
     expect(await core.store.headSeq()).toBe(0);
     expect((await api.events.publish({ type: 'still.working', payload: {} })).seq).toBe(1);
   });
 
   it('has a handler for every contract method', async () => {
     core = await startCore();
-    const { clientId } = inProcessApi(core);
+    const { clientId, dispatch } = inProcessApi(core);
     for (const method of METHOD_NAMES) {
-      const envelope = await core.dispatch(method, ['wrong', 'arguments', 'entirely'], { clientId });
+      const envelope = await dispatch(method, ['wrong', 'arguments', 'entirely'], { clientId });
       expect(envelope, method).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     }
   });

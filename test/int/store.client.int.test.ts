@@ -7,7 +7,7 @@ import { describeEventStoreContract } from '../contract/eventStoreContract';
 import { dexieTamper } from '../support/auditTamper';
 import { fakeStoreHost } from '../support/storeHost';
 import { StoreClient } from '../../main/store/storeClient';
-import { serveStore } from '../../renderer/store-host/serveStore';
+import { serveStore } from '../../shared/rpc/serveStore';
 import { LinkClosedError, linkedPair } from '../../shared/rpc/link';
 import { makeEvent } from '../support/events';
 

@@ -3,7 +3,7 @@
  * on the other. `crash()` drops the link the way a dying store-host process would.
  */
 import { StoreClient } from '../../main/store/storeClient';
-import { serveStore } from '../../renderer/store-host/serveStore';
+import { serveStore } from '../../shared/rpc/serveStore';
 import { linkedPair, type MessageLink } from '../../shared/rpc/link';
 import type { EventStore } from '../../shared/store/eventStore';
 

@@ -136,7 +136,7 @@ describe('event bus: backpressure', () => {
     expect(seen).toEqual(Array.from({ length: 500 }, (_, n) => n));
     expect(bus.metrics().subscribers[0]?.queueDepth).toBe(0);
     // Publishers let in are not kept: they hold their events.
-    expect((bus as unknown as { waitOrder: unknown[] }).waitOrder).toHaveLength(0);
+    expect((bus as unknown as { admission: { waitOrder: unknown[] } }).admission.waitOrder).toHaveLength(0);
     await bus.close();
   });
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, InputError } from '../../shared/api/errors';
 import { EventValidationError } from '../../shared/events/validate';
 import { createDispatcher } from '../../main/api/dispatch';
-import type { ApiHandlers } from '../../main/api/handlers';
+import type { ApiHandlers } from '../../main/api/apiHandlers';
 import { BusOverloadError } from '../../main/bus/errors';
 
 const ctx = { clientId: 'test' };

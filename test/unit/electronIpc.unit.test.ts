@@ -4,11 +4,14 @@
  * is structured-cloned, as Electron's IPC does.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createDispatcher, type Dispatch } from '../../main/api/dispatch';
+import { createHandlers } from '../../main/api/handlers';
 import { createPlantCore, type PlantCore } from '../../main/core/plantCore';
 import { isAppUrl } from '../../main/electron/appProtocol';
 import {
-  API_CHANNEL, FORBIDDEN, PUSH_CHANNEL, attachPushes, isAppFrame, registerApiIpc, type ApiCallEvent, type CallerFrame, type IpcMainLike,
+  FORBIDDEN, attachPushes, isAppFrame, registerApiIpc, type ApiCallEvent, type CallerFrame, type IpcMainLike,
 } from '../../main/electron/ipc';
+import { API_CHANNEL, PUSH_CHANNEL } from '../../shared/api/channels';
 import { METHOD_NAMES, type Envelope } from '../../shared/api/contract';
 import type { PlantApi } from '../../shared/api/plantApi';
 import type { StoredEvent } from '../../shared/events/event';
@@ -53,6 +56,7 @@ const WINDOW_ID = 7;
 const fromApp: ApiCallEvent = { senderFrame: APP_FRAME, sender: { id: WINDOW_ID } };
 
 let core: PlantCore;
+let dispatch: Dispatch;
 let ipc: FakeIpcMain;
 let plant: PlantApi;
 let appFrame: CallerFrame | null = APP_FRAME;
@@ -61,11 +65,12 @@ const dispatched = vi.fn();
 
 beforeAll(async () => {
   core = await createPlantCore({ store: new InMemoryEventStore() });
+  dispatch = createDispatcher(createHandlers(core));
   ipc = new FakeIpcMain();
   registerApiIpc(ipc, {
     dispatch: (method, args, ctx) => {
       dispatched(method);
-      return core.dispatch(method, args, ctx);
+      return dispatch(method, args, ctx);
     },
     appFrame: () => appFrame,
     isAppUrl,
@@ -184,7 +189,7 @@ describe('the api:call handler', () => {
 
   it('can be removed', () => {
     const other = new FakeIpcMain();
-    const remove = registerApiIpc(other, { dispatch: core.dispatch, appFrame: () => APP_FRAME, isAppUrl });
+    const remove = registerApiIpc(other, { dispatch, appFrame: () => APP_FRAME, isAppUrl });
     expect(other.handlers.has(API_CHANNEL)).toBe(true);
     remove();
     expect(other.handlers.has(API_CHANNEL)).toBe(false);

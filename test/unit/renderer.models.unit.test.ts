@@ -1,7 +1,7 @@
 /** The operator UI's pure models: timeline filter → query, the loaded-events list, causation trees, frame batching, line grouping, rule forms. */
 import { describe, expect, test } from 'vitest';
 import type { StoredEvent } from '../../shared/events/event';
-import { decodeCursor } from '../../shared/store/queryMatch';
+import { decodeCursor } from '../../shared/store/pagePlan';
 import { formToCandidate, newRuleForm } from '../../renderer/features/alarms/ruleFields';
 import { groupByLine, linesFromEvents, NO_LINE } from '../../renderer/features/equipment/lines';
 import { createFrameBatcher, type FrameScheduler } from '../../renderer/common/frameBatcher';

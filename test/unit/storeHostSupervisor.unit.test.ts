@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { portLink, type MainPort } from '../../main/electron/portLink';
 import { StoreHostSupervisor, type HostWindow, type StoreHostPlatform } from '../../main/electron/storeHostSupervisor';
 import { StoreClient } from '../../main/store/storeClient';
-import { serveStore } from '../../renderer/store-host/serveStore';
+import { serveStore } from '../../shared/rpc/serveStore';
 import { createEvent } from '../../shared/events/create';
 import { linkedPair, type MessageLink } from '../../shared/rpc/link';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';

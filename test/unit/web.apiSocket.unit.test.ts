@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import { createDispatcher } from '../../main/api/dispatch';
+import { createHandlers } from '../../main/api/handlers';
 import { createPlantCore, type PlantCore } from '../../main/core/plantCore';
 import { checkApiUpgrade, MAX_CALLS_IN_FLIGHT, MAX_MESSAGE_BYTES, serveApiSocket, type ApiSocket } from '../../main/web/apiSocket';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
@@ -65,7 +67,7 @@ describe('the /api socket: messages', () => {
   async function connected(authenticated = true, authTimeoutMs?: number): Promise<{ socket: FakeSocket; core: PlantCore }> {
     core = await createPlantCore({ store: new InMemoryEventStore() });
     const socket = new FakeSocket();
-    serveApiSocket(socket, { clientId: 'c1', dispatch: core.dispatch, pushes: core.pushes, token: TOKEN, authenticated, ...(authTimeoutMs ? { authTimeoutMs } : {}) });
+    serveApiSocket(socket, { clientId: 'c1', dispatch: createDispatcher(createHandlers(core)), pushes: core.pushes, token: TOKEN, authenticated, ...(authTimeoutMs ? { authTimeoutMs } : {}) });
     return { socket, core };
   }
 

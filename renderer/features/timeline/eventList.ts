@@ -4,7 +4,7 @@
  * again from the store by seq when the operator scrolls that far).
  */
 import type { StoredEvent } from '../../../shared/events/event';
-import { encodeCursor } from '../../../shared/store/queryMatch';
+import { encodeCursor } from '../../../shared/store/pagePlan';
 
 /** Most events kept in memory; beyond it the oldest loaded are let go. */
 export const MAX_LOADED = 20_000;

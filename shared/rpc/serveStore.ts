@@ -2,11 +2,14 @@
  * The store host's side of the store RPC: takes request batches from main, runs them on
  * the store one after another (so appends keep their order), and answers each batch with one
  * message. A request that fails validation gets an error response; the store never sees it.
+ *
+ * Plain TypeScript over a MessageLink, with no DOM: the store host page serves its Dexie
+ * store with it, and tests and the benchmark serve their stores with it in Node.
  */
-import type { MessageLink } from '../../shared/rpc/link';
-import { EventValidationError } from '../../shared/events/validate';
-import { parseStoreMessage, parseStoreRequest, type StoreError, type StoreResponse } from '../../shared/rpc/storeProtocol';
-import type { EventStore } from '../../shared/store/eventStore';
+import { EventValidationError } from '../events/validate';
+import type { EventStore } from '../store/eventStore';
+import type { MessageLink } from './link';
+import { parseStoreMessage, parseStoreRequest, type StoreError, type StoreResponse } from './storeProtocol';
 
 function errorOf(error: unknown): StoreError {
   if (error instanceof EventValidationError) return { name: error.name, message: error.message, field: error.field, rule: error.rule };

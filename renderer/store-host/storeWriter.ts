@@ -1,0 +1,240 @@
+/**
+ * The Dexie store's writer. Writes go through one queue, so seq stays gap-free and statuses
+ * never race an append:
+ * - group commit: every append waiting when the writer is free is written in one
+ *   transaction (segments, summaries, PUBLISHED deliveries, chain head). Each append's
+ *   promise resolves only after that transaction has committed. An append that is invalid or
+ *   repeats a stored id is refused alone before the transaction starts; a transaction that
+ *   fails fails the appends in it, and nothing of them is stored or visible.
+ * - status moves rewrite the summaries of the segments they touch.
+ * The head, the columns and the open tail segment move only after a commit. Each write
+ * first checks the chain head stored in the database: should another store object have
+ * written meanwhile (a store host given up for dead finishing its last writes), the store
+ * reads the database again and writes after it, never over it.
+ */
+import { EVENT_STATUSES, subjectOf } from '../../shared/events/event';
+import type { EventStatus, PlantEvent, StoredEvent } from '../../shared/events/event';
+import { EventValidationError, validatePlantEvent } from '../../shared/events/validate';
+import type { AppendInput, StatusUpdate } from '../../shared/store/eventStore';
+import { isForwardStatus } from '../../shared/store/queryMatch';
+import { storeHashOf } from '../../shared/audit/chain';
+import type { ChainHead } from '../../shared/audit/chain';
+import { numberedCopy } from '../../shared/store/numbered';
+import { STATUS_CODE } from './eventColumns';
+import { AUDIT_HEAD_KEY } from './plantDatabase';
+import type { DeliveryRow, PlantDatabase } from './plantDatabase';
+import { toRow } from './deliveryTable';
+import { commitPacked, packEvents, summaryOf } from './segmentFormat';
+import type { PackedEvents } from './segmentFormat';
+import type { SegmentReader } from './segmentReader';
+
+/** Events one group commit writes at most. */
+const MAX_GROUP_EVENTS = 20_000;
+
+type Settle<T> = { resolve(value: T): void; reject(error: unknown): void };
+type AppendOp = { kind: 'append'; events: PlantEvent[]; deliveries: readonly (readonly string[])[] } & Settle<StoredEvent[]>;
+type StatusOp = { kind: 'status'; updates: readonly StatusUpdate[] } & Settle<void>;
+type WriteOp = AppendOp | StatusOp;
+
+/** Thrown inside a write transaction that finds the database's head moved by another writer. */
+class MovedHeadError extends Error {
+  override name = 'MovedHeadError';
+}
+
+const isMovedHead = (error: unknown): boolean =>
+  error instanceof MovedHeadError || (error as { inner?: unknown } | null)?.inner instanceof MovedHeadError;
+
+export class StoreWriter {
+  private readonly ops: WriteOp[] = [];
+  private writer: Promise<void> = Promise.resolve();
+  private draining = false;
+  private closed = false;
+
+  constructor(
+    private readonly db: PlantDatabase,
+    private readonly reader: SegmentReader,
+  ) {}
+
+  async append(events: readonly AppendInput[], deliveries: readonly (readonly string[])[] = []): Promise<StoredEvent[]> {
+    const valid = events.map((event) => validatePlantEvent(event));
+    const ids = new Set<string>();
+    for (const { id } of valid) {
+      if (ids.has(id)) throw new EventValidationError('id', `duplicate id ${id}`);
+      ids.add(id);
+    }
+    if (valid.length === 0) return [];
+    return new Promise<StoredEvent[]>((resolve, reject) => this.enqueue({ kind: 'append', events: valid, deliveries, resolve, reject }));
+  }
+
+  async updateStatuses(updates: readonly StatusUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'status', updates, resolve, reject }));
+  }
+
+  /**
+   * Refuses the writes still queued and waits for the one in progress. A store host closes
+   * when its link is gone, and the client sends again whatever it has no answer for (main
+   * closes its client only once every call is answered).
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const op of this.ops.splice(0)) op.reject(new Error('the event store closed before this write started'));
+    while (this.draining) await this.writer;
+  }
+
+  private enqueue(op: WriteOp): void {
+    if (this.closed) {
+      op.reject(new Error('the event store is closed'));
+      return;
+    }
+    this.ops.push(op);
+    if (!this.draining) {
+      this.draining = true;
+      this.writer = this.drain();
+    }
+  }
+
+  /**
+   * Writes queued operations until none is left. The loop's last check and the reset of
+   * `draining` run in one synchronous step, so an operation queued meanwhile is never missed.
+   */
+  private async drain(): Promise<void> {
+    try {
+      while (this.ops.length > 0) {
+        const first = this.ops[0] as WriteOp;
+        if (first.kind === 'status') {
+          this.ops.shift();
+          await this.writeStatuses(first).then(first.resolve, first.reject);
+          continue;
+        }
+        const group: AppendOp[] = [];
+        let events = 0;
+        while (this.ops[0]?.kind === 'append' && (group.length === 0 || events + this.ops[0].events.length <= MAX_GROUP_EVENTS)) {
+          const op = this.ops.shift() as AppendOp;
+          group.push(op);
+          events += op.events.length;
+        }
+        await this.writeAppends(group);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** The first of `events` whose id is already stored or taken earlier in this group. */
+  private async duplicateOf(events: readonly PlantEvent[], taken: Set<string>): Promise<string | undefined> {
+    for (const { id } of events) {
+      if (taken.has(id)) return id;
+      // Only an id whose hashes are in the columns needs its stored text read (rarely: a repeat or a hash collision).
+      if (this.reader.columns.seqsOfId(id).length > 0 && (await this.reader.seqOfId(id)) !== undefined) return id;
+    }
+    return undefined;
+  }
+
+  /** Inside a write transaction: refuses to write when the stored head is not the one this store knows. */
+  private async expectHead(seq: number): Promise<void> {
+    const row = await this.db.meta.get(AUDIT_HEAD_KEY);
+    const stored = (row?.value as Partial<ChainHead> | undefined)?.seq ?? 0;
+    if (stored !== seq) throw new MovedHeadError(`the stored head is seq ${stored}, not ${seq}: another writer appended`);
+  }
+
+  private async writeAppends(group: readonly AppendOp[], reloaded = false): Promise<void> {
+    const accepted: AppendOp[] = [];
+    const taken = new Set<string>();
+    for (const op of group) {
+      const duplicate = await this.duplicateOf(op.events, taken).catch((error: unknown) => error);
+      if (duplicate instanceof Error) {
+        op.reject(duplicate);
+      } else if (duplicate !== undefined) {
+        op.reject(new EventValidationError('id', `duplicate id ${duplicate}`));
+      } else {
+        for (const { id } of op.events) taken.add(id);
+        accepted.push(op);
+      }
+    }
+    if (accepted.length === 0) return;
+    const { db, reader } = this;
+    const { columns, state } = reader;
+    const dictionaries = columns.dictionarySizes();
+    const firstSeq = columns.length + 1;
+    let seq = columns.length;
+    let prevHash = state.headHash;
+    const now = Date.now();
+    const deliveryRows: DeliveryRow[] = [];
+    const storedPerOp = accepted.map((op) =>
+      op.events.map((event, i) => {
+        const stored = numberedCopy(event, ++seq, subjectOf(event.payload));
+        stored.hash = prevHash = storeHashOf(prevHash, stored);
+        const subscribers = op.deliveries[i];
+        if (subscribers !== undefined && subscribers.length > 0) {
+          for (const subscriber of new Set(subscribers)) {
+            deliveryRows.push(toRow({ eventId: stored.id, seq, subscriber, status: 'PUBLISHED', attempts: 0, errors: [], updatedAt: now }));
+          }
+        }
+        return stored as StoredEvent;
+      }),
+    );
+    const all = storedPerOp.flat();
+    let packed: PackedEvents;
+    try {
+      packed = packEvents(columns, state.tail, all);
+      await db.transaction('rw', [db.segments, db.summaries, db.deliveries, db.meta], async () => {
+        await this.expectHead(firstSeq - 1);
+        await db.segments.bulkPut([...packed.segments]);
+        await db.summaries.bulkPut([...packed.summaries]);
+        if (deliveryRows.length > 0) await db.deliveries.bulkAdd(deliveryRows);
+        await db.meta.put({ key: AUDIT_HEAD_KEY, value: { seq, hash: prevHash } });
+      });
+    } catch (error) {
+      columns.rollback(dictionaries);
+      if (isMovedHead(error) && !reloaded) {
+        await reader.reload();
+        return this.writeAppends(accepted, true);
+      }
+      for (const op of accepted) op.reject(error);
+      return;
+    }
+    commitPacked(columns, packed, all.length);
+    for (const row of packed.segments) {
+      if (state.firsts[state.firsts.length - 1] !== row.first) state.firsts.push(row.first);
+      reader.remember(row.first, row.events);
+    }
+    state.tail = packed.tail;
+    state.headHash = prevHash;
+    accepted.forEach((op, i) => op.resolve(storedPerOp[i] as StoredEvent[]));
+  }
+
+  private async writeStatuses(op: StatusOp, reloaded = false): Promise<void> {
+    const { db, reader } = this;
+    const { columns } = reader;
+    const moves = new Map<number, number>();
+    for (const { eventId, status } of op.updates) {
+      if (typeof eventId !== 'string' || !(status in STATUS_CODE)) continue;
+      const seq = await reader.seqOfId(eventId);
+      if (seq === undefined) continue;
+      const current = EVENT_STATUSES[moves.get(seq) ?? columns.status[seq - 1]!] as EventStatus;
+      if (isForwardStatus(current, status)) moves.set(seq, STATUS_CODE[status]);
+    }
+    if (moves.size === 0) return;
+    const previous = new Map<number, number>();
+    for (const [seq, code] of moves) {
+      previous.set(seq, columns.status[seq - 1]!);
+      columns.status[seq - 1] = code;
+    }
+    const segments = new Set([...moves.keys()].map((seq) => reader.segmentOf(seq)));
+    try {
+      const summaries = [...segments].map((first) => summaryOf(columns, first, reader.segmentLength(first), columns.textFilters.get(first)));
+      await db.transaction('rw', [db.summaries, db.meta], async () => {
+        await this.expectHead(columns.length);
+        await db.summaries.bulkPut(summaries);
+      });
+    } catch (error) {
+      for (const [seq, code] of previous) columns.status[seq - 1] = code;
+      if (isMovedHead(error) && !reloaded) {
+        await reader.reload();
+        return this.writeStatuses(op, true);
+      }
+      throw error;
+    }
+  }
+}
