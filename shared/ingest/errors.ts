@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { FieldError } from '../events/validate';
 
 /**
@@ -35,3 +36,10 @@ export function text(value: unknown, field: string, max = 200): string {
   if (value.length > max) throw new IngestConfigError(field, `must be at most ${max} characters`);
   return value;
 }
+
+/** The schema of `text`: a non-empty string of at most `max` characters. */
+export const textSchema = (max = 200) =>
+  z
+    .string({ error: 'must be a string' })
+    .refine((value) => value.trim() !== '', 'must not be empty')
+    .max(max, `must be at most ${max} characters`);

@@ -12,10 +12,15 @@
  * `body` (the decoded body), `body.<key>.<key>` (a path into a JSON body; a number indexes
  * an array), `received` (when the message arrived, ms). A list of expressions takes the
  * first that yields a value.
+ *
+ * The shape of each object (its keys, the types and choices of its settings) is a zod schema;
+ * what depends on other settings (the topic's named levels, event rules) is checked after it.
  */
-import { PRIORITIES, type JsonPrimitive, type Priority } from '../events/event';
+import { z } from 'zod';
+import { PRIORITIES, type JsonPrimitive } from '../events/event';
+import { parseFields } from '../events/fieldSchema';
 import { EventValidationError, validateJson, validateType } from '../events/validate';
-import { IngestConfigError, onlyKeys, plainObject, text } from './errors';
+import { IngestConfigError, plainObject, text, textSchema } from './errors';
 import type { BodyFormat, CompiledField, CompiledMapping, CompiledRule, FieldType, SourceExpr } from './mappingTypes';
 import { compileTopicTemplate } from './topicTemplate';
 
@@ -34,21 +39,63 @@ export type {
 export const MAX_RULES = 200;
 export const MAX_PAYLOAD_FIELDS = 64;
 export const DEFAULT_INGEST_SOURCE = 'mqtt-ingest';
-const RULE_KEYS = ['name', 'topic', 'type', 'event', 'body', 'payload', 'timestamp', 'correlationId', 'priority', 'source'];
-const FIELD_KEYS = ['from', 'value', 'type', 'required', 'oneOf'];
-const BODY_FORMATS: readonly BodyFormat[] = ['json', 'text', 'number'];
-const FIELD_TYPES: readonly FieldType[] = ['string', 'number', 'boolean', 'object', 'array', 'any'];
+const BODY_FORMATS = ['json', 'text', 'number'] as const satisfies readonly BodyFormat[];
+const FIELD_TYPES = ['string', 'number', 'boolean', 'object', 'array', 'any'] as const satisfies readonly FieldType[];
 const KEY = /^[A-Za-z_$][\w$-]{0,63}$/;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+const flag = z.boolean({ error: 'must be true or false' }).optional();
+const oneOfRule = (values: readonly string[]) => ({ error: `must be one of ${values.join(', ')}` });
+
+const MAPPING = z.strictObject({
+  source: textSchema().optional(),
+  rules: z.array(z.unknown(), { error: 'must be an array of rules' }).min(1, 'must hold at least one rule').max(MAX_RULES, `must hold at most ${MAX_RULES} rules`),
+});
+
+/** A rule's settings; topic, type and the sources are read after it (they depend on each other). */
+const RULE = z.strictObject({
+  name: textSchema(100).optional(),
+  topic: z.unknown().optional(),
+  type: z.unknown().optional(),
+  event: flag,
+  body: z.enum(BODY_FORMATS, oneOfRule(BODY_FORMATS)).optional(),
+  payload: z.unknown().optional(),
+  timestamp: z.unknown().optional(),
+  correlationId: z.unknown().optional(),
+  priority: z.enum(PRIORITIES, oneOfRule(PRIORITIES)).optional(),
+  source: textSchema().optional(),
+});
+
+const ONE_OF_RULE = 'must be a list of 1 to 100 allowed values';
+const FIELD = z.strictObject({
+  from: z.unknown().optional(),
+  value: z.unknown().optional(),
+  type: z.enum(FIELD_TYPES, oneOfRule(FIELD_TYPES)).optional(),
+  required: flag,
+  oneOf: z
+    .array(
+      z.custom<JsonPrimitive>(
+        (choice) => choice === null || typeof choice === 'string' || typeof choice === 'boolean' || (typeof choice === 'number' && Number.isFinite(choice)),
+        'must be a string, finite number, boolean or null',
+      ),
+      { error: ONE_OF_RULE },
+    )
+    .min(1, ONE_OF_RULE)
+    .max(100, ONE_OF_RULE)
+    .optional(),
+});
+
+/** The fields of `value` by `schema`, or an IngestConfigError naming the first at fault under `prefix`. */
+function parseConfig<T>(schema: z.ZodObject & z.ZodType<T>, value: unknown, prefix: string): T {
+  plainObject(value, prefix);
+  const unknownKey = `is not a known setting (expected one of ${Object.keys(schema.shape).join(', ')})`;
+  return parseFields(schema, value, (field, rule) => new IngestConfigError(field, rule), { prefix, unknownKey });
+}
+
 /** Checks a mapping configuration and prepares it for `mapMessage`. Throws IngestConfigError. */
 export function compileIngestMapping(config: unknown): CompiledMapping {
-  const fields = plainObject(config, 'mapping');
-  onlyKeys(fields, ['source', 'rules'], 'mapping');
-  const source = fields.source === undefined ? DEFAULT_INGEST_SOURCE : text(fields.source, 'mapping.source');
-  if (!Array.isArray(fields.rules)) throw new IngestConfigError('mapping.rules', 'must be an array of rules');
-  if (fields.rules.length === 0) throw new IngestConfigError('mapping.rules', 'must hold at least one rule');
-  if (fields.rules.length > MAX_RULES) throw new IngestConfigError('mapping.rules', `must hold at most ${MAX_RULES} rules`);
+  const fields = parseConfig(MAPPING, config, 'mapping');
+  const source = fields.source ?? DEFAULT_INGEST_SOURCE;
   const names = new Set<string>();
   const rules = fields.rules.map((rule: unknown, i) => {
     const compiled = compileRule(rule, `mapping.rules[${i}]`, source);
@@ -60,11 +107,9 @@ export function compileIngestMapping(config: unknown): CompiledMapping {
 }
 
 function compileRule(value: unknown, field: string, defaultSource: string): CompiledRule {
-  const rule = plainObject(value, field);
-  onlyKeys(rule, RULE_KEYS, field);
+  const rule = parseConfig(RULE, value, field);
   const template = compileTopicTemplate(rule.topic, `${field}.topic`);
-  const event = rule.event === undefined ? false : rule.event;
-  if (typeof event !== 'boolean') throw new IngestConfigError(`${field}.event`, 'must be true or false');
+  const event = rule.event ?? false;
   let type: string | undefined;
   if (event) {
     if (rule.type !== undefined) throw new IngestConfigError(`${field}.type`, 'must be left out when the body is an event (event: true)');
@@ -73,8 +118,7 @@ function compileRule(value: unknown, field: string, defaultSource: string): Comp
     if (rule.type === undefined) throw new IngestConfigError(`${field}.type`, 'is required (the type of the events this rule makes)');
     type = asConfig(() => validateType(rule.type), `${field}.type`);
   }
-  const body = rule.body === undefined ? 'json' : rule.body;
-  if (!BODY_FORMATS.includes(body as BodyFormat)) throw new IngestConfigError(`${field}.body`, `must be one of ${BODY_FORMATS.join(', ')}`);
+  const body = rule.body ?? 'json';
   if (event && body !== 'json') throw new IngestConfigError(`${field}.body`, 'must be json when the body is an event');
   if (!event && rule.payload === undefined && body !== 'json') {
     throw new IngestConfigError(`${field}.payload`, 'is required when the body is not JSON (only a JSON object body can be merged)');
@@ -82,20 +126,17 @@ function compileRule(value: unknown, field: string, defaultSource: string): Comp
   const names = template.names;
   const payload = rule.payload === undefined ? null : compilePayload(rule.payload, `${field}.payload`, names);
   const priority = rule.priority;
-  if (priority !== undefined && !PRIORITIES.includes(priority as Priority)) {
-    throw new IngestConfigError(`${field}.priority`, `must be one of ${PRIORITIES.join(', ')}`);
-  }
   return {
-    name: rule.name === undefined ? template.template : text(rule.name, `${field}.name`, 100),
+    name: rule.name ?? template.template,
     template,
     ...(type === undefined ? {} : { type }),
     event,
-    body: body as BodyFormat,
+    body,
     payload,
     timestamp: rule.timestamp === undefined ? [] : compileSources(rule.timestamp, `${field}.timestamp`, names),
     correlationId: rule.correlationId === undefined ? [] : compileSources(rule.correlationId, `${field}.correlationId`, names),
-    ...(priority === undefined ? {} : { priority: priority as Priority }),
-    source: rule.source === undefined ? defaultSource : text(rule.source, `${field}.source`),
+    ...(priority === undefined ? {} : { priority }),
+    source: rule.source ?? defaultSource,
   };
 }
 
@@ -118,34 +159,19 @@ function compilePayload(value: unknown, field: string, names: readonly string[])
 }
 
 function compileField(key: string, value: unknown, field: string, names: readonly string[]): CompiledField {
-  const spec = plainObject(value, field);
-  onlyKeys(spec, FIELD_KEYS, field);
+  const spec = parseConfig(FIELD, value, field);
   const hasFrom = spec.from !== undefined;
   const hasValue = spec.value !== undefined;
   if (hasFrom === hasValue) throw new IngestConfigError(field, "must give exactly one of 'from' (a source) or 'value' (a constant)");
-  const type = spec.type === undefined ? 'any' : spec.type;
-  if (!FIELD_TYPES.includes(type as FieldType)) throw new IngestConfigError(`${field}.type`, `must be one of ${FIELD_TYPES.join(', ')}`);
-  const required = spec.required === undefined ? true : spec.required;
-  if (typeof required !== 'boolean') throw new IngestConfigError(`${field}.required`, 'must be true or false');
-  let oneOf: JsonPrimitive[] | undefined;
-  if (spec.oneOf !== undefined) {
-    if (!Array.isArray(spec.oneOf) || spec.oneOf.length === 0 || spec.oneOf.length > 100) {
-      throw new IngestConfigError(`${field}.oneOf`, 'must be a list of 1 to 100 allowed values');
-    }
-    spec.oneOf.forEach((choice: unknown, i) => {
-      const ok = choice === null || typeof choice === 'string' || typeof choice === 'boolean' || (typeof choice === 'number' && Number.isFinite(choice));
-      if (!ok) throw new IngestConfigError(`${field}.oneOf[${i}]`, 'must be a string, finite number, boolean or null');
-    });
-    oneOf = spec.oneOf as JsonPrimitive[];
-  }
+  const oneOf = spec.oneOf;
   const constant = hasValue ? asConfig(() => validateJson(spec.value, 'value'), `${field}.value`) : undefined;
   return {
     key,
     from: hasFrom ? compileSources(spec.from, `${field}.from`, names) : [],
     fromText: hasFrom ? sourceText(spec.from as string | string[]) : 'value',
     ...(constant === undefined ? {} : { value: constant }),
-    type: type as FieldType,
-    required,
+    type: spec.type ?? 'any',
+    required: spec.required ?? true,
     ...(oneOf === undefined ? {} : { oneOf }),
   };
 }

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { parseFields } from '../events/fieldSchema';
 import { DEFAULT_INGEST_MAPPING } from './defaultMapping';
-import { IngestConfigError, plainObject } from './errors';
+import { IngestConfigError, plainObject, textSchema } from './errors';
 import { compileIngestMapping, type CompiledMapping, type IngestMappingConfig } from './mappingConfig';
 import { validateTopicFilter } from './topicTemplate';
 
@@ -58,13 +58,6 @@ export interface ValidMqttSettings {
 
 const PROTOCOLS = ['mqtt:', 'mqtts:', 'ws:', 'wss:'];
 
-/** A non-empty string of at most `max` characters. */
-const text = (max: number) =>
-  z
-    .string({ error: 'must be a string' })
-    .refine((value) => value.trim() !== '', 'must not be empty')
-    .max(max, `must be at most ${max} characters`);
-
 /** An integer within [min, max]. */
 const integer = (min: number, max: number) => {
   const rule = `must be an integer from ${min} to ${max}`;
@@ -72,7 +65,7 @@ const integer = (min: number, max: number) => {
 };
 
 /** The URL as written out by URL, and the broker it names without credentials or query. */
-const url = text(2048).transform((raw, context) => {
+const url = textSchema(2048).transform((raw, context) => {
   const refuse = (message: string) => (context.addIssue({ code: 'custom', message }), z.NEVER);
   let parsed: URL;
   try {
@@ -89,9 +82,9 @@ const url = text(2048).transform((raw, context) => {
 const tls = z
   .strictObject(
     {
-      caFile: text(4096).optional(),
-      certFile: text(4096).optional(),
-      keyFile: text(4096).optional(),
+      caFile: textSchema(4096).optional(),
+      certFile: textSchema(4096).optional(),
+      keyFile: textSchema(4096).optional(),
       rejectUnauthorized: z.boolean({ error: 'must be true or false' }).optional(),
     },
     { error: 'must be an object' },
@@ -105,11 +98,11 @@ const tls = z
 const TOPICS_RULE = 'must be a list of 1 to 100 MQTT topic filters';
 
 const SHAPE = {
-  name: text(64).optional(),
+  name: textSchema(64).optional(),
   url,
-  username: text(256).optional(),
+  username: textSchema(256).optional(),
   password: z.string({ error: 'must be a string' }).max(1024, 'must be at most 1024 characters').optional(),
-  clientId: text(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+  clientId: textSchema(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
   tls: tls.optional(),
   topics: z.array(z.unknown(), { error: TOPICS_RULE }).min(1, TOPICS_RULE).max(100, TOPICS_RULE).optional(),
   qos: z.custom<0 | 1 | 2>((value) => value === 0 || value === 1 || value === 2, 'must be 0, 1 or 2').optional(),
