@@ -7,7 +7,7 @@
  *
  * The composition root supplies how to open its store and how to move its files aside.
  */
-import type { EventStore } from '../../shared/store/eventStore';
+import type { AppendInput, EventStore } from '../../shared/store/eventStore';
 import { readAnchor, writeAnchor, type Anchor } from './anchor';
 import { Journal } from './journal';
 import { JournaledStore } from './journaledStore';
@@ -47,7 +47,8 @@ export interface DurableStore<S extends EventStore> {
 export interface DurableOptions {
   readonly log?: (line: string) => void;
   readonly onProgress?: (progress: RebuildProgress) => void;
-  readonly admit?: (events: readonly unknown[]) => void;
+  /** Runs before every append and may refuse it by throwing (the disk watch). */
+  readonly admit?: (events: readonly AppendInput[]) => void;
 }
 
 export async function openDurableStore<S extends EventStore>(dataDir: string, opener: StoreOpener<S>, options: DurableOptions = {}): Promise<DurableStore<S>> {
