@@ -80,7 +80,13 @@ export async function openDurableStore<S extends EventStore>(dataDir: string, op
       throw new Error(`${verdict.sentence}; the journal holds only up to seq ${journal.head.seq}, so it cannot restore them: restore a backup (npm run audit -- restore FILE --data-dir DIR)`);
     }
     await opened?.close();
-    const movedTo = await opener.moveAside();
+    let movedTo: string;
+    try {
+      movedTo = await opener.moveAside();
+    } catch (error) {
+      await journal.close();
+      throw new Error(`${verdict.sentence}; ${(error as Error).message}`);
+    }
     log(`event store: the damaged store was moved to ${movedTo}; rebuilding ${journal.head.seq} events from the journal…`);
     opened = await opener.open();
     const rebuiltEvents = await rebuildFromJournal(opened.store, dataDir, journal.head.seq, options.onProgress);
