@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,queries,bridge,projector,audit,timeline]`
+ * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,journal,queries,bridge,projector,audit,timeline]`
  *
  * Measures the figures of ../shared/design/BENCH.md that this version has, each the median
  * of its runs, and prints progress on stderr and, as the last stdout line, one flat JSON
@@ -16,6 +16,7 @@ import type { StoreRunFigures } from './storeChromium';
 import { median, round } from './stats';
 import { measureTimeline } from './timeline';
 import { measureStoreQueries } from './storeQueries';
+import { measureJournal } from './journal';
 import { telemetryInputs } from './workload';
 
 interface Settings {
@@ -25,7 +26,7 @@ interface Settings {
   readonly only?: ReadonlySet<Section>;
 }
 
-const SECTIONS = ['bus', 'store', 'queries', 'bridge', 'projector', 'audit', 'timeline'] as const;
+const SECTIONS = ['bus', 'store', 'journal', 'queries', 'bridge', 'projector', 'audit', 'timeline'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseSettings(argv: readonly string[]): Settings {
@@ -163,6 +164,15 @@ async function main(): Promise<void> {
     } catch (error) {
       log(`store benchmark failed: ${errorText(error)}`);
       figures.store_error = errorText(error);
+    }
+  }
+  if (runs(settings, 'journal')) {
+    await settleBetweenSections();
+    try {
+      figures = { ...figures, ...(await measureJournal({ runs: settings.runs, quick: settings.quick, log })) };
+    } catch (error) {
+      log(`journal benchmark failed: ${errorText(error)}`);
+      figures.journal_error = errorText(error);
     }
   }
   if (runs(settings, 'queries')) {

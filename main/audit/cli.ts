@@ -13,6 +13,8 @@ import { importAuditLog, AuditImportRefusedError } from './importLog';
 import { exportPdfReport } from './pdfExport';
 import { playwrightPdfRenderer } from './renderPdf';
 import { NotNdjsonExportError, verifyExportFile } from './verifyFile';
+import { runJournalCommand } from './journalCli';
+import { verifyJournalAndAnchor } from './journalCommands';
 
 export interface CliOutput {
   out(line: string): void;
@@ -50,23 +52,26 @@ export async function runAuditCli(argv: readonly string[], io: CliOutput): Promi
       io.out(`broken: line ${verdict.line}: ${verdict.reason}`);
       return 1;
     }
+    case 'backup':
+    case 'restore':
+    case 'prune-journal':
+      return runJournalCommand(command, io);
     default:
       return withStore(command, io);
   }
 }
 
-async function withStore(command: Exclude<AuditCommand, { command: 'help' | 'verify-file' }>, io: CliOutput): Promise<number> {
+async function withStore(command: Exclude<AuditCommand, { command: 'help' | 'verify-file' | 'backup' | 'restore' | 'prune-journal' }>, io: CliOutput): Promise<number> {
   const log = (line: string) => io.err(line);
   const { store, close } = await openDataDirStore(command.dataDir, { mustExist: command.command !== 'import', log });
   try {
     if (command.command === 'verify-store') {
       const verdict = await verifyStoreChain(store);
-      if (verdict.ok) {
-        io.out(`intact: ${verdict.events} events, head hash ${verdict.headHash}`);
-        return 0;
-      }
-      io.out(`broken: event seq ${verdict.seq}${verdict.eventId ? ` (id ${verdict.eventId})` : ''}: ${verdict.reason}`);
-      return 1;
+      if (verdict.ok) io.out(`intact: ${verdict.events} events, head hash ${verdict.headHash}`);
+      else io.out(`broken: event seq ${verdict.seq}${verdict.eventId ? ` (id ${verdict.eventId})` : ''}: ${verdict.reason}`);
+      const records = await verifyJournalAndAnchor(store, command.dataDir);
+      for (const line of records.lines) io.out(line);
+      return verdict.ok && records.ok ? 0 : 1;
     }
     if (command.command === 'import') {
       try {

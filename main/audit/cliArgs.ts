@@ -21,13 +21,19 @@ export type AuditCommand =
   | { readonly command: 'verify-file'; readonly file: string }
   | { readonly command: 'verify-store'; readonly dataDir: string }
   | { readonly command: 'export'; readonly dataDir: string; readonly format: 'ndjson' | 'csv' | 'pdf'; readonly out: string; readonly bom: boolean; readonly filters: ExportFilters }
-  | { readonly command: 'import'; readonly dataDir: string; readonly file: string; readonly acceptBroken: boolean };
+  | { readonly command: 'import'; readonly dataDir: string; readonly file: string; readonly acceptBroken: boolean }
+  | { readonly command: 'backup'; readonly dataDir: string; readonly out: string }
+  | { readonly command: 'restore'; readonly dataDir: string; readonly file: string }
+  | { readonly command: 'prune-journal'; readonly dataDir: string; readonly coveredBy: string };
 
 export const AUDIT_USAGE = `Usage:
   npm run audit -- verify FILE                 check an NDJSON export (exit 0 intact, 1 broken)
   npm run audit -- verify --data-dir DIR       check the hash chain of a data folder's event store
   npm run audit -- export --data-dir DIR --format ndjson|csv|pdf --out FILE [--bom] [filters]
   npm run audit -- import FILE --data-dir DIR [--accept-broken]
+  npm run audit -- backup --data-dir DIR --out FILE     a verified NDJSON copy of the history (also while the app runs)
+  npm run audit -- restore FILE --data-dir DIR          a backup back as the folder's history (the old one is kept aside)
+  npm run audit -- prune-journal --data-dir DIR --covered-by EXPORT   remove journal segments an unfiltered export holds
 Filters: --from TIME --to TIME (ISO 8601 or ms since the epoch), --types PATTERN[,PATTERN],
   --subject ID, --source NAME, --priority LOW|NORMAL|HIGH|CRITICAL, --correlation-id ID, --text TEXT
   (--types, --source and --priority may be repeated). --bom: CSV only, start with a UTF-8 BOM.`;
@@ -39,7 +45,7 @@ function parseTime(text: string, flag: string): number {
   return ms;
 }
 
-const VALUE_FLAGS = new Set(['--data-dir', '--format', '--out', '--from', '--to', '--types', '--subject', '--source', '--priority', '--correlation-id', '--text']);
+const VALUE_FLAGS = new Set(['--data-dir', '--covered-by', '--format', '--out', '--from', '--to', '--types', '--subject', '--source', '--priority', '--correlation-id', '--text']);
 const SWITCHES = new Set(['--bom', '--accept-broken', '--help', '-h']);
 
 export function parseAuditArgs(argv: readonly string[]): AuditCommand {
@@ -104,6 +110,8 @@ export function parseAuditArgs(argv: readonly string[]): AuditCommand {
     if (switches.has('--accept-broken')) throw new AuditCliError('--accept-broken: not an option of "export"');
     return { command: 'export', dataDir: dataDir(), format, out: resolve(out), bom, filters: parseFilters(one, many) };
   }
+  const durability = parseDurabilityCommand(command ?? '', rest, { one, allowOnly, dataDir });
+  if (durability) return durability;
   throw new AuditCliError(`unknown command "${command}"\n${AUDIT_USAGE}`);
 }
 
@@ -135,4 +143,34 @@ function parseFilters(one: (flag: string) => string | undefined, many: (flag: st
   const text = one('--text');
   if (text !== undefined) filters.text = text;
   return filters;
+}
+
+interface ArgReaders {
+  one(flag: string): string | undefined;
+  allowOnly(allowed: readonly string[], what: string): void;
+  dataDir(): string;
+}
+
+/** backup, restore and prune-journal (main/audit/journalCommands.ts), or undefined for another command. */
+function parseDurabilityCommand(command: string, rest: readonly string[], args: ArgReaders): AuditCommand | undefined {
+  if (command === 'backup') {
+    if (rest.length > 0) throw new AuditCliError(`backup: unexpected argument "${rest[0]}" (give the target with --out FILE)`);
+    args.allowOnly(['--data-dir', '--out'], 'backup');
+    const out = args.one('--out');
+    if (!out) throw new AuditCliError('backup: --out FILE is required');
+    return { command: 'backup', dataDir: args.dataDir(), out: resolve(out) };
+  }
+  if (command === 'restore') {
+    if (rest.length !== 1) throw new AuditCliError('restore: give exactly one FILE (a backup)');
+    args.allowOnly(['--data-dir'], 'restore');
+    return { command: 'restore', dataDir: args.dataDir(), file: resolve(rest[0]!) };
+  }
+  if (command === 'prune-journal') {
+    if (rest.length > 0) throw new AuditCliError(`prune-journal: unexpected argument "${rest[0]}"`);
+    args.allowOnly(['--data-dir', '--covered-by'], 'prune-journal');
+    const coveredBy = args.one('--covered-by');
+    if (!coveredBy) throw new AuditCliError('prune-journal: --covered-by EXPORT is required (an unfiltered NDJSON export that holds the segments to remove)');
+    return { command: 'prune-journal', dataDir: args.dataDir(), coveredBy: resolve(coveredBy) };
+  }
+  return undefined;
 }

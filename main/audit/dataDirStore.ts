@@ -3,7 +3,8 @@
  * host page in a headless Chromium on the folder's profile (main/web/storeHostProcess.ts),
  * reached by a StoreClient over a local socket, with no plant core around it (no simulator,
  * no health events: the command adds nothing to the store but its own audit record).
- * The application must not be running on the same folder (Chromium locks its profile).
+ * The application must not be running on the same folder (Chromium locks its profile): that
+ * is refused with one sentence naming the running host.
  */
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -13,6 +14,7 @@ import { WebSocketServer } from 'ws';
 import { StoreClient } from '../store/storeClient';
 import { CHROMIUM_NOT_FOUND, findChromiumExecutable } from '../web/chromium';
 import { DEFAULT_RENDERER_DIR, ensureRendererBuilt, rendererPages } from '../web/rendererBuild';
+import { claimDataDir } from '../web/dataDirLock';
 import { StoreHostSupervisor } from '../web/storeHostProcess';
 
 export interface DataDirStore {
@@ -30,6 +32,8 @@ export interface DataDirStoreOptions {
 export async function openDataDirStore(dataDir: string, options: DataDirStoreOptions): Promise<DataDirStore> {
   const profileDir = join(dataDir, 'chromium-profile');
   if (options.mustExist && !existsSync(profileDir)) throw new Error(`no event store in ${dataDir} (no chromium-profile folder there)`);
+  // Says so in one sentence when the application has the folder open (instead of Chromium's profile lock).
+  await claimDataDir(dataDir, profileDir, options.log);
   const chromiumPath = options.chromiumPath ?? (await findChromiumExecutable());
   if (!chromiumPath) throw new Error(CHROMIUM_NOT_FOUND);
   await ensureRendererBuilt(options.log);

@@ -11,6 +11,8 @@ import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'ele
 import { createDispatcher } from '../api/dispatch';
 import { createHandlers } from '../api/handlers';
 import { createPlantCore, type PlantCore } from '../core/plantCore';
+import { DiskGuard } from '../store/diskGuard';
+import { openDurableStore } from '../store/durableStore';
 import { useNodeSha256 } from '../store/nodeHash';
 import { StoreClient } from '../store/storeClient';
 import { isAppUrl, registerAppScheme, serveAppProtocol } from './appProtocol';
@@ -69,15 +71,31 @@ async function start(): Promise<void> {
   console.log(`${PRODUCT_NAME}: data in ${app.getPath('userData')}`);
 
   const supervisor = new StoreHostSupervisor(electronStoreHost(STORE_HOST_PRELOAD));
-  const store = await StoreClient.open(() => supervisor.connect());
+  const dataDir = app.getPath('userData');
+  const disk = new DiskGuard({ dataDir, log: (line) => console.error(line) });
+  await disk.start();
+  // The journal and the anchor beside IndexedDB (main/store): a store found damaged stops the
+  // start with the seqs it lost; setting Electron's IndexedDB aside to rebuild it is not done here yet.
+  const durable = await openDurableStore(dataDir, {
+    open: async () => {
+      const client = await StoreClient.open(() => supervisor.connect());
+      return { store: client, close: () => client.close() };
+    },
+    moveAside: async () => {
+      throw new Error(`the desktop app cannot rebuild it yet: stop it, then run "npm run audit -- backup --data-dir ${dataDir} --out FILE" on the journal and restore that in browser mode`);
+    },
+  }, { log: (line) => console.error(line), admit: disk.admit });
+  const store = durable.inner;
   const core: PlantCore = await createPlantCore({
-    store,
+    store: durable.store,
     storeStatus: () => ({ connected: store.connected, restarts: store.restarts }),
     settingsFile: join(app.getPath('userData'), 'settings.json'),
     simulator: options.simulator ? { rate: 20 } : false,
     user: userInfo().username,
     renderPdf: electronPdfRenderer,
   });
+
+  await disk.attach(core.bus);
 
   let appWindow: BrowserWindow | null = null;
   const openWindow = () => {
@@ -98,8 +116,9 @@ async function start(): Promise<void> {
 
   app.on('before-quit', createQuitHandler({
     flush: async () => {
+      disk.stop();
       await core.close();
-      await store.close();
+      await durable.close();
       supervisor.close();
     },
     exit: (code) => app.exit(code),

@@ -10,6 +10,7 @@ import type { PublishInput } from '../../shared/events/validate';
 import { newEventId } from '../../shared/events/uuidv7';
 import { backoffDelay } from '../bus/backoff';
 import { BusClosedError, BusOverloadError } from '../bus/errors';
+import { DiskSpaceError } from '../store/diskGuard';
 
 export interface IngestBus {
   publishBatch(events: readonly (PlantEvent | PublishInput)[]): Promise<unknown>;
@@ -100,7 +101,9 @@ export class IngestPublisher {
         }
         failures++;
         this.retries++;
-        if (!(error instanceof BusOverloadError) && failures >= this.maxAttempts) {
+        // An overloaded bus, or a disk too full to store on, is waited for without limit: the
+        // events stay queued (and counted) instead of being given up.
+        if (!(error instanceof BusOverloadError || error instanceof DiskSpaceError) && failures >= this.maxAttempts) {
           this.lost += batch.length;
           this.advance(batch.length);
           this.onError(new Error(`ingest gave up a batch of ${batch.length} events after ${failures} attempts: ${String(error)}`));

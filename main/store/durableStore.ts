@@ -7,7 +7,7 @@
  *
  * The composition root supplies how to open its store and how to move its files aside.
  */
-import type { EventStore } from '../../shared/store/eventStore';
+import type { AppendInput, EventStore } from '../../shared/store/eventStore';
 import { readAnchor, writeAnchor, type Anchor } from './anchor';
 import { Journal } from './journal';
 import { JournaledStore } from './journaledStore';
@@ -47,7 +47,8 @@ export interface DurableStore<S extends EventStore> {
 export interface DurableOptions {
   readonly log?: (line: string) => void;
   readonly onProgress?: (progress: RebuildProgress) => void;
-  readonly admit?: (events: readonly unknown[]) => void;
+  /** Runs before every append and may refuse it by throwing (the disk watch). */
+  readonly admit?: (events: readonly AppendInput[]) => void;
 }
 
 export async function openDurableStore<S extends EventStore>(dataDir: string, opener: StoreOpener<S>, options: DurableOptions = {}): Promise<DurableStore<S>> {
@@ -79,7 +80,13 @@ export async function openDurableStore<S extends EventStore>(dataDir: string, op
       throw new Error(`${verdict.sentence}; the journal holds only up to seq ${journal.head.seq}, so it cannot restore them: restore a backup (npm run audit -- restore FILE --data-dir DIR)`);
     }
     await opened?.close();
-    const movedTo = await opener.moveAside();
+    let movedTo: string;
+    try {
+      movedTo = await opener.moveAside();
+    } catch (error) {
+      await journal.close();
+      throw new Error(`${verdict.sentence}; ${(error as Error).message}`);
+    }
     log(`event store: the damaged store was moved to ${movedTo}; rebuilding ${journal.head.seq} events from the journal…`);
     opened = await opener.open();
     const rebuiltEvents = await rebuildFromJournal(opened.store, dataDir, journal.head.seq, options.onProgress);

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { GENESIS_HASH } from '../../shared/audit/chain';
 import { exportLineOf } from '../../shared/audit/exportFormat';
 import type { StoredEvent } from '../../shared/events/event';
+import { nodeSha256HexOfText } from './nodeHash';
 
 export const JOURNAL_FOLDER = 'journal';
 const SEGMENT_NAME = /^(\d{12})\.ndjson$/;
@@ -101,7 +102,8 @@ export interface JournalOptions {
 export class Journal {
   private handle: FileHandle | null = null;
   private segmentSize = 0;
-  private writing: Promise<void> = Promise.resolve();
+  private queue: { events: readonly StoredEvent[]; resolve(): void; reject(error: unknown): void }[] = [];
+  private flushing: Promise<void> | null = null;
   private closed = false;
 
   private constructor(
@@ -131,12 +133,28 @@ export class Journal {
 
   /**
    * Writes `events` (the next seqs after the head, in order) and waits until they are on
-   * disk. Calls are written one after the other, in the order made.
+   * disk. Calls are written in the order made; those that arrive while a write is on its way
+   * to disk go together in the next one (group commit: one fdatasync for all of them).
    */
   append(events: readonly StoredEvent[]): Promise<void> {
-    const run = this.writing.then(() => this.write(events));
-    this.writing = run.catch(() => undefined);
-    return run;
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ events, resolve, reject });
+      this.flushing ??= this.flushQueue();
+    });
+  }
+
+  private async flushQueue(): Promise<void> {
+    while (this.queue.length > 0) {
+      const taken = this.queue;
+      this.queue = [];
+      try {
+        await this.write(taken.flatMap((call) => call.events));
+        for (const call of taken) call.resolve();
+      } catch (error) {
+        for (const call of taken) call.reject(error);
+      }
+    }
+    this.flushing = null;
   }
 
   private async write(events: readonly StoredEvent[]): Promise<void> {
@@ -149,14 +167,20 @@ export class Journal {
     let prev = this.current.lineHash;
     let text = '';
     for (const event of events) {
-      const line = exportLineOf(event, prev);
+      const line = exportLineOf(event, prev, nodeSha256HexOfText);
       text += `${line.text}\n`;
       prev = line.hash;
     }
     const bytes = Buffer.from(text, 'utf8');
     const handle = await this.segmentFor(first.seq);
-    await handle.write(bytes, 0, bytes.length);
-    await handle.datasync();
+    try {
+      await handle.write(bytes, 0, bytes.length);
+      await handle.datasync();
+    } catch (error) {
+      // A write cut short (a full disk) must not leave half a line for the next one to follow.
+      await handle.truncate(this.segmentSize).catch(() => undefined);
+      throw error;
+    }
     this.segmentSize += bytes.length;
     const last = events[events.length - 1] as StoredEvent;
     this.current = { seq: last.seq, storeHash: last.hash ?? '', lineHash: prev };
@@ -191,7 +215,7 @@ export class Journal {
 
   /** Waits for the writes in progress, then closes the current segment. */
   async close(): Promise<void> {
-    await this.writing;
+    await this.flushing;
     this.closed = true;
     await this.handle?.close();
     this.handle = null;

@@ -19,6 +19,8 @@ export interface ReadJournalOptions {
   /** Receives the events in order, `batchSize` at a time (awaited). */
   readonly onEvents?: (events: StoredEvent[], lines: string[]) => Promise<void>;
   readonly batchSize?: number;
+  /** Stop after this seq (a backup of a journal being written reads only what the anchor vouches for). */
+  readonly untilSeq?: number;
 }
 
 /** A journal line as the event it records (the store's hash back under `hash`). */
@@ -44,10 +46,12 @@ export async function readJournal(dataDir: string, options: ReadJournalOptions =
     lines = [];
   };
   for (const segment of segments) {
+    if (lastSeq >= (options.untilSeq ?? Number.POSITIVE_INFINITY)) break;
     const name = basename(segment.path);
     let number = 0;
     const reader = createInterface({ input: createReadStream(segment.path, { encoding: 'utf8' }), crlfDelay: Infinity });
     for await (const text of reader) {
+      if (lastSeq >= (options.untilSeq ?? Number.POSITIVE_INFINITY)) break;
       number += 1;
       const fail = (reason: string): JournalVerdict => (reader.close(), { ok: false, segment: name, line: number, reason, events });
       if (verifier === null) {

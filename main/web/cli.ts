@@ -17,6 +17,8 @@ export interface WebArgs {
   readonly memory: boolean;
   /** Events per second of the plant simulator; 0 switches it off. */
   readonly simulatorRate: number;
+  /** Refuse new events below this much free disk space (MB); default: the larger of 1 GB and 5% of the disk. */
+  readonly minFreeDiskMb?: number;
   readonly help: boolean;
 }
 
@@ -29,7 +31,8 @@ export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memor
   --data-dir DIR  where the event store is kept (default: the per-user data folder)
   --memory        keep events in memory only: nothing is kept after the host stops
   --simulator-rate N   events per second from the built-in plant simulator (default 20)
-  --no-simulator  no simulated plant (a real deployment fed by MQTT or imports)`;
+  --no-simulator  no simulated plant (a real deployment fed by MQTT or imports)
+  --min-free-disk-mb N  refuse new events while the data folder's disk has less free (default: 1 GB or 5%, the larger)`;
 
 const APP_FOLDER = 'plant-event-console';
 
@@ -59,6 +62,7 @@ export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   let memory = false;
   let help = false;
   let simulatorRate = 20;
+  let minFreeDiskMb: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -73,12 +77,17 @@ export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     else if (flag === '--memory' && inline === undefined) memory = true;
     else if (flag === '--no-simulator' && inline === undefined) simulatorRate = 0;
     else if (flag === '--simulator-rate') simulatorRate = parseRate(value());
+    else if (flag === '--min-free-disk-mb') {
+      const text = value();
+      if (!/^\d{1,9}$/.test(text)) throw new CliError(`--min-free-disk-mb: a whole number of megabytes, not "${text}"`);
+      minFreeDiskMb = Number(text);
+    }
     else if ((flag === '--help' || flag === '-h') && inline === undefined) help = true;
     else throw new CliError(`unknown option "${arg}"\n${USAGE}`);
   }
   if (port === undefined && env.PORT !== undefined && env.PORT !== '') port = parsePort(env.PORT, 'PORT');
   if (memory && dataDir !== undefined) throw new CliError('--memory and --data-dir do not go together: with --memory nothing is stored');
-  return { port: port ?? 0, dataDir: dataDir ?? defaultDataDir(env), memory, help, simulatorRate };
+  return { port: port ?? 0, dataDir: dataDir ?? defaultDataDir(env), memory, help, simulatorRate, ...(minFreeDiskMb === undefined ? {} : { minFreeDiskMb }) };
 }
 
 async function main(): Promise<void> {
@@ -100,7 +109,8 @@ async function main(): Promise<void> {
     user: userInfo().username,
     renderPdf: playwrightPdfRenderer(),
   };
-  const host = await startWebHost({ port: args.port, memory: args.memory, ...(args.memory ? {} : { dataDir: args.dataDir }), log, core });
+  const disk = args.minFreeDiskMb === undefined ? {} : { disk: { minFreeBytes: args.minFreeDiskMb * 1024 * 1024 } };
+  const host = await startWebHost({ port: args.port, memory: args.memory, ...(args.memory ? {} : { dataDir: args.dataDir }), log, core, ...disk });
   console.log(`Plant Event Console (browser mode) at ${host.url}`);
   console.log(args.memory ? 'In memory (--memory): nothing is kept; every event is lost when the host stops.' : `Data: ${args.dataDir}`);
 

@@ -38,7 +38,7 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The pid of a live host holding `dataDir` other than this process, or null. */
+/** The pid of a live host holding `dataDir` (this process's own, while a host here has it open), or null. */
 export function runningHost(dataDir: string): number | null {
   let lock: HostLock;
   try {
@@ -46,7 +46,7 @@ export function runningHost(dataDir: string): number | null {
   } catch {
     return null;
   }
-  if (typeof lock.pid !== 'number' || lock.pid === process.pid || !alive(lock.pid)) return null;
+  if (typeof lock.pid !== 'number' || !alive(lock.pid)) return null;
   const stat = processStat(lock.pid);
   // No /proc (not Linux): a live pid is taken at its word. A zombie (killed, not yet reaped) is gone.
   if (stat === null) return lock.pid;

@@ -13,6 +13,7 @@ import { WebSocketServer } from 'ws';
 import { createDispatcher, type Dispatch } from '../api/dispatch';
 import { createHandlers } from '../api/handlers';
 import { createPlantCore, type PlantCore, type PlantCoreOptions } from '../core/plantCore';
+import { DiskGuard, type DiskGuardOptions } from '../store/diskGuard';
 import { openDurableStore, type DurableStore, type StoreRecovery } from '../store/durableStore';
 import { useNodeSha256 } from '../store/nodeHash';
 import { StoreClient } from '../store/storeClient';
@@ -37,6 +38,8 @@ export interface WebHostOptions {
   readonly log?: (line: string) => void;
   /** What the core runs besides the bus (simulator, settings file, user); nothing extra by default. */
   readonly core?: Omit<PlantCoreOptions, 'store' | 'storeStatus'>;
+  /** The data folder's free-space watch (main/store/diskGuard.ts): its threshold, interval, or a probe for tests. */
+  readonly disk?: Omit<DiskGuardOptions, 'dataDir' | 'log'>;
 }
 
 export interface WebHost {
@@ -50,6 +53,8 @@ export interface WebHost {
   readonly storeClient: StoreClient;
   /** Set when the store was found damaged at start and rebuilt from the journal. */
   readonly recovery: StoreRecovery | null;
+  /** The free-space watch (null with `memory`). */
+  readonly disk: DiskGuard | null;
   /** The pid of the store host's Chromium, while it runs. */
   storeHostPid(): number | undefined;
   /** Flushes every pending write, then stops the store host and the server. */
@@ -152,15 +157,18 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     await closed;
   };
 
+  const disk = memory ? null : new DiskGuard({ ...options.disk, dataDir: options.dataDir as string, log });
   let opened: DurableStore<StoreClient> | { store: StoreClient; inner: StoreClient; recovery: null; close(): Promise<void> } | undefined;
   try {
     if (!memory) writeHostLock(options.dataDir as string);
+    await disk?.start();
     if (memory) {
       const plain = await openStore();
       opened = { store: plain.store, inner: plain.store, recovery: null, close: plain.close };
     } else {
       opened = await openDurableStore(options.dataDir as string, { open: openStore, moveAside }, {
         log,
+        ...(disk ? { admit: disk.admit } : {}),
         onProgress: ({ events, total }) => events % 100_000 === 0 && log(`event store: rebuilt ${events} of ${total} events`),
       });
     }
@@ -172,7 +180,9 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     });
     if (opened.recovery) await recordRecovery(core.bus, opened.recovery);
     dispatch = createDispatcher(createHandlers(core));
+    await disk?.attach(core.bus);
   } catch (error) {
+    disk?.stop();
     await opened?.close().catch(() => undefined);
     await supervisor?.stop();
     if (!memory) releaseHostLock(options.dataDir as string);
@@ -192,11 +202,13 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     core: ready,
     storeClient: durable.inner,
     recovery: durable.recovery,
+    disk,
     storeHostPid: () => supervisor?.pid(),
     dispatch: api,
     close() {
       closing ??= (async () => {
         for (const ws of wss.clients) ws.close(1001, 'the host is stopping');
+        disk?.stop();
         await ready.close();
         await durable.close();
         await shutDownServer();

@@ -16,6 +16,7 @@ import { Journal, listSegments } from '../../main/store/journal';
 import { JournaledStore } from '../../main/store/journaledStore';
 import { readJournal } from '../../main/store/journalReader';
 import { rebuildFromJournal } from '../../main/store/rebuild';
+import { backupDataDir, pruneJournal } from '../../main/audit/journalCommands';
 import { checkStore, compareStore } from '../../main/store/storeCheck';
 import { auditHistory } from '../support/auditFixture';
 
@@ -145,5 +146,33 @@ describe('recovery', () => {
     await store.close();
     rmSync(listSegments(dataDir)[0]!.path);
     await expect(rebuildFromJournal(memoryStore(), dataDir, 40)).rejects.toThrow(/the journal starts at seq \d+ \(older segments were pruned/);
+  });
+});
+
+describe('prune-journal', () => {
+  it('removes only the segments an unfiltered export of this history holds, never the newest', async () => {
+    const dataDir = freshDir();
+    const { store } = await journaled(dataDir, memoryStore(), 3_000);
+    for (let n = 0; n < 4; n++) await store.append(auditHistory(20 * (n + 1)).slice(20 * n));
+    const cover = join(root, `cover-${folders}.ndjson`);
+    await store.close();
+    // A backup is an unfiltered export from seq 1: it covers every segment.
+    const segmentsBefore = listSegments(dataDir);
+    expect(segmentsBefore.length).toBeGreaterThan(2);
+    await backupDataDir(dataDir, cover);
+
+    const otherDir = freshDir();
+    const other = await journaled(otherDir);
+    await other.store.append(auditHistory(80).map((event) => ({ ...event, id: newEventId() })));
+    await other.store.close();
+    const foreign = join(root, `foreign-${folders}.ndjson`);
+    await backupDataDir(otherDir, foreign);
+    await expect(pruneJournal(dataDir, foreign)).rejects.toThrow(/is not an export of this data folder's history .*nothing was pruned/);
+    expect(listSegments(dataDir)).toEqual(segmentsBefore);
+
+    const pruned = await pruneJournal(dataDir, cover);
+    expect(pruned.removed.length).toBe(segmentsBefore.length - 1);
+    expect(listSegments(dataDir)).toEqual([segmentsBefore[segmentsBefore.length - 1]]);
+    expect(await readJournal(dataDir)).toMatchObject({ ok: true, lastSeq: 80 });
   });
 });
