@@ -12,11 +12,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { createPlantCore, type PlantCore, type PlantCoreOptions } from '../core/plantCore';
 import { StoreClient } from '../store/storeClient';
-import { checkApiUpgrade, MAX_MESSAGE_BYTES, serveApiSocket, POLICY_VIOLATION } from './apiSocket';
+import { checkApiUpgrade, MAX_MESSAGE_BYTES, serveApiSocket, type ApiSocket } from './apiSocket';
 import { CHROMIUM_NOT_FOUND, findChromiumExecutable } from './chromium';
 import { DEFAULT_RENDERER_DIR, rendererPages } from './rendererBuild';
 import { newSecret } from './secret';
 import { securityHeaders, staticFileHandler } from './staticFiles';
+import { boundedSender, handleSocketErrors, MAX_FRAME_BYTES_BEFORE_AUTH, refuseUpgrade, setMaxFrameBytes, type OutputLimits } from './socketGuard';
 import { StoreHostSupervisor } from './storeHostProcess';
 
 export interface WebHostOptions {
@@ -31,6 +32,8 @@ export interface WebHostOptions {
   readonly log?: (line: string) => void;
   /** What the core runs besides the bus (simulator, settings file, user); nothing extra by default. */
   readonly core?: Omit<PlantCoreOptions, 'store' | 'storeStatus'>;
+  /** How much unread output one client may leave queued (socketGuard's defaults otherwise). */
+  readonly outputLimits?: OutputLimits;
 }
 
 export interface WebHost {
@@ -72,6 +75,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
 
   const token = newSecret();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * MAX_MESSAGE_BYTES });
+  const pendingWss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES_BEFORE_AUTH });
   const storeWss = new WebSocketServer({ noServer: true, maxPayload: 512 * 1024 * 1024 });
   let serveFiles: ReturnType<typeof staticFileHandler> = async (_req, res) => void res.writeHead(503).end();
   let core: PlantCore | undefined;
@@ -85,22 +89,39 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     }
     void serveFiles(request, response);
   });
+  // Every refusal happens before the upgrade, so no frame of an unknown client is ever read;
+  // a socket without its token in the address reads only small frames until it sends it.
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === '/store') {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/store') {
+      if (!supervisor.expects(url.searchParams.get('token'))) return refuseUpgrade(socket, 403, 'not the store host this host started');
       storeWss.handleUpgrade(request, socket, head, (ws) => {
-        supervisor.acceptSocket(ws, new URL(request.url ?? '/', 'http://127.0.0.1').searchParams.get('token'));
+        handleSocketErrors(ws, 'store socket', log);
+        supervisor.acceptSocket(ws, url.searchParams.get('token'));
       });
-    } else if (path === '/api') {
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        const check = checkApiUpgrade(request, { origin, token });
-        if (!check.ok) return ws.close(POLICY_VIOLATION, check.reason);
+    } else if (url.pathname === '/api') {
+      const check = checkApiUpgrade(request, { origin, token });
+      if (!check.ok) return refuseUpgrade(socket, 403, check.reason);
+      (check.tokenGiven ? wss : pendingWss).handleUpgrade(request, socket, head, (ws) => {
+        const clientId = `socket-${++clients}`;
+        handleSocketErrors(ws, `api ${clientId}`, log);
         if (!core) return ws.close(1013, 'the host is still starting');
-        ws.on('error', (error) => log(`api socket: ${error.message}`));
-        serveApiSocket(ws, { clientId: `socket-${++clients}`, dispatch: core.dispatch, pushes: core.pushes, token, authenticated: check.tokenGiven });
+        const send = boundedSender(ws, `api ${clientId}`, log, options.outputLimits);
+        const guarded: ApiSocket = {
+          send,
+          close: (code, reason) => ws.close(code, reason),
+          on: ws.on.bind(ws) as ApiSocket['on'],
+          get bufferedAmount() {
+            return ws.bufferedAmount;
+          },
+          pause: () => ws.pause(),
+          resume: () => ws.resume(),
+        };
+        const onAuthenticated = () => setMaxFrameBytes(ws, 2 * MAX_MESSAGE_BYTES);
+        serveApiSocket(guarded, { clientId, dispatch: core.dispatch, pushes: core.pushes, token, authenticated: check.tokenGiven, onAuthenticated });
       });
     } else {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      refuseUpgrade(socket, 404, 'no such socket');
     }
   });
 
@@ -110,12 +131,13 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   const supervisor = new StoreHostSupervisor({ chromiumPath, pageFile: pages.storeHost, profileDir, memory, socketUrl: `ws://127.0.0.1:${port}/store`, log });
 
   const shutDownServer = async () => {
-    const all = [...wss.clients, ...storeWss.clients];
+    const all = [...wss.clients, ...pendingWss.clients, ...storeWss.clients];
     for (const ws of all) ws.close(1001, 'the host is stopping');
     const deadline = Date.now() + 1_000;
     while (all.some((ws) => ws.readyState !== ws.CLOSED) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     for (const ws of all) ws.terminate();
     wss.close();
+    pendingWss.close();
     storeWss.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
@@ -148,7 +170,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     storeHostPid: () => supervisor.pid(),
     close() {
       closing ??= (async () => {
-        for (const ws of wss.clients) ws.close(1001, 'the host is stopping');
+        for (const ws of [...wss.clients, ...pendingWss.clients]) ws.close(1001, 'the host is stopping');
         await ready.close();
         await storeClient.close();
         await supervisor.stop();
