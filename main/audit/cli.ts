@@ -4,10 +4,12 @@
  * 2 bad arguments.
  */
 import { pathToFileURL } from 'node:url';
+import { ApiError } from '../../shared/api/errors';
 import { verifyStoreChain } from '../../shared/audit/storeChain';
 import { AUDIT_USAGE, AuditCliError, parseAuditArgs, type AuditCommand } from './cliArgs';
 import { openDataDirStore } from './dataDirStore';
 import { exportAuditLog } from './exportLog';
+import { checkExportTarget } from './exportTarget';
 import { importAuditLog, AuditImportRefusedError } from './importLog';
 import { exportPdfReport } from './pdfExport';
 import { playwrightPdfRenderer } from './renderPdf';
@@ -41,6 +43,16 @@ export async function runAuditCli(argv: readonly string[], io: CliOutput): Promi
       io.out(`broken: line ${verdict.line}: ${verdict.reason}`);
       return 1;
     }
+    case 'export':
+      // Refused at once, before the data folder's store is opened.
+      try {
+        await checkExportTarget(command.out, { overwrite: command.overwrite, dataDir: command.dataDir });
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        io.err(`export: ${error.message}${error.code === 'exists' ? ' (--overwrite replaces it)' : ''}`);
+        return 1;
+      }
+      return withStore(command, io);
     default:
       return withStore(command, io);
   }
@@ -77,7 +89,7 @@ async function withStore(command: Exclude<AuditCommand, { command: 'help' | 'ver
       lastShown = p.events;
       io.err(`… ${p.events}${p.total === null ? '' : ` of ${p.total}`} events`);
     };
-    const base = { store, out: command.out, filters: command.filters, onProgress };
+    const base = { store, out: command.out, overwrite: command.overwrite, dataDir: command.dataDir, filters: command.filters, onProgress };
     const result = command.format === 'pdf'
       ? await exportPdfReport({ ...base, renderPdf: playwrightPdfRenderer() })
       : await exportAuditLog({ ...base, format: command.format, bom: command.bom });

@@ -17,6 +17,7 @@ import { PlantSimulator, type PlantSimulatorOptions } from '../producers/simulat
 import { SystemHealthReporter } from '../producers/systemHealth';
 import { EquipmentProjector, type EquipmentProjectorOptions } from './equipmentProjector';
 import type { RenderPdf } from '../audit/renderPdf';
+import { dirname } from 'node:path';
 import { AuditRunner } from './auditRunner';
 import { ImportRunner, MqttConnection } from './operations';
 import { PushHub } from './pushHub';
@@ -92,6 +93,8 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     bus,
     user: options.user ?? 'operator',
     ...(options.renderPdf ? { renderPdf: options.renderPdf } : {}),
+    // The settings file lives in the data folder: its folder is the one exports stay out of.
+    ...(options.settingsFile ? { dataDir: dirname(options.settingsFile) } : {}),
     afterImport: async () => {
       await equipment.rebuild();
     },
