@@ -18,7 +18,7 @@ export type ApiHandlers = {
 };
 
 export function createHandlers(core: PlantCore): ApiHandlers {
-  const { bus, store, equipment, pushes, simulator, mqtt, imports, settings } = core;
+  const { bus, store, equipment, pushes, simulator, mqtt, imports, settings, files } = core;
   return {
     'events.publish': async (_ctx, input) => bus.publish(input),
     'events.publishBatch': async (_ctx, inputs) => bus.publishBatch(inputs),
@@ -50,15 +50,15 @@ export function createHandlers(core: PlantCore): ApiHandlers {
     'mqtt.status': async () => mqtt.state(),
     'mqtt.configure': async (_ctx, given) => mqtt.configure(given),
     'mqtt.disconnect': async () => mqtt.disconnect(),
-    'import.start': async (_ctx, request) => imports.start(request),
+    'import.start': async (_ctx, request) => imports.start({ ...request, path: await files.check(request.path) }),
     'import.status': async () => imports.status(),
     'import.cancel': async () => imports.cancel(),
     'aggregates.series': async (_ctx, query) => core.aggregates.series(query),
     'ingest.rejected': async (_ctx, page) => store.query({ types: ['ingest.message.rejected'], order: 'desc', ...page }),
-    'audit.export': async (_ctx, request) => core.audit.export(request),
-    'audit.verifyFile': async (_ctx, path) => core.audit.verifyFile(path),
+    'audit.export': async (_ctx, request) => core.audit.export({ ...request, out: await files.check(request.out) }),
+    'audit.verifyFile': async (_ctx, path) => core.audit.verifyFile(await files.check(path)),
     'audit.verifyStore': async () => core.audit.verifyStore(),
-    'audit.import': async (_ctx, request) => core.audit.import(request),
+    'audit.import': async (_ctx, request) => core.audit.import({ ...request, path: await files.check(request.path) }),
     'audit.status': async () => core.audit.status(),
     'audit.cancel': async () => core.audit.cancel(),
     'settings.get': async () => settings.all(),

@@ -19,6 +19,7 @@ import { EquipmentProjector, type EquipmentProjectorOptions } from './equipmentP
 import type { RenderPdf } from '../audit/renderPdf';
 import { dirname } from 'node:path';
 import { AuditRunner } from './auditRunner';
+import { FileAccess } from './fileAccess';
 import { ImportRunner, MqttConnection } from './operations';
 import { PushHub } from './pushHub';
 import { Settings } from './settings';
@@ -54,6 +55,8 @@ export interface PlantCore {
   readonly imports: ImportRunner;
   readonly audit: AuditRunner;
   readonly settings: Settings;
+  /** Which typed paths the API may read or write; dialogs allow what the operator picked. */
+  readonly files: FileAccess;
   readonly pushes: PushHub;
   readonly dispatch: Dispatch;
   readonly user: string;
@@ -66,6 +69,9 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
   const { store } = options;
   const bus = new EventBus({ source: 'plant-event-console', ...options.bus, store });
   const settings = await Settings.open(options.settingsFile ?? null);
+  // The settings file lives in the data folder: the folder whose files the API never touches.
+  const dataDir = options.settingsFile ? dirname(options.settingsFile) : undefined;
+  const files = new FileAccess(settings, dataDir);
   const equipment = new EquipmentProjector(store, options.projector);
   const pushes = new PushHub();
   const alarms = new AlarmMonitor({ bus, store, ...(options.alarmSnapshotEvery ? { snapshotEvery: options.alarmSnapshotEvery } : {}) });
@@ -93,8 +99,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     bus,
     user: options.user ?? 'operator',
     ...(options.renderPdf ? { renderPdf: options.renderPdf } : {}),
-    // The settings file lives in the data folder: its folder is the one exports stay out of.
-    ...(options.settingsFile ? { dataDir: dirname(options.settingsFile) } : {}),
+    ...(dataDir ? { dataDir } : {}),
     afterImport: async () => {
       await equipment.rebuild();
     },
@@ -114,6 +119,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     imports,
     audit,
     settings,
+    files,
     pushes,
     dispatch: undefined as unknown as Dispatch,
     user: options.user ?? 'operator',
