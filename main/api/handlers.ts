@@ -7,6 +7,7 @@ import type { ArgsOf, MethodName, ResultOf } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import type { PlantCore } from '../core/plantCore';
 import { alarmHandlers } from './alarmHandlers';
+import { IdempotentPublisher } from './idempotentPublish';
 
 /** Who is calling: a window, or a browser-mode socket. */
 export interface CallContext {
@@ -19,9 +20,10 @@ export type ApiHandlers = {
 
 export function createHandlers(core: PlantCore): ApiHandlers {
   const { bus, store, equipment, pushes, simulator, mqtt, imports, settings, files } = core;
+  const publisher = new IdempotentPublisher(bus, store);
   return {
-    'events.publish': async (_ctx, input) => bus.publish(input),
-    'events.publishBatch': async (_ctx, inputs) => bus.publishBatch(inputs),
+    'events.publish': async (_ctx, input) => publisher.publish(input),
+    'events.publishBatch': async (_ctx, inputs) => publisher.publishBatch(inputs),
     'events.query': async (_ctx, query) => store.query(query),
     'events.get': async (_ctx, id) => store.get(id),
     'events.subscribe': async (ctx, pattern) => ({ subscriptionId: pushes.subscribe(ctx.clientId, pattern) }),
