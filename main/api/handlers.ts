@@ -8,12 +8,14 @@ import type { PlantCore } from '../core/plantCore';
 import { MQTT_SETTINGS_KEY } from '../core/operations';
 import { alarmHandlers } from './alarmHandlers';
 import type { ApiHandlers } from './apiHandlers';
+import { IdempotentPublisher } from './idempotentPublish';
 
 export function createHandlers(core: PlantCore): ApiHandlers {
-  const { bus, store, equipment, pushes, simulator, mqtt, imports, settings } = core;
+  const { bus, store, equipment, pushes, simulator, mqtt, imports, settings, files } = core;
+  const publisher = new IdempotentPublisher(bus, store);
   return {
-    'events.publish': async (_ctx, input) => bus.publish(input),
-    'events.publishBatch': async (_ctx, inputs) => bus.publishBatch(inputs),
+    'events.publish': async (_ctx, input) => publisher.publish(input),
+    'events.publishBatch': async (_ctx, inputs) => publisher.publishBatch(inputs),
     'events.query': async (_ctx, query) => store.query(query),
     'events.get': async (_ctx, id) => store.get(id),
     'events.subscribe': async (ctx, pattern) => ({ subscriptionId: pushes.subscribe(ctx.clientId, pattern) }),
@@ -43,15 +45,15 @@ export function createHandlers(core: PlantCore): ApiHandlers {
     'mqtt.configure': async (_ctx, given, options) => mqtt.configure(given, options),
     'mqtt.test': async (_ctx, given, options) => mqtt.test(given, options),
     'mqtt.disconnect': async () => mqtt.disconnect(),
-    'import.start': async (_ctx, request) => imports.start(request),
+    'import.start': async (_ctx, request) => imports.start({ ...request, path: await files.check(request.path) }),
     'import.status': async () => imports.status(),
     'import.cancel': async () => imports.cancel(),
     'aggregates.series': async (_ctx, query) => core.aggregates.series(query),
     'ingest.rejected': async (_ctx, page) => store.query({ types: ['ingest.message.rejected'], order: 'desc', ...page }),
-    'audit.export': async (_ctx, request) => core.audit.export(request),
-    'audit.verifyFile': async (_ctx, path) => core.audit.verifyFile(path),
+    'audit.export': async (_ctx, request) => core.audit.export({ ...request, out: await files.check(request.out) }),
+    'audit.verifyFile': async (_ctx, path) => core.audit.verifyFile(await files.check(path)),
     'audit.verifyStore': async () => core.audit.verifyStore(),
-    'audit.import': async (_ctx, request) => core.audit.import(request),
+    'audit.import': async (_ctx, request) => core.audit.import({ ...request, path: await files.check(request.path) }),
     'audit.status': async () => core.audit.status(),
     'audit.cancel': async () => core.audit.cancel(),
     // The MQTT settings hold a password: the renderer reads them through mqtt.status, without it.

@@ -5,11 +5,17 @@
  * target's name (and an older file there stays as it was). Text is encoded straight into a
  * 1 MB buffer (no string concatenation); a full buffer is written out and the writer waits
  * for the stream to drain, so memory stays bounded.
+ *
+ * The file is created for its owner only (it is an audit record) and never replaces a link:
+ * the temporary file is created exclusively, and the target is checked again at the end;
+ * without `overwrite` it is linked into place, which fails rather than replace a file that
+ * appeared meanwhile.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { chmod, link, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { checkExportTarget, writeFailure, type TargetRules } from './exportTarget';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -21,10 +27,19 @@ export class AtomicFileWriter {
   private failure: Error | null = null;
   bytes = 0;
 
-  constructor(readonly path: string) {
+  private constructor(
+    readonly path: string,
+    private readonly rules: TargetRules,
+  ) {
     this.tempPath = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.partial`);
-    this.stream = createWriteStream(this.tempPath, { flags: 'wx' });
-    this.stream.on('error', (error) => (this.failure ??= error));
+    this.stream = createWriteStream(this.tempPath, { flags: 'wx', mode: 0o600 });
+    this.stream.on('error', (error) => (this.failure ??= writeFailure(error, path)));
+  }
+
+  /** Checks the target (see exportTarget.ts), then starts writing next to it. */
+  static async open(path: string, rules: TargetRules = {}): Promise<AtomicFileWriter> {
+    await checkExportTarget(path, rules);
+    return new AtomicFileWriter(path, rules);
   }
 
   /**
@@ -64,7 +79,7 @@ export class AtomicFileWriter {
     if (!this.stream.write(chunk)) {
       await new Promise<void>((resolve, reject) => {
         const done = () => (this.stream.off('error', fail), resolve());
-        const fail = (error: Error) => (this.stream.off('drain', done), reject(error));
+        const fail = (error: Error) => (this.stream.off('drain', done), reject(writeFailure(error, this.path)));
         this.stream.once('drain', done);
         this.stream.once('error', fail);
       });
@@ -75,11 +90,22 @@ export class AtomicFileWriter {
   async commit(): Promise<void> {
     await this.flush();
     await new Promise<void>((resolve, reject) => {
-      this.stream.once('error', reject);
+      this.stream.once('error', (error) => reject(writeFailure(error, this.path)));
       this.stream.end(() => resolve());
     });
     if (this.failure) throw this.failure;
-    await rename(this.tempPath, this.path);
+    try {
+      // Checked again: the target may have changed while the export ran.
+      const replacedMode = await checkExportTarget(this.path, this.rules);
+      if (replacedMode !== undefined) await chmod(this.tempPath, replacedMode & 0o600);
+      if (this.rules.overwrite) await rename(this.tempPath, this.path);
+      else {
+        await link(this.tempPath, this.path);
+        await rm(this.tempPath, { force: true });
+      }
+    } catch (error) {
+      throw writeFailure(error, this.path);
+    }
   }
 
   /** Stops and removes the temporary file. */

@@ -4,11 +4,13 @@
  * 2 bad arguments.
  */
 import { pathToFileURL } from 'node:url';
+import { ApiError } from '../../shared/api/errors';
 import { verifyStoreChain } from '../../shared/audit/storeChain';
 import { useNodeSha256 } from '../store/nodeHash';
 import { AUDIT_USAGE, AuditCliError, parseAuditArgs, type AuditCommand } from './cliArgs';
 import { openDataDirStore } from './dataDirStore';
 import { exportAuditLog } from './exportLog';
+import { checkExportTarget } from './exportTarget';
 import { importAuditLog, AuditImportRefusedError } from './importLog';
 import { exportPdfReport } from './pdfExport';
 import { playwrightPdfRenderer } from './renderPdf';
@@ -56,6 +58,16 @@ export async function runAuditCli(argv: readonly string[], io: CliOutput): Promi
     case 'restore':
     case 'prune-journal':
       return runJournalCommand(command, io);
+    case 'export':
+      // Refused at once, before the data folder's store is opened.
+      try {
+        await checkExportTarget(command.out, { overwrite: command.overwrite, dataDir: command.dataDir });
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        io.err(`export: ${error.message}${error.code === 'exists' ? ' (--overwrite replaces it)' : ''}`);
+        return 1;
+      }
+      return withStore(command, io);
     default:
       return withStore(command, io);
   }
@@ -91,7 +103,7 @@ async function withStore(command: Exclude<AuditCommand, { command: 'help' | 'ver
       lastShown = p.events;
       io.err(`… ${p.events}${p.total === null ? '' : ` of ${p.total}`} events`);
     };
-    const base = { store, out: command.out, filters: command.filters, onProgress };
+    const base = { store, out: command.out, overwrite: command.overwrite, dataDir: command.dataDir, filters: command.filters, onProgress };
     const result = command.format === 'pdf'
       ? await exportPdfReport({ ...base, renderPdf: playwrightPdfRenderer() })
       : await exportAuditLog({ ...base, format: command.format, bom: command.bom });

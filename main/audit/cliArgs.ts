@@ -20,7 +20,7 @@ export type AuditCommand =
   | { readonly command: 'help' }
   | { readonly command: 'verify-file'; readonly file: string }
   | { readonly command: 'verify-store'; readonly dataDir: string }
-  | { readonly command: 'export'; readonly dataDir: string; readonly format: 'ndjson' | 'csv' | 'pdf'; readonly out: string; readonly bom: boolean; readonly filters: ExportFilters }
+  | { readonly command: 'export'; readonly dataDir: string; readonly format: 'ndjson' | 'csv' | 'pdf'; readonly out: string; readonly bom: boolean; readonly overwrite: boolean; readonly filters: ExportFilters }
   | { readonly command: 'import'; readonly dataDir: string; readonly file: string; readonly acceptBroken: boolean }
   | { readonly command: 'backup'; readonly dataDir: string; readonly out: string }
   | { readonly command: 'restore'; readonly dataDir: string; readonly file: string }
@@ -29,14 +29,15 @@ export type AuditCommand =
 export const AUDIT_USAGE = `Usage:
   npm run audit -- verify FILE                 check an NDJSON export (exit 0 intact, 1 broken)
   npm run audit -- verify --data-dir DIR       check the hash chain of a data folder's event store
-  npm run audit -- export --data-dir DIR --format ndjson|csv|pdf --out FILE [--bom] [filters]
+  npm run audit -- export --data-dir DIR --format ndjson|csv|pdf --out FILE [--bom] [--overwrite] [filters]
   npm run audit -- import FILE --data-dir DIR [--accept-broken]
   npm run audit -- backup --data-dir DIR --out FILE     a verified NDJSON copy of the history (also while the app runs)
   npm run audit -- restore FILE --data-dir DIR          a backup back as the folder's history (the old one is kept aside)
   npm run audit -- prune-journal --data-dir DIR --covered-by EXPORT   remove journal segments an unfiltered export holds
 Filters: --from TIME --to TIME (ISO 8601 or ms since the epoch), --types PATTERN[,PATTERN],
   --subject ID, --source NAME, --priority LOW|NORMAL|HIGH|CRITICAL, --correlation-id ID, --text TEXT
-  (--types, --source and --priority may be repeated). --bom: CSV only, start with a UTF-8 BOM.`;
+  (--types, --source and --priority may be repeated). --bom: CSV only, start with a UTF-8 BOM.
+  --overwrite: replace FILE if it exists (without it, an existing FILE is refused).`;
 
 function parseTime(text: string, flag: string): number {
   if (/^\d{1,16}$/.test(text)) return Number(text);
@@ -46,7 +47,7 @@ function parseTime(text: string, flag: string): number {
 }
 
 const VALUE_FLAGS = new Set(['--data-dir', '--covered-by', '--format', '--out', '--from', '--to', '--types', '--subject', '--source', '--priority', '--correlation-id', '--text']);
-const SWITCHES = new Set(['--bom', '--accept-broken', '--help', '-h']);
+const SWITCHES = new Set(['--bom', '--overwrite', '--accept-broken', '--help', '-h']);
 
 export function parseAuditArgs(argv: readonly string[]): AuditCommand {
   const values = new Map<string, string[]>();
@@ -108,7 +109,7 @@ export function parseAuditArgs(argv: readonly string[]): AuditCommand {
     const bom = switches.has('--bom');
     if (bom && format !== 'csv') throw new AuditCliError('--bom: only for --format csv');
     if (switches.has('--accept-broken')) throw new AuditCliError('--accept-broken: not an option of "export"');
-    return { command: 'export', dataDir: dataDir(), format, out: resolve(out), bom, filters: parseFilters(one, many) };
+    return { command: 'export', dataDir: dataDir(), format, out: resolve(out), bom, overwrite: switches.has('--overwrite'), filters: parseFilters(one, many) };
   }
   const durability = parseDurabilityCommand(command ?? '', rest, { one, allowOnly, dataDir });
   if (durability) return durability;

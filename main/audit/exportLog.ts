@@ -24,6 +24,10 @@ export interface ExportOptionsBase {
   readonly store: EventStore;
   /** The target file; it appears only when the export is complete. */
   readonly out: string;
+  /** Replace `out` if it exists (otherwise that fails with the code `exists`). */
+  readonly overwrite?: boolean;
+  /** The data folder, whose files are never export targets. */
+  readonly dataDir?: string;
   readonly filters?: ExportFilters;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: ExportProgress) => void;
@@ -56,7 +60,7 @@ export async function exportAuditLog(options: TextExportOptions): Promise<Export
   signal?.throwIfAborted();
   const untilSeq = await store.headSeq();
   const total = options.countFirst === false ? null : Math.min(await store.count(queryOf(filters)), untilSeq);
-  const writer = new AtomicFileWriter(options.out);
+  const writer = await AtomicFileWriter.open(options.out, { overwrite: options.overwrite ?? false, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
   const chain = new ExportChain();
   let reported = 0;
   const progress = (phase: ExportProgress['phase']) => options.onProgress?.({ phase, events: chain.count, total, bytes: writer.bytes });

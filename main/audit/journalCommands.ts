@@ -36,7 +36,7 @@ export async function backupDataDir(dataDir: string, out: string): Promise<Backu
   if (listSegments(dataDir).length === 0) throw new JournalCommandError(`${dataDir} has no journal (it was made by a version without one, or is not a data folder): stop the application and use "export --format ndjson" instead`);
   const anchor = readAnchor(dataDir);
   const untilSeq = anchor.ok && anchor.anchor ? anchor.anchor.seq : Number.POSITIVE_INFINITY;
-  const writer = new AtomicFileWriter(out);
+  const writer = await AtomicFileWriter.open(out, { dataDir });
   const chain = new ExportChain();
   try {
     const verdict = await readJournal(dataDir, {

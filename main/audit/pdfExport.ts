@@ -113,7 +113,7 @@ export async function exportPdfReport(options: PdfExportOptions): Promise<Export
   progress('rendering');
   const pdf = await options.renderPdf(incidentReportHtml(report));
   signal?.throwIfAborted();
-  const writer = new AtomicFileWriter(options.out);
+  const writer = await AtomicFileWriter.open(options.out, { overwrite: options.overwrite ?? false, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
   try {
     await writer.writeBytes(pdf);
     await writer.commit();

@@ -25,6 +25,8 @@ export interface AuditRunnerOptions {
   readonly renderPdf?: RenderPdf;
   /** Read models to rebuild after an import. */
   readonly afterImport: () => Promise<void>;
+  /** The data folder, whose own files are never export targets. */
+  readonly dataDir?: string;
 }
 
 export class AuditRunner {
@@ -43,12 +45,14 @@ export class AuditRunner {
     return true;
   }
 
-  export(request: { out: string; format: 'ndjson' | 'csv' | 'pdf'; filters?: ExportFilters; bom?: boolean }): Promise<ExportResult> {
-    const { store, bus, user, renderPdf } = this.options;
+  export(request: { out: string; format: 'ndjson' | 'csv' | 'pdf'; filters?: ExportFilters; bom?: boolean; overwrite?: boolean }): Promise<ExportResult> {
+    const { store, bus, user, renderPdf, dataDir } = this.options;
     return this.run('export', request.out, (signal, onProgress) => {
       const common = {
         store,
         out: request.out,
+        overwrite: request.overwrite ?? false,
+        ...(dataDir ? { dataDir } : {}),
         ...(request.filters ? { filters: request.filters } : {}),
         signal,
         onProgress,

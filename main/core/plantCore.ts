@@ -16,7 +16,9 @@ import { PlantSimulator, type PlantSimulatorOptions } from '../producers/simulat
 import { SystemHealthReporter } from '../producers/systemHealth';
 import { EquipmentProjector, type EquipmentProjectorOptions } from './equipmentProjector';
 import type { RenderPdf } from '../audit/renderPdf';
+import { dirname } from 'node:path';
 import { AuditRunner } from './auditRunner';
+import { FileAccess } from './fileAccess';
 import { ImportRunner, MqttConnection } from './operations';
 import { PushHub } from './pushHub';
 import { Settings } from './settings';
@@ -52,6 +54,8 @@ export interface PlantCore {
   readonly imports: ImportRunner;
   readonly audit: AuditRunner;
   readonly settings: Settings;
+  /** Which typed paths the API may read or write; dialogs allow what the operator picked. */
+  readonly files: FileAccess;
   readonly pushes: PushHub;
   readonly user: string;
   metrics(): Promise<PlantMetrics>;
@@ -63,6 +67,9 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
   const { store } = options;
   const bus = new EventBus({ source: 'plant-event-console', ...options.bus, store });
   const settings = await Settings.open(options.settingsFile ?? null);
+  // The settings file lives in the data folder: the folder whose files the API never touches.
+  const dataDir = options.settingsFile ? dirname(options.settingsFile) : undefined;
+  const files = new FileAccess(settings, dataDir);
   const equipment = new EquipmentProjector(store, options.projector);
   const pushes = new PushHub();
   const alarms = new AlarmMonitor({ bus, store, ...(options.alarmSnapshotEvery ? { snapshotEvery: options.alarmSnapshotEvery } : {}) });
@@ -90,6 +97,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     bus,
     user: options.user ?? 'operator',
     ...(options.renderPdf ? { renderPdf: options.renderPdf } : {}),
+    ...(dataDir ? { dataDir } : {}),
     afterImport: async () => {
       await equipment.rebuild();
     },
@@ -109,6 +117,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     imports,
     audit,
     settings,
+    files,
     pushes,
     user: options.user ?? 'operator',
     async metrics() {

@@ -44,7 +44,9 @@ export type TextSource = () => AsyncIterable<{ text: string; bytesRead: number }
 
 export async function importEventsFile(path: string, options: ImportOptions): Promise<ImportReport> {
   const format = options.format ?? formatOf(path);
-  const { size } = await stat(path);
+  const found = await stat(path).catch(() => undefined);
+  if (!found?.isFile()) throw new InputError(`path: ${path} ${found ? 'is not a file' : 'does not exist'}`);
+  const { size } = found;
   return importEvents(fileSource(path), size, { ...options, format });
 }
 

@@ -13,11 +13,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Envelope } from '../../shared/api/contract';
 import type { Dispatch } from '../api/dispatch';
 import type { PushHub } from '../core/pushHub';
+import { CallQueue, type FlowControl } from './callQueue';
 import { sameSecret } from './secret';
 
 /** Larger messages are refused (the socket library closes beyond twice this). */
 export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
-/** Calls one client may have running at once. */
+/** Calls one client may have running or waiting at once. */
 export const MAX_CALLS_IN_FLIGHT = 1_000;
 /** How long a socket without a token in its address has to send `{ token }`. */
 export const AUTH_TIMEOUT_MS = 5_000;
@@ -26,7 +27,7 @@ export const AUTH_TIMEOUT_MS = 5_000;
 export const POLICY_VIOLATION = 1008;
 
 /** What this module needs of a socket (a `ws` WebSocket has it; tests give fakes). */
-export interface ApiSocket {
+export interface ApiSocket extends FlowControl {
   send(text: string): void;
   close(code: number, reason: string): void;
   on(event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): unknown;
@@ -58,6 +59,8 @@ export interface ApiSocketOptions {
   /** True when the address already carried the right token. */
   readonly authenticated: boolean;
   readonly authTimeoutMs?: number;
+  /** Told once the socket has proved who it is (its frame limit can then be raised). */
+  readonly onAuthenticated?: () => void;
 }
 
 type Incoming = { readonly ok: true; readonly id: number; readonly method: string; readonly args: unknown[] } | { readonly ok: false; readonly id: number | null; readonly problem: string };
@@ -91,7 +94,7 @@ export function serveApiSocket(socket: ApiSocket, options: ApiSocketOptions): vo
   const { clientId, dispatch, pushes } = options;
   let open = true;
   let authenticated = false;
-  let inFlight = 0;
+  const calls = new CallQueue(socket);
   const send = (message: unknown) => open && socket.send(JSON.stringify(message));
   const shut = (reason: string) => {
     if (open) socket.close(POLICY_VIOLATION, reason);
@@ -100,6 +103,7 @@ export function serveApiSocket(socket: ApiSocket, options: ApiSocketOptions): vo
 
   const authenticate = () => {
     authenticated = true;
+    options.onAuthenticated?.();
     pushes.connect(clientId, (push) => send(push));
   };
   let authTimer: ReturnType<typeof setTimeout> | undefined;
@@ -108,6 +112,7 @@ export function serveApiSocket(socket: ApiSocket, options: ApiSocketOptions): vo
 
   socket.on('close', () => {
     open = false;
+    calls.stop();
     clearTimeout(authTimer);
     if (authenticated) pushes.disconnect(clientId);
   });
@@ -130,13 +135,11 @@ export function serveApiSocket(socket: ApiSocket, options: ApiSocketOptions): vo
     }
     const call = parseCall(text);
     if (!call.ok) return send({ id: call.id, envelope: failure('bad-message', call.problem) });
-    if (inFlight >= MAX_CALLS_IN_FLIGHT) {
+    if (calls.size >= MAX_CALLS_IN_FLIGHT) {
       return send({ id: call.id, envelope: failure('overloaded', `too many calls at once: at most ${MAX_CALLS_IN_FLIGHT} per connection`) });
     }
-    inFlight++;
-    void dispatch(call.method, call.args, { clientId }).then((envelope) => {
-      inFlight--;
-      send({ id: call.id, envelope });
+    calls.add(async () => {
+      send({ id: call.id, envelope: await dispatch(call.method, call.args, { clientId }) });
     });
   });
 }

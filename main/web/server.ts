@@ -19,11 +19,12 @@ import { useNodeSha256 } from '../store/nodeHash';
 import { StoreClient } from '../store/storeClient';
 import { recordRecovery } from '../store/recoveryEvent';
 import { claimDataDir, releaseHostLock, writeHostLock } from './dataDirLock';
-import { checkApiUpgrade, MAX_MESSAGE_BYTES, serveApiSocket, POLICY_VIOLATION } from './apiSocket';
+import { checkApiUpgrade, MAX_MESSAGE_BYTES, serveApiSocket, type ApiSocket } from './apiSocket';
 import { CHROMIUM_NOT_FOUND, findChromiumExecutable } from './chromium';
 import { DEFAULT_RENDERER_DIR, rendererPages } from './rendererBuild';
 import { newSecret } from './secret';
 import { securityHeaders, staticFileHandler } from './staticFiles';
+import { boundedSender, handleSocketErrors, MAX_FRAME_BYTES_BEFORE_AUTH, refuseUpgrade, setMaxFrameBytes, type OutputLimits } from './socketGuard';
 import { StoreHostSupervisor } from './storeHostProcess';
 
 export interface WebHostOptions {
@@ -40,6 +41,8 @@ export interface WebHostOptions {
   readonly core?: Omit<PlantCoreOptions, 'store' | 'storeStatus'>;
   /** The data folder's free-space watch (main/store/diskGuard.ts): its threshold, interval, or a probe for tests. */
   readonly disk?: Omit<DiskGuardOptions, 'dataDir' | 'log'>;
+  /** How much unread output one client may leave queued (socketGuard's defaults otherwise). */
+  readonly outputLimits?: OutputLimits;
 }
 
 export interface WebHost {
@@ -89,6 +92,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
 
   const token = newSecret();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * MAX_MESSAGE_BYTES });
+  const pendingWss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES_BEFORE_AUTH });
   const storeWss = new WebSocketServer({ noServer: true, maxPayload: 512 * 1024 * 1024 });
   let serveFiles: ReturnType<typeof staticFileHandler> = async (_req, res) => void res.writeHead(503).end();
   let core: PlantCore | undefined;
@@ -103,22 +107,39 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     }
     void serveFiles(request, response);
   });
+  // Every refusal happens before the upgrade, so no frame of an unknown client is ever read;
+  // a socket without its token in the address reads only small frames until it sends it.
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === '/store') {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/store') {
+      if (!supervisor?.expects(url.searchParams.get('token'))) return refuseUpgrade(socket, 403, 'not the store host this host started');
       storeWss.handleUpgrade(request, socket, head, (ws) => {
-        supervisor?.acceptSocket(ws, new URL(request.url ?? '/', 'http://127.0.0.1').searchParams.get('token'));
+        handleSocketErrors(ws, 'store socket', log);
+        supervisor?.acceptSocket(ws, url.searchParams.get('token'));
       });
-    } else if (path === '/api') {
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        const check = checkApiUpgrade(request, { origin, token });
-        if (!check.ok) return ws.close(POLICY_VIOLATION, check.reason);
+    } else if (url.pathname === '/api') {
+      const check = checkApiUpgrade(request, { origin, token });
+      if (!check.ok) return refuseUpgrade(socket, 403, check.reason);
+      (check.tokenGiven ? wss : pendingWss).handleUpgrade(request, socket, head, (ws) => {
+        const clientId = `socket-${++clients}`;
+        handleSocketErrors(ws, `api ${clientId}`, log);
         if (!core || !dispatch) return ws.close(1013, 'the host is still starting');
-        ws.on('error', (error) => log(`api socket: ${error.message}`));
-        serveApiSocket(ws, { clientId: `socket-${++clients}`, dispatch, pushes: core.pushes, token, authenticated: check.tokenGiven });
+        const send = boundedSender(ws, `api ${clientId}`, log, options.outputLimits);
+        const guarded: ApiSocket = {
+          send,
+          close: (code, reason) => ws.close(code, reason),
+          on: ws.on.bind(ws) as ApiSocket['on'],
+          get bufferedAmount() {
+            return ws.bufferedAmount;
+          },
+          pause: () => ws.pause(),
+          resume: () => ws.resume(),
+        };
+        const onAuthenticated = () => setMaxFrameBytes(ws, 2 * MAX_MESSAGE_BYTES);
+        serveApiSocket(guarded, { clientId, dispatch, pushes: core.pushes, token, authenticated: check.tokenGiven, onAuthenticated });
       });
     } else {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      refuseUpgrade(socket, 404, 'no such socket');
     }
   });
 
@@ -145,12 +166,13 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   };
 
   const shutDownServer = async () => {
-    const all = [...wss.clients, ...storeWss.clients];
+    const all = [...wss.clients, ...pendingWss.clients, ...storeWss.clients];
     for (const ws of all) ws.close(1001, 'the host is stopping');
     const deadline = Date.now() + 1_000;
     while (all.some((ws) => ws.readyState !== ws.CLOSED) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     for (const ws of all) ws.terminate();
     wss.close();
+    pendingWss.close();
     storeWss.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
@@ -207,7 +229,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     dispatch: api,
     close() {
       closing ??= (async () => {
-        for (const ws of wss.clients) ws.close(1001, 'the host is stopping');
+        for (const ws of [...wss.clients, ...pendingWss.clients]) ws.close(1001, 'the host is stopping');
         disk?.stop();
         await ready.close();
         await durable.close();

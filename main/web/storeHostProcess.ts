@@ -127,13 +127,18 @@ export class StoreHostSupervisor {
     }
   };
 
+  /** Whether a /store upgrade with this token is the page this supervisor is waiting for (checked before the upgrade). */
+  expects(token: string | null): boolean {
+    return this.waiting !== undefined && token !== null && sameSecret(token, this.waiting.token);
+  }
+
   /**
    * A socket arrived on /store. Only the page this supervisor just started may connect, once:
    * it must bring the one-time token of that start.
    */
   acceptSocket(socket: WebSocket, token: string | null): void {
     const waiting = this.waiting;
-    if (!waiting || token === null || !sameSecret(token, waiting.token)) {
+    if (!waiting || !this.expects(token)) {
       socket.close(1008, 'not the store host this host started');
       return;
     }

@@ -33,6 +33,19 @@ export interface ImportState {
   readonly error: string | null;
 }
 
+/**
+ * A settings entry's name. Names that objects already carry (`constructor`, `__proto__`,
+ * `toString`…) and `prototype` are refused: such a key once made the whole file unreadable.
+ */
+export const settingsKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1–100 letters, digits, dots, dashes or underscores')
+  .refine((key) => !(key in Object.prototype) && key !== 'prototype', 'is a reserved name (such as constructor, __proto__ or prototype): choose another');
+/** The folders whose files the API may read and write when a path is typed (main/core/fileAccess.ts). */
+const fileFolders = z
+  .array(z.string().max(4_096).refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'must be an absolute folder'))
+  .max(50)
+  .nullable();
 const note = z.string().max(2_000, 'at most 2,000 characters');
 const range = z.object({ from: time, to: time }).strict();
 const page = z.object({ cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(1_000).optional() }).strict();
@@ -130,7 +143,8 @@ export const operationsContract = {
   'settings.get': method<[], Record<string, JsonValue>>((args) => (arity(args, 0), [])),
   'settings.set': method<[string, JsonValue], boolean>((args) => {
     arity(args, 2);
-    const key = check(z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1–100 letters, digits, dots, dashes or underscores'), args[0], 'key');
+    const key = check(settingsKey, args[0], 'key');
+    if (key === 'fileFolders') check(fileFolders, args[1], 'value');
     return [key, validateJson(args[1], 'value')];
   }),
   'ingest.rejected': method<[z.infer<typeof page>], EventPage>((args) => (arity(args, 0, 1), [check(page, args[0] ?? {}, 'page')])),

@@ -6,6 +6,7 @@
  */
 import type { StoredEvent } from '../events/event';
 import type { PUSH_CHANNEL } from './channels';
+import { newEventId } from '../events/uuidv7';
 import { METHOD_NAMES, type ArgsOf, type Envelope, type MethodName, type ResultOf } from './contract';
 
 /** A live push of new events, coalesced by main to at most 60 messages a second per window. */
@@ -76,6 +77,22 @@ interface CoreApi {
   readonly metrics: {
     readonly get: Call<'metrics.get'>;
   };
+}
+
+/** The input with an event id: the caller's own, or a new UUIDv7. */
+function withId<T>(input: T): T {
+  if (input === null || typeof input !== 'object' || Array.isArray(input) || 'id' in input) return input;
+  return { ...input, id: newEventId() };
+}
+
+/**
+ * A failed publish says which ids it sent (`eventIds`), so that a retry can send them again:
+ * `publish({ ...input, id: error.eventIds[0] })` is then stored once, however the first try ended.
+ */
+function withIds<T>(publishing: Promise<T>, sent: readonly unknown[]): Promise<T> {
+  return publishing.catch((error: Error) => {
+    throw Object.assign(error, { eventIds: sent.map((input) => (input as { id?: unknown } | null)?.id) });
+  });
 }
 
 export function createPlantApi(transport: PlantTransport): PlantApi {
@@ -160,8 +177,16 @@ export function createPlantApi(transport: PlantTransport): PlantApi {
   return {
     ...(generated as unknown as Generated),
     events: {
-      publish: method('events.publish'),
-      publishBatch: method('events.publishBatch'),
+      // Each event gets its id here, on the caller's side: a publish retried after a lost
+      // connection then carries the same id, and main answers it with the event it stored.
+      publish: (input) => {
+        const given = withId(input);
+        return withIds(call('events.publish', [given]) as Promise<ResultOf<'events.publish'>>, [given]);
+      },
+      publishBatch: (inputs) => {
+        const given = Array.isArray(inputs) ? inputs.map(withId) : inputs;
+        return withIds(call('events.publishBatch', [given]) as Promise<ResultOf<'events.publishBatch'>>, Array.isArray(given) ? given : []);
+      },
       query: (query) => call('events.query', query === undefined ? [] : [query]) as Promise<ResultOf<'events.query'>>,
       get: method('events.get'),
       subscribe,

@@ -12,6 +12,7 @@ import { canonicalMembers, CanonicalJsonError, joinMembers } from './canonical';
 import { chainHash, GENESIS_HASH, HASH_PATTERN } from './chain';
 import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, manifestHashOf } from './exportFormat';
 import type { ExportManifest } from './exportFormat';
+import { jsonSyntaxProblem } from '../events/jsonProblem';
 
 export type ExportVerdict =
   | { readonly ok: true; readonly events: number; readonly headHash: string; readonly manifest: ExportManifest }
@@ -72,7 +73,7 @@ export class ExportVerifier {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      return `not valid JSON (${(error as Error).message})`;
+      return jsonSyntaxProblem(error);
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
     const record = value as Record<string, unknown>;

@@ -18,6 +18,7 @@ import type { JsonObject, PlantEvent } from '../events/event';
 import { EventValidationError, validatePlantEvent } from '../events/validate';
 import { CsvReader } from './csvReader';
 import { LineSplitter } from './lineSplitter';
+import { jsonSyntaxProblem } from '../events/jsonProblem';
 
 export type ImportFormat = 'ndjson' | 'csv';
 
@@ -61,7 +62,7 @@ export function parseNdjsonLine(text: string, line: number): ImportRecord | null
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { kind: 'error', line, reason: `not valid JSON (${(error as Error).message})` };
+    return { kind: 'error', line, reason: jsonSyntaxProblem(error) };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { kind: 'error', line, reason: 'must be a JSON object (one event per line)' };
@@ -120,8 +121,9 @@ function csvParser(maxRecordChars: number): ImportParser {
 /** Null when the header row is usable, else why not. */
 export function checkHeader(names: readonly string[]): string | null {
   const seen = new Set<string>();
-  for (const name of names) {
-    if (!CSV_KNOWN.has(name)) return `header: unknown column "${name.slice(0, 60)}" (expected ${CSV_COLUMNS.join(', ')})`;
+  for (const [index, name] of names.entries()) {
+    // Not quoted: the file may be anything, and its first line must not come back in a message.
+    if (!CSV_KNOWN.has(name)) return `header: column ${index + 1} is not a known column (expected ${CSV_COLUMNS.join(', ')})`;
     if (seen.has(name)) return `header: column "${name}" appears twice`;
     seen.add(name);
   }
@@ -151,7 +153,7 @@ export function csvRecordToEvent(columns: readonly string[], cells: readonly str
     try {
       candidate[name] = JSON.parse(raw);
     } catch (error) {
-      return { kind: 'error', line, reason: `${name}: not valid JSON (${(error as Error).message})` };
+      return { kind: 'error', line, reason: `${name}: ${jsonSyntaxProblem(error)}` };
     }
   }
   for (const name of ['correlationId', 'causationId'] as const) {

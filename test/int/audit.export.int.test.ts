@@ -111,7 +111,7 @@ describe('audit export: cancel and failures', () => {
     const out = join(dir, 'big.ndjson');
     writeFileSync(out, 'older export\n');
     const controller = new AbortController();
-    const run = exportAuditLog({ store, out, format: 'ndjson', identity, signal: controller.signal, onProgress: () => controller.abort() });
+    const run = exportAuditLog({ store, out, format: 'ndjson', overwrite: true, identity, signal: controller.signal, onProgress: () => controller.abort() });
     await expect(run).rejects.toThrow(/abort/i);
     expect(readdirSync(dir)).toEqual(['big.ndjson']);
     expect(readFileSync(out, 'utf8')).toBe('older export\n');

@@ -136,7 +136,7 @@ describe('file import', () => {
     expect(report).toMatchObject({ outcome: 'refused', stoppedEarly: true, errors: [{ line: 5, reason: 'a quoted field is not closed before the end of the file' }] });
     const misspelt = toCsv(events).replace('timestamp', 'time');
     const header = await importEventsFile(await fileWith('header.csv', misspelt), { sink: storeSink(store), mode: 'valid-only' });
-    expect(header).toMatchObject({ imported: 0, stoppedEarly: true, errors: [{ line: 1, reason: expect.stringContaining('header: unknown column "time"') }] });
+    expect(header).toMatchObject({ imported: 0, stoppedEarly: true, errors: [{ line: 1, reason: expect.stringMatching(/^header: column \d+ is not a known column /) }] });
     expect(await store.headSeq()).toBe(0);
   });
 

@@ -26,7 +26,7 @@ describe('audit CLI arguments', () => {
       parseAuditArgs(['export', '--data-dir=d', '--format', 'csv', '--bom', '--out', 'o.csv', '--from', '2024-01-01T00:00:00Z', '--to', '1704070800000',
         '--types', 'equipment.*,alarm.raised', '--types', 'quality.check.failed', '--subject', 'press-1', '--priority', 'high', '--source', 'line-1']),
     ).toEqual({
-      command: 'export', dataDir: resolve('d'), format: 'csv', out: resolve('o.csv'), bom: true,
+      command: 'export', dataDir: resolve('d'), format: 'csv', out: resolve('o.csv'), bom: true, overwrite: false,
       filters: { from: Date.UTC(2024, 0, 1), to: 1704070800000, types: ['equipment.*', 'alarm.raised', 'quality.check.failed'], subject: 'press-1', priorities: ['HIGH'], sources: ['line-1'] },
     });
     expect(parseAuditArgs(['import', 'f.ndjson', '--data-dir', 'd', '--accept-broken'])).toEqual({ command: 'import', dataDir: resolve('d'), file: resolve('f.ndjson'), acceptBroken: true });
