@@ -45,6 +45,8 @@ export class JournaledStore implements EventStore {
   private nextSeq: number;
   private readonly waiting = new Map<number, Waiting>();
   private gapTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Appends sent to the store and not yet answered: while any is, a gap is theirs to fill. */
+  private appending = 0;
   private databaseId: string | null;
   private anchorTimer: ReturnType<typeof setTimeout> | null = null;
   private lastAnchorAt = 0;
@@ -60,7 +62,13 @@ export class JournaledStore implements EventStore {
 
   async append(events: readonly AppendInput[], deliveries?: readonly (readonly string[])[]): Promise<StoredEvent[]> {
     this.options.admit?.(events);
-    const stored = await this.inner.append(events, deliveries);
+    this.appending++;
+    let stored: StoredEvent[];
+    try {
+      stored = await this.inner.append(events, deliveries);
+    } finally {
+      this.appending--;
+    }
     if (stored.length === 0) return stored;
     if (this.databaseId === null && stored[0]?.seq === 1) this.databaseId = stored[0].id;
     await this.journalInOrder(stored);
@@ -87,12 +95,13 @@ export class JournaledStore implements EventStore {
   }
 
   /**
-   * A batch before the waiting ones never came back (its caller's answer was lost with a
-   * store host that crashed): its events are in the store, so they are read from there.
+   * A batch before the waiting ones never came back although the store committed it (its
+   * caller's answer was lost, or it gave up waiting): once no append is outstanding that
+   * could still bring it, its events are read from the store.
    */
   private async fillGap(): Promise<void> {
     this.gapTimer = null;
-    if (this.waiting.size === 0 || this.waiting.has(this.nextSeq)) return this.drain();
+    if (this.waiting.size === 0 || this.waiting.has(this.nextSeq) || this.appending > 0) return this.drain();
     const upTo = Math.min(...this.waiting.keys());
     const missing: StoredEvent[] = [];
     for (let seq = this.nextSeq; seq < upTo; seq++) {

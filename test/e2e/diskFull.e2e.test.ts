@@ -53,6 +53,9 @@ describe('a nearly full disk', () => {
     await expect(host.core.bus.createAndPublishEvent('line.counter.incremented', { n: 3 })).resolves.toMatchObject({ payload: { n: 3 } });
     // Returned to normal; it stays listed until an operator acknowledges it (ISA-18.2).
     await expect.poll(() => host.core.alarms.active().find((alarm) => alarm.alarmId === 'system:disk-space')?.state).toBe('RTN_UNACK');
+    // An operator acknowledges it like any plant alarm.
+    expect(await host.core.alarms.command('acknowledge', ['system:disk-space'], { user: 'operator', note: 'freed space' })).toEqual({ applied: ['system:disk-space'], rejected: [] });
+    expect(host.core.alarms.active().some((alarm) => alarm.alarmId === 'system:disk-space')).toBe(false);
   });
 
   it('on a real 64 MB tmpfs, publishing until refused loses nothing acknowledged', async () => {
