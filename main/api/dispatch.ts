@@ -23,6 +23,7 @@ const CODES: Record<string, string> = {
   AbortError: 'cancelled',
   AuditImportRefusedError: 'refused',
   NotNdjsonExportError: 'invalid-input',
+  ReviewModeError: 'read-only',
   IngestConfigError: 'invalid-input',
 };
 

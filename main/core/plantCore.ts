@@ -20,6 +20,8 @@ import type { RenderPdf } from '../audit/renderPdf';
 import { AuditRunner } from './auditRunner';
 import { ImportRunner, MqttConnection } from './operations';
 import { PushHub } from './pushHub';
+import { readOnlyStore } from './reviewMode';
+import { refuseWrites } from '../api/reviewGuard';
 import { Settings } from './settings';
 
 export interface PlantCoreOptions {
@@ -40,6 +42,8 @@ export interface PlantCoreOptions {
   readonly user?: string;
   /** Prints the audit PDF report (Chromium: page.pdf in browser mode, printToPDF in Electron). */
   readonly renderPdf?: RenderPdf;
+  /** Review mode (reviewMode.ts): the history is only read; producers and writing consumers stay off. Default false. */
+  readonly review?: boolean;
 }
 
 export interface PlantCore {
@@ -56,18 +60,21 @@ export interface PlantCore {
   readonly pushes: PushHub;
   readonly dispatch: Dispatch;
   readonly user: string;
+  readonly review: boolean;
   metrics(): Promise<PlantMetrics>;
   /** Stops producers and consumers and waits until every pending write is stored. */
   close(): Promise<void>;
 }
 
 export async function createPlantCore(options: PlantCoreOptions): Promise<PlantCore> {
-  const { store } = options;
+  const review = options.review ?? false;
+  // In review mode the store refuses writes, so that anything left writing fails instead of changing the history.
+  const store = review ? readOnlyStore(options.store) : options.store;
   const bus = new EventBus({ source: 'plant-event-console', ...options.bus, store });
   const settings = await Settings.open(options.settingsFile ?? null);
-  const equipment = new EquipmentProjector(store, options.projector);
+  const equipment = new EquipmentProjector(store, review ? { ...options.projector, snapshotEvery: 0 } : options.projector);
   const pushes = new PushHub();
-  const alarms = new AlarmMonitor({ bus, store, ...(options.alarmSnapshotEvery ? { snapshotEvery: options.alarmSnapshotEvery } : {}) });
+  const alarms = new AlarmMonitor({ bus, store, review, ...(options.alarmSnapshotEvery ? { snapshotEvery: options.alarmSnapshotEvery } : {}) });
   const aggregates = new Aggregates();
 
   await equipment.rebuild();
@@ -77,11 +84,11 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
   });
   await alarms.start();
   await aggregates.start(bus, store);
-  const stopQualityHold = startQualityHold(bus, () => alarms.rules());
+  const stopQualityHold = review ? () => undefined : startQualityHold(bus, () => alarms.rules());
   const storeStatus = () => options.storeStatus?.() ?? { connected: true, restarts: 0 };
 
-  const simulator = options.simulator ? new PlantSimulator({ ...options.simulator, bus }) : null;
-  const healthSeconds = options.healthEverySeconds ?? 5;
+  const simulator = options.simulator && !review ? new PlantSimulator({ ...options.simulator, bus }) : null;
+  const healthSeconds = review ? 0 : (options.healthEverySeconds ?? 5);
   const health = healthSeconds > 0 ? new SystemHealthReporter({ bus, store, storeStatus, intervalMs: healthSeconds * 1000 }) : null;
   const mqtt = new MqttConnection(bus, settings);
   const imports = new ImportRunner(store, async () => {
@@ -91,12 +98,13 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     store,
     bus,
     user: options.user ?? 'operator',
+    recordExports: !review,
     ...(options.renderPdf ? { renderPdf: options.renderPdf } : {}),
     afterImport: async () => {
       await equipment.rebuild();
     },
   });
-  await mqtt.resume();
+  if (!review) await mqtt.resume();
   simulator?.start();
   health?.start();
 
@@ -114,9 +122,10 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     pushes,
     dispatch: undefined as unknown as Dispatch,
     user: options.user ?? 'operator',
+    review,
     async metrics() {
       const headSeq = await store.headSeq();
-      return { at: Date.now(), bus: bus.metrics(), store: { events: headSeq, headSeq, ...storeStatus() }, ingest: { mqtt: mqtt.metrics() } };
+      return { at: Date.now(), bus: bus.metrics(), store: { events: headSeq, headSeq, ...storeStatus() }, ingest: { mqtt: mqtt.metrics() }, review };
     },
     async close() {
       imports.cancel();
@@ -133,6 +142,6 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
       await equipment.flushSnapshots();
     },
   };
-  (core as { dispatch: Dispatch }).dispatch = createDispatcher(createHandlers(core));
+  (core as { dispatch: Dispatch }).dispatch = createDispatcher(review ? refuseWrites(createHandlers(core)) : createHandlers(core));
   return core;
 }

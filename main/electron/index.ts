@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
 import { createPlantCore, type PlantCore } from '../core/plantCore';
+import { isReviewFolder } from '../core/reviewMode';
 import { StoreClient } from '../store/storeClient';
 import { isAppUrl, registerAppScheme, serveAppProtocol } from './appProtocol';
 import { createAppWindow } from './appWindow';
@@ -71,6 +72,7 @@ async function start(): Promise<void> {
     storeStatus: () => ({ connected: store.connected, restarts: store.restarts }),
     settingsFile: join(app.getPath('userData'), 'settings.json'),
     simulator: options.simulator ? { rate: 20 } : false,
+    review: options.review || isReviewFolder(app.getPath('userData')),
     user: userInfo().username,
     renderPdf: electronPdfRenderer,
   });

@@ -9,6 +9,7 @@ import type { WsTransport } from '../bridge/wsBridge';
 import { usePlant } from '../common/usePlant';
 import { FloodBanner } from '../features/alarms/FloodBanner';
 import { IngestStatus } from '../features/live/IngestStatus';
+import { ReviewModeChip } from '../features/live/ReviewModeChip';
 import { StoreStatus } from '../features/live/StoreStatus';
 import { HelpDialog } from './HelpDialog';
 import { isString, useSetting } from './settings';
@@ -44,6 +45,7 @@ export function Shell({ transport, themeChoice, onThemeChoice, mode }: ShellProp
           <Typography variant="h6" component="h1" sx={{ flexGrow: 1 }} data-testid="plant-name">
             {plantName}
           </Typography>
+          <ReviewModeChip plant={plant} />
           <StoreStatus plant={plant} transport={transport} />
           <IngestStatus plant={plant} />
           <Tooltip title={`Theme: ${themeChoice} (t)`}>
