@@ -20,6 +20,7 @@ const CODES: Record<string, string> = {
   RangeError: 'invalid-input',
   BusOverloadError: 'overloaded',
   BusClosedError: 'closed',
+  StoreClosedError: 'closed',
   AbortError: 'cancelled',
   AuditImportRefusedError: 'refused',
   NotNdjsonExportError: 'invalid-input',

@@ -30,6 +30,7 @@ import { BusClosedError, BusOverloadError } from './errors';
 import { RateMeter, type BusMetrics } from './metrics';
 import { Subscription, type BatchHandler, type EventHandler } from './subscription';
 import { parseHandlerOptions, type HandlerOptions } from './handlerOptions';
+import { logErrorAs } from '../core/logError';
 
 export interface EventBusOptions {
   readonly store: EventStore;
@@ -168,7 +169,7 @@ export class EventBus {
     this.capacity = options.queueCapacity ?? 10_000;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.onError = options.onError ?? ((error) => console.error('[bus]', error));
+    this.onError = options.onError ?? logErrorAs('[bus]');
     this.random = options.random ?? Math.random;
     this.writer = new DeliveryWriter(this.store, this.onError);
     this.appends = new AppendBatcher(this.store);

@@ -20,6 +20,7 @@ import type { AlarmCommandOutcome } from '../../shared/api/contractOps';
 import type { EventBus } from '../bus/eventBus';
 import { pages } from '../../shared/store/readAll';
 import { ReviewModeError } from '../core/reviewMode';
+import { logErrorAs } from '../core/logError';
 
 export const RULES_CHANGED = 'alarm.rules.changed';
 export const ALARM_SNAPSHOT_KEY = 'alarm-engine';
@@ -51,7 +52,7 @@ export class AlarmMonitor {
 
   constructor(private readonly options: AlarmMonitorOptions) {
     this.now = options.now ?? Date.now;
-    this.onError = options.onError ?? ((error) => console.error('[alarms]', error));
+    this.onError = options.onError ?? logErrorAs('[alarms]');
   }
 
   async start(): Promise<void> {

@@ -10,6 +10,7 @@ import type { PublishInput } from '../../shared/events/validate';
 import { newEventId } from '../../shared/events/uuidv7';
 import { backoffDelay } from '../bus/backoff';
 import { BusClosedError, BusOverloadError } from '../bus/errors';
+import { logErrorAs } from '../core/logError';
 
 export interface IngestBus {
   publishBatch(events: readonly (PlantEvent | PublishInput)[]): Promise<unknown>;
@@ -50,7 +51,7 @@ export class IngestPublisher {
     this.capacity = options.capacity ?? 100_000;
     this.batchSize = options.batchSize ?? 500;
     this.maxAttempts = options.maxAttempts ?? 8;
-    this.onError = options.onError ?? ((error) => console.error('[ingest]', error));
+    this.onError = options.onError ?? logErrorAs('[ingest]');
   }
 
   /** Queues an event; false (and counted as lost) when the queue is full or closed. */
