@@ -9,6 +9,8 @@ import { ApiError } from '../../shared/api/errors';
 import { FieldError } from '../../shared/events/validate';
 import { AuditImportRefusedError } from '../audit/importLog';
 import { BusClosedError, BusOverloadError } from '../bus/errors';
+import { ReviewModeError } from '../core/reviewMode';
+import { StoreClosedError } from '../store/storeClosedError';
 import type { ApiHandlers, CallContext } from './apiHandlers';
 
 export type Dispatch = (method: unknown, args: unknown, ctx: CallContext) => Promise<Envelope<unknown>>;
@@ -26,7 +28,8 @@ function codeOf(error: unknown): string | undefined {
   if (error instanceof ApiError) return error.code;
   if (error instanceof FieldError) return 'invalid-input';
   if (error instanceof BusOverloadError) return 'overloaded';
-  if (error instanceof BusClosedError) return 'closed';
+  if (error instanceof BusClosedError || error instanceof StoreClosedError) return 'closed';
+  if (error instanceof ReviewModeError) return 'read-only';
   if (error instanceof AuditImportRefusedError) return 'refused';
   // How the operations and audit runners cancel (AbortController's reason).
   if (error instanceof DOMException && error.name === 'AbortError') return 'cancelled';

@@ -14,6 +14,7 @@ import { checkExportTarget } from './exportTarget';
 import { importAuditLog, AuditImportRefusedError } from './importLog';
 import { exportPdfReport } from './pdfExport';
 import { playwrightPdfRenderer } from './renderPdf';
+import { markReviewFolder, REVIEW_MARKER } from '../core/reviewMode';
 import { NotNdjsonExportError, verifyExportFile } from './verifyFile';
 import { runJournalCommand } from './journalCli';
 import { verifyJournalAndAnchor } from './journalCommands';
@@ -87,8 +88,14 @@ async function withStore(command: Exclude<AuditCommand, { command: 'help' | 'ver
     }
     if (command.command === 'import') {
       try {
+        const emptyBefore = (await store.headSeq()) === 0;
         const result = await importAuditLog({ store, file: command.file, acceptBroken: command.acceptBroken });
         const { report } = result;
+        // A folder that holds nothing but the imported history opens in review mode.
+        if (emptyBefore && report.imported > 0) {
+          markReviewFolder(command.dataDir, { importedFrom: command.file });
+          io.err(`${command.dataDir} now opens in review mode (history read only); delete ${REVIEW_MARKER} there to make it a live station's folder`);
+        }
         io.out(`${result.verified ? 'verified' : 'UNVERIFIED (accepted with --accept-broken)'}: imported ${report.imported}, already present ${report.skippedDuplicates}, invalid lines ${report.invalid}`);
         return 0;
       } catch (error) {

@@ -32,6 +32,7 @@ import { RateMeter, type BusMetrics } from './metrics';
 import { Demand, PublishUnit, type Route } from './publishUnit';
 import { Subscription, type BatchHandler, type EventHandler } from './subscription';
 import { parseHandlerOptions, type HandlerOptions } from './handlerOptions';
+import { logErrorAs } from '../core/logError';
 
 export interface EventBusOptions {
   readonly store: EventStore;
@@ -79,7 +80,7 @@ export class EventBus {
     this.source = options.source ?? 'plant-event-console';
     this.capacity = options.queueCapacity ?? 10_000;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.onError = options.onError ?? ((error) => console.error('[bus]', error));
+    this.onError = options.onError ?? logErrorAs('[bus]');
     this.random = options.random ?? Math.random;
     this.writer = new DeliveryWriter(this.store, this.onError);
     this.appends = new AppendBatcher(this.store);

@@ -19,6 +19,8 @@ import type { EventStore } from '../../shared/store/eventStore';
 import type { AlarmCommandOutcome } from '../../shared/api/contractOps';
 import type { EventBus } from '../bus/eventBus';
 import { pages } from '../../shared/store/readAll';
+import { ReviewModeError } from '../core/reviewMode';
+import { logErrorAs } from '../core/logError';
 
 export const RULES_CHANGED = 'alarm.rules.changed';
 export const ALARM_SNAPSHOT_KEY = 'alarm-engine';
@@ -30,6 +32,11 @@ export interface AlarmMonitorOptions {
   readonly tickMs?: number;
   readonly snapshotEvery?: number;
   readonly onError?: (error: unknown) => void;
+  /**
+   * Review mode: the alarm states are read from the stored `alarm.*` events only; plant
+   * events are not evaluated, time does not tick, nothing is published or snapshotted.
+   */
+  readonly review?: boolean;
 }
 
 export class AlarmMonitor {
@@ -45,7 +52,7 @@ export class AlarmMonitor {
 
   constructor(private readonly options: AlarmMonitorOptions) {
     this.now = options.now ?? Date.now;
-    this.onError = options.onError ?? ((error) => console.error('[alarms]', error));
+    this.onError = options.onError ?? logErrorAs('[alarms]');
   }
 
   async start(): Promise<void> {
@@ -58,6 +65,7 @@ export class AlarmMonitor {
     for await (const events of pages(this.options.store, {}, this.lastSeq)) this.fold(events, true);
     // The engine was stopped until now: the silence while it was off is not the plant's.
     this.resume();
+    if (this.options.review) return;
     this.untap = this.options.bus.onPublished((events) => this.fold(events, false));
     this.ticker = setInterval(() => this.tick(), this.options.tickMs ?? 1_000);
     await this.publishing;
@@ -69,7 +77,7 @@ export class AlarmMonitor {
     this.untap?.();
     this.untap = null;
     await this.publishing;
-    await this.snapshot();
+    if (!this.options.review) await this.snapshot();
   }
 
   /** A source is back (console restarted, feed resumed or reconnected): absence rules count from now. */
@@ -86,6 +94,7 @@ export class AlarmMonitor {
   }
 
   async command(kind: AlarmCommandKind, alarmIds: string[], details: { note?: string; reason?: string; durationMs?: number; user: string }): Promise<AlarmCommandOutcome> {
+    this.refuseInReview(`${kind} of alarms`);
     const result = commandAlarms(this.engine, { kind, alarmIds, ...details }, this.now());
     this.engine = result.state;
     this.publish(result.drafts, false);
@@ -97,6 +106,7 @@ export class AlarmMonitor {
 
   /** Replaces the rule set; the change is itself an event, so rules replay like the rest. */
   async setRules(rules: AlarmRule[], change: { kind: 'created' | 'updated' | 'deleted'; ruleId: string; user: string }): Promise<void> {
+    this.refuseInReview('a change of the alarm rules');
     validateAlarmRules(rules);
     await this.options.bus.publish({
       type: RULES_CHANGED,
@@ -106,11 +116,19 @@ export class AlarmMonitor {
     await this.publishing;
   }
 
+  private refuseInReview(what: string): void {
+    if (this.options.review) throw new ReviewModeError(what);
+  }
+
   private fold(events: readonly StoredEvent[], catchingUp: boolean): void {
     for (const event of events) {
       if (event.seq <= this.lastSeq) continue;
       this.lastSeq = event.seq;
       this.maxTimestamp = Math.max(this.maxTimestamp, event.timestamp);
+      if (this.options.review) {
+        this.review(event);
+        continue;
+      }
       if (event.type === RULES_CHANGED) {
         const step = setAlarmRules(this.engine, (event.payload as { rules?: unknown } | null)?.rules, event.timestamp);
         this.engine = step.state;
@@ -126,6 +144,12 @@ export class AlarmMonitor {
       }
       if (++this.sinceSnapshot >= (this.options.snapshotEvery ?? 5_000)) this.snapshotSoon();
     }
+  }
+
+  /** Review mode: the rules and alarm states as the history recorded them, with no reaction of our own. */
+  private review(event: StoredEvent): void {
+    if (event.type === RULES_CHANGED) this.engine = setAlarmRules(this.engine, (event.payload as { rules?: unknown } | null)?.rules, event.timestamp).state;
+    else if (event.type.startsWith('alarm.')) this.engine = { ...this.engine, alarms: evolveAlarms(this.engine.alarms, event) };
   }
 
   private tick(): void {

@@ -21,6 +21,8 @@ export interface AuditRunnerOptions {
   readonly store: EventStore;
   readonly bus: EventBus;
   readonly user: string;
+  /** False in review mode: an export only reads, so it is not recorded as an event. Default true. */
+  readonly recordExports?: boolean;
   /** Prints HTML to PDF (Chromium); without it PDF exports are refused with a reason. */
   readonly renderPdf?: RenderPdf;
   /** Read models to rebuild after an import. */
@@ -56,7 +58,7 @@ export class AuditRunner {
         ...(request.filters ? { filters: request.filters } : {}),
         signal,
         onProgress,
-        record: (event: Parameters<EventBus['publish']>[0]) => bus.publish(event),
+        record: this.options.recordExports === false ? (false as const) : (event: Parameters<EventBus['publish']>[0]) => bus.publish(event),
         identity: { exportedBy: user },
       };
       if (request.format !== 'pdf') return exportAuditLog({ ...common, format: request.format, ...(request.bom ? { bom: true } : {}) });

@@ -15,6 +15,7 @@ import { stateHash } from '../../shared/domain/stateHash';
 import type { JsonValue, StoredEvent } from '../../shared/events/event';
 import { EventValidationError } from '../../shared/events/validate';
 import type { EventStore, Snapshot } from '../../shared/store/eventStore';
+import { logErrorAs } from './logError';
 
 export const BOARD_SNAPSHOT_KEY = 'equipment-board';
 export const equipmentSnapshotKey = (equipmentId: string): string => `equipment:${equipmentId}`;
@@ -117,7 +118,7 @@ export class EquipmentProjector {
     if (!Number.isInteger(every) || every < 0) throw new EventValidationError('snapshotEvery', 'must be a whole number of events (0: never)');
     this.snapshotEvery = every;
     this.maxDiffCauses = options.maxDiffCauses ?? 50;
-    this.onError = options.onError ?? ((error) => console.error('[equipment-projector]', error));
+    this.onError = options.onError ?? logErrorAs('[equipment-projector]');
     this.now = options.now ?? Date.now;
   }
 

@@ -21,6 +21,7 @@ import { AuditRunner } from './auditRunner';
 import { FileAccess } from './fileAccess';
 import { ImportRunner, MqttConnection } from './operations';
 import { PushHub } from './pushHub';
+import { readOnlyStore } from './reviewMode';
 import { Settings } from './settings';
 
 export interface PlantCoreOptions {
@@ -41,6 +42,8 @@ export interface PlantCoreOptions {
   readonly user?: string;
   /** Prints the audit PDF report (Chromium: page.pdf in browser mode, printToPDF in Electron). */
   readonly renderPdf?: RenderPdf;
+  /** Review mode (reviewMode.ts): the history is only read; producers and writing consumers stay off. Default false. */
+  readonly review?: boolean;
 }
 
 export interface PlantCore {
@@ -58,21 +61,24 @@ export interface PlantCore {
   readonly files: FileAccess;
   readonly pushes: PushHub;
   readonly user: string;
+  readonly review: boolean;
   metrics(): Promise<PlantMetrics>;
   /** Stops producers and consumers and waits until every pending write is stored. */
   close(): Promise<void>;
 }
 
 export async function createPlantCore(options: PlantCoreOptions): Promise<PlantCore> {
-  const { store } = options;
+  const review = options.review ?? false;
+  // In review mode the store refuses writes, so that anything left writing fails instead of changing the history.
+  const store = review ? readOnlyStore(options.store) : options.store;
   const bus = new EventBus({ source: 'plant-event-console', ...options.bus, store });
   const settings = await Settings.open(options.settingsFile ?? null);
   // The settings file lives in the data folder: the folder whose files the API never touches.
   const dataDir = options.settingsFile ? dirname(options.settingsFile) : undefined;
   const files = new FileAccess(settings, dataDir);
-  const equipment = new EquipmentProjector(store, options.projector);
+  const equipment = new EquipmentProjector(store, review ? { ...options.projector, snapshotEvery: 0 } : options.projector);
   const pushes = new PushHub();
-  const alarms = new AlarmMonitor({ bus, store, ...(options.alarmSnapshotEvery ? { snapshotEvery: options.alarmSnapshotEvery } : {}) });
+  const alarms = new AlarmMonitor({ bus, store, review, ...(options.alarmSnapshotEvery ? { snapshotEvery: options.alarmSnapshotEvery } : {}) });
   const aggregates = new Aggregates();
 
   await equipment.rebuild();
@@ -82,11 +88,11 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
   });
   await alarms.start();
   await aggregates.start(bus, store);
-  const stopQualityHold = startQualityHold(bus, () => alarms.rules());
+  const stopQualityHold = review ? () => undefined : startQualityHold(bus, () => alarms.rules());
   const storeStatus = () => options.storeStatus?.() ?? { connected: true, restarts: 0 };
 
-  const simulator = options.simulator ? new PlantSimulator({ ...options.simulator, bus }) : null;
-  const healthSeconds = options.healthEverySeconds ?? 5;
+  const simulator = options.simulator && !review ? new PlantSimulator({ ...options.simulator, bus }) : null;
+  const healthSeconds = review ? 0 : (options.healthEverySeconds ?? 5);
   const health = healthSeconds > 0 ? new SystemHealthReporter({ bus, store, storeStatus, intervalMs: healthSeconds * 1000 }) : null;
   const mqtt = new MqttConnection(bus, settings);
   const imports = new ImportRunner(store, async () => {
@@ -96,13 +102,14 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     store,
     bus,
     user: options.user ?? 'operator',
+    recordExports: !review,
     ...(options.renderPdf ? { renderPdf: options.renderPdf } : {}),
     ...(dataDir ? { dataDir } : {}),
     afterImport: async () => {
       await equipment.rebuild();
     },
   });
-  await mqtt.resume();
+  if (!review) await mqtt.resume();
   simulator?.start();
   health?.start();
 
@@ -120,9 +127,10 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     files,
     pushes,
     user: options.user ?? 'operator',
+    review,
     async metrics() {
       const headSeq = await store.headSeq();
-      return { at: Date.now(), bus: bus.metrics(), store: { events: headSeq, headSeq, ...storeStatus() }, ingest: { mqtt: mqtt.metrics() } };
+      return { at: Date.now(), bus: bus.metrics(), store: { events: headSeq, headSeq, ...storeStatus() }, ingest: { mqtt: mqtt.metrics() }, review };
     },
     async close() {
       imports.cancel();

@@ -7,6 +7,8 @@ export interface DesktopOptions {
   readonly dataDir?: string;
   /** False with `--no-simulator`: no simulated plant (a real deployment). */
   readonly simulator: boolean;
+  /** True with `--review`: the history is only read. */
+  readonly review: boolean;
 }
 
 export class CommandLineError extends Error {
@@ -16,11 +18,15 @@ export class CommandLineError extends Error {
 export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
   let dataDir: string | undefined;
   let simulator = true;
+  let review = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     let value: string | undefined;
     if (arg === '--no-simulator') {
       simulator = false;
+      continue;
+    } else if (arg === '--review') {
+      review = true;
       continue;
     } else if (arg === '--data-dir') {
       value = argv[i + 1];
@@ -34,5 +40,5 @@ export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
     if (value.trim() === '') throw new CommandLineError('--data-dir needs a folder, e.g. --data-dir ./plant-data');
     dataDir = value;
   }
-  return dataDir === undefined ? { simulator } : { dataDir, simulator };
+  return dataDir === undefined ? { simulator, review } : { dataDir, simulator, review };
 }

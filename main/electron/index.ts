@@ -8,9 +8,9 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
-import { createDispatcher } from '../api/dispatch';
-import { createHandlers } from '../api/handlers';
+import { dispatcherFor } from '../api/coreDispatch';
 import { createPlantCore, type PlantCore } from '../core/plantCore';
+import { isReviewFolder } from '../core/reviewMode';
 import { DiskGuard } from '../store/diskGuard';
 import { openDurableStore } from '../store/durableStore';
 import { useNodeSha256 } from '../store/nodeHash';
@@ -91,6 +91,7 @@ async function start(): Promise<void> {
     storeStatus: () => ({ connected: store.connected, restarts: store.restarts }),
     settingsFile: join(app.getPath('userData'), 'settings.json'),
     simulator: options.simulator ? { rate: 20 } : false,
+    review: options.review || isReviewFolder(app.getPath('userData')),
     user: userInfo().username,
     renderPdf: electronPdfRenderer,
   });
@@ -109,7 +110,7 @@ async function start(): Promise<void> {
   };
 
   registerApiIpc(ipcMain, {
-    dispatch: createDispatcher(createHandlers(core)),
+    dispatch: dispatcherFor(core),
     appFrame: () => (appWindow && !appWindow.isDestroyed() ? appWindow.webContents.mainFrame : null),
     isAppUrl,
   });

@@ -11,6 +11,7 @@ import { newEventId } from '../../shared/events/uuidv7';
 import { backoffDelay } from '../bus/backoff';
 import { BusClosedError, BusOverloadError } from '../bus/errors';
 import { DiskSpaceError } from '../store/diskGuard';
+import { logErrorAs } from '../core/logError';
 
 export interface IngestBus {
   publishBatch(events: readonly (PlantEvent | PublishInput)[]): Promise<unknown>;
@@ -51,7 +52,7 @@ export class IngestPublisher {
     this.capacity = options.capacity ?? 100_000;
     this.batchSize = options.batchSize ?? 500;
     this.maxAttempts = options.maxAttempts ?? 8;
-    this.onError = options.onError ?? ((error) => console.error('[ingest]', error));
+    this.onError = options.onError ?? logErrorAs('[ingest]');
   }
 
   /** Queues an event; false (and counted as lost) when the queue is full or closed. */

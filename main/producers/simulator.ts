@@ -15,6 +15,7 @@ import { EventValidationError } from '../../shared/events/validate';
 import { createPlantConfig, type PlantConfig, type PlantOptions } from '../../shared/domain/plantConfig';
 import { createPlantState, holdPlant, MAX_RATE, simulatePlant, type PlantSimulationState } from '../../shared/domain/plantSimulation';
 import { errorText, globalTimers, type ProducerTimers } from './timers';
+import { logErrorAs } from '../core/logError';
 
 export interface PlantSimulatorOptions {
   readonly bus: { publishBatch(events: readonly PublishInput[]): Promise<StoredEvent[]> };
@@ -77,7 +78,7 @@ export class PlantSimulator {
     this.maxCatchUpMs = positive(options.maxCatchUpMs, 'maxCatchUpMs', 5_000);
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? globalTimers;
-    this.onError = options.onError ?? ((error) => console.error('[simulator]', error));
+    this.onError = options.onError ?? logErrorAs('[simulator]');
   }
 
   /** Starts publishing (resuming the same plant after a stop); does nothing when switched off. */

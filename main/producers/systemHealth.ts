@@ -9,6 +9,7 @@ import type { JsonObject, StoredEvent } from '../../shared/events/event';
 import type { PublishInput } from '../../shared/events/validate';
 import { EventValidationError } from '../../shared/events/validate';
 import { errorText, globalTimers, type ProducerTimers } from './timers';
+import { logErrorAs } from '../core/logError';
 
 export const HEALTH_EVENT_TYPE = 'system.bus.health.reported';
 
@@ -71,7 +72,7 @@ export class SystemHealthReporter {
     if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 100) throw new EventValidationError('intervalMs', 'must be at least 100 ms');
     this.intervalMs = interval;
     this.timers = options.timers ?? globalTimers;
-    this.onError = options.onError ?? ((error) => console.error('[system-health]', error));
+    this.onError = options.onError ?? logErrorAs('[system-health]');
   }
 
   start(): void {

@@ -19,6 +19,7 @@ import type {
   ReplayResult, Snapshot, StatusUpdate,
 } from '../../shared/store/eventStore';
 import { replayByQuery, typeQueryAll } from '../../shared/store/readAll';
+import { StoreClosedError } from './storeClosedError';
 
 /** Rebuilds an error from the host; validation errors come back as EventValidationError. */
 function errorFrom(error: StoreError | undefined): Error {
@@ -139,7 +140,7 @@ export class StoreClient implements EventStore {
   }
 
   private call(method: StoreMethod, args: readonly unknown[]): Promise<unknown> {
-    if (this.closed) return Promise.reject(new Error('store closed: the application is shutting down'));
+    if (this.closed) return Promise.reject(new StoreClosedError());
     return new Promise((resolve, reject) => {
       this.outbox.push({ request: { id: this.nextId++, method, args }, resolve, reject });
       if (!this.flushScheduled) {

@@ -8,6 +8,7 @@ import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { playwrightPdfRenderer } from '../audit/renderPdf';
+import { isReviewFolder, REVIEW_MARKER } from '../core/reviewMode';
 import { ensureRendererBuilt } from './rendererBuild';
 import { startWebHost } from './server';
 
@@ -19,6 +20,8 @@ export interface WebArgs {
   readonly simulatorRate: number;
   /** Refuse new events below this much free disk space (MB); default: the larger of 1 GB and 5% of the disk. */
   readonly minFreeDiskMb?: number;
+  /** Review mode: the history is only read (also when the data folder was made by the audit import). */
+  readonly review: boolean;
   readonly help: boolean;
 }
 
@@ -26,13 +29,14 @@ export class CliError extends Error {
   override readonly name = 'CliError';
 }
 
-export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memory] [--simulator-rate N | --no-simulator]
+export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memory] [--simulator-rate N | --no-simulator] [--review] [--min-free-disk-mb N]
   --port N        port on 127.0.0.1 (default: PORT, else 0 = any free port)
   --data-dir DIR  where the event store is kept (default: the per-user data folder)
   --memory        keep events in memory only: nothing is kept after the host stops
   --simulator-rate N   events per second from the built-in plant simulator (default 20)
   --no-simulator  no simulated plant (a real deployment fed by MQTT or imports)
-  --min-free-disk-mb N  refuse new events while the data folder's disk has less free (default: 1 GB or 5%, the larger)`;
+  --min-free-disk-mb N  refuse new events while the data folder's disk has less free (default: 1 GB or 5%, the larger)
+  --review        review mode: the history is only read (no ingest, no alarms fired, nothing written)`;
 
 const APP_FOLDER = 'plant-event-console';
 
@@ -63,6 +67,7 @@ export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   let help = false;
   let simulatorRate = 20;
   let minFreeDiskMb: number | undefined;
+  let review = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -82,12 +87,13 @@ export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
       if (!/^\d{1,9}$/.test(text)) throw new CliError(`--min-free-disk-mb: a whole number of megabytes, not "${text}"`);
       minFreeDiskMb = Number(text);
     }
+    else if (flag === '--review' && inline === undefined) review = true;
     else if ((flag === '--help' || flag === '-h') && inline === undefined) help = true;
     else throw new CliError(`unknown option "${arg}"\n${USAGE}`);
   }
   if (port === undefined && env.PORT !== undefined && env.PORT !== '') port = parsePort(env.PORT, 'PORT');
   if (memory && dataDir !== undefined) throw new CliError('--memory and --data-dir do not go together: with --memory nothing is stored');
-  return { port: port ?? 0, dataDir: dataDir ?? defaultDataDir(env), memory, help, simulatorRate, ...(minFreeDiskMb === undefined ? {} : { minFreeDiskMb }) };
+  return { port: port ?? 0, dataDir: dataDir ?? defaultDataDir(env), memory, help, simulatorRate, review, ...(minFreeDiskMb === undefined ? {} : { minFreeDiskMb }) };
 }
 
 async function main(): Promise<void> {
@@ -103,7 +109,9 @@ async function main(): Promise<void> {
   const log = (line: string) => console.error(line);
   await ensureRendererBuilt(log);
   if (!args.memory) mkdirSync(args.dataDir, { recursive: true });
+  const review = args.review || (!args.memory && isReviewFolder(args.dataDir));
   const core = {
+    review,
     settingsFile: args.memory ? null : join(args.dataDir, 'settings.json'),
     simulator: args.simulatorRate > 0 ? { rate: args.simulatorRate } : (false as const),
     user: userInfo().username,
@@ -113,6 +121,7 @@ async function main(): Promise<void> {
   const host = await startWebHost({ port: args.port, memory: args.memory, ...(args.memory ? {} : { dataDir: args.dataDir }), log, core, ...disk });
   console.log(`Plant Event Console (browser mode) at ${host.url}`);
   console.log(args.memory ? 'In memory (--memory): nothing is kept; every event is lost when the host stops.' : `Data: ${args.dataDir}`);
+  if (review) console.log(`Review mode: the history is only read${args.review ? '' : ` (the folder was made by the audit import: ${REVIEW_MARKER})`}.`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { createDispatcher, type Dispatch } from '../api/dispatch';
-import { createHandlers } from '../api/handlers';
+import { dispatcherFor } from '../api/coreDispatch';
+import type { Dispatch } from '../api/dispatch';
 import { createPlantCore, type PlantCore, type PlantCoreOptions } from '../core/plantCore';
 import { DiskGuard, type DiskGuardOptions } from '../store/diskGuard';
 import { openDurableStore, type DurableStore, type StoreRecovery } from '../store/durableStore';
@@ -201,7 +201,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       storeStatus: () => ({ connected: storeClient.connected, restarts: storeClient.restarts }),
     });
     if (opened.recovery) await recordRecovery(core.bus, opened.recovery);
-    dispatch = createDispatcher(createHandlers(core));
+    dispatch = dispatcherFor(core);
     await disk?.attach(core.bus);
   } catch (error) {
     disk?.stop();

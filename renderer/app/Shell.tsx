@@ -10,6 +10,7 @@ import { usePlant } from '../common/usePlant';
 import { AppBarAlarmCounts, NavAlarmCounts } from '../features/alarms/AlarmCounts';
 import { FloodBanner } from '../features/alarms/FloodBanner';
 import { IngestStatus } from '../features/live/IngestStatus';
+import { ReviewModeChip } from '../features/live/ReviewModeChip';
 import { StoreStatus } from '../features/live/StoreStatus';
 import { Clock } from './Clock';
 import { HelpDialog } from './HelpDialog';
@@ -46,6 +47,7 @@ export function Shell({ transport, themeChoice, onThemeChoice, mode }: ShellProp
           <Typography variant="h6" component="h1" sx={{ flexGrow: 1 }} data-testid="plant-name">
             {plantName}
           </Typography>
+          <ReviewModeChip plant={plant} />
           <AppBarAlarmCounts onOpen={() => setView('alarms')} />
           <Clock />
           <StoreStatus plant={plant} transport={transport} />

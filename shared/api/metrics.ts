@@ -40,4 +40,6 @@ export interface PlantMetrics {
   readonly bus: BusMetrics;
   readonly store: StoreMetrics;
   readonly ingest: { readonly mqtt: MqttIngestMetrics | null };
+  /** Review mode: the history is only read (absent from hosts older than it). */
+  readonly review?: boolean;
 }

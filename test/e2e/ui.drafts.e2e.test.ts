@@ -99,3 +99,15 @@ describe('an alarm acknowledged from the Active list', () => {
     expect(text).toContain('already acknowledged');
   });
 });
+
+describe('the equipment board, open while new equipment reports', () => {
+  test('puts equipment first heard while the board is open under its line, without reopening the board', async () => {
+    await ui.go('equipment');
+    await ui.testId('line-group').first().waitFor();
+    // The payload an MQTT message on plant/line-mqtt/mixer-1/status maps to (shared/ingest/defaultMapping.ts).
+    await host.core.bus.createAndPublishEvent('equipment.status.changed', { lineId: 'line-mqtt', equipmentId: 'mixer-1', newStatus: 'running' }, { source: 'mqtt:default' });
+    const card = ui.page.locator('[data-testid="line-group"][data-line-id="line-mqtt"] [data-testid="equipment-card"][data-equipment-id="mixer-1"]');
+    await card.waitFor({ timeout: 15_000 });
+    expect(await ui.page.locator('[data-testid="line-group"][data-line-id="No line reported"]').count()).toBe(0);
+  });
+});

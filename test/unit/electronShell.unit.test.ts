@@ -16,10 +16,11 @@ import { CONTENT_SECURITY_POLICY, isAllowedRequest, withContentSecurityPolicy } 
 
 describe('command line', () => {
   it('reads --data-dir in both spellings and ignores switches it does not own', () => {
-    expect(parseDesktopArgs(['.', '--inspect=0', '--data-dir', '/tmp/a'])).toEqual({ dataDir: '/tmp/a', simulator: true });
-    expect(parseDesktopArgs(['--data-dir=/tmp/b', '--remote-debugging-port=0'])).toEqual({ dataDir: '/tmp/b', simulator: true });
-    expect(parseDesktopArgs(['.'])).toEqual({ simulator: true });
-    expect(parseDesktopArgs(['.', '--no-simulator'])).toEqual({ simulator: false });
+    expect(parseDesktopArgs(['.', '--inspect=0', '--data-dir', '/tmp/a'])).toEqual({ dataDir: '/tmp/a', simulator: true, review: false });
+    expect(parseDesktopArgs(['--data-dir=/tmp/b', '--remote-debugging-port=0'])).toEqual({ dataDir: '/tmp/b', simulator: true, review: false });
+    expect(parseDesktopArgs(['.'])).toEqual({ simulator: true, review: false });
+    expect(parseDesktopArgs(['.', '--no-simulator'])).toEqual({ simulator: false, review: false });
+    expect(parseDesktopArgs(['.', '--review'])).toEqual({ simulator: true, review: true });
   });
 
   it('refuses a --data-dir without a folder', () => {

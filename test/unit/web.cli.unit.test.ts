@@ -6,7 +6,9 @@ const env = { HOME: '/home/op' } as NodeJS.ProcessEnv;
 
 describe('npm run web: command-line options', () => {
   test('defaults: any free port, the per-user data folder, kept on disk', () => {
-    expect(parseWebArgs([], { XDG_DATA_HOME: '/data' })).toEqual({ port: 0, dataDir: '/data/plant-event-console', memory: false, help: false, simulatorRate: 20 });
+    expect(parseWebArgs([], { XDG_DATA_HOME: '/data' })).toEqual({ port: 0, dataDir: '/data/plant-event-console', memory: false, help: false, simulatorRate: 20, review: false });
+    expect(parseWebArgs(['--review'], { XDG_DATA_HOME: '/data' })).toMatchObject({ review: true });
+    expect(() => parseWebArgs(['--review=yes'], { XDG_DATA_HOME: '/data' })).toThrow(/unknown option "--review=yes"/);
   });
 
   test('the simulator: a rate, or switched off; a bad rate is named', () => {

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { EquipmentState } from '../../../shared/domain/equipment';
 import type { PlantApi } from '../../../shared/api/plantApi';
+import type { StoredEvent } from '../../../shared/events/event';
 import { errorMessage } from '../../common/format';
 import { linesFromEvents } from './lines';
 
@@ -49,12 +50,22 @@ export function useBoard(plant: PlantApi): Board {
       );
     void poll();
     const timer = setInterval(poll, POLL_MS);
+    // Lines are learnt from the recent history, then from each equipment event as it arrives
+    // (equipment first heard while the board is open, e.g. over MQTT); a render only when one is new.
+    const known = new Map<string, string>();
+    const learn = (events: readonly StoredEvent[]) => {
+      const before = known.size;
+      linesFromEvents(events, known);
+      if (active && known.size !== before) setLines(new Map(known));
+    };
+    const unsubscribe = plant.events.subscribe('equipment.*', (event) => learn([event]), { onError: () => undefined });
     plant.events.query({ types: ['equipment.*', 'quality.*', 'production.*'], order: 'desc', limit: LINE_SAMPLE }).then(
-      (page) => active && setLines(linesFromEvents(page.events)),
+      (page) => learn(page.events),
       (e: unknown) => active && setError(`Reading the lines: ${errorMessage(e)}`),
     );
     return () => {
       active = false;
+      unsubscribe();
       clearInterval(timer);
     };
   }, [plant]);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright';
-import { startWebHost, type WebHost } from '../../../main/web/server';
+import { startWebHost, type WebHost, type WebHostOptions } from '../../../main/web/server';
 import { CHROMIUM_ARGS, findChromium } from '../../support/chromium';
 
 export const UI_ARTIFACTS = join('test-results', 'e2e', 'ui');
@@ -112,7 +112,7 @@ export class AuditForms {
   }
 }
 
-/** One browser-mode host (store in memory, no health reports) and one Chromium showing its console. */
+/** One browser-mode host (store in memory; by default no health reports) and one Chromium showing its console. */
 export interface UiSession {
   readonly host: WebHost;
   readonly browser: Browser;
@@ -120,8 +120,8 @@ export interface UiSession {
   close(): Promise<void>;
 }
 
-export async function startUiSession(): Promise<UiSession> {
-  return openSession(() => startWebHost({ memory: true, core: { healthEverySeconds: 0 } }));
+export async function startUiSession(core: WebHostOptions['core'] = { healthEverySeconds: 0 }): Promise<UiSession> {
+  return openSession(() => startWebHost({ memory: true, core }));
 }
 
 /**
