@@ -7,12 +7,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright';
-import { startWebHost, type WebHost } from '../../../main/web/server';
+import { startWebHost, type WebHost, type WebHostOptions } from '../../../main/web/server';
 import { CHROMIUM_ARGS, findChromium } from '../../support/chromium';
 
 export const UI_ARTIFACTS = join('test-results', 'e2e', 'ui');
 
-export type ViewName = 'timeline' | 'equipment' | 'alarms' | 'deadLetters' | 'health' | 'audit';
+export type ViewName = 'timeline' | 'equipment' | 'alarms' | 'deadLetters' | 'health' | 'audit' | 'connections' | 'simulator' | 'import';
 
 export class UiPage {
   readonly errors: string[] = [];
@@ -45,6 +45,16 @@ export class UiPage {
   async go(view: ViewName): Promise<void> {
     await this.page.getByTestId(`nav-${view}`).click();
     await this.page.getByTestId(`view-${view}`).waitFor();
+  }
+
+  /** Types into the field with this data-testid as an operator does: key by key, after clearing what it holds. */
+  async type(testId: string, text: string): Promise<void> {
+    const field = this.page.getByTestId(testId);
+    await field.click();
+    await field.press('ControlOrMeta+a');
+    await field.press('Backspace');
+    // The machine running the tests may be busy: each key waits for the page, not for a fixed time.
+    await field.pressSequentially(text, { delay: 35, timeout: 120_000 });
   }
 
   async press(key: string): Promise<void> {
@@ -111,7 +121,7 @@ export class AuditForms {
   }
 }
 
-/** One browser-mode host (store in memory, no health reports) and one Chromium showing its console. */
+/** One browser-mode host (by default: store in memory, no health reports) and one Chromium showing its console. */
 export interface UiSession {
   readonly host: WebHost;
   readonly browser: Browser;
@@ -119,9 +129,9 @@ export interface UiSession {
   close(): Promise<void>;
 }
 
-export async function startUiSession(): Promise<UiSession> {
+export async function startUiSession(options: WebHostOptions = { memory: true, core: { healthEverySeconds: 0 } }): Promise<UiSession> {
   const [host, browser] = await Promise.all([
-    startWebHost({ memory: true, core: { healthEverySeconds: 0 } }),
+    startWebHost(options),
     chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS }),
   ]);
   const ui = await UiPage.open(browser, host.url);
