@@ -7,6 +7,7 @@ import { useMemo } from 'react';
 import type { PlantApi } from '../../shared/api/plantApi';
 import type { WsTransport } from '../bridge/wsBridge';
 import { ErrorsProvider } from '../common/ErrorsProvider';
+import { RememberedProvider } from '../common/remembered';
 import { PlantProvider } from '../common/usePlant';
 import { SettingsProvider, useLoadedSettings, useSetting } from './settings';
 import { Shell } from './Shell';
@@ -27,7 +28,9 @@ function Themed({ transport }: { readonly transport: WsTransport | null }) {
     <ThemeProvider theme={theme}>
       <CssBaseline />
       <ShortcutsProvider>
-        <Shell transport={transport} themeChoice={choice} onThemeChoice={setChoice} mode={theme.palette.mode} />
+        <RememberedProvider>
+          <Shell transport={transport} themeChoice={choice} onThemeChoice={setChoice} mode={theme.palette.mode} />
+        </RememberedProvider>
       </ShortcutsProvider>
     </ThemeProvider>
   );

@@ -2,7 +2,7 @@
  * `window.plant`: the object the user interface talks to, built from the contract over any
  * transport (Electron's preload over IPC, the browser-mode bridge over a WebSocket). It
  * unwraps the result envelope: each method resolves with its value or rejects with an Error
- * whose message says what was wrong.
+ * whose message says what was wrong and whose `code` is the envelope's error code.
  */
 import type { StoredEvent } from '../events/event';
 import { METHOD_NAMES, type ArgsOf, type Envelope, type MethodName, type ResultOf } from './contract';
@@ -103,7 +103,8 @@ export function createPlantApi(transport: PlantTransport): PlantApi {
   async function call(method: MethodName, args: unknown[]): Promise<unknown> {
     const envelope = await transport.call(method, args);
     if (envelope.ok) return envelope.value;
-    throw new Error(envelope.error.message);
+    // The code lets the UI act on a kind of refusal (e.g. `exists`: ask before replacing a file).
+    throw Object.assign(new Error(envelope.error.message), { code: envelope.error.code });
   }
   const method =
     <M extends MethodName>(name: M) =>
