@@ -48,7 +48,8 @@ function render(plant: PlantApi): void {
   const host = document.createElement('div');
   document.body.append(host);
   root = createRoot(host);
-  root.render(createElement(ErrorsProvider, null, createElement(SettingsProvider, { plant, initial: {} }, createElement(PlantProvider, { plant }, createElement(Form)))));
+  const form = createElement(PlantProvider, { plant, children: createElement(Form) });
+  root.render(createElement(ErrorsProvider, { children: createElement(SettingsProvider, { plant, initial: {}, children: form }) }));
 }
 
 const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
