@@ -62,6 +62,9 @@ export function createHandlers(core: PlantCore): ApiHandlers {
     'audit.import': async (_ctx, request) => core.audit.import(request),
     'audit.status': async () => core.audit.status(),
     'audit.cancel': async () => core.audit.cancel(),
+    'files.dialogs': async () => core.files.available(),
+    'files.chooseSave': async (_ctx, choice) => core.files.chooseSave(choice),
+    'files.chooseOpen': async (_ctx, choice) => core.files.chooseOpen(choice),
     // The MQTT settings hold a password: the renderer reads them through mqtt.status, without it.
     'settings.get': async () => {
       const { [MQTT_SETTINGS_KEY]: _secret, ...values } = settings.all();

@@ -18,6 +18,7 @@ import { SystemHealthReporter } from '../producers/systemHealth';
 import { EquipmentProjector, type EquipmentProjectorOptions } from './equipmentProjector';
 import type { RenderPdf } from '../audit/renderPdf';
 import { AuditRunner } from './auditRunner';
+import { fileChooser, type FileDialogs } from './fileDialogs';
 import { ImportRunner, MqttConnection } from './operations';
 import { PushHub } from './pushHub';
 import { Settings } from './settings';
@@ -40,6 +41,8 @@ export interface PlantCoreOptions {
   readonly user?: string;
   /** Prints the audit PDF report (Chromium: page.pdf in browser mode, printToPDF in Electron). */
   readonly renderPdf?: RenderPdf;
+  /** The operating system's Save and Open dialogs (the desktop app); none in browser mode. */
+  readonly fileDialogs?: FileDialogs;
 }
 
 export interface PlantCore {
@@ -53,6 +56,7 @@ export interface PlantCore {
   readonly imports: ImportRunner;
   readonly audit: AuditRunner;
   readonly settings: Settings;
+  readonly files: ReturnType<typeof fileChooser>;
   readonly pushes: PushHub;
   readonly dispatch: Dispatch;
   readonly user: string;
@@ -111,6 +115,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     imports,
     audit,
     settings,
+    files: fileChooser(options.fileDialogs ?? null, settings),
     pushes,
     dispatch: undefined as unknown as Dispatch,
     user: options.user ?? 'operator',

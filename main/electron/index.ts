@@ -12,6 +12,7 @@ import { createPlantCore, type PlantCore } from '../core/plantCore';
 import { StoreClient } from '../store/storeClient';
 import { isAppUrl, registerAppScheme, serveAppProtocol } from './appProtocol';
 import { createAppWindow } from './appWindow';
+import { electronFileDialogs } from './fileDialogs';
 import { CommandLineError, parseDesktopArgs, type DesktopOptions } from './args';
 import { registerApiIpc } from './ipc';
 import { electronPdfRenderer } from './printPdf';
@@ -73,6 +74,7 @@ async function start(): Promise<void> {
     simulator: options.simulator ? { rate: 20 } : false,
     user: userInfo().username,
     renderPdf: electronPdfRenderer,
+    fileDialogs: electronFileDialogs(dialog, () => (appWindow && !appWindow.isDestroyed() ? appWindow : null)),
   });
 
   let appWindow: BrowserWindow | null = null;

@@ -1,7 +1,8 @@
-// The export form's half of "writing over an existing file asks first", in real Chromium with
-// a fake window.plant that answers as main does: an export onto an existing file fails with
-// error code `exists`; the form then asks "Replace <name>?" and, only when the operator
-// agrees, exports again with `overwrite: true`. Keeping the file exports nothing more.
+// The export form's file handling in real Chromium, with a fake window.plant that answers as
+// main does. Writing over an existing file asks first: an export onto it fails with error
+// code `exists`; the form asks "Replace <name>?" and, only when the operator agrees, exports
+// again with `overwrite: true`. And where main has file dialogs (the desktop app), "Choose…"
+// fills the path from the Save dialog; in browser mode there is no such button.
 import { createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, test, vi } from 'vitest';
@@ -23,7 +24,7 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-function fakePlant(requests: unknown[]): PlantApi {
+function fakePlant(requests: unknown[], dialogs: { chosen: string | null; asked: unknown[] } | null = null): PlantApi {
   const result: ExportResult = { file: TARGET, format: 'ndjson', count: 12, bytes: 3_456, headHash: 'ab'.repeat(32), recordedEventId: null } as unknown as ExportResult;
   const exists = () => Object.assign(new Error(`audit.export: ${TARGET} exists already; export with overwrite to replace it`), { code: 'exists' });
   return {
@@ -37,6 +38,13 @@ function fakePlant(requests: unknown[]): PlantApi {
       },
     },
     settings: { get: async () => ({}), set: async () => true },
+    files: {
+      dialogs: async () => dialogs !== null,
+      chooseSave: async (choice: unknown) => {
+        dialogs?.asked.push(choice);
+        return dialogs?.chosen ?? null;
+      },
+    },
   } as unknown as PlantApi;
 }
 
@@ -81,5 +89,26 @@ describe('export onto an existing file', () => {
     await vi.waitFor(() => expect(byTestId('replace-file-dialog')).toBeNull());
     expect(requests).toHaveLength(1);
     expect(byTestId('export-result')).toBeNull();
+  });
+});
+
+describe('Choose… and the Save dialog', () => {
+  test('in the desktop app, fills the path with the file chosen in the dialog, which suggested the typed name', async () => {
+    const dialogs = { chosen: '/home/op/exports/night-shift.ndjson', asked: [] as unknown[] };
+    render(fakePlant([], dialogs));
+    await vi.waitFor(() => expect(byTestId('export-path-choose')).not.toBeNull());
+    await userEvent.type(byTestId('export-path') as HTMLElement, '/tmp/plant.ndjson');
+    await userEvent.click(byTestId('export-path-choose') as HTMLElement);
+    await vi.waitFor(() => expect((byTestId('export-path') as HTMLInputElement).value).toBe('/home/op/exports/night-shift.ndjson'));
+    expect(dialogs.asked).toEqual([{ title: 'Export the audit log', defaultName: 'plant.ndjson', extensions: ['ndjson'] }]);
+  });
+
+  test('in browser mode, offers no Choose… button: the typed path is the way', async () => {
+    render(fakePlant([]));
+    await vi.waitFor(() => expect(byTestId('export-path')).not.toBeNull());
+    // The answer to files.dialogs() (false) has had its chance to arrive once the form reacts to typing.
+    await userEvent.type(byTestId('export-path') as HTMLElement, '/tmp/a.ndjson');
+    await vi.waitFor(() => expect((byTestId('export-path') as HTMLInputElement).value).toBe('/tmp/a.ndjson'));
+    expect(byTestId('export-path-choose')).toBeNull();
   });
 });

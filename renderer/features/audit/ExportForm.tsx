@@ -15,7 +15,7 @@ import { CopyText } from './CopyText';
 import { ReplaceFileDialog } from './ReplaceFileDialog';
 import { describeFilters, FORMATS, withFormatExtension, type ExportFormatId, type RequestFilters } from './exportRequest';
 import { JobProgress } from './JobProgress';
-import { PathField, pathProblemOf } from './PathField';
+import { PathField, pathProblemOf, type PathDialog } from './PathField';
 import { formatBytes } from './progressText';
 import type { AuditJobControl } from './useAuditJob';
 
@@ -35,6 +35,13 @@ export interface ExportFormProps {
 }
 
 const isFormat = (value: unknown): value is ExportFormatId => FORMATS.some((f) => f.id === value);
+
+/** The Save dialog for this format, suggesting the typed file's name (or audit.<extension>). */
+function saveDialogFor(path: string, format: ExportFormatId): PathDialog {
+  const extension = FORMATS.find((f) => f.id === format)?.extension.slice(1) ?? format;
+  const name = path.trim().split(/[/\\]/).pop() ?? '';
+  return { kind: 'save', title: 'Export the audit log', defaultName: name || `audit.${extension}`, extensions: [extension] };
+}
 
 export function ExportForm({ control, filters, notApplied = [], filterFields, filterProblem = null, remember }: ExportFormProps) {
   const plant = usePlant();
@@ -91,7 +98,7 @@ export function ExportForm({ control, filters, notApplied = [], filterFields, fi
           data-testid="export-bom"
         />
       )}
-      <PathField label="Target file (absolute path)" value={path} onChange={setPath} help="On the machine that runs the console. The file appears only when the export is complete." testId="export-path" />
+      <PathField label="Target file (absolute path)" value={path} onChange={setPath} help="On the machine that runs the console. The file appears only when the export is complete." testId="export-path" dialog={saveDialogFor(path, format)} />
       {filterFields}
       <Box sx={{ mt: 2 }} data-testid="export-filters">
         <Typography variant="subtitle2" component="p">

@@ -60,7 +60,7 @@ export function ImportForm({ control }: { readonly control: AuditJobControl }) {
 
   return (
     <Box component="form" onSubmit={(e) => void submit(e)} data-testid="import-form" aria-label="Import an export">
-      <PathField label="Export file to import (NDJSON, absolute path)" value={path} onChange={setPath} help="Verified first; events keep their ids and those already stored are skipped." testId="import-path" />
+      <PathField label="Export file to import (NDJSON, absolute path)" value={path} onChange={setPath} help="Verified first; events keep their ids and those already stored are skipped." testId="import-path" dialog={{ kind: 'open', title: 'Import an export', extensions: ['ndjson'] }} />
       <FormControlLabel
         sx={{ display: 'flex', mt: 1 }}
         disabled={!mayAccept}

@@ -33,7 +33,7 @@ export function VerifyFileForm({ control }: { readonly control: AuditJobControl 
 
   return (
     <Box component="form" onSubmit={(e) => void submit(e)} data-testid="verify-file-form" aria-label="Verify an export file">
-      <PathField label="Export file (NDJSON, absolute path)" value={path} onChange={setPath} help="Checks every line's hash chain and the manifest." testId="verify-path" />
+      <PathField label="Export file (NDJSON, absolute path)" value={path} onChange={setPath} help="Checks every line's hash chain and the manifest." testId="verify-path" dialog={{ kind: 'open', title: 'Verify an export', extensions: ['ndjson'] }} />
       <Button type="submit" variant="contained" sx={{ mt: 1 }} disabled={!ready} data-testid="verify-file-run">
         Verify the file
       </Button>

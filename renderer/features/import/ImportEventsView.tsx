@@ -58,7 +58,14 @@ export function ImportEventsView() {
         with its hash chain, use the Audit view.
       </Typography>
       <Box component="form" onSubmit={(e) => void submit(e)} aria-label="Import an event file" data-testid="events-import-form">
-        <PathField label="Event file (absolute path)" value={path} onChange={setPath} help="On the machine that runs the console; .ndjson, .jsonl or .csv." testId="events-import-path" />
+        <PathField
+          label="Event file (absolute path)"
+          value={path}
+          onChange={setPath}
+          help="On the machine that runs the console; .ndjson, .jsonl or .csv."
+          testId="events-import-path"
+          dialog={{ kind: 'open', title: 'Import an event file', extensions: ['ndjson', 'jsonl', 'json', 'csv'] }}
+        />
         <Stack direction="row" spacing={4} sx={{ mt: 2 }}>
           <FormControl>
             <FormLabel id="events-import-format">Format</FormLabel>
