@@ -68,7 +68,8 @@ describe('Connections', () => {
     expect(await ui.testId('mqtt-password').inputValue()).toBe('');
     expect(await text('mqtt-form')).toContain('a password is set');
     await ui.screenshot('connections-connected');
-  });
+    // Long for a test: three fields typed key by key and two broker round trips, on a machine the CI may share.
+  }, 240_000);
 
   test('shows a wrong password as the last error, and keeps the settings when the operator comes back', async () => {
     await ui.type('mqtt-password', 'not-the-password');
