@@ -56,6 +56,9 @@ export function createHandlers(core: PlantCore): ApiHandlers {
     'audit.import': async (_ctx, request) => core.audit.import({ ...request, path: await files.check(request.path) }),
     'audit.status': async () => core.audit.status(),
     'audit.cancel': async () => core.audit.cancel(),
+    'files.dialogs': async () => core.dialogs.available(),
+    'files.chooseSave': async (_ctx, choice) => core.dialogs.chooseSave(choice),
+    'files.chooseOpen': async (_ctx, choice) => core.dialogs.chooseOpen(choice),
     // The MQTT settings hold a password: the renderer reads them through mqtt.status, without it.
     'settings.get': async () => {
       const { [MQTT_SETTINGS_KEY]: _secret, ...values } = settings.all();

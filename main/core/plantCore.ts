@@ -19,6 +19,7 @@ import type { RenderPdf } from '../audit/renderPdf';
 import { dirname } from 'node:path';
 import { AuditRunner } from './auditRunner';
 import { FileAccess } from './fileAccess';
+import { fileChooser, type FileDialogs } from './fileDialogs';
 import { ImportRunner, MqttConnection } from './operations';
 import { PushHub } from './pushHub';
 import { readOnlyStore } from './reviewMode';
@@ -44,6 +45,8 @@ export interface PlantCoreOptions {
   readonly renderPdf?: RenderPdf;
   /** Review mode (reviewMode.ts): the history is only read; producers and writing consumers stay off. Default false. */
   readonly review?: boolean;
+  /** The operating system's Save and Open dialogs (the desktop app); none in browser mode. */
+  readonly fileDialogs?: FileDialogs;
 }
 
 export interface PlantCore {
@@ -59,6 +62,8 @@ export interface PlantCore {
   readonly settings: Settings;
   /** Which typed paths the API may read or write; dialogs allow what the operator picked. */
   readonly files: FileAccess;
+  /** The operating system's Open and Save dialogs, where there are any; what they pick is allowed in `files`. */
+  readonly dialogs: ReturnType<typeof fileChooser>;
   readonly pushes: PushHub;
   readonly user: string;
   readonly review: boolean;
@@ -125,6 +130,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     audit,
     settings,
     files,
+    dialogs: fileChooser(options.fileDialogs ?? null, settings, (path) => files.allowPicked(path)),
     pushes,
     user: options.user ?? 'operator',
     review,

@@ -17,6 +17,7 @@ import { useNodeSha256 } from '../store/nodeHash';
 import { StoreClient } from '../store/storeClient';
 import { isAppUrl, registerAppScheme, serveAppProtocol } from './appProtocol';
 import { createAppWindow } from './appWindow';
+import { electronFileDialogs } from './fileDialogs';
 import { CommandLineError, parseDesktopArgs, type DesktopOptions } from './args';
 import { registerApiIpc } from './ipc';
 import { electronPdfRenderer } from './printPdf';
@@ -94,6 +95,7 @@ async function start(): Promise<void> {
     review: options.review || isReviewFolder(app.getPath('userData')),
     user: userInfo().username,
     renderPdf: electronPdfRenderer,
+    fileDialogs: electronFileDialogs(dialog, () => (appWindow && !appWindow.isDestroyed() ? appWindow : null)),
   });
 
   await disk.attach(core.bus);

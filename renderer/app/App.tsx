@@ -7,6 +7,7 @@ import { useMemo } from 'react';
 import type { PlantApi } from '../../shared/api/plantApi';
 import type { WsTransport } from '../bridge/wsBridge';
 import { ErrorsProvider } from '../common/ErrorsProvider';
+import { RememberedProvider } from '../common/remembered';
 import { PlantProvider } from '../common/usePlant';
 import { AlarmsProvider } from '../features/alarms/AlarmsProvider';
 import { NavigationProvider } from './navigation';
@@ -31,7 +32,9 @@ function Themed({ transport }: { readonly transport: WsTransport | null }) {
       <ShortcutsProvider>
         <NavigationProvider>
           <AlarmsProvider>
-            <Shell transport={transport} themeChoice={choice} onThemeChoice={setChoice} mode={theme.palette.mode} />
+            <RememberedProvider>
+              <Shell transport={transport} themeChoice={choice} onThemeChoice={setChoice} mode={theme.palette.mode} />
+            </RememberedProvider>
           </AlarmsProvider>
         </NavigationProvider>
       </ShortcutsProvider>

@@ -51,7 +51,7 @@ export function Shell({ transport, themeChoice, onThemeChoice, mode }: ShellProp
           <AppBarAlarmCounts onOpen={() => setView('alarms')} />
           <Clock />
           <StoreStatus plant={plant} transport={transport} />
-          <IngestStatus plant={plant} />
+          <IngestStatus plant={plant} onOpen={setView} />
           <Tooltip title={`Theme: ${themeChoice} (t)`}>
             <IconButton color="inherit" aria-label={`Theme: ${themeChoice}. Switch theme`} onClick={() => onThemeChoice(nextTheme(themeChoice))} data-testid="theme-toggle">
               <ThemeIcon />

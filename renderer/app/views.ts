@@ -7,6 +7,9 @@ export const VIEWS = [
   { id: 'deadLetters', label: 'Dead letters', key: '4' },
   { id: 'health', label: 'Health', key: '5' },
   { id: 'audit', label: 'Audit', key: '6' },
+  { id: 'connections', label: 'Connections', key: '7' },
+  { id: 'simulator', label: 'Simulator', key: '8' },
+  { id: 'import', label: 'Import', key: '9' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];

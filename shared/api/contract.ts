@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { arity, check, id, ids, method, time, type Method } from './contractKit';
 import { auditContract } from './contractAudit';
+import { filesContract } from './contractFiles';
 import { operationsContract } from './contractOps';
 import type { EquipmentState } from '../domain/equipment';
 import type { StoredEvent } from '../events/event';
@@ -86,6 +87,7 @@ export const contract = {
   }),
   ...operationsContract,
   ...auditContract,
+  ...filesContract,
 } as const;
 
 export type Contract = typeof contract;

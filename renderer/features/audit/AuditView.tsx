@@ -1,10 +1,12 @@
 /**
  * The Audit view: export the log (NDJSON, CSV or PDF) with progress and Cancel, verify an
  * export file or the store's own chain, and import an export for review. One audit
- * operation runs at a time; every section shows its own progress and outcome.
+ * operation runs at a time; every section shows its own progress and outcome, kept while the
+ * operator looks at other views.
  */
 import { Paper, Stack, Typography } from '@mui/material';
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
+import { useRemembered } from '../../common/remembered';
 import { ExportFilterFields } from './ExportFilterFields';
 import { ExportForm } from './ExportForm';
 import { EMPTY_DRAFT, filtersOfDraft } from './exportRequest';
@@ -26,7 +28,8 @@ function Section({ title, id, children }: { readonly title: string; readonly id:
 
 export function AuditView() {
   const control = useAuditJob();
-  const [draft, setDraft] = useState(EMPTY_DRAFT);
+  // Inputs and outcomes are remembered while the app runs: leaving the view and coming back finds them as left.
+  const [draft, setDraft] = useRemembered('audit.filters', EMPTY_DRAFT);
   const { filters, problem } = useMemo(() => filtersOfDraft(draft), [draft]);
   return (
     <Stack spacing={2} data-testid="audit" sx={{ pb: 4 }}>
@@ -38,7 +41,7 @@ export function AuditView() {
         that runs the console.
       </Typography>
       <Section title="Export the audit log" id="audit-export">
-        <ExportForm control={control} filters={filters} filterProblem={problem} filterFields={<ExportFilterFields draft={draft} problem={problem} onChange={setDraft} />} />
+        <ExportForm remember="audit.export" control={control} filters={filters} filterProblem={problem} filterFields={<ExportFilterFields draft={draft} problem={problem} onChange={setDraft} />} />
       </Section>
       <Section title="Verify an export file" id="audit-verify-file">
         <VerifyFileForm control={control} />

@@ -6,14 +6,16 @@
  */
 import { Alert, Box, Button, Checkbox, FormControl, FormControlLabel, FormLabel, Radio, RadioGroup, Stack, Typography } from '@mui/material';
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useRemembered } from '../../common/remembered';
 import type { ExportResult } from '../../../shared/audit/results';
 import { isString, useSetting } from '../../app/settings';
 import { formatCount } from '../../common/format';
 import { usePlant } from '../../common/usePlant';
 import { CopyText } from './CopyText';
+import { ReplaceFileDialog } from './ReplaceFileDialog';
 import { describeFilters, FORMATS, withFormatExtension, type ExportFormatId, type RequestFilters } from './exportRequest';
 import { JobProgress } from './JobProgress';
-import { PathField, pathProblemOf } from './PathField';
+import { PathField, pathProblemOf, type PathDialog } from './PathField';
 import { formatBytes } from './progressText';
 import type { AuditJobControl } from './useAuditJob';
 
@@ -28,16 +30,32 @@ export interface ExportFormProps {
   readonly filterFields?: ReactNode;
   /** Why the filters cannot be used as they are (the Export button waits). */
   readonly filterProblem?: string | null;
+  /** Where the form's option and outcome are remembered while the app runs (the Audit view's form), if anywhere. */
+  readonly remember?: string;
 }
 
 const isFormat = (value: unknown): value is ExportFormatId => FORMATS.some((f) => f.id === value);
 
-export function ExportForm({ control, filters, notApplied = [], filterFields, filterProblem = null }: ExportFormProps) {
+/** The Save dialog for this format, suggesting the typed file's name (or audit.<extension>). */
+function saveDialogFor(path: string, format: ExportFormatId): PathDialog {
+  const extension = FORMATS.find((f) => f.id === format)?.extension.slice(1) ?? format;
+  const name = path.trim().split(/[/\\]/).pop() ?? '';
+  return { kind: 'save', title: 'Export the audit log', defaultName: name || `audit.${extension}`, extensions: [extension] };
+}
+
+export function ExportForm({ control, filters, notApplied = [], filterFields, filterProblem = null, remember }: ExportFormProps) {
   const plant = usePlant();
   const [format, setFormat] = useSetting<ExportFormatId>('audit.exportFormat', 'ndjson', isFormat);
-  const [path, setPath] = useSetting('audit.exportPath', '', isString);
-  const [bom, setBom] = useState(false);
-  const [shown, setShown] = useState<Shown | null>(null);
+  const [path, savePath] = useSetting('audit.exportPath', '', isString);
+  const [bom, setBom] = useRemembered(remember ? `${remember}.bom` : null, false);
+  const [shown, setShown] = useRemembered<Shown | null>(remember ? `${remember}.shown` : null, null);
+  /** The file that exists already and that the operator is asked to replace. */
+  const [replace, setReplace] = useState<string | null>(null);
+  // An outcome speaks of the target and format it was for: another choice makes it stale.
+  const setPath = (value: string) => {
+    savePath(value);
+    setShown(null);
+  };
   const target = path.trim();
   const pathProblem = pathProblemOf(path);
   const summary = describeFilters(filters);
@@ -47,18 +65,23 @@ export function ExportForm({ control, filters, notApplied = [], filterFields, fi
     setPath(withFormatExtension(path, value));
   };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const exportTo = async (overwrite: boolean) => {
     if (!target || pathProblem || filterProblem || control.busy) return;
     setShown(null);
     const withFilters = summary.length > 0 ? { filters } : {};
-    const outcome = await control.run('export', 'export', () => plant.audit.export({ out: target, format, ...withFilters, ...(format === 'csv' && bom ? { bom: true } : {}) }));
+    const options = { ...(format === 'csv' && bom ? { bom: true } : {}), ...(overwrite ? { overwrite: true } : {}) };
+    const outcome = await control.run('export', 'export', () => plant.audit.export({ out: target, format, ...withFilters, ...options }));
     if (outcome.ok) setShown({ kind: 'done', result: outcome.value });
+    else if (outcome.code === 'exists' && !overwrite) setReplace(target);
     else setShown(outcome.cancelled ? { kind: 'cancelled', file: target } : { kind: 'failed', message: outcome.message });
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void exportTo(false);
   };
 
   return (
-    <Box component="form" onSubmit={(e) => void submit(e)} data-testid="export-form" aria-label="Export the audit log">
+    <Box component="form" onSubmit={submit} data-testid="export-form" aria-label="Export the audit log">
       <FormControl>
         <FormLabel id="export-format-label">Format</FormLabel>
         <RadioGroup row aria-labelledby="export-format-label" value={format} onChange={(e) => changeFormat(e.target.value)}>
@@ -75,7 +98,7 @@ export function ExportForm({ control, filters, notApplied = [], filterFields, fi
           data-testid="export-bom"
         />
       )}
-      <PathField label="Target file (absolute path)" value={path} onChange={setPath} help="On the machine that runs the console. The file appears only when the export is complete." testId="export-path" />
+      <PathField label="Target file (absolute path)" value={path} onChange={setPath} help="On the machine that runs the console. The file appears only when the export is complete." testId="export-path" dialog={saveDialogFor(path, format)} />
       {filterFields}
       <Box sx={{ mt: 2 }} data-testid="export-filters">
         <Typography variant="subtitle2" component="p">
@@ -107,6 +130,16 @@ export function ExportForm({ control, filters, notApplied = [], filterFields, fi
         )}
       </Stack>
       <JobProgress control={control} owner="export" kinds={['export']} />
+      {replace !== null && (
+        <ReplaceFileDialog
+          file={replace}
+          onCancel={() => setReplace(null)}
+          onReplace={() => {
+            setReplace(null);
+            void exportTo(true);
+          }}
+        />
+      )}
       {shown?.kind === 'done' && <ExportDone result={shown.result} />}
       {shown?.kind === 'cancelled' && (
         <Alert severity="info" sx={{ mt: 1 }} data-testid="export-cancelled">

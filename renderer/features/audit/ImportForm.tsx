@@ -4,7 +4,8 @@
  * import is marked unverified. The result counts imported events and those already present.
  */
 import { Alert, AlertTitle, Box, Button, Checkbox, FormControlLabel, Typography } from '@mui/material';
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
+import { useRemembered } from '../../common/remembered';
 import type { ExportVerdict } from '../../../shared/audit/exportVerifier';
 import type { AuditImportResult } from '../../../shared/audit/results';
 import { formatCount } from '../../common/format';
@@ -23,10 +24,15 @@ const OWNER = 'import';
 
 export function ImportForm({ control }: { readonly control: AuditJobControl }) {
   const plant = usePlant();
-  const [path, setPath] = useState('');
-  const [accept, setAccept] = useState(false);
-  const [brokenFor, setBrokenFor] = useState<string | null>(null);
-  const [shown, setShown] = useState<Shown | null>(null);
+  const [path, savePath] = useRemembered('audit.import.path', '');
+  const [accept, setAccept] = useRemembered('audit.import.accept', false);
+  const [brokenFor, setBrokenFor] = useRemembered<string | null>('audit.import.brokenFor', null);
+  const [shown, setShown] = useRemembered<Shown | null>('audit.import.shown', null);
+  // An outcome is about the file it was for.
+  const setPath = (value: string) => {
+    savePath(value);
+    setShown(null);
+  };
   const target = path.trim();
   const mayAccept = brokenFor !== null && brokenFor === target;
   const acceptBroken = accept && mayAccept;
@@ -54,7 +60,7 @@ export function ImportForm({ control }: { readonly control: AuditJobControl }) {
 
   return (
     <Box component="form" onSubmit={(e) => void submit(e)} data-testid="import-form" aria-label="Import an export">
-      <PathField label="Export file to import (NDJSON, absolute path)" value={path} onChange={setPath} help="Verified first; events keep their ids and those already stored are skipped." testId="import-path" />
+      <PathField label="Export file to import (NDJSON, absolute path)" value={path} onChange={setPath} help="Verified first; events keep their ids and those already stored are skipped." testId="import-path" dialog={{ kind: 'open', title: 'Import an export', extensions: ['ndjson'] }} />
       <FormControlLabel
         sx={{ display: 'flex', mt: 1 }}
         disabled={!mayAccept}

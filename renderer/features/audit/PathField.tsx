@@ -1,10 +1,23 @@
-/** An absolute path typed by the operator (browser mode has no native file dialog), checked as typed. */
-import { TextField } from '@mui/material';
+/**
+ * An absolute path on the machine running the console, checked as typed. In the desktop app a
+ * "Choose…" button opens the operating system's Save or Open dialog (shown by main) and
+ * fills the field; browser mode has no such dialog, and a typed path always works.
+ */
+import { Box, Button, TextField } from '@mui/material';
+import { useEffect, useState } from 'react';
+import type { FileChoice } from '../../../shared/api/contractFiles';
+import { useReportError } from '../../common/ErrorsProvider';
+import { usePlant } from '../../common/usePlant';
 import { isAbsolutePath } from './exportRequest';
 
 export function pathProblemOf(path: string): string | null {
   const trimmed = path.trim();
   return trimmed === '' || isAbsolutePath(trimmed) ? null : 'Give an absolute path, e.g. /home/operator/exports/audit.ndjson';
+}
+
+/** Which dialog "Choose…" opens, and what it offers. */
+export interface PathDialog extends FileChoice {
+  readonly kind: 'save' | 'open';
 }
 
 export interface PathFieldProps {
@@ -13,21 +26,58 @@ export interface PathFieldProps {
   readonly onChange: (value: string) => void;
   readonly help: string;
   readonly testId: string;
+  readonly dialog?: PathDialog;
 }
 
-export function PathField({ label, value, onChange, help, testId }: PathFieldProps) {
+/** Whether main can show file dialogs here (asked once per field; false until known or when the call fails). */
+function useHasDialogs(): boolean {
+  const plant = usePlant();
+  const [has, setHas] = useState(false);
+  useEffect(() => {
+    let active = true;
+    const ask = plant.files?.dialogs;
+    if (typeof ask !== 'function') return;
+    ask().then(
+      (value) => active && setHas(value === true),
+      () => undefined,
+    );
+    return () => void (active = false);
+  }, [plant]);
+  return has;
+}
+
+export function PathField({ label, value, onChange, help, testId, dialog }: PathFieldProps) {
+  const plant = usePlant();
+  const report = useReportError();
+  const hasDialogs = useHasDialogs();
   const problem = pathProblemOf(value);
+  const choose = async () => {
+    if (!dialog) return;
+    const { kind, ...choice } = dialog;
+    try {
+      const chosen = kind === 'save' ? await plant.files.chooseSave(choice) : await plant.files.chooseOpen(choice);
+      if (chosen !== null) onChange(chosen);
+    } catch (error) {
+      report('Choosing a file', error);
+    }
+  };
   return (
-    <TextField
-      fullWidth
-      required
-      label={label}
-      value={value}
-      onChange={(e) => onChange(e.target.value)}
-      error={problem !== null}
-      helperText={problem ?? help}
-      sx={{ mt: 1 }}
-      slotProps={{ htmlInput: { 'data-testid': testId, spellCheck: false } }}
-    />
+    <Box sx={{ display: 'flex', gap: 1, alignItems: 'flex-start', mt: 1 }}>
+      <TextField
+        fullWidth
+        required
+        label={label}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        error={problem !== null}
+        helperText={problem ?? help}
+        slotProps={{ htmlInput: { 'data-testid': testId, spellCheck: false } }}
+      />
+      {dialog && hasDialogs && (
+        <Button variant="outlined" sx={{ mt: 1, flexShrink: 0 }} onClick={() => void choose()} data-testid={`${testId}-choose`}>
+          Choose…
+        </Button>
+      )}
+    </Box>
   );
 }

@@ -1,6 +1,7 @@
 /** Verify an NDJSON export: "intact: N events, head hash H", or the first bad line and why. */
 import { Alert, Box, Button } from '@mui/material';
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
+import { useRemembered } from '../../common/remembered';
 import type { ExportVerdict } from '../../../shared/audit/exportVerifier';
 import { usePlant } from '../../common/usePlant';
 import { JobProgress } from './JobProgress';
@@ -12,8 +13,13 @@ type Shown = { readonly kind: 'verdict'; readonly verdict: ExportVerdict } | { r
 
 export function VerifyFileForm({ control }: { readonly control: AuditJobControl }) {
   const plant = usePlant();
-  const [path, setPath] = useState('');
-  const [shown, setShown] = useState<Shown | null>(null);
+  const [path, savePath] = useRemembered('audit.verify.path', '');
+  const [shown, setShown] = useRemembered<Shown | null>('audit.verify.shown', null);
+  // A verdict is about the file it was for.
+  const setPath = (value: string) => {
+    savePath(value);
+    setShown(null);
+  };
   const target = path.trim();
   const ready = target !== '' && pathProblemOf(target) === null && !control.busy;
 
@@ -27,7 +33,7 @@ export function VerifyFileForm({ control }: { readonly control: AuditJobControl 
 
   return (
     <Box component="form" onSubmit={(e) => void submit(e)} data-testid="verify-file-form" aria-label="Verify an export file">
-      <PathField label="Export file (NDJSON, absolute path)" value={path} onChange={setPath} help="Checks every line's hash chain and the manifest." testId="verify-path" />
+      <PathField label="Export file (NDJSON, absolute path)" value={path} onChange={setPath} help="Checks every line's hash chain and the manifest." testId="verify-path" dialog={{ kind: 'open', title: 'Verify an export', extensions: ['ndjson'] }} />
       <Button type="submit" variant="contained" sx={{ mt: 1 }} disabled={!ready} data-testid="verify-file-run">
         Verify the file
       </Button>

@@ -1,6 +1,6 @@
 /** Verify the store's own hash chain: "intact: N events, head hash H", or the first event that breaks it and why. */
 import { Alert, Box, Button, Typography } from '@mui/material';
-import { useState } from 'react';
+import { useRemembered } from '../../common/remembered';
 import type { ChainVerdict } from '../../../shared/audit/storeChain';
 import { usePlant } from '../../common/usePlant';
 import { JobProgress } from './JobProgress';
@@ -11,7 +11,7 @@ type Shown = { readonly kind: 'verdict'; readonly verdict: ChainVerdict } | { re
 
 export function VerifyStoreCard({ control }: { readonly control: AuditJobControl }) {
   const plant = usePlant();
-  const [shown, setShown] = useState<Shown | null>(null);
+  const [shown, setShown] = useRemembered<Shown | null>('audit.verifyStore.shown', null);
 
   const verify = async () => {
     setShown(null);

@@ -17,7 +17,8 @@ export interface Mine {
   readonly kind: AuditKind;
 }
 
-export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly cancelled: boolean; readonly message: string };
+/** A failure's `code` is main's error code (e.g. `exists` for an export onto an existing file). */
+export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly cancelled: boolean; readonly message: string; readonly code: string | null };
 
 export interface AuditJobControl {
   /** The latest status read from main (null before the first answer). */
@@ -65,7 +66,8 @@ export function useAuditJob(): AuditJobControl {
       try {
         return { ok: true, value: await call() };
       } catch (error) {
-        return { ok: false, cancelled: cancelled.current, message: errorMessage(error) };
+        const code = (error as { code?: unknown } | null)?.code;
+        return { ok: false, cancelled: cancelled.current, message: errorMessage(error), code: typeof code === 'string' ? code : null };
       } finally {
         if (mounted.current) {
           setMine(null);

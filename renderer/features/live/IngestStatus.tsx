@@ -1,7 +1,7 @@
 /**
  * The app bar's view of each ingest connection: the MQTT connection's state (kept fresh by
  * `ingest.connection.changed` events) and the simulator's. A failed status call shows as a
- * chip with the reason, never hidden.
+ * chip with the reason, never hidden. Clicking a chip opens its view (Connections, Simulator).
  */
 import { Stack, Tooltip } from '@mui/material';
 import { StatusChip } from '../../common/StatusChip';
@@ -23,7 +23,9 @@ function settle<T>(promise: Promise<T>): Promise<Loaded<T>> {
   );
 }
 
-export function IngestStatus({ plant }: { readonly plant: PlantApi }) {
+export function IngestStatus({ plant, onOpen }: { readonly plant: PlantApi; readonly onOpen?: (view: 'connections' | 'simulator') => void }) {
+  const openMqtt = onOpen && (() => onOpen('connections'));
+  const openSim = onOpen && (() => onOpen('simulator'));
   const [mqtt, setMqtt] = useState<Loaded<MqttState>>(null);
   const [sim, setSim] = useState<Loaded<SimulatorStatus | null>>(null);
 
@@ -47,7 +49,7 @@ export function IngestStatus({ plant }: { readonly plant: PlantApi }) {
     <Stack direction="row" spacing={1} data-testid="ingest-status">
       {mqtt && !mqtt.ok && (
         <Tooltip title={mqtt.message}>
-          <StatusChip tone="error" label="MQTT: status unavailable" data-testid="ingest-mqtt" data-state="unavailable" />
+          <StatusChip tone="error" label="MQTT: status unavailable" data-testid="ingest-mqtt" data-state="unavailable" onClick={openMqtt} />
         </Tooltip>
       )}
       {mqtt?.ok && (
@@ -57,12 +59,13 @@ export function IngestStatus({ plant }: { readonly plant: PlantApi }) {
             label={mqtt.value.status ? `MQTT ${mqtt.value.status.name}: ${mqtt.value.status.state}` : 'MQTT: not configured'}
             data-testid="ingest-mqtt"
             data-state={mqtt.value.status?.state ?? 'off'}
+            onClick={openMqtt}
           />
         </Tooltip>
       )}
       {sim && !sim.ok && (
         <Tooltip title={sim.message}>
-          <StatusChip tone="error" label="Simulator: status unavailable" data-testid="ingest-simulator" data-state="unavailable" />
+          <StatusChip tone="error" label="Simulator: status unavailable" data-testid="ingest-simulator" data-state="unavailable" onClick={openSim} />
         </Tooltip>
       )}
       {sim?.ok && (
@@ -70,6 +73,7 @@ export function IngestStatus({ plant }: { readonly plant: PlantApi }) {
           tone={sim.value?.running && !sim.value.paused ? 'success' : 'default'}
           label={!sim.value || !sim.value.enabled ? 'Simulator: off' : sim.value.paused ? 'Simulator: paused' : `Simulator: ${sim.value.rate} ev/s`}
           data-testid="ingest-simulator"
+          onClick={openSim}
           data-state={!sim.value || !sim.value.enabled ? 'off' : sim.value.paused ? 'paused' : 'running'}
         />
       )}

@@ -13,7 +13,7 @@ import { CHROMIUM_ARGS, findChromium } from '../../support/chromium';
 
 export const UI_ARTIFACTS = join('test-results', 'e2e', 'ui');
 
-export type ViewName = 'timeline' | 'equipment' | 'alarms' | 'deadLetters' | 'health' | 'audit';
+export type ViewName = 'timeline' | 'equipment' | 'alarms' | 'deadLetters' | 'health' | 'audit' | 'connections' | 'simulator' | 'import';
 
 export class UiPage {
   readonly errors: string[] = [];
@@ -46,6 +46,16 @@ export class UiPage {
   async go(view: ViewName): Promise<void> {
     await this.page.getByTestId(`nav-${view}`).click();
     await this.page.getByTestId(`view-${view}`).waitFor();
+  }
+
+  /** Types into the field with this data-testid as an operator does: key by key, after clearing what it holds. */
+  async type(testId: string, text: string): Promise<void> {
+    const field = this.page.getByTestId(testId);
+    await field.click();
+    await field.press('ControlOrMeta+a');
+    await field.press('Backspace');
+    // The machine running the tests may be busy: each key waits for the page, not for a fixed time.
+    await field.pressSequentially(text, { delay: 35, timeout: 120_000 });
   }
 
   async press(key: string): Promise<void> {
@@ -122,6 +132,11 @@ export interface UiSession {
 
 export async function startUiSession(core: WebHostOptions['core'] = { healthEverySeconds: 0 }): Promise<UiSession> {
   return openSession(() => startWebHost({ memory: true, core }));
+}
+
+/** A session on a host started with these options (a data folder, a simulator, …). */
+export async function startHostSession(options: WebHostOptions): Promise<UiSession> {
+  return openSession(() => startWebHost(options));
 }
 
 /**
