@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright';
-import { startWebHost, type WebHost } from '../../../main/web/server';
+import { startWebHost, type WebHost, type WebHostOptions } from '../../../main/web/server';
 import { CHROMIUM_ARGS, findChromium } from '../../support/chromium';
 
 export const UI_ARTIFACTS = join('test-results', 'e2e', 'ui');
@@ -119,9 +119,10 @@ export interface UiSession {
   close(): Promise<void>;
 }
 
-export async function startUiSession(): Promise<UiSession> {
+/** `core` adds to the host's core (the simulator, for one). */
+export async function startUiSession(core: WebHostOptions['core'] = {}): Promise<UiSession> {
   const [host, browser] = await Promise.all([
-    startWebHost({ memory: true, core: { healthEverySeconds: 0 } }),
+    startWebHost({ memory: true, core: { healthEverySeconds: 0, ...core } }),
     chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS }),
   ]);
   const ui = await UiPage.open(browser, host.url);
