@@ -115,7 +115,7 @@ describe('equipment board', () => {
     const diff = ui.page.locator('[data-testid="diff"][data-equipment-id="press-1"]');
     await diff.waitFor();
     const status = diff.getByTestId('diff-change').filter({ hasText: 'press-1: running → down' }).first();
-    expect(await status.textContent()).toMatch(/running → down at \d\d:\d\d:\d\d \(jam\)/);
+    expect(await status.textContent()).toMatch(/running → down at \d\d:\d\d:\d\d(, order \S+)? \(jam\)/);
     await status.locator(`[data-testid="diff-cause"][data-event-id="${down.id}"]`).waitFor();
     await ui.screenshot('equipment-compare');
     await ui.expectAccessible('compare mode');
