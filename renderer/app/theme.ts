@@ -27,13 +27,16 @@ export function createConsoleTheme(mode: 'light' | 'dark'): Theme {
       contrastThreshold: 4.5,
       primary: { main: base.primary },
       secondary: { main: dark ? '#cfd8dc' : '#546e7a' },
-      error: { main: PRIORITY_COLOURS[mode].CRITICAL.main, contrastText: PRIORITY_COLOURS[mode].CRITICAL.contrastText },
+      // The critical red, a shade darker in light mode so that red text (Delete buttons, errors) reads at 4.5:1 on the grey.
+      error: dark ? { main: PRIORITY_COLOURS.dark.CRITICAL.main, contrastText: PRIORITY_COLOURS.dark.CRITICAL.contrastText } : { main: '#b71c1c', contrastText: '#ffffff' },
       warning: { main: base.abnormal },
       info: { main: dark ? '#b0bec5' : '#455a64' },
       success: { main: dark ? '#a5d6a7' : '#2e5e32' },
       background: { default: base.background, paper: base.paper },
       text: { primary: base.text, secondary: base.secondary },
       divider: dark ? '#3d444b' : '#c4c4c4',
+      // Unselected toggle buttons and icons: MUI's 54 % black is under 4.5:1 on the grey base.
+      action: { active: dark ? '#c8c8c8' : '#3a3a3a' },
     },
     typography: { fontSize: 13 },
     components: {

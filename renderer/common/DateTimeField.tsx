@@ -24,7 +24,7 @@ export function DateTimeField({ label, value, onChange, testId, required }: Date
       placeholder={DATE_TIME_PLACEHOLDER}
       error={problem !== null}
       helperText={problem ?? undefined}
-      sx={{ width: 260 }}
+      sx={{ width: 260, flexShrink: 0 }}
       slotProps={{
         inputLabel: { shrink: true },
         htmlInput: { inputMode: 'numeric', 'data-testid': testId, 'aria-description': `24-hour time, ${formatTimeZone()}` },

@@ -114,9 +114,9 @@ describe('equipment board', () => {
     await ui.testId('compare-run').click();
     const diff = ui.page.locator('[data-testid="diff"][data-equipment-id="press-1"]');
     await diff.waitFor();
-    const status = diff.getByTestId('diff-change').filter({ hasText: 'status:' }).first();
-    expect(await status.textContent()).toMatch(/running → down/);
-    expect(await diff.textContent()).toContain(`equipment.status.changed #${down.seq}`);
+    const status = diff.getByTestId('diff-change').filter({ hasText: 'press-1: running → down' }).first();
+    expect(await status.textContent()).toMatch(/running → down at \d\d:\d\d:\d\d(, order \S+)? \(jam\)/);
+    await status.locator(`[data-testid="diff-cause"][data-event-id="${down.id}"]`).waitFor();
     await ui.screenshot('equipment-compare');
     await ui.expectAccessible('compare mode');
   });

@@ -140,6 +140,7 @@ describe('the compare view in sentences', () => {
       change('outOfSpecCount', 0, 1, [measured]),
       change('lastTelemetry.temperature', 40, 61.5, [hot]),
       change('lastTelemetry.at', at(8, 0, 0), at(8, 12, 0), [hot]),
+      change('maintenance.scheduled', {}, null, []),
     ],
   };
 

@@ -1,7 +1,7 @@
 /**
- * How each ISA-18.2 alarm state looks: a colour AND an icon AND a word, so that it reads
- * without colour too; unacknowledged states blink-free but bold. And the monitor's order:
- * priority first, then the most recent.
+ * How each ISA-18.2 alarm state looks: an icon AND a word, in grey (colour is the
+ * priority's); unacknowledged states blink-free but bold and inverted. And the monitor's
+ * order: priority first, then the most recent.
  */
 import CheckCircleOutlined from '@mui/icons-material/CheckCircleOutlined';
 import DoNotDisturbOn from '@mui/icons-material/DoNotDisturbOn';
@@ -15,16 +15,14 @@ import type { AlarmState, AlarmStateName } from '../../../shared/domain/alarms';
 import { PRIORITY_RANK, type Priority } from '../../../shared/events/event';
 import { priorityColour } from '../../common/palette';
 
-type Color = 'error' | 'warning' | 'info' | 'success' | 'default';
-
-export const STATE_LOOK: Readonly<Record<AlarmStateName, { readonly label: string; readonly color: Color; readonly Icon: typeof ErrorOutlined; readonly unacked: boolean }>> = {
-  ACTIVE_UNACK: { label: 'Active, unacknowledged', color: 'error', Icon: NotificationsActive, unacked: true },
-  ACTIVE_ACK: { label: 'Active, acknowledged', color: 'warning', Icon: ReportProblemOutlined, unacked: false },
-  RTN_UNACK: { label: 'Returned to normal, unacknowledged', color: 'info', Icon: ErrorOutlined, unacked: true },
-  NORMAL: { label: 'Normal', color: 'success', Icon: CheckCircleOutlined, unacked: false },
-  SHELVED: { label: 'Shelved', color: 'default', Icon: NotificationsPaused, unacked: false },
-  SUPPRESSED: { label: 'Suppressed', color: 'default', Icon: DoNotDisturbOn, unacked: false },
-  OUT_OF_SERVICE: { label: 'Out of service', color: 'default', Icon: Inventory2Outlined, unacked: false },
+export const STATE_LOOK: Readonly<Record<AlarmStateName, { readonly label: string; readonly Icon: typeof ErrorOutlined; readonly unacked: boolean }>> = {
+  ACTIVE_UNACK: { label: 'Active, unacknowledged', Icon: NotificationsActive, unacked: true },
+  ACTIVE_ACK: { label: 'Active, acknowledged', Icon: ReportProblemOutlined, unacked: false },
+  RTN_UNACK: { label: 'Returned to normal, unacknowledged', Icon: ErrorOutlined, unacked: true },
+  NORMAL: { label: 'Normal', Icon: CheckCircleOutlined, unacked: false },
+  SHELVED: { label: 'Shelved', Icon: NotificationsPaused, unacked: false },
+  SUPPRESSED: { label: 'Suppressed', Icon: DoNotDisturbOn, unacked: false },
+  OUT_OF_SERVICE: { label: 'Out of service', Icon: Inventory2Outlined, unacked: false },
 };
 
 export function AlarmStateChip({ state }: { readonly state: AlarmStateName }) {
@@ -33,10 +31,10 @@ export function AlarmStateChip({ state }: { readonly state: AlarmStateName }) {
     <Chip
       size="small"
       icon={<look.Icon />}
-      color={look.color}
       variant={look.unacked ? 'filled' : 'outlined'}
       label={look.label}
-      sx={{ fontWeight: look.unacked ? 700 : 400 }}
+      // ISA-101: colour belongs to the priority; the state reads by icon, word and weight, an unacknowledged one inverted.
+      sx={look.unacked ? { fontWeight: 700, bgcolor: 'text.primary', color: 'background.paper', '& .MuiChip-icon': { color: 'background.paper' } } : { fontWeight: 400 }}
       data-testid="alarm-state"
       data-state={state}
     />

@@ -18,9 +18,9 @@ function Measurement({ name, m }: { readonly name: string; readonly m: Measureme
   const limits = `${m.lowerLimit === null ? '−∞' : formatReading(m.lowerLimit)} … ${m.upperLimit === null ? '+∞' : formatReading(m.upperLimit, m.unit)}`;
   const out = m.isWithinSpec === false;
   return (
-    <Stack sx={{ justifyContent: 'space-between' }} direction="row" data-testid="measurement" data-name={name} data-out-of-spec={out}>
+    <Stack sx={{ justifyContent: 'space-between' }} direction="row" spacing={1} data-testid="measurement" data-name={name} data-out-of-spec={out}>
       <Typography variant="body2">{name}</Typography>
-      <Typography variant="body2" sx={{ fontWeight: out ? 700 : 400 }}>
+      <Typography variant="body2" sx={{ fontWeight: out ? 700 : 400, textAlign: 'right' }}>
         {formatReading(m.value, m.unit)}{' '}
         <Typography component="span" variant="caption" color="text.secondary">
           ({limits}){out ? ' out of spec' : ''}
@@ -109,7 +109,7 @@ export function EquipmentCard({ state, alarms, rules, now, onAcknowledge }: Equi
         {readings.length > 0 && (
           <Box sx={{ mt: 1 }} data-testid="telemetry">
             {readings.map((r) => (
-              <Stack key={r.name} sx={{ justifyContent: 'space-between' }} direction="row" data-testid="reading" data-name={r.name}>
+              <Stack key={r.name} sx={{ justifyContent: 'space-between' }} direction="row" spacing={1} data-testid="reading" data-name={r.name}>
                 <Typography variant="body2">{r.name}</Typography>
                 <Typography variant="body2">{formatReading(r.value, r.unit)}</Typography>
               </Stack>

@@ -23,6 +23,7 @@ const SILENT = [/^lastTelemetry\.at$/, /^telemetryUnits\./, /^statusSince$/, /^a
 
 const shown = (v: JsonValue | undefined): string => (v === null || v === undefined ? 'none' : typeof v === 'string' ? v : JSON.stringify(v));
 const percent = (v: JsonValue | undefined) => (typeof v === 'number' ? `${(v * 100).toFixed(1)} %` : 'unknown');
+const isEmptyObject = (v: JsonValue) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 const named = (id: string | null | undefined) => (id ? `${id} ` : '');
 const spec = (m: MeasurementState | undefined) => (m?.isWithinSpec === false ? 'out of spec' : m?.isWithinSpec === true ? 'in spec' : null);
 
@@ -82,7 +83,8 @@ function sentenceOf(topic: string, diff: EquipmentDiff, changes: readonly FieldC
 export function diffSentences(diff: EquipmentDiff): DiffSentence[] {
   const topics = new Map<string, FieldChange[]>();
   for (const change of diff.changes) {
-    if (SILENT.some((re) => re.test(change.path))) continue;
+    // An empty object before or after is a group of fields appearing (the first measurement): its fields tell it.
+    if (SILENT.some((re) => re.test(change.path)) || isEmptyObject(change.before) || isEmptyObject(change.after)) continue;
     const topic = topicOf(change.path);
     topics.set(topic, [...(topics.get(topic) ?? []), change]);
   }

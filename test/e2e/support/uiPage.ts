@@ -130,8 +130,9 @@ export interface UiSession {
   close(): Promise<void>;
 }
 
-export async function startUiSession(core: WebHostOptions['core'] = { healthEverySeconds: 0 }): Promise<UiSession> {
-  return openSession(() => startWebHost({ memory: true, core }));
+/** `core` adds to the host's core (the simulator, for one); health reports are off unless asked for. */
+export async function startUiSession(core: WebHostOptions['core'] = {}): Promise<UiSession> {
+  return openSession(() => startWebHost({ memory: true, core: { healthEverySeconds: 0, ...core } }));
 }
 
 /** A session on a host started with these options (a data folder, a simulator, …). */
