@@ -5,8 +5,8 @@
  * its requests in its own buffers, not in the host's memory or the store host's time.
  */
 
-/** Calls of one socket that run at the same time. */
-export const MAX_RUNNING_CALLS = 8;
+/** Calls of one socket that run at the same time (the console itself keeps more than 8 open at once). */
+export const MAX_RUNNING_CALLS = 16;
 /** Unread answers above this hold back the socket's next call until the client reads. */
 export const OUTPUT_BACKLOG_BYTES = 1024 * 1024;
 const BACKLOG_RECHECK_MS = 50;
