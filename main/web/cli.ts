@@ -8,7 +8,7 @@ import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { playwrightPdfRenderer } from '../audit/renderPdf';
-import { ensureRendererBuilt } from './rendererBuild';
+import { ensureRendererBuilt } from '../platform/rendererBuild';
 import { startWebHost } from './server';
 
 export interface WebArgs {

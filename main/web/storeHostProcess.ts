@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import type { WebSocket } from 'ws';
 import type { MessageLink } from '../../shared/rpc/link';
-import { STORE_HOST_CHROMIUM_ARGS } from './chromium';
+import { STORE_HOST_CHROMIUM_ARGS } from '../platform/chromium';
 import { nodeSocketLink } from './nodeSocketLink';
 import { newSecret, sameSecret } from './secret';
 
