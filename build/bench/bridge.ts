@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureRendererBuilt } from '../../main/web/rendererBuild';
+import { ensureRendererBuilt } from '../../main/platform/rendererBuild';
 import { startWebHost, type WebHost } from '../../main/web/server';
 import { bundleForBrowser } from '../../test/support/browserPage';
 import { CHROMIUM_ARGS, CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';

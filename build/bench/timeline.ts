@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { openPlainPage, type PlainPage } from './plainPage';
 import type { PlantEvent } from '../../shared/events/event';
 import { newEventId } from '../../shared/events/uuidv7';
-import { ensureRendererBuilt } from '../../main/web/rendererBuild';
+import { ensureRendererBuilt } from '../../main/platform/rendererBuild';
 import { startWebHost, type WebHost } from '../../main/web/server';
 import { CHROMIUM_ARGS, CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
 import { median, percentile, round } from './stats';

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { StoreClient } from '../store/storeClient';
-import { CHROMIUM_NOT_FOUND, findChromiumExecutable } from '../web/chromium';
-import { DEFAULT_RENDERER_DIR, ensureRendererBuilt, rendererPages } from '../web/rendererBuild';
+import { CHROMIUM_NOT_FOUND, findChromiumExecutable } from '../platform/chromium';
+import { DEFAULT_RENDERER_DIR, ensureRendererBuilt, rendererPages } from '../platform/rendererBuild';
 import { claimDataDir } from '../web/dataDirLock';
 import { StoreHostSupervisor } from '../web/storeHostProcess';
 

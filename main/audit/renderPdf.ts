@@ -4,7 +4,7 @@
  * function over `webContents.printToPDF` instead.
  */
 import type { BrowserType } from 'playwright';
-import { CHROMIUM_NOT_FOUND, findChromiumExecutable } from '../web/chromium';
+import { CHROMIUM_NOT_FOUND, findChromiumExecutable } from '../platform/chromium';
 
 export type RenderPdf = (html: string) => Promise<Uint8Array>;
 

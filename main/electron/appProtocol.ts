@@ -11,7 +11,7 @@
  * This file is pure Node (no electron import) except for the two small functions at the end,
  * which take Electron's `protocol` object as a parameter.
  */
-import { contentTypeOf } from '../web/staticFiles';
+import { contentTypeOf } from '../platform/contentTypes';
 import { readFile } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type { Protocol } from 'electron';

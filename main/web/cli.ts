@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { playwrightPdfRenderer } from '../audit/renderPdf';
 import { isReviewFolder, REVIEW_MARKER } from '../core/reviewMode';
-import { ensureRendererBuilt } from './rendererBuild';
+import { ensureRendererBuilt } from '../platform/rendererBuild';
 import { startWebHost } from './server';
 
 export interface WebArgs {

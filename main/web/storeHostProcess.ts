@@ -13,7 +13,7 @@ import type { Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { WebSocket } from 'ws';
 import type { MessageLink } from '../../shared/rpc/link';
-import { STORE_HOST_CHROMIUM_ARGS } from './chromium';
+import { STORE_HOST_CHROMIUM_ARGS } from '../platform/chromium';
 import { nodeSocketLink } from './nodeSocketLink';
 import { newSecret, sameSecret } from './secret';
 

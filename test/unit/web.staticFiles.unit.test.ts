@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { contentSecurityPolicy, contentTypeOf, resolveStaticPath } from '../../main/web/staticFiles';
+import { contentTypeOf } from '../../main/platform/contentTypes';
+import { contentSecurityPolicy, resolveStaticPath } from '../../main/web/staticFiles';
 
 const root = mkdtempSync(join(tmpdir(), 'plant-static-'));
 mkdirSync(join(root, 'assets'));

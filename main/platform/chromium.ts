@@ -1,6 +1,7 @@
 /**
- * Finding and flagging the Chromium that runs browser mode's store host. Order: CHROME_PATH,
- * Debian's /usr/bin/chromium, then a browser Playwright installed (when Playwright is there).
+ * Finding and flagging the Chromium that runs browser mode's store host, the audit command's
+ * store and the PDF reports. Order: CHROME_PATH, Debian's /usr/bin/chromium, then a browser
+ * Playwright installed (when Playwright is there).
  */
 import { existsSync } from 'node:fs';
 
