@@ -109,7 +109,7 @@ describe('export targets through the API and the command line', () => {
     const { dispatch } = inProcessApi(core);
     expect(await dispatch('audit.export', [{ out, format: 'ndjson' }], ctx)).toMatchObject({ ok: false, error: { code: 'exists' } });
     expect(await dispatch('audit.export', [{ out, format: 'ndjson', overwrite: true }], ctx)).toMatchObject({ ok: true });
-    expect(await dispatch('audit.export', [{ out: join(data, 'settings.json'), format: 'ndjson', overwrite: true }], ctx)).toMatchObject({ ok: false, error: { code: 'refused' } });
+    expect(await dispatch('audit.export', [{ out: join(data, 'settings.json'), format: 'ndjson', overwrite: true }], ctx)).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
     expect(JSON.parse(readFileSync(join(data, 'settings.json'), 'utf8'))).toEqual({ theme: 'dark' });
   });
 
