@@ -39,6 +39,8 @@ export interface PlantCoreOptions {
   readonly projector?: EquipmentProjectorOptions;
   /** Events between two snapshots of the alarm engine (default 5,000). */
   readonly alarmSnapshotEvery?: number;
+  /** The alarm monitor's clock and tick period (tests move time by hand); default the wall clock, every second. */
+  readonly alarmClock?: { readonly now?: () => number; readonly tickMs?: number };
   /** The operating-system user named in operator actions (acknowledgements, rule edits). */
   readonly user?: string;
   /** Prints the audit PDF report (Chromium: page.pdf in browser mode, printToPDF in Electron). */
@@ -83,7 +85,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
   const files = new FileAccess(settings, dataDir);
   const equipment = new EquipmentProjector(store, review ? { ...options.projector, snapshotEvery: 0 } : options.projector);
   const pushes = new PushHub();
-  const alarms = new AlarmMonitor({ bus, store, review, ...(options.alarmSnapshotEvery ? { snapshotEvery: options.alarmSnapshotEvery } : {}) });
+  const alarms = new AlarmMonitor({ bus, store, review, ...options.alarmClock, ...(options.alarmSnapshotEvery ? { snapshotEvery: options.alarmSnapshotEvery } : {}) });
   const aggregates = new Aggregates();
 
   await equipment.rebuild();
