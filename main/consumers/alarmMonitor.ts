@@ -21,8 +21,11 @@ import type { EventBus } from '../bus/eventBus';
 import { pages } from '../../shared/store/readAll';
 import { ReviewModeError } from '../core/reviewMode';
 import { logErrorAs } from '../core/logError';
+import { INGEST_CONNECTION_CHANGED, INGEST_STOPPED_REASON, type ConnectionChangedPayload } from '../../shared/ingest/ingestEvents';
 
 export const RULES_CHANGED = 'alarm.rules.changed';
+/** The key under which the plant simulator is held down while it is paused (see `sourceDown`). */
+export const SIMULATOR_SOURCE = 'simulator';
 export const ALARM_SNAPSHOT_KEY = 'alarm-engine';
 
 export interface AlarmMonitorOptions {
@@ -47,6 +50,8 @@ export class AlarmMonitor {
   private publishing: Promise<void> = Promise.resolve();
   private ticker: ReturnType<typeof setInterval> | null = null;
   private untap: (() => void) | null = null;
+  /** Sources known to be down (a paused simulator, a lost MQTT connection); while any is, absence rules do not count. */
+  private readonly sourcesDown = new Set<string>();
   private readonly now: () => number;
   private readonly onError: (error: unknown) => void;
 
@@ -83,6 +88,22 @@ export class AlarmMonitor {
   /** A source is back (console restarted, feed resumed or reconnected): absence rules count from now. */
   resume(): void {
     this.engine = resumeAlarms(this.engine, this.now());
+  }
+
+  /**
+   * A source feeding the console is known to be down (paused, disconnected): until it is up
+   * again its silence is not the plant's, so no absence rule fires. This holds the absence
+   * rules of every equipment, not only those the source feeds: the console cannot know which
+   * equipment a source feeds before it hears from it (equipment fed by another source that
+   * stays up is then held too, until the source is back, and counts again from there).
+   */
+  sourceDown(source: string): void {
+    this.sourcesDown.add(source);
+  }
+
+  /** The source is back: absence rules count again from now, a full timeout before any fires. */
+  sourceUp(source: string): void {
+    if (this.sourcesDown.delete(source)) this.resume();
   }
 
   active(): AlarmState[] {
@@ -133,6 +154,9 @@ export class AlarmMonitor {
         const step = setAlarmRules(this.engine, (event.payload as { rules?: unknown } | null)?.rules, event.timestamp);
         this.engine = step.state;
         this.publish(step.drafts, true, event.id);
+      } else if (event.type === INGEST_CONNECTION_CHANGED) {
+        // Only live: a state replayed from before a restart says nothing about the connection now.
+        if (!catchingUp) this.connectionChanged(event.payload as ConnectionChangedPayload);
       } else if (event.type.startsWith('alarm.')) {
         // Our own reactions: already applied live; after a restart, folded into the states.
         // The console's own alarms (main/store/systemAlarm.ts) come from outside the engine.
@@ -152,9 +176,24 @@ export class AlarmMonitor {
     else if (event.type.startsWith('alarm.')) this.engine = { ...this.engine, alarms: evolveAlarms(this.engine.alarms, event) };
   }
 
+  /**
+   * An MQTT connection's life as the ingest publishes it. Any state but `connected` means the
+   * broker is not feeding us, except the final `disconnected` of a deliberate stop (the
+   * operator removed the connection, or the console shuts down): nothing will bring that
+   * source back, so it is released and the equipment it fed counts from now.
+   */
+  private connectionChanged(payload: ConnectionChangedPayload): void {
+    const source = `mqtt:${payload.connection}`;
+    if (payload.state === 'connected' || (payload.state === 'disconnected' && payload.reason === INGEST_STOPPED_REASON)) this.sourceUp(source);
+    else this.sourceDown(source);
+  }
+
   private tick(): void {
     try {
-      const step = tickAlarms(this.engine, this.now());
+      const now = this.now();
+      // A source is down: keep absence monitors counting from now, so none fires for its outage.
+      if (this.sourcesDown.size > 0) this.engine = resumeAlarms(this.engine, now);
+      const step = tickAlarms(this.engine, now);
       this.engine = step.state;
       this.publish(step.drafts, false);
     } catch (error) {

@@ -10,7 +10,7 @@ import type { PlantMetrics } from '../../shared/api/metrics';
 import type { EventStore } from '../../shared/store/eventStore';
 import { EventBus, type EventBusOptions } from '../bus/eventBus';
 import { Aggregates } from '../consumers/aggregates';
-import { AlarmMonitor } from '../consumers/alarmMonitor';
+import { AlarmMonitor, SIMULATOR_SOURCE } from '../consumers/alarmMonitor';
 import { startQualityHold } from '../consumers/qualityHold';
 import { PlantSimulator, type PlantSimulatorOptions } from '../producers/simulator';
 import { SystemHealthReporter } from '../producers/systemHealth';
@@ -39,6 +39,8 @@ export interface PlantCoreOptions {
   readonly projector?: EquipmentProjectorOptions;
   /** Events between two snapshots of the alarm engine (default 5,000). */
   readonly alarmSnapshotEvery?: number;
+  /** The alarm monitor's clock and tick period (tests move time by hand); default the wall clock, every second. */
+  readonly alarmClock?: { readonly now?: () => number; readonly tickMs?: number };
   /** The operating-system user named in operator actions (acknowledgements, rule edits). */
   readonly user?: string;
   /** Prints the audit PDF report (Chromium: page.pdf in browser mode, printToPDF in Electron). */
@@ -83,7 +85,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
   const files = new FileAccess(settings, dataDir);
   const equipment = new EquipmentProjector(store, review ? { ...options.projector, snapshotEvery: 0 } : options.projector);
   const pushes = new PushHub();
-  const alarms = new AlarmMonitor({ bus, store, review, ...(options.alarmSnapshotEvery ? { snapshotEvery: options.alarmSnapshotEvery } : {}) });
+  const alarms = new AlarmMonitor({ bus, store, review, ...options.alarmClock, ...(options.alarmSnapshotEvery ? { snapshotEvery: options.alarmSnapshotEvery } : {}) });
   const aggregates = new Aggregates();
 
   await equipment.rebuild();
@@ -96,7 +98,9 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
   const stopQualityHold = review ? () => undefined : startQualityHold(bus, () => alarms.rules());
   const storeStatus = () => options.storeStatus?.() ?? { connected: true, restarts: 0 };
 
-  const simulator = options.simulator && !review ? new PlantSimulator({ ...options.simulator, bus }) : null;
+  // A paused simulator is a source that is down, not a plant gone silent: absence rules wait for it (issue 12 §1).
+  const onPausedChange = (paused: boolean) => (paused ? alarms.sourceDown(SIMULATOR_SOURCE) : alarms.sourceUp(SIMULATOR_SOURCE));
+  const simulator = options.simulator && !review ? new PlantSimulator({ ...options.simulator, bus, onPausedChange }) : null;
   const healthSeconds = review ? 0 : (options.healthEverySeconds ?? 5);
   const health = healthSeconds > 0 ? new SystemHealthReporter({ bus, store, storeStatus, intervalMs: healthSeconds * 1000 }) : null;
   const mqtt = new MqttConnection(bus, settings);

@@ -19,6 +19,7 @@ import type { Priority } from '../../shared/events/event';
 import {
   connectionSubject,
   INGEST_CONNECTION_CHANGED,
+  INGEST_STOPPED_REASON,
   MAX_MESSAGE_BYTES,
   REJECT_CODES,
   type ConnectionChangedPayload,
@@ -121,7 +122,7 @@ export class MqttIngest {
     this.retryTimer = null;
     const client = this.client;
     if (client) await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
-    this.setState('disconnected', 'ingest stopped', null);
+    this.setState('disconnected', INGEST_STOPPED_REASON, null);
     await this.publisher.close();
   }
 

@@ -34,6 +34,8 @@ export interface PlantSimulatorOptions {
   readonly now?: () => number;
   readonly timers?: ProducerTimers;
   readonly onError?: (error: unknown) => void;
+  /** Told when `pause` and `resume` change whether the plant is held, so consumers can tell a paused feed from a silent plant. */
+  readonly onPausedChange?: (paused: boolean) => void;
 }
 
 
@@ -60,6 +62,7 @@ export class PlantSimulator {
   private readonly now: () => number;
   private readonly timers: ProducerTimers;
   private readonly onError: (error: unknown) => void;
+  private readonly onPausedChange: (paused: boolean) => void;
   private readonly inFlightBatches = new Set<Promise<void>>();
   private state: PlantSimulationState | null = null;
   private timer: unknown = null;
@@ -79,6 +82,7 @@ export class PlantSimulator {
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? globalTimers;
     this.onError = options.onError ?? logErrorAs('[simulator]');
+    this.onPausedChange = options.onPausedChange ?? (() => undefined);
   }
 
   /** Starts publishing (resuming the same plant after a stop); does nothing when switched off. */
@@ -98,13 +102,16 @@ export class PlantSimulator {
 
   /** Holds the plant still: nothing is generated until `resume`. */
   pause(): void {
+    if (this.paused) return;
     this.paused = true;
+    this.onPausedChange(true);
   }
 
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
     if (this.state) this.state = holdPlant(this.state, this.now());
+    this.onPausedChange(false);
   }
 
   setRate(rate: number): void {

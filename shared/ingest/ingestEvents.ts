@@ -13,6 +13,8 @@ export const INGEST_CONNECTION_CHANGED = 'ingest.connection.changed';
 export const INGEST_MESSAGE_REJECTED = 'ingest.message.rejected';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'error';
+/** The reason of the final `disconnected` when the ingest is stopped on purpose (not an outage). */
+export const INGEST_STOPPED_REASON = 'ingest stopped';
 
 /**
  * Why a message was rejected: no rule for its topic, a body that is not UTF-8, one too large,
