@@ -63,14 +63,20 @@ export function fileTransfer(options: FileTransferOptions): FileTransfer {
     return null;
   };
 
-  const upload = async (request: IncomingMessage, response: ServerResponse) => {
+  const upload = async (request: IncomingMessage, url: URL, response: ServerResponse) => {
+    // The file keeps its extension, by which an import tells NDJSON from CSV.
+    const extension = url.searchParams.get('ext') ?? '';
+    if (extension !== '' && !/^[a-z0-9]{1,10}$/.test(extension)) {
+      request.resume();
+      return answer(response, 400, 'ext must be 1 to 10 lowercase letters or digits');
+    }
     const declared = Number(request.headers['content-length']);
     if (!Number.isFinite(declared) || declared < 0) return answer(response, 411, 'the upload needs a Content-Length header');
     if (declared > limit) {
       request.resume();
       return answer(response, 413, `the file of ${declared} bytes is over the upload limit of ${limit} bytes`);
     }
-    const path = join(folder, `upload-${newSecret().slice(0, 16)}`);
+    const path = join(folder, `upload-${newSecret().slice(0, 16)}${extension ? `.${extension}` : ''}`);
     let received = 0;
     request.on('data', (chunk: Buffer) => {
       received += chunk.length;
@@ -128,7 +134,7 @@ export function fileTransfer(options: FileTransferOptions): FileTransfer {
         request.resume();
         return answer(response, 403, `refused: ${refused}`), true;
       }
-      const done = route === 'POST /files/upload' ? upload(request, response) : route === 'GET /files/download' ? download(url, response) : Promise.resolve(exportTarget(url, response));
+      const done = route === 'POST /files/upload' ? upload(request, url, response) : route === 'GET /files/download' ? download(url, response) : Promise.resolve(exportTarget(url, response));
       done.catch((error: Error) => {
         log(`files: ${error.message}`);
         if (!response.headersSent) answer(response, 500, 'the file transfer failed on the host');

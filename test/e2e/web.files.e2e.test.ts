@@ -55,6 +55,12 @@ test('download names that were not handed out, traversal included, are 404', asy
   }
 });
 
+test('an extension that is not 1 to 10 lowercase letters or digits is refused with 400', async () => {
+  const response = await fetch(address('/files/upload?ext=../x'), { method: 'POST', body: 'x', headers: { origin: origin(), 'x-plant-token': host.token } });
+  expect(response.status).toBe(400);
+  expect(await response.text()).toMatch(/^ext must be/);
+});
+
 test('a wrong method or address is refused', async () => {
   expect((await fetch(address(`/files/upload?token=${host.token}`))).status).toBe(405);
   expect((await fetch(address(`/files/other?token=${host.token}`))).status).toBe(404);
@@ -76,9 +82,10 @@ test('export, download once, upload the file and verify the uploaded copy throug
   expect(existsSync(path)).toBe(false);
   expect((await fetch(address(`/files/download?name=${encodeURIComponent(name)}&token=${host.token}`))).status).toBe(404);
 
-  const uploaded = await upload(body);
+  const uploaded = await fetch(address('/files/upload?ext=ndjson'), { method: 'POST', body, headers: { origin: origin(), 'x-plant-token': host.token } });
   expect(uploaded.status).toBe(200);
   const copy = ((await uploaded.json()) as { path: string }).path;
+  expect(copy).toMatch(/\.ndjson$/);
   expect(statSync(copy).mode & 0o777).toBe(0o600);
   const verdict = await call('audit.verifyFile', [copy]);
   expect(verdict).toMatchObject({ ok: true, value: { ok: true } });
