@@ -89,4 +89,6 @@ test('export, download once, upload the file and verify the uploaded copy throug
   expect(statSync(copy).mode & 0o777).toBe(0o600);
   const verdict = await call('audit.verifyFile', [copy]);
   expect(verdict).toMatchObject({ ok: true, value: { ok: true } });
+  // The same uploaded path serves an import too (its events are present already, so skipped).
+  expect((await call('audit.import', [{ path: copy }])).ok).toBe(true);
 });
