@@ -22,6 +22,7 @@ import { claimDataDir, releaseHostLock, writeHostLock } from './dataDirLock';
 import { checkApiUpgrade, MAX_MESSAGE_BYTES, serveApiSocket, type ApiSocket } from './apiSocket';
 import { CHROMIUM_NOT_FOUND, findChromiumExecutable } from '../platform/chromium';
 import { DEFAULT_RENDERER_DIR, rendererPages } from '../platform/rendererBuild';
+import { fileTransfer, type FileTransfer } from './fileTransfer';
 import { newSecret } from './secret';
 import { securityHeaders, staticFileHandler } from './staticFiles';
 import { boundedSender, handleSocketErrors, MAX_FRAME_BYTES_BEFORE_AUTH, refuseUpgrade, setMaxFrameBytes, type OutputLimits } from './socketGuard';
@@ -43,6 +44,8 @@ export interface WebHostOptions {
   readonly disk?: Omit<DiskGuardOptions, 'dataDir' | 'log'>;
   /** How much unread output one client may leave queued (socketGuard's defaults otherwise). */
   readonly outputLimits?: OutputLimits;
+  /** The largest file `POST /files/upload` takes (main/web/fileTransfer.ts's default otherwise). */
+  readonly maxUploadBytes?: number;
 }
 
 export interface WebHost {
@@ -99,12 +102,14 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   let dispatch: Dispatch | undefined;
   let origin = '';
   let clients = 0;
+  let files: FileTransfer | undefined;
 
   const server = createServer((request, response) => {
     if (`http://${request.headers.host ?? ''}` !== origin) {
       response.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`use ${origin}\n`);
       return;
     }
+    if (files?.handle(request, response)) return;
     void serveFiles(request, response);
   });
   // Every refusal happens before the upgrade, so no frame of an unknown client is ever read;
@@ -202,6 +207,8 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     });
     if (opened.recovery) await recordRecovery(core.bus, opened.recovery);
     dispatch = dispatcherFor(core);
+    const allowed = core.files;
+    files = fileTransfer({ origin, token, allow: (path) => allowed.allowPicked(path), log, ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}) });
     await disk?.attach(core.bus);
   } catch (error) {
     disk?.stop();
@@ -209,6 +216,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     await supervisor?.stop();
     if (!memory) releaseHostLock(options.dataDir as string);
     await shutDownServer();
+    files?.close();
     if (memory) rmSync(profileDir, { recursive: true, force: true });
     throw error;
   }
@@ -234,6 +242,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
         await ready.close();
         await durable.close();
         await shutDownServer();
+        files?.close();
         if (!memory) releaseHostLock(options.dataDir as string);
         if (memory) rmSync(profileDir, { recursive: true, force: true });
       })();

@@ -14,6 +14,7 @@ import { usePlant } from '../../common/usePlant';
 import { CopyText } from './CopyText';
 import { ReplaceFileDialog } from './ReplaceFileDialog';
 import { describeFilters, FORMATS, withFormatExtension, type ExportFormatId, type RequestFilters } from './exportRequest';
+import { downloadFromHost, exportTargetOnHost, hasHostFiles } from './hostFiles';
 import { JobProgress } from './JobProgress';
 import { PathField, pathProblemOf, type PathDialog } from './PathField';
 import { formatBytes } from './progressText';
@@ -75,6 +76,24 @@ export function ExportForm({ control, filters, notApplied = [], filterFields, fi
     else if (outcome.code === 'exists' && !overwrite) setReplace(target);
     else setShown(outcome.cancelled ? { kind: 'cancelled', file: target } : { kind: 'failed', message: outcome.message });
   };
+  // Browser mode: the host exports into its own folder, then the browser downloads the file.
+  const exportAndDownload = async () => {
+    if (filterProblem || control.busy) return;
+    setShown(null);
+    let onHost: { path: string; name: string };
+    try {
+      onHost = await exportTargetOnHost(format);
+    } catch (error) {
+      return setShown({ kind: 'failed', message: (error as Error).message });
+    }
+    const withFilters = summary.length > 0 ? { filters } : {};
+    const options = format === 'csv' && bom ? { bom: true } : {};
+    const outcome = await control.run('export', 'export', () => plant.audit.export({ out: onHost.path, format, ...withFilters, ...options }));
+    if (outcome.ok) {
+      downloadFromHost(onHost.name);
+      setShown({ kind: 'done', result: { ...outcome.value, file: `${onHost.name} (downloaded by the browser)` } });
+    } else setShown(outcome.cancelled ? { kind: 'cancelled', file: onHost.name } : { kind: 'failed', message: outcome.message });
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void exportTo(false);
@@ -123,6 +142,11 @@ export function ExportForm({ control, filters, notApplied = [], filterFields, fi
         <Button type="submit" variant="contained" disabled={!target || pathProblem !== null || filterProblem !== null || control.busy} data-testid="export-run">
           Export
         </Button>
+        {hasHostFiles() && (
+          <Button variant="outlined" disabled={filterProblem !== null || control.busy} onClick={() => void exportAndDownload()} data-testid="export-download">
+            Export and download
+          </Button>
+        )}
         {control.busy && control.mine?.owner !== 'export' && (
           <Typography variant="body2" color="text.secondary">
             Another audit operation is running; wait for it or cancel it.

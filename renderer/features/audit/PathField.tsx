@@ -1,7 +1,9 @@
 /**
  * An absolute path on the machine running the console, checked as typed. In the desktop app a
  * "Choose…" button opens the operating system's Save or Open dialog (shown by main) and
- * fills the field; browser mode has no such dialog, and a typed path always works.
+ * fills the field; browser mode has no such dialog, so an "Upload…" button (for files to
+ * read) sends the file to the host and fills the field with the path the host keeps it at.
+ * A typed path always works.
  */
 import { Box, Button, TextField } from '@mui/material';
 import { useEffect, useState } from 'react';
@@ -9,6 +11,7 @@ import type { FileChoice } from '../../../shared/api/contractFiles';
 import { useReportError } from '../../common/ErrorsProvider';
 import { usePlant } from '../../common/usePlant';
 import { isAbsolutePath } from './exportRequest';
+import { hasHostFiles, uploadToHost } from './hostFiles';
 
 export function pathProblemOf(path: string): string | null {
   const trimmed = path.trim();
@@ -51,6 +54,19 @@ export function PathField({ label, value, onChange, help, testId, dialog }: Path
   const report = useReportError();
   const hasDialogs = useHasDialogs();
   const problem = pathProblemOf(value);
+  const [uploading, setUploading] = useState(false);
+  const canUpload = dialog?.kind === 'open' && !hasDialogs && hasHostFiles();
+  const upload = async (file: File | undefined) => {
+    if (!file) return;
+    setUploading(true);
+    try {
+      onChange(await uploadToHost(file));
+    } catch (error) {
+      report('Uploading a file', error);
+    } finally {
+      setUploading(false);
+    }
+  };
   const choose = async () => {
     if (!dialog) return;
     const { kind, ...choice } = dialog;
@@ -76,6 +92,21 @@ export function PathField({ label, value, onChange, help, testId, dialog }: Path
       {dialog && hasDialogs && (
         <Button variant="outlined" sx={{ mt: 1, flexShrink: 0 }} onClick={() => void choose()} data-testid={`${testId}-choose`}>
           Choose…
+        </Button>
+      )}
+      {canUpload && (
+        <Button component="label" variant="outlined" sx={{ mt: 1, flexShrink: 0 }} disabled={uploading} data-testid={`${testId}-upload`}>
+          {uploading ? 'Uploading…' : 'Upload…'}
+          <input
+            hidden
+            type="file"
+            accept={dialog.extensions.map((e) => `.${e}`).join(',')}
+            data-testid={`${testId}-upload-input`}
+            onChange={(e) => {
+              void upload(e.target.files?.[0]);
+              e.target.value = '';
+            }}
+          />
         </Button>
       )}
     </Box>
