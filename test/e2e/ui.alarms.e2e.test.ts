@@ -47,14 +47,14 @@ describe('alarm monitor', () => {
 
     await row.getByRole('checkbox').check();
     await ui.press('a');
-    await ui.testId('alarm-command-text').fill('operator checking the burner');
+    await ui.testId('alarm-command-text').pressSequentially('operator checking the burner', { delay: 20 });
     await ui.testId('alarm-command-confirm').click();
     await expect.poll(() => row.getAttribute('data-state')).toBe('ACTIVE_ACK');
     expect(await row.textContent()).toContain('operator checking the burner');
 
     await row.getByRole('checkbox').check();
     await ui.testId('alarm-shelve').click();
-    await ui.testId('alarm-command-text').fill('burner maintenance');
+    await ui.testId('alarm-command-text').pressSequentially('burner maintenance', { delay: 20 });
     await ui.testId('alarm-command-confirm').click();
     await expect.poll(() => row.getAttribute('data-state')).toBe('SHELVED');
     await row.getByRole('checkbox').check();
@@ -63,7 +63,7 @@ describe('alarm monitor', () => {
 
     await row.getByRole('checkbox').check();
     await ui.testId('alarm-suppress').click();
-    await ui.testId('alarm-command-text').fill('burner off for the shift');
+    await ui.testId('alarm-command-text').pressSequentially('burner off for the shift', { delay: 20 });
     await ui.testId('alarm-command-confirm').click();
     await expect.poll(() => row.getAttribute('data-state')).toBe('SUPPRESSED');
     await row.getByRole('checkbox').check();

@@ -146,7 +146,7 @@ describe('dead letters', () => {
       await row.waitFor({ timeout: 15_000 });
       await row.getByRole('checkbox').check();
       await ui.testId('discard').click();
-      await ui.testId('discard-reason').fill('printer replaced, job reprinted by hand');
+      await ui.testId('discard-reason').pressSequentially('printer replaced, job reprinted by hand', { delay: 20 });
       await ui.testId('discard-confirm').click();
       await row.waitFor({ state: 'detached' });
       await ui.screenshot('dead-letters');
@@ -173,7 +173,7 @@ describe('settings kept by main', () => {
     await ui.go('timeline');
     await ui.testId('filter-subject').fill('press-1');
     await ui.testId('filter-apply').click();
-    await ui.testId('saved-filter-name').fill('press one');
+    await ui.testId('saved-filter-name').pressSequentially('press one', { delay: 20 });
     await ui.testId('saved-filter-save').click();
     await ui.page.getByTestId('saved-filter').filter({ hasText: 'press one' }).waitFor();
     await ui.go('health');
