@@ -15,6 +15,7 @@ import { isReviewFolder } from '../core/reviewMode';
 import { DiskGuard } from '../store/diskGuard';
 import { openDurableStore } from '../store/durableStore';
 import { useNodeSha256 } from '../store/nodeHash';
+import { StoreHostSupervisor } from '../store/host/storeHostSupervisor';
 import { StoreClient } from '../store/storeClient';
 import { isAppUrl, registerAppScheme, serveAppProtocol } from './appProtocol';
 import { createAppWindow } from './appWindow';
@@ -24,7 +25,6 @@ import { registerApiIpc } from './ipc';
 import { electronPdfRenderer } from './printPdf';
 import { createQuitHandler } from './quit';
 import { hardenContents, hardenSession } from './security';
-import { StoreHostSupervisor } from './storeHostSupervisor';
 import { electronStoreHost } from './storeHostWindow';
 
 const PRODUCT_NAME = 'Plant Event Console';
@@ -72,7 +72,7 @@ async function start(): Promise<void> {
   serveAppProtocol(protocol, RENDERER_DIR);
   console.log(`${PRODUCT_NAME}: data in ${app.getPath('userData')}`);
 
-  const supervisor = new StoreHostSupervisor(electronStoreHost(STORE_HOST_PRELOAD));
+  const supervisor = new StoreHostSupervisor(electronStoreHost(STORE_HOST_PRELOAD), { log: (line) => console.error(line) });
   const dataDir = app.getPath('userData');
   const disk = new DiskGuard({ dataDir, log: (line) => console.error(line) });
   await disk.start();
@@ -123,7 +123,7 @@ async function start(): Promise<void> {
       disk.stop();
       await core.close();
       await durable.close();
-      supervisor.close();
+      await supervisor.stop();
     },
     exit: (code) => app.exit(code),
   }));
