@@ -15,13 +15,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { ensureRendererBuilt } from '../../main/platform/rendererBuild';
 import { startWebHost, type WebHost } from '../../main/web/server';
 import { CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
 import { MosquittoBroker } from '../../test/support/mosquitto';
 import { openBridgePage } from './bridgePage';
-import type { PhaseDone, PublishPhase } from './e2ePublisher';
+import type { PhaseDone } from './e2ePublisher';
+import { CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource';
 import type { PlainPage } from './plainPage';
 import { median, round } from './stats';
 import { measureStoreRun } from './storeChromium';
@@ -40,7 +40,7 @@ const CATCH_UP_MS = 10_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The page's side: counts and latencies per phase, from every live event that carries a send time. */
-const RECORDER = `(() => {
+export const RECORDER = `(() => {
   const stats = { counts: {}, latencies: {} };
   globalThis.__e2e = stats;
   globalThis.plant.events.subscribe('*', (event) => {
@@ -51,46 +51,10 @@ const RECORDER = `(() => {
   });
 })()`;
 
-class Publisher {
-  private readonly waiting = new Map<string, (done: PhaseDone) => void>();
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (message: PhaseDone | { kind: string }) => {
-      if (message.kind === 'done') this.waiting.get((message as PhaseDone).phase)?.((message as PhaseDone));
-    });
-  }
-
-  static async start(url: string): Promise<Publisher> {
-    // Node 20 does not carry tsx's loader into workers: the worker loads its TypeScript through tsx's API.
-    const entry = new URL('./e2ePublisher.ts', import.meta.url).href;
-    const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
-    const worker = new Worker(boot, { eval: true, workerData: { url } });
-    await new Promise<void>((resolve, reject) => {
-      worker.on('message', (message: { kind: string; message?: string }) => {
-        if (message.kind === 'ready') resolve();
-        if (message.kind === 'error') reject(new Error(`the MQTT publisher: ${message.message}`));
-      });
-      worker.once('error', reject);
-    });
-    return new Publisher(worker);
-  }
-
-  publish(phase: PublishPhase): Promise<PhaseDone> {
-    return new Promise((resolve) => {
-      this.waiting.set(phase.phase, resolve);
-      this.worker.postMessage(phase);
-    });
-  }
-
-  async close(): Promise<void> {
-    this.worker.postMessage({ kind: 'close' });
-    await Promise.race([new Promise((resolve) => this.worker.once('exit', resolve)), sleep(3_000).then(() => this.worker.terminate())]);
-  }
-}
-
-const received = (page: PlainPage, phase: string) => page.evaluate<number>(`globalThis.__e2e.counts[${JSON.stringify(phase)}] || 0`);
+export const received = (page: PlainPage, phase: string) => page.evaluate<number>(`globalThis.__e2e.counts[${JSON.stringify(phase)}] || 0`);
 
 /** Waits until the page has `count` events of `phase`; false when it did not within `ms`. */
-async function pageHas(page: PlainPage, phase: string, count: number, ms: number): Promise<boolean> {
+export async function pageHas(page: PlainPage, phase: string, count: number, ms: number): Promise<boolean> {
   for (const started = performance.now(); performance.now() - started < ms; await sleep(100)) {
     if ((await received(page, phase)) >= count) return true;
   }
@@ -98,7 +62,7 @@ async function pageHas(page: PlainPage, phase: string, count: number, ms: number
 }
 
 /** The page's latencies of a phase as p50 and p99 (computed in the page, then dropped there). */
-function latencyOf(page: PlainPage, phase: string): Promise<{ p50: number; p99: number; n: number }> {
+export function latencyOf(page: PlainPage, phase: string): Promise<{ p50: number; p99: number; n: number }> {
   return page.evaluate(`(() => {
     const list = globalThis.__e2e.latencies[${JSON.stringify(phase)}] || [];
     delete globalThis.__e2e.latencies[${JSON.stringify(phase)}];
@@ -109,7 +73,7 @@ function latencyOf(page: PlainPage, phase: string): Promise<{ p50: number; p99: 
 }
 
 /** Least-squares slope (per second) of backlog samples taken once a second. */
-function slopePerSecond(samples: readonly number[]): number {
+export function slopePerSecond(samples: readonly number[]): number {
   const n = samples.length;
   if (n < 2) return 0;
   const meanX = (n - 1) / 2;
@@ -129,7 +93,7 @@ interface RateResult {
   readonly why: string;
 }
 
-async function tryRate(host: WebHost, page: PlainPage, publisher: Publisher, rate: number, seconds: number): Promise<RateResult> {
+async function tryRate(host: WebHost, page: PlainPage, publisher: MqttSource, rate: number, seconds: number): Promise<RateResult> {
   const phase = `rate-${rate}`;
   const started = performance.now();
   const done = publisher.publish({ phase, rate, seconds });
@@ -173,11 +137,11 @@ export async function measureEndToEnd(settings: EndToEndSettings): Promise<Recor
   const storeAppend = median(storeRates);
   log(`e2e: the store's own append rate ${Math.round(storeAppend)} events/s (median of ${settings.runs})`);
 
-  const broker = await MosquittoBroker.start();
+  const broker = await MosquittoBroker.start({ config: CONSOLE_BROKER_CONFIG });
   const dataDir = mkdtempSync(join(tmpdir(), 'plant-bench-e2e-'));
   let host: WebHost | undefined;
   let page: PlainPage | undefined;
-  let publisher: Publisher | undefined;
+  let publisher: MqttSource | undefined;
   try {
     host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
     page = await openBridgePage(executablePath, host, 'bench-e2e');
@@ -188,7 +152,7 @@ export async function measureEndToEnd(settings: EndToEndSettings): Promise<Recor
       if (waited > 15_000) throw new Error(`the console did not connect to the broker: ${core.mqtt.state().status?.reason ?? 'no reason given'}`);
       await sleep(100);
     }
-    publisher = await Publisher.start(broker.url);
+    publisher = await MqttSource.start(broker.url);
 
     const warm = await publisher.publish({ phase: 'warm', rate: 1_000, seconds: 3 });
     if (!(await pageHas(page, 'warm', warm.acked, 30_000))) throw new Error('the page did not receive the warm-up events: the path is broken');
@@ -219,6 +183,7 @@ export async function measureEndToEnd(settings: EndToEndSettings): Promise<Recor
     const vsStore = round(sustained / storeAppend);
     return {
       e2e_window_s: window,
+      e2e_broker_config: CONSOLE_BROKER_CONFIG.join('; '),
       e2e_rates_tried: tried.join(' '),
       e2e_max_sustained_events_per_s: sustained,
       e2e_latency_rate_events_per_s: LATENCY_RATE,

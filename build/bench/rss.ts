@@ -17,12 +17,12 @@ export interface RssPeaks {
   readonly totalMb: number;
 }
 
-interface ProcInfo {
+export interface ProcInfo {
   readonly parent: number;
   readonly command: string;
 }
 
-function readProcesses(): Map<number, ProcInfo> {
+export function readProcesses(): Map<number, ProcInfo> {
   const processes = new Map<number, ProcInfo>();
   let names: string[];
   try {
@@ -45,7 +45,7 @@ function readProcesses(): Map<number, ProcInfo> {
   return processes;
 }
 
-function descendantsOf(root: number, processes: Map<number, ProcInfo>): number[] {
+export function descendantsOf(root: number, processes: Map<number, ProcInfo>): number[] {
   const children = new Map<number, number[]>();
   for (const [pid, info] of processes) {
     const list = children.get(info.parent);
@@ -64,7 +64,7 @@ function descendantsOf(root: number, processes: Map<number, ProcInfo>): number[]
   return found;
 }
 
-const kbField = (text: string, key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
+export const kbField = (text: string, key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
 
 /**
  * VmHWM of a process and its proportional share of resident memory (Pss: pages shared with

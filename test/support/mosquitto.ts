@@ -26,6 +26,12 @@ export interface BrokerOptions {
   readonly users?: Readonly<Record<string, string>>;
   /** Listen with TLS (certificates made for the test) and require a client certificate. */
   readonly tls?: boolean;
+  /**
+   * Further mosquitto.conf lines, e.g. the queue limits the README recommends for a broker
+   * that feeds a console at high rates (Mosquitto's defaults queue 1,000 QoS 1 messages per
+   * client and silently drop the rest).
+   */
+  readonly config?: readonly string[];
 }
 
 export class MosquittoBroker {
@@ -69,6 +75,7 @@ export class MosquittoBroker {
     } else {
       lines.push('allow_anonymous true');
     }
+    lines.push(...(options.config ?? []));
     const configFile = join(dir, 'mosquitto.conf');
     await writeFile(configFile, `${lines.join('\n')}\n`);
     const broker = new MosquittoBroker(tools.broker, dir, configFile, port, certificates);
