@@ -17,7 +17,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { JsonObject, PlantEvent } from '../../shared/events/event';
-import { createImportParser, type ImportFormat, type ImportRecord } from '../../shared/ingest/importRecords';
+import type { ImportFormat, ImportRecord } from '../../shared/ingest/importRecords';
+import { readImportRecords } from './importReading';
 import type { ImportSink } from './importSinks';
 
 import type { ImportLineError, ImportMode, ImportProgress, ImportReport } from '../../shared/api/statusTypes';
@@ -127,14 +128,18 @@ class Pass {
 
   async run(source: TextSource, phase: ImportProgress['phase']): Promise<void> {
     this.phase = phase;
-    const parser = createImportParser(this.options.format);
+    for await (const records of readImportRecords(this.options.format, this.texts(source))) {
+      if (await this.take(records)) return this.finish();
+    }
+    await this.finish();
+  }
+
+  private async *texts(source: TextSource): AsyncGenerator<string> {
     for await (const { text, bytesRead } of source()) {
       this.options.signal?.throwIfAborted();
       this.bytesRead = bytesRead;
-      if (await this.take(parser.push(text))) return this.finish();
+      yield text;
     }
-    await this.take(parser.end());
-    await this.finish();
   }
 
   report(mode: ImportMode, outcome: ImportReport['outcome']): ImportReport {

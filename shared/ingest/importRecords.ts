@@ -5,7 +5,7 @@
  *   `subject`, and the audit chain's `prevHash`, `hash`, `storeHash`) are accepted and left
  *   out: the store numbers events itself. A line `{"manifest": {...}}` is the export's
  *   manifest: it must be the last line and is returned as such, never as an event.
- * - CSV (RFC 4180) with a header row naming the columns id, seq, type, source, timestamp,
+ * - CSV (RFC 4180, split into records by csv-parse in main/ingest/csvRecords.ts) with a header row naming the columns id, seq, type, source, timestamp,
  *   priority, status, correlationId, causationId, subject, payload, metadata (payload and
  *   metadata as JSON text; timestamp as milliseconds or ISO 8601). id, type, source,
  *   timestamp and payload are required; priority defaults to NORMAL, status to PUBLISHED,
@@ -16,7 +16,6 @@
  */
 import type { JsonObject, PlantEvent } from '../events/event';
 import { EventValidationError, validatePlantEvent } from '../events/validate';
-import { CsvReader } from './csvReader';
 import { LineSplitter } from './lineSplitter';
 import { jsonSyntaxProblem } from '../events/jsonProblem';
 
@@ -26,6 +25,11 @@ export type ImportRecord =
   | { readonly kind: 'event'; readonly line: number; readonly event: PlantEvent }
   | { readonly kind: 'manifest'; readonly line: number; readonly manifest: JsonObject }
   | { readonly kind: 'error'; readonly line: number; readonly reason: string; readonly fatal?: true };
+
+/** A CSV record with the line it starts on, or why the text there is no record. */
+export type CsvRecord =
+  | { readonly line: number; readonly fields: string[] }
+  | { readonly line: number; readonly error: string; readonly fatal?: true };
 
 /** The longest line (or CSV record) read: two full-size JSON documents and room for the rest. */
 export const MAX_IMPORT_LINE_CHARS = 2 * 1024 * 1024;
@@ -39,9 +43,13 @@ export interface ImportParser {
   end(): ImportRecord[];
 }
 
-/** A parser for streamed text in `format`; feed it chunks, then call `end`. */
-export function createImportParser(format: ImportFormat, maxLineChars = MAX_IMPORT_LINE_CHARS): ImportParser {
-  const inner = format === 'csv' ? csvParser(maxLineChars) : ndjsonParser(maxLineChars);
+/**
+ * A parser for streamed NDJSON text; feed it chunks, then call `end`. (CSV text is split into
+ * records by csv-parse where the file is read, main/ingest/csvRecords.ts, and each record
+ * becomes an import record with `createCsvRecordReader`.)
+ */
+export function createImportParser(maxLineChars = MAX_IMPORT_LINE_CHARS): ImportParser {
+  const inner = ndjsonParser(maxLineChars);
   let manifestLine = 0;
   // Nothing may follow the manifest: an event after it means the file was edited or joined.
   const order = (records: ImportRecord[]): ImportRecord[] =>
@@ -96,26 +104,19 @@ function ndjsonParser(maxLineChars: number): ImportParser {
   return { push: (chunk) => parse(splitter.push(chunk)), end: () => parse(splitter.end()) };
 }
 
-function csvParser(maxRecordChars: number): ImportParser {
-  const reader = new CsvReader(maxRecordChars);
+/** A CSV split into records, as import records: the first record is the header, and a bad header stops the file. */
+export function createCsvRecordReader(): (record: CsvRecord) => ImportRecord | null {
   let columns: string[] | null = null;
   let headerError: string | null = null;
-  const parse = (records: ReturnType<CsvReader['push']>): ImportRecord[] => {
-    const out: ImportRecord[] = [];
-    for (const record of records) {
-      if ('error' in record) {
-        out.push({ kind: 'error', line: record.line, reason: record.error, ...(record.fatal ? { fatal: true as const } : {}) });
-      } else if (columns === null && headerError === null) {
-        headerError = checkHeader(record.fields);
-        if (headerError === null) columns = record.fields;
-        else out.push({ kind: 'error', line: record.line, reason: headerError, fatal: true });
-      } else if (columns !== null) {
-        out.push(csvRecordToEvent(columns, record.fields, record.line));
-      }
-    }
-    return out;
+  return (record) => {
+    if ('error' in record) return { kind: 'error', line: record.line, reason: record.error, ...(record.fatal ? { fatal: true as const } : {}) };
+    if (columns !== null) return csvRecordToEvent(columns, record.fields, record.line);
+    if (headerError !== null) return null;
+    headerError = checkHeader(record.fields);
+    if (headerError !== null) return { kind: 'error', line: record.line, reason: headerError, fatal: true };
+    columns = record.fields;
+    return null;
   };
-  return { push: (chunk) => parse(reader.push(chunk)), end: () => parse(reader.end()) };
 }
 
 /** Null when the header row is usable, else why not. */

@@ -4,6 +4,7 @@ import type { AlarmInput } from '../../shared/domain/alarms/decide';
 import { ALARM_EVENT_TYPES, evolveAlarm, evolveAlarms, initialAlarmState, readAlarmPayload } from '../../shared/domain/alarms/lifecycle';
 import type { AlarmState, EventDraft } from '../../shared/domain/alarms/lifecycle';
 import { validatePublishInput, validateType } from '../../shared/events/validate';
+import { deepFreeze } from '../support/deepFreeze';
 
 const T0 = 1_700_000_000_000;
 const HOUR = 3_600_000;
@@ -12,14 +13,6 @@ const NEW = initialAlarmState({ alarmId: 'temp-high:press-1', ruleId: 'temp-high
 const on = (value = 91): AlarmInput => ({ kind: 'condition', active: true, value, limit: 85 });
 const off = (value = 80): AlarmInput => ({ kind: 'condition', active: false, value, limit: 85 });
 const ack = (note?: string): AlarmInput => (note === undefined ? { kind: 'acknowledge', user: 'ana' } : { kind: 'acknowledge', note, user: 'ana' });
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 /** Given the inputs applied one second apart from T0, the alarm state and every draft so far. */
 function given(...inputs: AlarmInput[]): { state: AlarmState; drafts: EventDraft[]; when: (input: AlarmInput, at?: number) => { state: AlarmState; events: EventDraft[] } } {

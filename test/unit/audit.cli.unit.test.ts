@@ -9,15 +9,10 @@ import { runAuditCli } from '../../main/audit/cli';
 import { exportAuditLog } from '../../main/audit/exportLog';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 import { auditHistory } from '../support/auditFixture';
+import { captureOutput } from '../support/cliOutput';
 
 const dir = mkdtempSync(join(tmpdir(), 'audit-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
-}
 
 describe('audit CLI arguments', () => {
   it('parses verify, export with filters, and import', () => {
@@ -66,18 +61,18 @@ describe('audit CLI: verify FILE', () => {
     await store.append(auditHistory(25));
     const file = join(dir, 'log.ndjson');
     const result = await exportAuditLog({ store, out: file, format: 'ndjson', record: false });
-    const good = capture();
+    const good = captureOutput();
     expect(await runAuditCli(['verify', file], good.io)).toBe(0);
     expect(good.out).toEqual([`intact: 25 events, head hash ${result.headHash}`]);
 
     const lines = readFileSync(file, 'utf8').split('\n');
     [lines[11], lines[12]] = [lines[12]!, lines[11]!];
     writeFileSync(file, lines.join('\n'));
-    const bad = capture();
+    const bad = captureOutput();
     expect(await runAuditCli(['verify', file], bad.io)).toBe(1);
     expect(bad.out).toEqual(['broken: line 12: prevHash does not match the hash of line 11: a line was removed, inserted or moved here']);
 
-    const usage = capture();
+    const usage = captureOutput();
     expect(await runAuditCli(['verify', file, '--nope'], usage.io)).toBe(2);
     expect(usage.err[0]).toMatch(/unknown option "--nope"/);
   });

@@ -9,6 +9,7 @@ import { exportAuditLog } from '../../main/audit/exportLog';
 import { NotNdjsonExportError, verifyExportFile } from '../../main/audit/verifyFile';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 import { auditHistory } from '../support/auditFixture';
+import { captureOutput } from '../support/cliOutput';
 
 const dir = mkdtempSync(join(tmpdir(), 'audit-formats-'));
 const csv = join(dir, 'log.csv');
@@ -27,19 +28,13 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
-}
-
 describe('verify on an export that is not NDJSON', () => {
   it.each([
     ['a CSV export', () => csv, /this is a CSV export: only NDJSON exports/],
     ['a CSV export with a byte-order mark', () => csvWithBom, /this is a CSV export: only NDJSON exports/],
     ['a PDF report', () => pdf, /this is a PDF report: it carries no hash chain to verify; only NDJSON exports/],
   ])('given %s, then the CLI says so in one sentence on stderr and exits 1, with no "broken"', async (_what, file, sentence) => {
-    const run = capture();
+    const run = captureOutput();
     expect(await runAuditCli(['verify', file()], run.io)).toBe(1);
     expect(run.out).toEqual([]);
     expect(run.err).toHaveLength(1);
@@ -52,7 +47,7 @@ describe('verify on an export that is not NDJSON', () => {
   });
 
   it('given the NDJSON export of the same events, then it still verifies intact', async () => {
-    const run = capture();
+    const run = captureOutput();
     expect(await runAuditCli(['verify', ndjson], run.io)).toBe(0);
     expect(run.out[0]).toMatch(/^intact: 5 events/);
   });

@@ -97,6 +97,7 @@ describe('event bus: retries and dead letters', () => {
 
 describe('event bus: backpressure', () => {
   it('makes publish wait while a queue is full, then go through when room frees', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const store = new InMemoryEventStore();
     const bus = new EventBus({ store, publishTimeoutMs: 5_000 });
     let release = () => {};
@@ -107,7 +108,8 @@ describe('event bus: backpressure', () => {
     await bus.publish({ type: 'equipment.status.changed', payload: { n: 2 } });
     let done = false;
     const waiting = bus.publish({ type: 'equipment.status.changed', payload: { n: 3 } }).then(() => (done = true));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // All but the last millisecond of its wait: still waiting, nothing stored for it.
+    await vi.advanceTimersByTimeAsync(4_999);
     expect(done).toBe(false);
     expect(await store.count()).toBe(3);
     release();

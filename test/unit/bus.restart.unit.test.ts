@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../main/bus/eventBus';
 import { idempotent } from '../../main/bus/idempotent';
 import type { StoredEvent } from '../../shared/events/event';
@@ -36,7 +36,7 @@ describe('event bus: at least once across restarts', () => {
       { name: 'orders' },
     );
     const published = await first.publishBatch(Array.from({ length: 6 }, (_, n) => ({ type: 'production.order.started', payload: { n } })));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.waitFor(() => expect(handled).toEqual([0, 1, 2]));
     await first.close();
     expect(handled).toEqual([0, 1, 2]);
     expect((await store.pendingDeliveries('orders')).map((d) => d.seq)).toEqual([4, 5, 6]);

@@ -206,13 +206,23 @@ describe('isAppFrame', () => {
   });
 });
 
+/** Subscribes the test window to `pattern`, collecting into `into`, once main has the subscription. */
+async function subscribed(pattern: string, into: StoredEvent[]): Promise<() => void> {
+  let unsubscribe = () => {};
+  await new Promise<void>((resolve, reject) => {
+    unsubscribe = plant.events.subscribe(pattern, (event) => into.push(event), { onReady: resolve, onError: reject });
+  });
+  return unsubscribe;
+}
+
 describe('pushes', () => {
   it('reach the subscribing window through the preload, matching types only, until unsubscribed', async () => {
     const received: StoredEvent[] = [];
-    let unsubscribe = () => {};
-    await new Promise<void>((resolve, reject) => {
-      unsubscribe = plant.events.subscribe('alarm.*', (event) => received.push(event), { onReady: resolve, onError: reject });
-    });
+    const unsubscribe = await subscribed('alarm.*', received);
+    // A second subscription of the same window: pushes for both leave in one message, so
+    // when it has an event the other had its chance at it too.
+    const witnessed: StoredEvent[] = [];
+    const unsubscribeWitness = await subscribed('alarm.*', witnessed);
     const [first, second] = await plant.events.publishBatch([
       { type: 'alarm.pressure.cleared', payload: { n: 1 } },
       { type: 'line.batch.started', payload: { n: 2 } },
@@ -223,9 +233,10 @@ describe('pushes', () => {
 
     unsubscribe();
     const count = received.length;
-    await plant.events.publish({ type: 'alarm.pressure.raised', payload: { n: 3 } });
-    await new Promise((resolve) => setTimeout(resolve, 60)); // longer than one push interval (1/60 s)
+    const late = await plant.events.publish({ type: 'alarm.pressure.raised', payload: { n: 3 } });
+    await vi.waitFor(() => expect(witnessed.map((event) => event.id)).toContain(late.id));
     expect(received.length).toBe(count);
+    unsubscribeWitness();
   });
 
   it('are not sent to a window that is gone', async () => {
@@ -233,9 +244,13 @@ describe('pushes', () => {
     const hub = core.pushes;
     attachPushes(hub, { id: 99, isDestroyed: () => true, send: sent });
     hub.subscribe('window:99', 'alarm.*');
-    await plant.events.publish({ type: 'alarm.level.raised', payload: {} });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // A live window on the same events; the gone one is new, so its push would leave no later.
+    const witnessed: StoredEvent[] = [];
+    const unsubscribeWitness = await subscribed('alarm.*', witnessed);
+    const raised = await plant.events.publish({ type: 'alarm.level.raised', payload: {} });
+    await vi.waitFor(() => expect(witnessed.map((event) => event.id)).toContain(raised.id));
     expect(sent).not.toHaveBeenCalled();
+    unsubscribeWitness();
     hub.disconnect('window:99');
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EquipmentEvent, EquipmentState } from '../../shared/domain/equipment';
 import { EQUIPMENT_EVENT_TYPES, applyEvent, evolveEquipment, initialEquipmentState } from '../../shared/domain/equipment';
 import type { JsonValue } from '../../shared/events/event';
+import { deepFreeze } from '../support/deepFreeze';
 
 const T0 = 1_700_000_000_000;
 let clock = T0;
@@ -18,14 +19,6 @@ function event(type: string, payload: Record<string, JsonValue> = {}, at?: numbe
 function given(...history: EquipmentEvent[]): { when: (next: EquipmentEvent) => EquipmentState; state: EquipmentState } {
   const state = history.reduce(evolveEquipment, initialEquipmentState());
   return { state, when: (next) => evolveEquipment(state, next) };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 describe('equipment state', () => {

@@ -5,19 +5,12 @@ import { compileIngestMapping, type IngestMappingConfig } from '../../shared/ing
 import { mapMessage, type MapResult } from '../../shared/ingest/mapMessage';
 import { publicSettings, validateMqttSettings } from '../../shared/ingest/mqttSettings';
 import { compileTopicTemplate, topicMatchesFilter, validateTopicFilter } from '../../shared/ingest/topicTemplate';
+import { thrownBy } from '../support/errors';
 
 const AT = Date.UTC(2024, 4, 1, 8, 0, 0);
 const ID = '018f3a5c-1b2d-7abc-8def-0123456789ab';
 
-function configError(action: () => unknown): IngestConfigError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof IngestConfigError) return error;
-    throw new Error(`expected an IngestConfigError, got ${String(error)}`);
-  }
-  throw new Error('expected an IngestConfigError, but nothing was thrown');
-}
+const configError = (action: () => unknown): IngestConfigError => thrownBy(IngestConfigError, action);
 
 const rule = (overrides: Record<string, unknown>): IngestMappingConfig =>
   ({ rules: [{ topic: 'plant/{lineId}/{equipmentId}/status', type: 'equipment.status.changed', ...overrides }] }) as IngestMappingConfig;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Envelope, MethodName } from '../../shared/api/contract';
 import { createPlantApi, type EventPushMessage } from '../../shared/api/plantApi';
 import type { StoredEvent } from '../../shared/events/event';
@@ -42,8 +42,6 @@ function fakeMain() {
   };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
-
 describe('window.plant', () => {
   it('unwraps envelopes: values resolve, errors reject with the message', async () => {
     const main = fakeMain();
@@ -62,19 +60,23 @@ describe('window.plant', () => {
     const plant = createPlantApi(main.transport);
     const seen: number[] = [];
     let resumed = 0;
-    const unsubscribe = plant.events.subscribe('equipment.*', (event) => seen.push(event.seq), { onResumed: () => resumed++ });
-    await settle();
+    let ready = 0;
+    const unsubscribe = plant.events.subscribe('equipment.*', (event) => seen.push(event.seq), { onReady: () => ready++, onResumed: () => resumed++ });
+    await vi.waitFor(() => expect(ready).toBe(1));
     main.publish(1);
     main.reconnect();
-    await settle();
+    await vi.waitFor(() => expect(resumed).toBe(1));
     main.publish(2);
     expect(seen).toEqual([1, 2]);
-    expect(resumed).toBe(1);
     unsubscribe();
-    await settle();
-    expect(main.subscriptions.size).toBe(0);
+    await vi.waitFor(() => expect(main.subscriptions.size).toBe(0));
+    // A subscription still held: once it is back after the next reconnect, the dropped one had its chance to come back too.
+    let witnessBack = 0;
+    plant.events.subscribe('alarm.*', () => undefined, { onReady: () => ready++, onResumed: () => witnessBack++ });
+    await vi.waitFor(() => expect(ready).toBe(2));
     main.reconnect();
-    await settle();
-    expect(main.subscriptions.size).toBe(0);
+    await vi.waitFor(() => expect(witnessBack).toBe(1));
+    expect([...main.subscriptions.values()].map((held) => held.pattern)).toEqual(['alarm.*']);
+    expect(resumed).toBe(1);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createPlantConfig, createPlantState, generatePlantEvents, holdPlant, simulatePlant, type PlantSimulationState } from '../../shared/domain/plantSimulation';
 import { canonicalJson } from '../../shared/domain/stateHash';
 import { EventValidationError, validatePublishInput, type PublishInput } from '../../shared/events/validate';
+import { deepFreeze } from '../support/deepFreeze';
 
 const T0 = Date.UTC(2024, 0, 1, 6);
 const MINUTE = 60_000;
@@ -25,14 +26,6 @@ function run(minutes: number, rate: number, seed = 7): PublishInput[] {
 const twoHours = run(120, 20);
 const byId = new Map(twoHours.map((event) => [event.id as string, event]));
 const ofType = (type: string) => twoHours.filter((event) => event.type === type);
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 describe('plant simulation: determinism', () => {
   it('gives the same events, ids included, for the same seed, and other events for another seed', () => {

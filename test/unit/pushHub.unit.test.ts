@@ -1,18 +1,29 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_PENDING_EVENTS, PushHub, type EventPush } from '../../main/core/pushHub';
 import type { StoredEvent } from '../../shared/events/event';
 
 const event = (seq: number, type = 'equipment.telemetry.recorded'): StoredEvent =>
   ({ id: `e${seq}`, seq, type, source: 's', timestamp: seq, payload: {}, priority: 'NORMAL', status: 'PUBLISHED', metadata: {} }) as StoredEvent;
 
+beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }));
 afterEach(() => vi.useRealTimers());
+
+/** A hub and what it sent to each window, by window id. */
+function hubWith(...windows: string[]) {
+  const hub = new PushHub();
+  const sent = new Map<string, EventPush[]>();
+  for (const id of windows) {
+    const pushes: EventPush[] = [];
+    sent.set(id, pushes);
+    hub.connect(id, (push) => pushes.push(push));
+  }
+  return { hub, pushesOf: (id: string) => sent.get(id)! };
+}
 
 describe('push hub', () => {
   it('sends a flood as at most 60 messages a second per window, losing nothing', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const hub = new PushHub();
-    const pushes: EventPush[] = [];
-    hub.connect('window-1', (push) => pushes.push(push));
+    const { hub, pushesOf } = hubWith('window-1');
+    const pushes = pushesOf('window-1');
     hub.subscribe('window-1', 'equipment.*');
     for (let ms = 0; ms < 2_000; ms++) {
       hub.publish([event(2 * ms + 1), event(2 * ms + 2)]); // 1,000 events a second
@@ -25,10 +36,8 @@ describe('push hub', () => {
   });
 
   it('gathers the news of several subscriptions of one window into one message', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const hub = new PushHub();
-    const pushes: EventPush[] = [];
-    hub.connect('w', (push) => pushes.push(push));
+    const { hub, pushesOf } = hubWith('w');
+    const pushes = pushesOf('w');
     hub.subscribe('w', 'alarm.*');
     hub.subscribe('w', 'equipment.*');
     hub.subscribe('w', '*');
@@ -39,12 +48,8 @@ describe('push hub', () => {
   });
 
   it('delivers only what matches each subscription, to its own window', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const hub = new PushHub();
-    const a: EventPush[] = [];
-    const b: EventPush[] = [];
-    hub.connect('a', (push) => a.push(push));
-    hub.connect('b', (push) => b.push(push));
+    const { hub, pushesOf } = hubWith('a', 'b');
+    const [a, b] = [pushesOf('a'), pushesOf('b')];
     const alarms = hub.subscribe('a', 'alarm.*');
     hub.subscribe('b', '*');
     hub.publish([event(1, 'alarm.raised'), event(2, 'equipment.status.changed')]);
@@ -59,10 +64,8 @@ describe('push hub', () => {
   });
 
   it('counts what a window could not keep instead of holding it without bound', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const hub = new PushHub();
-    const pushes: EventPush[] = [];
-    hub.connect('slow', (push) => pushes.push(push));
+    const { hub, pushesOf } = hubWith('slow');
+    const pushes = pushesOf('slow');
     hub.subscribe('slow', '*');
     hub.publish(Array.from({ length: MAX_PENDING_EVENTS + 250 }, (_, i) => event(i + 1)));
     await vi.advanceTimersByTimeAsync(20);

@@ -4,7 +4,6 @@ import { createEvent } from '../../shared/events/create';
 import type { PlantEvent } from '../../shared/events/event';
 import { isUuidV7 } from '../../shared/events/uuidv7';
 import {
-  EventValidationError,
   MAX_JSON_BYTES,
   validateJson,
   validatePlantEvent,
@@ -12,6 +11,7 @@ import {
   validateType,
 } from '../../shared/events/validate';
 import { generateInvalidEvents, generateInvalidPublishInputs } from '../support/invalidEvents';
+import { validationErrorOf } from '../support/errors';
 
 const ID = '018f3a5c-1b2d-7abc-8def-0123456789ab';
 
@@ -27,16 +27,6 @@ function validEvent(overrides: Record<string, unknown> = {}): Record<string, unk
     metadata: { operator: 'j.doe' },
     ...overrides,
   };
-}
-
-function errorOf(action: () => unknown): EventValidationError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof EventValidationError) return error;
-    throw new Error(`expected an EventValidationError, got ${String(error)}`);
-  }
-  throw new Error('expected an EventValidationError, but nothing was thrown');
 }
 
 function nested(levels: number, leaf: unknown = 1): unknown {
@@ -59,7 +49,7 @@ describe('generated invalid events', () => {
   it('are each rejected by validatePlantEvent, naming the expected field', () => {
     const misses: string[] = [];
     for (const { description, event, expectedField } of events) {
-      const error = errorOf(() => validatePlantEvent(event));
+      const error = validationErrorOf(() => validatePlantEvent(event));
       if (error.field !== expectedField) misses.push(`${description}: got ${error.message}`);
       expect(error.message).toBe(`${error.field}: ${error.rule}`);
     }
@@ -69,7 +59,7 @@ describe('generated invalid events', () => {
   it('are each rejected by validatePublishInput, naming the expected field', () => {
     const misses: string[] = [];
     for (const { description, event, expectedField } of inputs) {
-      const error = errorOf(() => validatePublishInput(event));
+      const error = validationErrorOf(() => validatePublishInput(event));
       if (error.field !== expectedField) misses.push(`${description}: got ${error.message}`);
     }
     expect(misses).toEqual([]);
@@ -110,11 +100,11 @@ describe('validatePlantEvent', () => {
     const event = validatePlantEvent(validEvent({ payload: { equipmentId: 'equip-123', timestamp: at, times: [at] }, metadata: { at } }));
     expect(event.payload).toEqual({ equipmentId: 'equip-123', timestamp: '2024-05-01T12:30:00.000Z', times: ['2024-05-01T12:30:00.000Z'] });
     expect(event.metadata).toEqual({ at: '2024-05-01T12:30:00.000Z' });
-    expect(errorOf(() => validatePlantEvent(validEvent({ payload: { when: new Date('nope') } }))).field).toBe('payload.when');
+    expect(validationErrorOf(() => validatePlantEvent(validEvent({ payload: { when: new Date('nope') } }))).field).toBe('payload.when');
   });
 
   it('names unknown top-level fields', () => {
-    const error = errorOf(() => validatePlantEvent(validEvent({ foo: 1 })));
+    const error = validationErrorOf(() => validatePlantEvent(validEvent({ foo: 1 })));
     expect(error).toMatchObject({ name: 'EventValidationError', field: 'foo', rule: 'is not an event field' });
     expect(error.message).toBe('foo: is not an event field');
     expect(error).toBeInstanceOf(Error);
@@ -139,36 +129,36 @@ describe('validateJson', () => {
       expect(bytes, name).toBe(MAX_JSON_BYTES);
       expect(() => validateJson(value, 'payload'), name).not.toThrow();
       const over = typeof value === 'string' ? `${value}y` : { blob: `${(value as { blob: string }).blob}y` };
-      expect(errorOf(() => validateJson(over, 'payload')).field, name).toBe('payload');
+      expect(validationErrorOf(() => validateJson(over, 'payload')).field, name).toBe('payload');
     }
   });
 
   it('accepts 32 levels of nesting and rejects 33, naming the 33rd level', () => {
     expect(() => validateJson(nested(32), 'payload')).not.toThrow();
-    const error = errorOf(() => validateJson(nested(33), 'payload'));
+    const error = validationErrorOf(() => validateJson(nested(33), 'payload'));
     expect(error.rule).toBe('is nested deeper than 32 levels');
     // nested(33) is { a: [ { a: [ ... ] } ] }: 32 steps lead from the payload to the 33rd level.
     expect(error.field).toBe(`payload${'.a[0]'.repeat(16)}`);
     expect(() => validatePlantEvent(validEvent({ metadata: { m: nested(31) } }))).not.toThrow();
     // Here the outermost level is an array and the 33rd level is the empty leaf array.
-    expect(errorOf(() => validatePlantEvent(validEvent({ payload: nested(32, []) }))).field).toBe(`payload${'[0].a'.repeat(16)}`);
+    expect(validationErrorOf(() => validatePlantEvent(validEvent({ payload: nested(32, []) }))).field).toBe(`payload${'[0].a'.repeat(16)}`);
   });
 
   it('names the path of the first bad value', () => {
     const payload = { readings: [{ value: 1 }, { value: 2 }, { value: 3 }, { value: NaN }], 'odd key': { 'x.y': undefined } };
-    expect(errorOf(() => validateJson(payload, 'payload')).field).toBe('payload.readings[3].value');
-    expect(errorOf(() => validateJson({ 'odd key': { 'x.y': undefined } }, 'payload')).field).toBe('payload["odd key"]["x.y"]');
+    expect(validationErrorOf(() => validateJson(payload, 'payload')).field).toBe('payload.readings[3].value');
+    expect(validationErrorOf(() => validateJson({ 'odd key': { 'x.y': undefined } }, 'payload')).field).toBe('payload["odd key"]["x.y"]');
   });
 
   it('rejects prototype keys, including an own __proto__ made by JSON.parse', () => {
-    expect(errorOf(() => validateJson(JSON.parse('{"a":{"__proto__":{"polluted":1}}}'), 'metadata')).field).toBe('metadata.a.__proto__');
-    expect(errorOf(() => validateJson({ constructor: 1 }, 'payload')).field).toBe('payload.constructor');
-    expect(errorOf(() => validateJson([{ prototype: {} }], 'payload')).field).toBe('payload[0].prototype');
+    expect(validationErrorOf(() => validateJson(JSON.parse('{"a":{"__proto__":{"polluted":1}}}'), 'metadata')).field).toBe('metadata.a.__proto__');
+    expect(validationErrorOf(() => validateJson({ constructor: 1 }, 'payload')).field).toBe('payload.constructor');
+    expect(validationErrorOf(() => validateJson([{ prototype: {} }], 'payload')).field).toBe('payload[0].prototype');
   });
 
   it('tells holes from undefined in arrays', () => {
-    expect(errorOf(() => validateJson([1, , 3], 'payload')).rule).toBe('is a hole in a sparse array');
-    expect(errorOf(() => validateJson([1, undefined, 3], 'payload')).rule).toMatch(/undefined/);
+    expect(validationErrorOf(() => validateJson([1, , 3], 'payload')).rule).toBe('is a hole in a sparse array');
+    expect(validationErrorOf(() => validateJson([1, undefined, 3], 'payload')).rule).toMatch(/undefined/);
   });
 
   it('accepts shared (non-circular) references and copies each occurrence', () => {
@@ -192,7 +182,7 @@ describe('validateJson', () => {
 
   it('reports a getter that throws as a validation error at its path', () => {
     const payload = { ok: 1, get broken(): number { throw new Error('sensor offline'); } };
-    expect(errorOf(() => validateJson(payload, 'payload'))).toMatchObject({ field: 'payload.broken', rule: 'could not be read (sensor offline)' });
+    expect(validationErrorOf(() => validateJson(payload, 'payload'))).toMatchObject({ field: 'payload.broken', rule: 'could not be read (sensor offline)' });
   });
 });
 
@@ -206,7 +196,7 @@ describe('validateType and validatePublishInput', () => {
       type: 'maintenance.scheduled',
       payload: { equipmentId: 'press-1' },
     });
-    expect(errorOf(() => validatePublishInput({ type: 'a.b', payload: 1, status: 'CREATED' })).field).toBe('status');
+    expect(validationErrorOf(() => validatePublishInput({ type: 'a.b', payload: 1, status: 'CREATED' })).field).toBe('status');
   });
 });
 
@@ -223,8 +213,8 @@ describe('createEvent', () => {
   it('keeps the options it is given and validates them', () => {
     const event = createEvent('quality.check.failed', { equipmentId: 'e' }, { id: ID, source: 'qc', timestamp: 5, priority: 'HIGH', correlationId: 'c', causationId: 'k', metadata: { a: 1 } });
     expect(event).toEqual({ id: ID, type: 'quality.check.failed', source: 'qc', timestamp: 5, payload: { equipmentId: 'e' }, priority: 'HIGH', status: 'CREATED', metadata: { a: 1 }, correlationId: 'c', causationId: 'k' });
-    expect(errorOf(() => createEvent('Bad', {})).field).toBe('type');
-    expect(errorOf(() => createEvent('a.b', { f: () => 1 })).field).toBe('payload.f');
-    expect(errorOf(() => createEvent('a.b', {}, { priority: 'URGENT' as never })).field).toBe('priority');
+    expect(validationErrorOf(() => createEvent('Bad', {})).field).toBe('type');
+    expect(validationErrorOf(() => createEvent('a.b', { f: () => 1 })).field).toBe('payload.f');
+    expect(validationErrorOf(() => createEvent('a.b', {}, { priority: 'URGENT' as never })).field).toBe('priority');
   });
 });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { createDispatcher } from '../../main/api/dispatch';
 import { createHandlers } from '../../main/api/handlers';
 import { createPlantCore, type PlantCore } from '../../main/core/plantCore';
@@ -30,8 +30,7 @@ class FakeSocket implements ApiSocket {
   }
   /** Waits until `count` messages were sent. */
   async waitFor(count: number): Promise<Record<string, unknown>[]> {
-    const deadline = Date.now() + 5_000;
-    while (this.sent.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    await vi.waitFor(() => expect(this.sent.length).toBeGreaterThanOrEqual(count), { timeout: 5_000 });
     return this.sent;
   }
 }
@@ -133,14 +132,20 @@ describe('the /api socket: messages', () => {
 
   test('pushes reach the socket that subscribed, and stop when it closes', async () => {
     const { socket, core } = await connected();
+    // A second socket on the same events: when it has a push, the closed one had its chance.
+    const witness = new FakeSocket();
+    serveApiSocket(witness, { clientId: 'c2', dispatch: createDispatcher(createHandlers(core)), pushes: core.pushes, token: TOKEN, authenticated: true });
     socket.receive({ id: 1, method: 'events.subscribe', args: ['operator.*'] });
+    witness.receive({ id: 1, method: 'events.subscribe', args: ['operator.*'] });
     await socket.waitFor(1);
+    await witness.waitFor(1);
     const event = await core.bus.createAndPublishEvent('operator.note.added', { text: 'pushed' });
     const sent = await socket.waitFor(2);
     expect(sent[1]).toMatchObject({ channel: 'push:events', items: [{ events: [{ id: event.id }] }] });
+    await witness.waitFor(2);
     socket.close(1000, 'bye');
-    await core.bus.createAndPublishEvent('operator.note.added', { text: 'after close' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const late = await core.bus.createAndPublishEvent('operator.note.added', { text: 'after close' });
+    await vi.waitFor(() => expect(witness.sent[2]).toMatchObject({ items: [{ events: [{ id: late.id }] }] }));
     expect(socket.sent).toHaveLength(2);
   });
 
