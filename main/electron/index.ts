@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
 import { dispatcherFor } from '../api/coreDispatch';
+import { UsageError } from '../cli/commandLine';
 import { createPlantCore, type PlantCore } from '../core/plantCore';
 import { createAppLogger, DEFAULT_LOG_LEVEL, logLevelFromEnv } from '../logging/logger';
 import { routeLogging } from '../logging/routing';
@@ -21,7 +22,7 @@ import { StoreClient } from '../store/storeClient';
 import { isAppUrl, registerAppScheme, serveAppProtocol } from './appProtocol';
 import { createAppWindow } from './appWindow';
 import { electronFileDialogs } from './fileDialogs';
-import { CommandLineError, parseDesktopArgs, type DesktopOptions } from './args';
+import { parseDesktopArgs, type DesktopOptions } from './args';
 import { registerApiIpc } from './ipc';
 import { electronPdfRenderer } from './printPdf';
 import { createQuitHandler } from './quit';
@@ -39,7 +40,7 @@ function readOptions(): DesktopOptions {
   try {
     return parseDesktopArgs(process.argv.slice(1));
   } catch (error) {
-    if (!(error instanceof CommandLineError)) throw error;
+    if (!(error instanceof UsageError)) throw error;
     console.error(`plant-event-console: ${error.message}`);
     process.exit(2);
   }
