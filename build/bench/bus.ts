@@ -1,6 +1,6 @@
 /**
- * Bus throughput, publish → processed, on the in-memory store, next to the same workload on
- * Node's EventEmitter with async handlers.
+ * Bus throughput, publish → processed, on the in-memory store or on the product's store path
+ * (busStore.ts), next to the same workload on Node's EventEmitter with async handlers.
  *
  * The clock runs from the first publish until the handlers have processed every event (for
  * 10 subscribers, all 10 × N deliveries). Publishes are kept `inFlight` at a time, as many
@@ -8,6 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { EventBus } from '../../main/bus/eventBus';
+import type { EventStore } from '../../shared/store/eventStore';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 import { nodeSha256HexOfText } from '../../main/store/nodeHash';
 import { perSecond } from './stats';
@@ -28,9 +29,9 @@ function countdown(target: number): { tick: () => void; done: Promise<void> } {
   };
 }
 
-/** Events per second through an EventBus with `subscribers` handlers. */
-export async function measureBus(inputs: readonly TelemetryInput[], subscribers: number, inFlight: number): Promise<number> {
-  const bus = new EventBus({ store: new InMemoryEventStore({ sha256HexOfText: nodeSha256HexOfText }), source: 'simulator' });
+/** Events per second through an EventBus with `subscribers` handlers, on `store` (a fresh in-memory one by default). */
+export async function measureBus(inputs: readonly TelemetryInput[], subscribers: number, inFlight: number, store?: EventStore): Promise<number> {
+  const bus = new EventBus({ store: store ?? new InMemoryEventStore({ sha256HexOfText: nodeSha256HexOfText }), source: 'simulator' });
   const { tick, done } = countdown(inputs.length * subscribers);
   for (let s = 0; s < subscribers; s++) {
     bus.addHandler('equipment.*', async () => tick(), { name: `bench-${s + 1}` });

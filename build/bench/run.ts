@@ -9,6 +9,7 @@
 import { benchAudit } from './audit';
 import { measureBridge } from './bridge';
 import { measureBus, measureEmitter } from './bus';
+import { openProductStore } from './busStore';
 import { benchProjector } from './projector';
 import { RssSampler } from './rss';
 import { measureStoreRun, STORE_DURABILITY } from './storeChromium';
@@ -63,6 +64,14 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 
 type Figures = Record<string, number | string | boolean | null>;
 
+/** The two measurements of one run, in an order that alternates from run to run. */
+async function bothInTurn(run: number, first: () => Promise<void>, second: () => Promise<void>): Promise<void> {
+  for (const measure of run % 2 === 0 ? [first, second] : [second, first]) {
+    collectGarbage();
+    await measure();
+  }
+}
+
 async function benchBus(settings: Settings, events: number): Promise<Figures> {
   const inputs = telemetryInputs(events);
   const figures: Figures = { bus_events: events, bus_in_flight: BUS_IN_FLIGHT };
@@ -70,19 +79,47 @@ async function benchBus(settings: Settings, events: number): Promise<Figures> {
     const bus: number[] = [];
     const baseline: number[] = [];
     for (let run = 0; run < settings.runs; run++) {
-      const order = run % 2 === 0 ? (['bus', 'baseline'] as const) : (['baseline', 'bus'] as const);
-      for (const which of order) {
-        collectGarbage();
-        if (which === 'bus') bus.push(await measureBus(inputs, subscribers, BUS_IN_FLIGHT));
-        else baseline.push(await measureEmitter(inputs, subscribers));
-      }
+      await bothInTurn(
+        run,
+        async () => void bus.push(await measureBus(inputs, subscribers, BUS_IN_FLIGHT)),
+        async () => void baseline.push(await measureEmitter(inputs, subscribers)),
+      );
       log(`bus ${subscribers} sub, run ${run + 1}/${settings.runs}: bus ${Math.round(bus[run] ?? 0)} events/s, EventEmitter ${Math.round(baseline[run] ?? 0)} events/s`);
     }
     figures[`bus_events_per_s_${subscribers}sub`] = round(median(bus));
     figures[`bus_baseline_events_per_s_${subscribers}sub`] = round(median(baseline));
     figures[`bus_vs_baseline_${subscribers}sub`] = round(median(bus.map((value, i) => value / (baseline[i] as number))));
   }
-  return figures;
+  return { ...figures, ...(await benchBusOnStore(settings, inputs)) };
+}
+
+/**
+ * The same bus, 1 subscriber, on the product's store path (StoreClient → store host → Dexie
+ * on an on-disk profile), each run beside the in-memory store measured again in that run.
+ */
+async function benchBusOnStore(settings: Settings, inputs: ReturnType<typeof telemetryInputs>): Promise<Figures> {
+  const onStore: number[] = [];
+  const inMemory: number[] = [];
+  for (let run = 0; run < settings.runs; run++) {
+    await bothInTurn(
+      run,
+      async () => {
+        const product = await openProductStore(log);
+        try {
+          onStore.push(await measureBus(inputs, 1, BUS_IN_FLIGHT, product.store));
+        } finally {
+          await product.close();
+        }
+      },
+      async () => void inMemory.push(await measureBus(inputs, 1, BUS_IN_FLIGHT)),
+    );
+    log(`bus 1 sub on the store path, run ${run + 1}/${settings.runs}: ${Math.round(onStore[run] ?? 0)} events/s, in-memory store ${Math.round(inMemory[run] ?? 0)} events/s`);
+  }
+  return {
+    bus_events_per_s_1sub_store: round(median(onStore)),
+    bus_events_per_s_1sub_inmemory_same_run: round(median(inMemory)),
+    bus_store_vs_inmemory: round(median(onStore.map((value, i) => value / (inMemory[i] as number)))),
+  };
 }
 
 async function benchStore(settings: Settings, events: number): Promise<Figures> {

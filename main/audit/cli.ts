@@ -19,6 +19,8 @@ import { markReviewFolder, REVIEW_MARKER } from '../core/reviewMode';
 import { NotNdjsonExportError, verifyExportFile } from './verifyFile';
 import { runJournalCommand } from './journalCli';
 import { verifyJournalAndAnchor } from './journalCommands';
+import { createAppLogger, DEFAULT_LOG_LEVEL, logLevelFromEnv } from '../logging/logger';
+import { routeLogging } from '../logging/routing';
 
 export interface CliOutput {
   out(line: string): void;
@@ -123,7 +125,15 @@ async function withStore(command: Exclude<AuditCommand, { command: 'help' | 'ver
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runAuditCli(process.argv.slice(2), { out: (line) => console.log(line), err: (line) => console.error(line) }).then(
+  // Warnings and unexpected errors of the components go to stderr through the log (levels, no secrets).
+  try {
+    routeLogging(createAppLogger({ name: 'audit', stderr: true, level: logLevelFromEnv() ?? DEFAULT_LOG_LEVEL }));
+  } catch (error) {
+    process.stderr.write(`audit: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  // The command's own messages are its output, shown whatever the log level.
+  runAuditCli(process.argv.slice(2), { out: (line) => console.log(line), err: (line) => process.stderr.write(`${line}\n`) }).then(
     (code) => process.exit(code),
     (error: unknown) => {
       console.error(`audit: ${error instanceof Error ? error.message : String(error)}`);

@@ -17,7 +17,14 @@ export function errorLogLine(prefix: string, error: unknown): string {
   return `${prefix} ${String(error)}`;
 }
 
-/** A default `onError` for a component: logs through console.error, one line when expected. */
+let errorSink: (line: string) => void = (line) => console.error(line);
+
+/** Where `logErrorAs` writes: console.error until a composition root hands it the log (main/logging). */
+export function setErrorLogSink(sink: (line: string) => void): void {
+  errorSink = sink;
+}
+
+/** A default `onError` for a component: logs the error, one line when expected. */
 export function logErrorAs(prefix: string): (error: unknown) => void {
-  return (error) => console.error(errorLogLine(prefix, error));
+  return (error) => errorSink(errorLogLine(prefix, error));
 }

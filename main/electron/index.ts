@@ -11,6 +11,8 @@ import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'ele
 import { dispatcherFor } from '../api/coreDispatch';
 import { UsageError } from '../cli/commandLine';
 import { createPlantCore, type PlantCore } from '../core/plantCore';
+import { createAppLogger, DEFAULT_LOG_LEVEL, logLevelFromEnv } from '../logging/logger';
+import { routeLogging } from '../logging/routing';
 import { isReviewFolder } from '../core/reviewMode';
 import { DiskGuard } from '../store/diskGuard';
 import { openDurableStore } from '../store/durableStore';
@@ -71,10 +73,14 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession, isAppUrl);
   serveAppProtocol(protocol, RENDERER_DIR);
   console.log(`${PRODUCT_NAME}: data in ${app.getPath('userData')}`);
+  // The log: <user-data folder>/logs/plant.log, and the same lines on stderr.
+  const logger = createAppLogger({ name: 'plant', dir: join(app.getPath('userData'), 'logs'), stderr: true, level: logLevelFromEnv() ?? DEFAULT_LOG_LEVEL });
+  routeLogging(logger);
+  const log = logger.line();
 
-  const supervisor = new StoreHostSupervisor(electronStoreHost(STORE_HOST_PRELOAD), { log: (line) => console.error(line) });
+  const supervisor = new StoreHostSupervisor(electronStoreHost(STORE_HOST_PRELOAD), { log });
   const dataDir = app.getPath('userData');
-  const disk = new DiskGuard({ dataDir, log: (line) => console.error(line) });
+  const disk = new DiskGuard({ dataDir, log });
   await disk.start();
   // The journal and the anchor beside IndexedDB (main/store): a store found damaged stops the
   // start with the seqs it lost; setting Electron's IndexedDB aside to rebuild it is not done here yet.
@@ -86,7 +92,7 @@ async function start(): Promise<void> {
     moveAside: async () => {
       throw new Error(`the desktop app cannot rebuild it yet: stop it, then run "npm run audit -- backup --data-dir ${dataDir} --out FILE" on the journal and restore that in browser mode`);
     },
-  }, { log: (line) => console.error(line), admit: disk.admit });
+  }, { log, admit: disk.admit });
   const store = durable.inner;
   const core: PlantCore = await createPlantCore({
     store: durable.store,
@@ -124,6 +130,7 @@ async function start(): Promise<void> {
       await core.close();
       await durable.close();
       await supervisor.stop();
+      await logger.close();
     },
     exit: (code) => app.exit(code),
   }));

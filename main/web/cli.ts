@@ -10,6 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { playwrightPdfRenderer } from '../audit/renderPdf';
 import { readCommandLine, UsageError, type OptionTable } from '../cli/commandLine';
 import { isReviewFolder, REVIEW_MARKER } from '../core/reviewMode';
+import { createAppLogger, DEFAULT_LOG_LEVEL, logLevelFromEnv } from '../logging/logger';
+import { routeLogging } from '../logging/routing';
 import { ensureRendererBuilt } from '../platform/rendererBuild';
 import { startWebHost } from './server';
 
@@ -99,9 +101,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (args.help) return console.log(USAGE);
-  const log = (line: string) => console.error(line);
-  await ensureRendererBuilt(log);
   if (!args.memory) mkdirSync(args.dataDir, { recursive: true });
+  // The log: <data folder>/logs/plant.log (none with --memory), and the same lines on stderr.
+  const logger = createAppLogger({ name: 'plant', stderr: true, level: logLevelFromEnv() ?? DEFAULT_LOG_LEVEL, ...(args.memory ? {} : { dir: join(args.dataDir, 'logs') }) });
+  routeLogging(logger);
+  const log = logger.line();
+  await ensureRendererBuilt(log);
   const review = args.review || (!args.memory && isReviewFolder(args.dataDir));
   const core = {
     review,
@@ -123,9 +128,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    console.error(`${signal}: storing pending writes, then stopping…`);
+    log(`${signal}: storing pending writes, then stopping…`);
     host.close().then(
-      () => process.exit(0),
+      () => logger.close().then(() => process.exit(0)),
       (error: unknown) => {
         console.error(`could not stop cleanly: ${(error as Error).message}`);
         process.exit(1);
