@@ -33,6 +33,7 @@ import { Demand, PublishUnit, type Route } from './publishUnit';
 import { Subscription, type BatchHandler, type EventHandler } from './subscription';
 import { parseHandlerOptions, type HandlerOptions } from './handlerOptions';
 import { logErrorAs } from '../core/logError';
+import { redeliveriesAfterRebuild } from './rebuiltDeliveries';
 
 export interface EventBusOptions {
   readonly store: EventStore;
@@ -47,6 +48,8 @@ export interface EventBusOptions {
   readonly onError?: (error: unknown) => void;
   /** Source of randomness for backoff jitter (tests make it deterministic). */
   readonly random?: () => number;
+  /** The store was rebuilt from the journal up to this seq: its deliveries are given again (rebuiltDeliveries.ts). */
+  readonly redeliverUpToSeq?: number;
 }
 
 export type Unsubscribe = () => void;
@@ -75,7 +78,7 @@ export class EventBus {
   private processed = 0;
   private closed = false;
 
-  constructor(options: EventBusOptions) {
+  constructor(private readonly options: EventBusOptions) {
     this.store = options.store;
     this.source = options.source ?? 'plant-event-console';
     this.capacity = options.queueCapacity ?? 10_000;
@@ -319,7 +322,11 @@ export class EventBus {
   private async recover(sub: Subscription): Promise<void> {
     sub.hold();
     try {
-      const pending = await this.store.pendingDeliveries(sub.name);
+      const upTo = this.options.redeliverUpToSeq ?? 0;
+      if (upTo > 0) {
+        for await (const page of redeliveriesAfterRebuild(this.store, sub.name, sub.pattern, upTo)) for (const { event, record } of page) sub.enqueueRecovered(event, record);
+      }
+      const pending = upTo > 0 ? [] : await this.store.pendingDeliveries(sub.name);
       for (let i = 0; i < pending.length; i += 500) {
         const chunk = pending.slice(i, i + 500);
         const events = await Promise.all(chunk.map((d) => this.store.getBySeq(d.seq)));

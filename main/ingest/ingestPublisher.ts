@@ -43,6 +43,7 @@ export class IngestPublisher {
   private lost = 0;
   private retries = 0;
   private closed = false;
+  private refusedByStore = false;
   private readonly capacity: number;
   private readonly batchSize: number;
   private readonly maxAttempts: number;
@@ -65,6 +66,14 @@ export class IngestPublisher {
     this.queue.push(event.id === undefined ? { ...event, id: newEventId() } : event);
     this.running ??= this.run();
     return true;
+  }
+
+  /**
+   * True from a batch the store refused for lack of disk space until a batch is stored again:
+   * a source that can hold its messages upstream (MQTT: QoS 1 not acknowledged) does so meanwhile.
+   */
+  get holding(): boolean {
+    return this.refusedByStore;
   }
 
   metrics(): IngestPublisherMetrics {
@@ -92,6 +101,7 @@ export class IngestPublisher {
         this.published += batch.length;
         this.advance(batch.length);
         failures = 0;
+        this.refusedByStore = false;
       } catch (error) {
         if (error instanceof BusClosedError) {
           this.lost += this.queue.length - this.head;
@@ -102,6 +112,7 @@ export class IngestPublisher {
         }
         failures++;
         this.retries++;
+        if (error instanceof DiskSpaceError) this.refusedByStore = true;
         // An overloaded bus, or a disk too full to store on, is waited for without limit: the
         // events stay queued (and counted) instead of being given up.
         if (!(error instanceof BusOverloadError || error instanceof DiskSpaceError) && failures >= this.maxAttempts) {

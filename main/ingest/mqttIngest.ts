@@ -136,6 +136,37 @@ export class MqttIngest {
     });
     client.on('close', () => this.onClose(client));
     client.on('message', (topic, body) => this.onMessage(topic, body));
+    // mqtt.js emits 'message', then calls this; a QoS 1 message's PUBACK goes when it calls back.
+    client.handleMessage = (_packet, callback) => this.acknowledge(client, callback);
+  }
+
+  /**
+   * Lets mqtt.js acknowledge a message: at once normally (the publisher's queue carries it
+   * through a busy bus), but while the store refuses appends for lack of disk space only once
+   * it is stored. mqtt.js reads no further packet meanwhile, so the rest of the messages wait
+   * at the broker (its in-flight window and queue), unacknowledged, instead of in this
+   * process's memory; when space is back they come in and are stored, each once.
+   */
+  private acknowledge(client: MqttClient, callback: () => void): void {
+    if (!this.publisher.holding) {
+      callback();
+      return;
+    }
+    // No packet is read while holding, so neither is the broker's answer to a ping: without
+    // pings sent and the timer reset by hand, mqtt.js would close the connection after 1.5
+    // keepalives, and the broker would drop this clean session's waiting messages with it.
+    const everyMs = this.settings.keepaliveSeconds * 500;
+    const keepAlive = everyMs > 0
+      ? setInterval(() => {
+          if (!client.connected) return;
+          client.sendPing();
+          client.reschedulePing(true);
+        }, everyMs)
+      : null;
+    void this.publisher.idle().then(() => {
+      if (keepAlive) clearInterval(keepAlive);
+      callback();
+    });
   }
 
   private onConnect(client: MqttClient): void {

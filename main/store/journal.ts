@@ -99,10 +99,22 @@ export interface JournalOptions {
   readonly segmentBytes?: number;
 }
 
+interface Pending {
+  readonly firstSeq: number;
+  readonly bytes: Buffer;
+  /** The head once these lines are on disk. */
+  readonly head: JournalHead;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 export class Journal {
   private handle: FileHandle | null = null;
   private segmentSize = 0;
-  private queue: { events: readonly StoredEvent[]; resolve(): void; reject(error: unknown): void }[] = [];
+  /** Lines built and waiting for the next write, in seq order. */
+  private queue: Pending[] = [];
+  /** Where the lines built so far end: ahead of `current` by what is queued or being written. */
+  private built: JournalHead;
   private flushing: Promise<void> | null = null;
   private closed = false;
 
@@ -110,7 +122,9 @@ export class Journal {
     private readonly folder: string,
     private current: JournalHead,
     private readonly segmentBytes: number,
-  ) {}
+  ) {
+    this.built = current;
+  }
 
   /** Opens (or creates) the journal of `dataDir` and finds its head. */
   static async open(dataDir: string, options: JournalOptions = {}): Promise<Journal> {
@@ -127,18 +141,37 @@ export class Journal {
     return new Journal(folder, head, options.segmentBytes ?? DEFAULT_SEGMENT_BYTES);
   }
 
+  /** What is on disk. */
   get head(): JournalHead {
     return this.current;
   }
 
   /**
    * Writes `events` (the next seqs after the head, in order) and waits until they are on
-   * disk. Calls are written in the order made; those that arrive while a write is on its way
-   * to disk go together in the next one (group commit: one fdatasync for all of them).
+   * disk. The lines are built (canonical text, chain hash) at once, while an earlier write is
+   * still on its way to disk, so that this work overlaps the fdatasync instead of following
+   * it; calls that arrive meanwhile go together in the next write (group commit: one
+   * fdatasync for all of them).
    */
   append(events: readonly StoredEvent[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the journal is closed: the application is shutting down'));
+    if (events.length === 0) return Promise.resolve();
+    const first = events[0] as StoredEvent;
+    if (first.seq !== this.built.seq + 1) {
+      return Promise.reject(new Error(`journal: expected seq ${this.built.seq + 1} next, got ${first.seq}`));
+    }
+    let prev = this.built.lineHash;
+    let text = '';
+    for (const event of events) {
+      const line = exportLineOf(event, prev, nodeSha256HexOfText);
+      text += `${line.text}\n`;
+      prev = line.hash;
+    }
+    const last = events[events.length - 1] as StoredEvent;
+    this.built = { seq: last.seq, storeHash: last.hash ?? '', lineHash: prev };
+    const bytes = Buffer.from(text, 'utf8');
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ events, resolve, reject });
+      this.queue.push({ firstSeq: first.seq, bytes, head: this.built, resolve, reject });
       this.flushing ??= this.flushQueue();
     });
   }
@@ -148,31 +181,24 @@ export class Journal {
       const taken = this.queue;
       this.queue = [];
       try {
-        await this.write(taken.flatMap((call) => call.events));
+        await this.write(taken);
         for (const call of taken) call.resolve();
       } catch (error) {
-        for (const call of taken) call.reject(error);
+        // What was queued behind the failed lines chains on them: it fails too, and the next
+        // append must follow what is on disk (the journaled store then reports the gap).
+        const dropped = this.queue;
+        this.queue = [];
+        this.built = this.current;
+        for (const call of [...taken, ...dropped]) call.reject(error);
       }
     }
     this.flushing = null;
   }
 
-  private async write(events: readonly StoredEvent[]): Promise<void> {
+  private async write(taken: readonly Pending[]): Promise<void> {
     if (this.closed) throw new Error('the journal is closed: the application is shutting down');
-    if (events.length === 0) return;
-    const first = events[0] as StoredEvent;
-    if (first.seq !== this.current.seq + 1) {
-      throw new Error(`journal: expected seq ${this.current.seq + 1} next, got ${first.seq}`);
-    }
-    let prev = this.current.lineHash;
-    let text = '';
-    for (const event of events) {
-      const line = exportLineOf(event, prev, nodeSha256HexOfText);
-      text += `${line.text}\n`;
-      prev = line.hash;
-    }
-    const bytes = Buffer.from(text, 'utf8');
-    const handle = await this.segmentFor(first.seq);
+    const bytes = taken.length === 1 ? (taken[0] as Pending).bytes : Buffer.concat(taken.map((call) => call.bytes));
+    const handle = await this.segmentFor((taken[0] as Pending).firstSeq);
     try {
       await handle.write(bytes, 0, bytes.length);
       await handle.datasync();
@@ -182,8 +208,7 @@ export class Journal {
       throw error;
     }
     this.segmentSize += bytes.length;
-    const last = events[events.length - 1] as StoredEvent;
-    this.current = { seq: last.seq, storeHash: last.hash ?? '', lineHash: prev };
+    this.current = (taken[taken.length - 1] as Pending).head;
   }
 
   private async segmentFor(firstSeq: number): Promise<FileHandle> {

@@ -200,8 +200,11 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       });
     }
     const storeClient = opened.inner;
+    // A store rebuilt from the journal has lost its delivery records: subscribers get its history again.
+    const rebuilt = opened.recovery ? { bus: { ...options.core?.bus, redeliverUpToSeq: opened.recovery.rebuiltEvents } } : {};
     core = await createPlantCore({
       ...options.core,
+      ...rebuilt,
       store: opened.store,
       storeStatus: () => ({ connected: storeClient.connected, restarts: storeClient.restarts }),
     });

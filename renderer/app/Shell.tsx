@@ -9,6 +9,7 @@ import type { WsTransport } from '../bridge/wsBridge';
 import { usePlant } from '../common/usePlant';
 import { AppBarAlarmCounts, NavAlarmCounts } from '../features/alarms/AlarmCounts';
 import { FloodBanner } from '../features/alarms/FloodBanner';
+import { StoreRecoveredBanner } from '../features/alarms/StoreRecoveredBanner';
 import { IngestStatus } from '../features/live/IngestStatus';
 import { ReviewModeChip } from '../features/live/ReviewModeChip';
 import { StoreStatus } from '../features/live/StoreStatus';
@@ -64,6 +65,7 @@ export function Shell({ transport, themeChoice, onThemeChoice, mode }: ShellProp
           </Tooltip>
         </Toolbar>
       </AppBar>
+      <StoreRecoveredBanner />
       <FloodBanner />
       <Stack direction="row" sx={{ flex: 1, minHeight: 0 }}>
         <Box component="nav" aria-label="Views" sx={{ width: NAV_WIDTH, flexShrink: 0, borderRight: 1, borderColor: 'divider' }}>

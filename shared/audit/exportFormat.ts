@@ -12,7 +12,7 @@
  * byte-order mark.
  */
 import type { JsonObject, JsonValue, StoredEvent } from '../events/event';
-import { canonicalJson } from './canonical';
+import { canonicalJson, jsonString } from './canonical';
 import { chainHash, GENESIS_HASH } from './chain';
 
 export const EXPORT_FORMAT = 'plant-event-console/audit-log';
@@ -67,7 +67,8 @@ export interface ExportLine {
   readonly hash: string;
 }
 
-const text = (value: string) => JSON.stringify(value);
+/** A string member's value: most need no escape, and then skip the call into JSON.stringify. */
+const text = jsonString;
 
 /**
  * The export line of `event`, chained after `prevHash`. Built member by member in sorted key

@@ -3,7 +3,7 @@
  * journal, a torn tail is cut off, the start-up check names a lost, rolled-back, reset or
  * replaced store, and a rebuild from the journal gives back the same chain.
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 import { nodeSha256HexOfText } from '../../main/store/nodeHash';
 import { readAnchor } from '../../main/store/anchor';
 import { openDurableStore, type StoreOpener } from '../../main/store/durableStore';
-import { Journal, listSegments } from '../../main/store/journal';
+import { Journal, listSegments, segmentName } from '../../main/store/journal';
 import { JournaledStore } from '../../main/store/journaledStore';
 import { readJournal } from '../../main/store/journalReader';
 import { rebuildFromJournal } from '../../main/store/rebuild';
@@ -67,6 +67,26 @@ describe('journal', () => {
     const segment = listSegments(dataDir)[0]!.path;
     writeFileSync(segment, readFileSync(segment, 'utf8').replace('press-2', 'press-9'));
     expect(await readJournal(dataDir)).toMatchObject({ ok: false, line: 3, reason: expect.stringMatching(/the line was changed/) });
+  });
+
+  it('fails a write and what was queued behind it, then goes on from what is on disk', async () => {
+    const dataDir = freshDir();
+    const stored = await memoryStore().append(auditHistory(20));
+    // Every write starts a segment; a folder where the third one goes makes that write fail.
+    const journal = await Journal.open(dataDir, { segmentBytes: 1 });
+    await journal.append(stored.slice(0, 10));
+    mkdirSync(join(dataDir, 'journal', segmentName(11)));
+    const failed = journal.append(stored.slice(10, 15));
+    const behind = journal.append(stored.slice(15, 20));
+    await expect(failed).rejects.toThrow();
+    await expect(behind).rejects.toThrow();
+    expect(journal.head.seq).toBe(10);
+    await expect(journal.append(stored.slice(15, 20))).rejects.toThrow('journal: expected seq 11 next, got 16');
+    rmSync(join(dataDir, 'journal', segmentName(11)), { recursive: true });
+    await journal.append(stored.slice(10, 15));
+    await journal.append(stored.slice(15, 20));
+    await journal.close();
+    expect(await readJournal(dataDir)).toMatchObject({ ok: true, events: 20, lastSeq: 20, storeHash: stored[19]!.hash });
   });
 });
 
