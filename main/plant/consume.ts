@@ -46,7 +46,8 @@ export async function ensureConsumer(nc: NatsConnection, stream: string, durable
     durable_name: durable,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
-    ack_wait: nanos(60_000),
+    // A message lost on its way when the connection broke comes again after this long.
+    ack_wait: nanos(10_000),
     max_ack_pending: 20_000,
   });
 }
@@ -61,7 +62,8 @@ export async function consumeMessages(
 ): Promise<Consumption> {
   const concurrency = options.concurrency ?? 256;
   const consumer = await jetstream(nc).consumers.get(stream, durable);
-  const messages = await consumer.consume({ max_messages: Math.max(concurrency * 2, 100) });
+  // Short pull requests: after a server restart (which forgets them) the client asks again within seconds.
+  const messages = await consumer.consume({ max_messages: Math.max(concurrency * 2, 100), expires: 5_000 });
   const inHand: Promise<void>[] = [];
   const handle = async (msg: JsMsg): Promise<void> => {
     const meta: ConsumedMeta = {

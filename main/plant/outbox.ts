@@ -187,9 +187,11 @@ export class Outbox {
       (error: unknown) => {
         // Not acknowledged (server gone, no stream, timeout): it waits, and the outbox backs off.
         entry.state = 'waiting';
+        // The publishes in flight fail together: one backoff step for the lot, one log line for the first.
+        if (Date.now() < this.retryAt) return;
         this.failures++;
         this.retryAt = Date.now() + Math.min(10_000, 250 * 2 ** Math.min(this.failures, 6));
-        if (this.failures === 1) this.options.onError(error);
+        if (this.failures === 1) this.options.onError(new Error(`the stream did not acknowledge a publish (${(error as Error)?.message ?? String(error)}); ${this.waiting()} events wait in the outbox and are sent again`));
         this.wake();
       },
     );

@@ -99,8 +99,9 @@ export class PlantLink {
   }
 
   private failed(message: string): void {
+    // A link that keeps failing the same way says so once, not at every retry.
+    if (this.lastError?.message !== message) this.log(`[plant] ${message}`);
     this.lastError = { message, at: Date.now() };
-    this.log(`[plant] ${message}`);
   }
 
   private async run(): Promise<void> {
