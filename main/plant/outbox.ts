@@ -18,6 +18,7 @@ import type { StoredEvent } from '../../shared/events/event';
 import type { EventStore } from '../../shared/store/eventStore';
 import { encodeCursor } from '../../shared/store/pagePlan';
 import type { EventBus } from '../bus/eventBus';
+import { HEALTH_EVENT_TYPE } from '../producers/systemHealth';
 import { subjectOf } from './plantStream';
 import { originOf } from '../../shared/events/plantOrigin';
 import { encodeEvent, PLANT_MESSAGE_REJECTED, STATION_HEADER } from './wireEvent';
@@ -42,9 +43,14 @@ export interface OutboxOptions {
   readonly ackTimeoutMs?: number;
 }
 
-/** True for an event this station should send: made here, and not the link's note about a bad message. */
+/**
+ * True for an event this station should send: made here, and about the plant. What is about
+ * this station alone stays here: the link's notes about bad messages, its bus health figures,
+ * and the console's own alarms and recovery notes (source `system`: this station's disk or
+ * store), whose alarm ids would otherwise read as every station's.
+ */
 export function isOutbound(event: StoredEvent): boolean {
-  return originOf(event) === undefined && event.type !== PLANT_MESSAGE_REJECTED;
+  return originOf(event) === undefined && event.type !== PLANT_MESSAGE_REJECTED && event.type !== HEALTH_EVENT_TYPE && event.source !== 'system';
 }
 
 export class Outbox {

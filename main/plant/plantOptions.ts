@@ -6,6 +6,7 @@
  * that they need not appear in a process list.
  */
 import { hostname } from 'node:os';
+import { UsageError, type OptionTable } from '../cli/commandLine';
 import { checkPlantSettings, PlantSettingsError, stationFromHost, type PlantLinkSettings } from './plantSettings';
 
 export const PLANT_OPTIONS = {
@@ -19,7 +20,7 @@ export const PLANT_OPTIONS = {
   'plant-tls-ca': { type: 'string' },
   'plant-tls-cert': { type: 'string' },
   'plant-tls-key': { type: 'string' },
-} as const;
+} as const satisfies OptionTable;
 
 export const PLANT_USAGE = `  --plant URL[,URL…]   share events and alarms with other stations over NATS JetStream (nats:// or tls://; repeat or comma-separate for a cluster)
   --station NAME       this station's name on the plant link (default: the host name)
@@ -37,8 +38,17 @@ function text(values: PlantValues, key: keyof typeof PLANT_OPTIONS): string | un
   return typeof last === 'string' ? last : undefined;
 }
 
-/** The link's settings from parsed options; null when `--plant` was not given. Throws a PlantSettingsError in one sentence. */
+/** The link's settings from parsed options; null when `--plant` was not given. Throws the command lines' UsageError in one sentence. */
 export function plantFromArgs(values: PlantValues, env: NodeJS.ProcessEnv = process.env, host = hostname()): PlantLinkSettings | null {
+  try {
+    return checkedFromArgs(values, env, host);
+  } catch (error) {
+    if (error instanceof PlantSettingsError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function checkedFromArgs(values: PlantValues, env: NodeJS.ProcessEnv, host: string): PlantLinkSettings | null {
   const plant = values.plant;
   if (plant === undefined) {
     const stray = Object.keys(PLANT_OPTIONS).find((key) => key !== 'plant' && values[key as keyof typeof PLANT_OPTIONS] !== undefined);
