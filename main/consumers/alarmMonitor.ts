@@ -15,6 +15,7 @@ import {
 } from '../../shared/domain/alarms';
 import { derivedEventId, isDuplicateIdError } from '../../shared/events/derivedId';
 import type { StoredEvent } from '../../shared/events/event';
+import { originOf } from '../../shared/events/plantOrigin';
 import type { EventStore } from '../../shared/store/eventStore';
 import type { AlarmCommandOutcome } from '../../shared/api/contractOps';
 import type { EventBus } from '../bus/eventBus';
@@ -159,8 +160,9 @@ export class AlarmMonitor {
         if (!catchingUp) this.connectionChanged(event.payload as ConnectionChangedPayload);
       } else if (event.type.startsWith('alarm.')) {
         // Our own reactions: already applied live; after a restart, folded into the states.
-        // The console's own alarms (main/store/systemAlarm.ts) come from outside the engine.
-        if (catchingUp || event.source === 'system') this.engine = { ...this.engine, alarms: evolveAlarms(this.engine.alarms, event) };
+        // The console's own alarms (main/store/systemAlarm.ts) and those another station's
+        // engine or operator made (received over the plant link) come from outside the engine.
+        if (catchingUp || event.source === 'system' || originOf(event)) this.engine = { ...this.engine, alarms: evolveAlarms(this.engine.alarms, event) };
       } else {
         const step = evaluateAlarms(this.engine, event);
         this.engine = step.state;

@@ -24,6 +24,8 @@ import { ImportRunner, MqttConnection } from './operations';
 import { PushHub } from './pushHub';
 import { readOnlyStore } from './reviewMode';
 import { Settings } from './settings';
+import { PlantLink } from '../plant/plantLink';
+import type { PlantLinkSettings } from '../plant/plantSettings';
 
 export interface PlantCoreOptions {
   readonly store: EventStore;
@@ -49,6 +51,8 @@ export interface PlantCoreOptions {
   readonly review?: boolean;
   /** The operating system's Save and Open dialogs (the desktop app); none in browser mode. */
   readonly fileDialogs?: FileDialogs;
+  /** The plant link to the other stations (main/plant); none (a station on its own) unless given. Off in review mode. */
+  readonly plant?: PlantLinkSettings | null;
 }
 
 export interface PlantCore {
@@ -69,6 +73,7 @@ export interface PlantCore {
   readonly pushes: PushHub;
   readonly user: string;
   readonly review: boolean;
+  readonly plant: PlantLink | null;
   metrics(): Promise<PlantMetrics>;
   /** Stops producers and consumers and waits until every pending write is stored. */
   close(): Promise<void>;
@@ -119,6 +124,8 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     },
   });
   if (!review) await mqtt.resume();
+  const plant = options.plant && !review ? new PlantLink({ settings: options.plant, bus, store }) : null;
+  await plant?.start();
   simulator?.start();
   health?.start();
 
@@ -138,9 +145,10 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     pushes,
     user: options.user ?? 'operator',
     review,
+    plant,
     async metrics() {
       const headSeq = await store.headSeq();
-      return { at: Date.now(), bus: bus.metrics(), store: { events: headSeq, headSeq, ...storeStatus() }, ingest: { mqtt: mqtt.metrics() }, review };
+      return { at: Date.now(), bus: bus.metrics(), store: { events: headSeq, headSeq, ...storeStatus() }, ingest: { mqtt: mqtt.metrics() }, review, ...(plant ? { plant: plant.status() } : {}) };
     },
     async close() {
       imports.cancel();
@@ -148,6 +156,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
       await simulator?.stop();
       await health?.stop();
       await mqtt.stop();
+      await plant?.close();
       await alarms.stop();
       await aggregates.stop();
       stopQualityHold();

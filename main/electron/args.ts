@@ -3,6 +3,8 @@
  * of their own (`--inspect=0`, `--remote-debugging-port=0`…), so unknown ones are left alone.
  */
 import { readOwnOptions, UsageError, type OptionTable } from '../cli/commandLine';
+import { PLANT_OPTIONS, plantFromArgs } from '../plant/plantOptions';
+import type { PlantLinkSettings } from '../plant/plantSettings';
 
 export interface DesktopOptions {
   /** Where data lives instead of Electron's user-data folder. */
@@ -11,6 +13,8 @@ export interface DesktopOptions {
   readonly simulator: boolean;
   /** True with `--review`: the history is only read. */
   readonly review: boolean;
+  /** The plant link to other stations (`--plant`); null for a station on its own. */
+  readonly plant?: PlantLinkSettings | null;
 }
 
 /** The options of the desktop app; a feature with options of its own spreads its table in here. */
@@ -18,14 +22,20 @@ export const DESKTOP_OPTIONS = {
   'data-dir': { type: 'string' },
   'no-simulator': { type: 'boolean' },
   review: { type: 'boolean' },
+  ...PLANT_OPTIONS,
 } as const satisfies OptionTable;
 
 export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
   let dataDir: string | undefined;
   let simulator = true;
   let review = false;
+  const plantValues: Record<string, string | string[]> = {};
   for (const option of readOwnOptions(argv, DESKTOP_OPTIONS)) {
-    if (option.rawName === '--no-simulator') simulator = false;
+    const name = option.rawName.slice(2);
+    if (Object.hasOwn(PLANT_OPTIONS, name)) {
+      if (option.value === undefined || option.value.trim() === '') throw new UsageError(`${option.rawName}: needs a value`);
+      plantValues[name] = name === 'plant' ? [...((plantValues[name] as string[] | undefined) ?? []), option.value] : option.value;
+    } else if (option.rawName === '--no-simulator') simulator = false;
     else if (option.rawName === '--review') review = true;
     else {
       const value = option.value;
@@ -36,5 +46,7 @@ export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
       dataDir = value;
     }
   }
-  return dataDir === undefined ? { simulator, review } : { dataDir, simulator, review };
+  const plant = plantFromArgs(plantValues);
+  const linked = plant ? { plant } : {};
+  return dataDir === undefined ? { simulator, review, ...linked } : { dataDir, simulator, review, ...linked };
 }

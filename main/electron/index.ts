@@ -103,6 +103,7 @@ async function start(): Promise<void> {
     user: userInfo().username,
     renderPdf: electronPdfRenderer,
     fileDialogs: electronFileDialogs(dialog, () => (appWindow && !appWindow.isDestroyed() ? appWindow : null)),
+    plant: options.plant ?? null,
   });
 
   await disk.attach(core.bus);

@@ -14,6 +14,8 @@ import { createAppLogger, DEFAULT_LOG_LEVEL, logLevelFromEnv } from '../logging/
 import { routeLogging } from '../logging/routing';
 import { ensureRendererBuilt } from '../platform/rendererBuild';
 import { startWebHost } from './server';
+import { PLANT_OPTIONS, PLANT_USAGE, plantFromArgs } from '../plant/plantOptions';
+import type { PlantLinkSettings } from '../plant/plantSettings';
 
 export interface WebArgs {
   readonly port: number;
@@ -25,6 +27,8 @@ export interface WebArgs {
   readonly minFreeDiskMb?: number;
   /** Review mode: the history is only read (also when the data folder was made by the audit import). */
   readonly review: boolean;
+  /** The plant link to other stations (`--plant`); absent for a station on its own. */
+  readonly plant?: PlantLinkSettings;
   readonly help: boolean;
 }
 
@@ -35,7 +39,8 @@ export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memor
   --simulator-rate N   events per second from the built-in plant simulator (default 20)
   --no-simulator  no simulated plant (a real deployment fed by MQTT or imports)
   --min-free-disk-mb N  refuse new events while the data folder's disk has less free (default: 1 GB or 5%, the larger)
-  --review        review mode: the history is only read (no ingest, no alarms fired, nothing written)`;
+  --review        review mode: the history is only read (no ingest, no alarms fired, nothing written)
+${PLANT_USAGE}`;
 
 const APP_FOLDER = 'plant-event-console';
 
@@ -69,6 +74,7 @@ export const WEB_OPTIONS = {
   'min-free-disk-mb': { type: 'string' },
   review: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...PLANT_OPTIONS,
 } as const satisfies OptionTable;
 
 export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WebArgs {
@@ -79,6 +85,7 @@ export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   if (values['no-simulator'] && values['simulator-rate'] !== undefined) throw new UsageError('--no-simulator and --simulator-rate do not go together: give one of them');
   const portText = values.port ?? (env.PORT === '' ? undefined : env.PORT);
   const diskText = values['min-free-disk-mb'];
+  const plant = plantFromArgs(values, env);
   if (diskText !== undefined && !/^\d{1,9}$/.test(diskText)) throw new UsageError(`--min-free-disk-mb: a whole number of megabytes, not "${diskText}"`);
   return {
     port: portText === undefined ? 0 : parsePort(portText, values.port === undefined ? 'PORT' : '--port'),
@@ -87,6 +94,7 @@ export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     help: values.help === true,
     simulatorRate: values['no-simulator'] ? 0 : values['simulator-rate'] === undefined ? 20 : parseRate(values['simulator-rate']),
     review: values.review === true,
+    ...(plant ? { plant } : {}),
     ...(diskText === undefined ? {} : { minFreeDiskMb: Number(diskText) }),
   };
 }
@@ -114,6 +122,7 @@ async function main(): Promise<void> {
     simulator: args.simulatorRate > 0 ? { rate: args.simulatorRate } : (false as const),
     user: userInfo().username,
     renderPdf: playwrightPdfRenderer(),
+    plant: args.plant ?? null,
   };
   const disk = args.minFreeDiskMb === undefined ? {} : { disk: { minFreeBytes: args.minFreeDiskMb * 1024 * 1024 } };
   const host = await startWebHost({ port: args.port, memory: args.memory, ...(args.memory ? {} : { dataDir: args.dataDir }), log, core, ...disk });

@@ -12,6 +12,7 @@ import { FloodBanner } from '../features/alarms/FloodBanner';
 import { StoreRecoveredBanner } from '../features/alarms/StoreRecoveredBanner';
 import { IngestStatus } from '../features/live/IngestStatus';
 import { ReviewModeChip } from '../features/live/ReviewModeChip';
+import { PlantLinkChip } from '../features/live/PlantLinkChip';
 import { StoreStatus } from '../features/live/StoreStatus';
 import { Clock } from './Clock';
 import { HelpDialog } from './HelpDialog';
@@ -53,6 +54,7 @@ export function Shell({ transport, themeChoice, onThemeChoice, mode }: ShellProp
           <Clock />
           <StoreStatus plant={plant} transport={transport} />
           <IngestStatus plant={plant} onOpen={setView} />
+          <PlantLinkChip plant={plant} onOpen={() => setView('connections')} />
           <Tooltip title={`Theme: ${themeChoice} (t)`}>
             <IconButton color="inherit" aria-label={`Theme: ${themeChoice}. Switch theme`} onClick={() => onThemeChoice(nextTheme(themeChoice))} data-testid="theme-toggle">
               <ThemeIcon />

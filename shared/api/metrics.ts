@@ -1,4 +1,5 @@
 /** Figures the bus and the store report, as the health view and `metrics.get` show them. */
+import type { PlantLinkStatus } from './plantStatus';
 import type { MqttIngestMetrics } from './statusTypes';
 
 export interface SubscriberMetrics {
@@ -42,4 +43,6 @@ export interface PlantMetrics {
   readonly ingest: { readonly mqtt: MqttIngestMetrics | null };
   /** Review mode: the history is only read (absent from hosts older than it). */
   readonly review?: boolean;
+  /** The plant link (issue 14); absent or null when this station runs alone. */
+  readonly plant?: PlantLinkStatus | null;
 }

@@ -23,7 +23,7 @@ function openssl(args: string[], cwd: string): void {
 export async function makeTestCertificates(dir: string): Promise<TestCertificates> {
   const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   openssl(['req', '-x509', ...key, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=plant-test-ca'], dir);
-  await writeFile(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  await writeFile(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
   for (const [name, subject] of [['server', '/CN=127.0.0.1'], ['client', '/CN=plant-console']] as const) {
     openssl(['req', ...key, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject], dir);
     const ext = name === 'server' ? ['-extfile', 'server.ext'] : [];

@@ -1,0 +1,68 @@
+/**
+ * What the station does with each event from the plant stream: it is published on the local
+ * bus (so it is stored, then delivered to the local consumers like any event) unless its id
+ * is already stored. The same id with the same content is the station's own event coming
+ * back, or a derived event another station made too: nothing to do. The same id with other
+ * content, and a message that is no event at all, are kept as `plant.message.rejected`.
+ * Every path resolves only after the local commit, so the message is acknowledged after it.
+ */
+import { isDuplicateIdError } from '../../shared/events/derivedId';
+import type { PlantEvent } from '../../shared/events/event';
+import type { EventStore } from '../../shared/store/eventStore';
+import type { EventBus } from '../bus/eventBus';
+import type { ConsumedMeta } from './consume';
+import { rejectedEvent, sameContent, type RejectCode } from './wireEvent';
+
+export interface InboundCounts {
+  received: number;
+  stored: number;
+  alreadyStored: number;
+  rejected: number;
+  /** Messages the consumer still has to deliver after the last one handled. */
+  behind: number;
+}
+
+export class Inbound {
+  readonly counts: InboundCounts = { received: 0, stored: 0, alreadyStored: 0, rejected: 0, behind: 0 };
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly store: EventStore,
+    private readonly stream: string,
+  ) {}
+
+  async onEvent(event: PlantEvent, meta: ConsumedMeta): Promise<void> {
+    this.counts.received++;
+    try {
+      await this.bus.publish(event);
+      this.counts.stored++;
+    } catch (error) {
+      if (!isDuplicateIdError(error)) throw error;
+      const stored = await this.store.get(event.id);
+      if (stored && sameContent(stored, event)) {
+        this.counts.alreadyStored++;
+      } else {
+        await this.keepRejected(new TextEncoder().encode(JSON.stringify(event)), meta, 'id-conflict', `the event id ${event.id} is already stored here with other content`);
+        return;
+      }
+    } finally {
+      this.counts.behind = meta.pending;
+    }
+  }
+
+  async onRejected(data: Uint8Array, meta: ConsumedMeta, code: RejectCode, reason: string): Promise<void> {
+    this.counts.received++;
+    this.counts.behind = meta.pending;
+    await this.keepRejected(data, meta, code, reason);
+  }
+
+  private async keepRejected(data: Uint8Array, meta: ConsumedMeta, code: RejectCode, reason: string): Promise<void> {
+    try {
+      await this.bus.publish(rejectedEvent(data, meta, code, reason, this.stream));
+      this.counts.rejected++;
+    } catch (error) {
+      // Kept before, and the acknowledgement was lost: the message came again.
+      if (!isDuplicateIdError(error)) throw error;
+    }
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The plant link (issue 14): this station's connection to the plant's NATS JetStream. It
+ * connects (and, on a failure it can name, says why in one sentence and tries again with
+ * backoff), makes sure of the stream and of this station's durable consumer, then runs the
+ * outbox (outbound) and the consumer into the local bus (inbound) until it is closed. The
+ * NATS client reconnects by itself after a lost connection; meanwhile the link reports
+ * itself offline and the outbox waits.
+ */
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { PlantLinkState, PlantLinkStatus } from '../../shared/api/plantStatus';
+import type { EventStore } from '../../shared/store/eventStore';
+import type { EventBus } from '../bus/eventBus';
+import { consumeEvents, ensureConsumer, type Consumption } from './consume';
+import { Inbound } from './inbound';
+import { connectPlant, PlantConnectError } from './natsConnection';
+import { Outbox } from './outbox';
+import type { PlantLinkSettings } from './plantSettings';
+import { ensureStream, PlantStreamError } from './plantStream';
+
+/** Behind by more than this many messages, the link says it is catching up. */
+const CATCHING_UP_AT = 50;
+
+export interface PlantLinkOptions {
+  readonly settings: PlantLinkSettings;
+  readonly bus: EventBus;
+  readonly store: EventStore;
+  readonly log?: (line: string) => void;
+  readonly onError?: (error: unknown) => void;
+  readonly connectTimeoutMs?: number;
+  /** Longest wait between two connection attempts (default 30 s). */
+  readonly maxRetryMs?: number;
+}
+
+/** The durable consumer's name for a station (NATS names allow no dots or wildcards; station names have none). */
+export function durableName(station: string): string {
+  return `station-${station}`;
+}
+
+export class PlantLink {
+  readonly outbox: Outbox;
+  private readonly inbound: Inbound;
+  private state: PlantLinkState = 'connecting';
+  private since = Date.now();
+  private lastError: { message: string; at: number } | null = null;
+  private nc: NatsConnection | null = null;
+  private consumption: Consumption | null = null;
+  private running: Promise<void> = Promise.resolve();
+  private closed = false;
+  private wakeRetry: (() => void) | null = null;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: PlantLinkOptions) {
+    this.log = options.log ?? ((line) => console.warn(line));
+    const onError = options.onError ?? ((error: unknown) => this.log(`[plant] ${(error as Error)?.message ?? String(error)}`));
+    this.outbox = new Outbox({ store: options.store, bus: options.bus, station: options.settings.station, stream: options.settings.stream, onError });
+    this.inbound = new Inbound(options.bus, options.store, options.settings.stream);
+  }
+
+  async start(): Promise<void> {
+    await this.outbox.start();
+    this.running = this.run();
+  }
+
+  status(): PlantLinkStatus {
+    const { settings } = this.options;
+    const behind = this.inbound.counts.behind;
+    const state = this.state === 'connected' && behind > CATCHING_UP_AT ? 'catching-up' : this.state;
+    return {
+      station: settings.station,
+      stream: settings.stream,
+      servers: [...settings.servers],
+      state,
+      since: this.since,
+      waiting: this.outbox.waiting(),
+      behind,
+      published: this.outbox.published,
+      received: this.inbound.counts.received,
+      rejected: this.inbound.counts.rejected,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Stops taking and sending; what waits stays in the outbox for the next start. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wakeRetry?.();
+    this.outbox.attach(null);
+    await this.consumption?.stop().catch(() => undefined);
+    await this.nc?.close().catch(() => undefined);
+    await this.running;
+    await this.outbox.close();
+  }
+
+  private enter(state: PlantLinkState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.since = Date.now();
+  }
+
+  private failed(message: string): void {
+    // A link that keeps failing the same way says so once, not at every retry.
+    if (this.lastError?.message !== message) this.log(`[plant] ${message}`);
+    this.lastError = { message, at: Date.now() };
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    while (!this.closed) {
+      try {
+        await this.session();
+        attempt = 0;
+      } catch (error) {
+        if (this.closed) return;
+        const known = error instanceof PlantConnectError || error instanceof PlantStreamError;
+        this.failed(known ? error.message : `the plant link failed: ${(error as Error)?.message ?? String(error)}`);
+        attempt++;
+      }
+      this.outbox.attach(null);
+      if (this.closed) return;
+      this.enter('offline');
+      const delay = Math.min(this.options.maxRetryMs ?? 30_000, 250 * 2 ** Math.min(attempt, 8));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wakeRetry = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  /** One connection's life: connect, check the stream and consumer, link both ways until the connection ends. */
+  private async session(): Promise<void> {
+    const { settings } = this.options;
+    const nc = await connectPlant(settings, this.options.connectTimeoutMs);
+    this.nc = nc;
+    try {
+      if (this.closed) return;
+      await ensureStream(await jetstreamManager(nc), settings.stream);
+      await ensureConsumer(nc, settings.stream, durableName(settings.station));
+      this.watch(nc);
+      this.consumption = await consumeEvents(nc, settings.stream, durableName(settings.station), {
+        onEvent: (event, meta) => this.inbound.onEvent(event, meta),
+        onRejected: (data, meta, code, reason) => this.inbound.onRejected(data, meta, code, reason),
+      }, { onError: (error) => this.failed(`a message from the stream could not be stored yet (it will come again): ${(error as Error)?.message ?? String(error)}`) });
+      this.outbox.attach(jetstream(nc));
+      this.enter('connected');
+      this.log(`[plant] station ${settings.station} linked to ${settings.servers.join(', ')} (stream ${settings.stream})`);
+      const ended = await nc.closed();
+      if (ended instanceof Error && !this.closed) throw new PlantConnectError(`the connection to ${settings.servers.join(', ')} ended: ${ended.message}`);
+    } finally {
+      this.outbox.attach(null);
+      await this.consumption?.stop().catch(() => undefined);
+      this.consumption = null;
+      if (!nc.isClosed()) await nc.close().catch(() => undefined);
+      this.nc = null;
+    }
+  }
+
+  /** Follows the client's own reconnections: offline while it is away, connected again when it is back. */
+  private watch(nc: NatsConnection): void {
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === 'disconnect') {
+          this.enter('offline');
+          this.outbox.attach(null);
+        } else if (status.type === 'reconnect') {
+          this.enter('connected');
+          this.outbox.attach(jetstream(nc));
+        }
+      }
+    })().catch(() => undefined);
+  }
+}

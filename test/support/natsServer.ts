@@ -1,0 +1,135 @@
+/**
+ * A real nats-server with JetStream for the plant-link tests: Debian's binary started on a
+ * free loopback port with a store folder and a config file of its own (anonymous, with users,
+ * with a token, or with TLS requiring a client certificate), killed (SIGKILL, as a crash) or
+ * stopped and started again on the same port and folder, and removed with its files at the end.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeTestCertificates, type TestCertificates } from './certificates';
+import { accepts, freePort } from './ports';
+
+export const NATS_MISSING =
+  'nats-server is not installed: install the Debian package "nats-server" (apt-get install -y nats-server, as .ci/run does) to run the plant-link tests.';
+
+/** The nats-server executable, or null when it is not installed. */
+export function findNatsServer(): string | null {
+  const fromEnv = process.env.NATS_SERVER_PATH;
+  const candidates = [...(fromEnv ? [fromEnv] : []), '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
+  return candidates.find((p) => existsSync(p)) ?? null;
+}
+
+/** For `describe.skipIf`: true (and the reason printed) when the tests cannot run here. */
+export function natsMissing(): boolean {
+  if (findNatsServer()) return false;
+  console.warn(`skipped: ${NATS_MISSING}`);
+  return true;
+}
+
+export interface NatsServerOptions {
+  /** User name and password pairs; when given, anonymous clients are refused. */
+  readonly users?: Readonly<Record<string, string>>;
+  /** A single token every client must present. */
+  readonly token?: string;
+  /** Listen with TLS (certificates made for the test) and require a client certificate. */
+  readonly tls?: boolean;
+}
+
+export class NatsServer {
+  private child: ChildProcess | null = null;
+  private output = '';
+
+  private constructor(
+    private readonly executable: string,
+    private readonly dir: string,
+    private readonly configFile: string,
+    readonly port: number,
+    readonly certificates: TestCertificates | null,
+  ) {}
+
+  get url(): string {
+    return `${this.certificates ? 'tls' : 'nats'}://127.0.0.1:${this.port}`;
+  }
+
+  /** The JetStream store folder (kept across kill and start). */
+  get storeDir(): string {
+    return join(this.dir, 'jetstream');
+  }
+
+  static async start(options: NatsServerOptions = {}): Promise<NatsServer> {
+    const executable = findNatsServer();
+    if (!executable) throw new Error(NATS_MISSING);
+    const dir = await mkdtemp(join(tmpdir(), 'nats-test-'));
+    const port = await freePort();
+    const certificates = options.tls ? await makeTestCertificates(dir) : null;
+    const lines = [`listen: "127.0.0.1:${port}"`, `jetstream { store_dir: ${JSON.stringify(join(dir, 'jetstream'))} }`];
+    if (options.users) {
+      const users = Object.entries(options.users).map(([user, password]) => `{ user: ${JSON.stringify(user)}, password: ${JSON.stringify(password)} }`);
+      lines.push(`authorization { users: [ ${users.join(', ')} ] }`);
+    } else if (options.token) {
+      lines.push(`authorization { token: ${JSON.stringify(options.token)} }`);
+    }
+    if (certificates) {
+      lines.push(
+        `tls { cert_file: ${JSON.stringify(certificates.serverCertFile)}, key_file: ${JSON.stringify(certificates.serverKeyFile)}, ca_file: ${JSON.stringify(certificates.caFile)}, verify: true }`,
+      );
+    }
+    const configFile = join(dir, 'nats.conf');
+    await writeFile(configFile, `${lines.join('\n')}\n`);
+    const server = new NatsServer(executable, dir, configFile, port, certificates);
+    await server.resume();
+    return server;
+  }
+
+  /** Starts the server process (again) on the same port and store folder; waits until it accepts connections. */
+  async resume(): Promise<void> {
+    if (this.child) return;
+    this.output = '';
+    const child = spawn(this.executable, ['-c', this.configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    const keep = (data: Buffer) => {
+      this.output = (this.output + data.toString()).slice(-4000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    child.on('exit', () => {
+      if (this.child === child) this.child = null;
+    });
+    const deadline = Date.now() + 15_000;
+    // The port accepts before JetStream has read its store back; the log line says when it has.
+    while (!(await accepts(this.port)) || !/Server is ready/.test(this.output)) {
+      if (this.child !== child) throw new Error(`nats-server exited on start: ${this.output.trim() || 'no output'}`);
+      if (Date.now() > deadline) throw new Error(`nats-server did not get ready on port ${this.port} within 15 s: ${this.output.trim()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Kills the server at once (SIGKILL), as a crash or power loss of the process would. */
+  async kill(): Promise<void> {
+    await this.halt('SIGKILL');
+  }
+
+  /** Stops the server in order (SIGTERM); its store and config stay for `resume`. */
+  async pause(): Promise<void> {
+    await this.halt('SIGTERM');
+  }
+
+  async stop(): Promise<void> {
+    await this.halt('SIGTERM');
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  private async halt(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+    this.child = null;
+  }
+}
