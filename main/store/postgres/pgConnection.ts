@@ -88,8 +88,11 @@ export class PostgresConnection {
       keepAlive: true,
       application_name: 'plant-event-console',
     });
-    // A connection that breaks while idle (server restart) is dropped by the pool; without a listener it would end the process.
-    this.pool.on('error', (error) => options.log?.(`PostgreSQL store: an idle connection to ${this.target} broke (${this.reasonOf(error)}); the next call opens a new one`));
+    // A connection that breaks (server restart) emits 'error' on its client, checked out or idle; unheard, that would end
+    // the process. The call using it fails on its own, and the pool drops the client.
+    const broke = (error: Error) => options.log?.(`PostgreSQL store: a connection to ${this.target} broke (${this.reasonOf(error)}); the next call opens a new one`);
+    this.pool.on('error', broke);
+    this.pool.on('connect', (client) => client.on('error', broke));
   }
 
   /** The error's own words with any secret cut out. */
