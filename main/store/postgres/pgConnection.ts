@@ -75,6 +75,8 @@ export class PostgresConnection {
   readonly target: string;
   private readonly waitMs: number;
   private readonly secrets: string[];
+  /** False from a failed attempt to connect until the next one that succeeds (the health view shows it). */
+  reachable = true;
 
   constructor(options: PostgresOptions) {
     this.target = describeTarget(options.url);
@@ -129,10 +131,12 @@ export class PostgresConnection {
       try {
         client = await this.pool.connect();
         if (first !== undefined) await client.query(first);
+        this.reachable = true;
         return client;
       } catch (error) {
         client?.release(error instanceof Error ? error : true);
         if (!isConnectionError(error)) throw this.wrap(error, what);
+        this.reachable = false;
         if (Date.now() + pause >= deadline) throw this.wrap(error, `${what} (waited ${Math.round(this.waitMs / 1000)} s)`);
         await new Promise((resolve) => setTimeout(resolve, pause));
         pause = Math.min(pause * 2, 1_000);

@@ -48,6 +48,11 @@ export class PostgresEventStore implements EventStore, ChainHeadReader {
     return new PostgresEventStore(db);
   }
 
+  /** Whether the server answered the last attempt to connect. */
+  get connected(): boolean {
+    return this.db.reachable;
+  }
+
   /** host:port/database, for messages (never the credentials). */
   get target(): string {
     return this.db.target;
