@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,journal,queries,bridge,projector,audit,timeline,e2e,soak]`
+ * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,journal,queries,bridge,projector,audit,timeline,e2e,soak,pg]`
  *
  * Measures the figures of ../shared/design/BENCH.md that this version has, each the median
  * of its runs, and prints progress on stderr and, as the last stdout line, one flat JSON
@@ -21,6 +21,7 @@ import { measureJournal } from './journal';
 import { measureEndToEnd } from './e2e';
 import { measureSoak } from './soak';
 import { telemetryInputs } from './workload';
+import { measurePostgres } from './postgres';
 
 interface Settings {
   readonly quick: boolean;
@@ -29,7 +30,7 @@ interface Settings {
   readonly only?: ReadonlySet<Section>;
 }
 
-const SECTIONS = ['bus', 'store', 'journal', 'queries', 'bridge', 'projector', 'audit', 'timeline', 'e2e', 'soak'] as const;
+const SECTIONS = ['bus', 'store', 'journal', 'queries', 'bridge', 'projector', 'audit', 'timeline', 'e2e', 'soak', 'pg'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseSettings(argv: readonly string[]): Settings {
@@ -279,6 +280,16 @@ async function main(): Promise<void> {
     } catch (error) {
       log(`soak benchmark (2,000 events/s through the product path with the UI open) failed: ${errorText(error)}`);
       figures.soak_error = errorText(error);
+    }
+  }
+
+  if (runs(settings, 'pg')) {
+    await settleBetweenSections();
+    try {
+      figures = { ...figures, ...(await measurePostgres({ runs: settings.runs, quick: settings.quick, log })) };
+    } catch (error) {
+      log(`PostgreSQL store benchmark failed: ${errorText(error)}`);
+      figures.pg_error = errorText(error);
     }
   }
 

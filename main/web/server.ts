@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import type { EventStore } from '../../shared/store/eventStore';
 import { dispatcherFor } from '../api/coreDispatch';
 import type { Dispatch } from '../api/dispatch';
 import { createPlantCore, type PlantCore, type PlantCoreOptions } from '../core/plantCore';
@@ -35,6 +36,12 @@ export interface WebHostOptions {
   readonly port?: number;
   /** Keep the store in fake-indexeddb inside the store host page: nothing is kept. */
   readonly memory?: boolean;
+  /**
+   * An event store that is durable by itself (PostgreSQL, main/store/postgres): main uses it
+   * directly, with no store host, journal, anchor or disk watch. The data folder then holds
+   * only the settings.
+   */
+  readonly openStore?: () => Promise<OwnStore>;
   readonly rendererDir?: string;
   readonly chromiumPath?: string;
   readonly log?: (line: string) => void;
@@ -48,6 +55,9 @@ export interface WebHostOptions {
   readonly maxUploadBytes?: number;
 }
 
+/** A store main uses directly; `connected` says whether its server answered last time. */
+export type OwnStore = EventStore & { readonly connected: boolean };
+
 export interface WebHost {
   /** The address to open, token included. */
   readonly url: string;
@@ -56,7 +66,8 @@ export interface WebHost {
   readonly core: PlantCore;
   /** The API over the core, as the /api socket calls it. */
   readonly dispatch: Dispatch;
-  readonly storeClient: StoreClient;
+  /** The client of the store host (null with `openStore`: there is none). */
+  readonly storeClient: StoreClient | null;
   /** Set when the store was found damaged at start and rebuilt from the journal. */
   readonly recovery: StoreRecovery | null;
   /** The free-space watch (null with `memory`). */
@@ -89,6 +100,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   if (!chromiumPath) throw new Error(CHROMIUM_NOT_FOUND);
   const memory = options.memory ?? false;
   if (!memory && !options.dataDir) throw new Error('startWebHost: a dataDir is needed unless memory is set');
+  const own = memory ? undefined : options.openStore;
   const profileDir = memory ? mkdtempSync(join(tmpdir(), 'plant-memory-profile-')) : join(options.dataDir as string, 'chromium-profile');
   if (!memory) await claimDataDir(options.dataDir as string, profileDir, log);
   mkdirSync(profileDir, { recursive: true });
@@ -184,12 +196,15 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     await closed;
   };
 
-  const disk = memory ? null : new DiskGuard({ ...options.disk, dataDir: options.dataDir as string, log });
-  let opened: DurableStore<StoreClient> | { store: StoreClient; inner: StoreClient; recovery: null; close(): Promise<void> } | undefined;
+  const disk = memory || own ? null : new DiskGuard({ ...options.disk, dataDir: options.dataDir as string, log });
+  let opened: DurableStore<StoreClient> | { store: EventStore; inner: StoreClient | OwnStore; recovery: null; close(): Promise<void> } | undefined;
   try {
     if (!memory) writeHostLock(options.dataDir as string);
     await disk?.start();
-    if (memory) {
+    if (own) {
+      const store = await own();
+      opened = { store, inner: store, recovery: null, close: () => store.close() };
+    } else if (memory) {
       const plain = await openStore();
       opened = { store: plain.store, inner: plain.store, recovery: null, close: plain.close };
     } else {
@@ -199,14 +214,14 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
         onProgress: ({ events, total }) => events % 100_000 === 0 && log(`event store: rebuilt ${events} of ${total} events`),
       });
     }
-    const storeClient = opened.inner;
+    const inner = opened.inner;
     // A store rebuilt from the journal has lost its delivery records: subscribers get its history again.
     const rebuilt = opened.recovery ? { bus: { ...options.core?.bus, redeliverUpToSeq: opened.recovery.rebuiltEvents } } : {};
     core = await createPlantCore({
       ...options.core,
       ...rebuilt,
       store: opened.store,
-      storeStatus: () => ({ connected: storeClient.connected, restarts: storeClient.restarts }),
+      storeStatus: () => ({ connected: inner.connected, restarts: inner instanceof StoreClient ? inner.restarts : 0 }),
     });
     if (opened.recovery) await recordRecovery(core.bus, opened.recovery);
     dispatch = dispatcherFor(core);
@@ -233,7 +248,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     token,
     port,
     core: ready,
-    storeClient: durable.inner,
+    storeClient: durable.inner instanceof StoreClient ? durable.inner : null,
     recovery: durable.recovery,
     disk,
     storeHostPid: () => storeHost?.supervisor.pid(),

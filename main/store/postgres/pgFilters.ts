@@ -1,0 +1,59 @@
+/**
+ * An EventQuery's filters as a parameterised WHERE clause over `plant_events e` (and the
+ * moved statuses `s`). Values only ever travel as parameters.
+ *
+ * Type patterns are matched by the same code as in every other store (shared/events/
+ * patterns.ts), against the types the database holds (a handful, listed through the type
+ * index), and the query then asks for those exact types, which the index answers.
+ */
+import { compilePattern } from '../../../shared/events/patterns';
+import type { EventQuery } from '../../../shared/store/eventStore';
+import { columnText, priorityCode, statusCode } from './pgRows';
+
+/** The distinct types stored, one index probe each (a "loose index scan"). */
+export const KNOWN_TYPES_SQL = `WITH RECURSIVE t(type) AS (
+  (SELECT type FROM plant_events ORDER BY type LIMIT 1)
+  UNION ALL
+  SELECT (SELECT p.type FROM plant_events p WHERE p.type > t.type ORDER BY p.type LIMIT 1) FROM t WHERE t.type IS NOT NULL
+) SELECT type FROM t WHERE type IS NOT NULL`;
+
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  /** The placeholder of a new parameter. */
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** The concrete types a query's patterns stand for; `knownTypes` is asked only when a pattern has a wildcard. */
+export async function typesOf(patterns: readonly string[], knownTypes: () => Promise<string[]>): Promise<string[]> {
+  const exact = patterns.filter((pattern) => !pattern.includes('*'));
+  const wild = patterns.filter((pattern) => pattern.includes('*')).map((pattern) => compilePattern(pattern));
+  if (wild.length === 0) return [...new Set(exact)];
+  const matched = (await knownTypes()).filter((type) => wild.some((matches) => matches(type)));
+  return [...new Set([...exact, ...matched])];
+}
+
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The conditions of a query's filters (already validated), ANDed by the caller. */
+export async function conditionsOf(query: EventQuery, params: SqlParams, knownTypes: () => Promise<string[]>): Promise<string[]> {
+  const where: string[] = [];
+  if (query.types?.length) {
+    const types = await typesOf(query.types, knownTypes);
+    where.push(types.length === 0 ? 'false' : `e.type = ANY(${params.add(types)}::text[])`);
+  }
+  if (query.sources?.length) where.push(`e.source = ANY(${params.add(query.sources.map((source) => columnText(source)))}::text[])`);
+  if (query.priorities?.length) where.push(`e.priority = ANY(${params.add(query.priorities.map(priorityCode))}::int2[])`);
+  if (query.statuses?.length) where.push(`coalesce(s.status, e.status0) = ANY(${params.add(query.statuses.map(statusCode))}::int2[])`);
+  if (query.from !== undefined) where.push(`e.ts >= ${params.add(query.from)}::float8`);
+  if (query.to !== undefined) where.push(`e.ts <= ${params.add(query.to)}::float8`);
+  if (query.correlationId !== undefined) where.push(`e.correlation_id = ${params.add(columnText(query.correlationId))}`);
+  if (query.subject !== undefined) where.push(`e.subject = ${params.add(columnText(query.subject))}`);
+  if (query.text !== undefined && query.text.length > 0) where.push(`e.payload_lc LIKE ${params.add(`%${escapeLike(query.text.toLowerCase())}%`)}`);
+  return where;
+}
+
+export const whereClause = (conditions: readonly string[]): string => (conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`);

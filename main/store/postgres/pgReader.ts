@@ -1,0 +1,85 @@
+/**
+ * The PostgreSQL store's reads: events by id and seq, query pages with their cursors, counts,
+ * and snapshots. Validation, cursors and page building are the shared ones
+ * (shared/store/pagePlan.ts), so every store pages alike.
+ */
+import type { StoredEvent } from '../../../shared/events/event';
+import type { EventPage, EventQuery, Snapshot } from '../../../shared/store/eventStore';
+import { finishPage, planPage } from '../../../shared/store/pagePlan';
+import type { PostgresConnection } from './pgConnection';
+import { conditionsOf, KNOWN_TYPES_SQL, SqlParams, whereClause } from './pgFilters';
+import { EVENT_COLUMNS, EVENT_FROM, eventOf } from './pgRows';
+import type { EventRow } from './pgRows';
+
+interface SnapshotRow {
+  key: string;
+  seq: string;
+  max_ts: number;
+  created_at: number;
+  state: string;
+}
+
+export class PgReader {
+  constructor(private readonly db: PostgresConnection) {}
+
+  private readonly knownTypes = async (): Promise<string[]> => (await this.db.query<{ type: string }>(KNOWN_TYPES_SQL)).rows.map((row) => row.type);
+
+  private async events(where: string, values: readonly unknown[], tail = ''): Promise<StoredEvent[]> {
+    const result = await this.db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${EVENT_FROM} ${where} ${tail}`, values);
+    return result.rows.map(eventOf);
+  }
+
+  async get(id: string): Promise<StoredEvent | null> {
+    if (typeof id !== 'string') return null;
+    return (await this.events('WHERE e.id = $1', [id]))[0] ?? null;
+  }
+
+  async getBySeq(seq: number): Promise<StoredEvent | null> {
+    if (!Number.isSafeInteger(seq) || seq < 1) return null;
+    return (await this.events('WHERE e.seq = $1', [seq]))[0] ?? null;
+  }
+
+  async query(query: EventQuery): Promise<EventPage> {
+    const plan = planPage(query);
+    const params = new SqlParams();
+    const conditions = await conditionsOf(query, params, this.knownTypes);
+    if (plan.after !== undefined) conditions.push(`e.seq ${plan.scan === 'asc' ? '>' : '<'} ${params.add(plan.after)}::int8`);
+    const order = plan.scan === 'asc' ? 'ASC' : 'DESC';
+    const found = await this.events(whereClause(conditions), params.values, `ORDER BY e.seq ${order} LIMIT ${plan.limit + 1}`);
+    return finishPage(plan, found);
+  }
+
+  async count(query: EventQuery = {}): Promise<number> {
+    const { cursor: _cursor, limit: _limit, ...filters } = query;
+    planPage(filters);
+    const params = new SqlParams();
+    const where = whereClause(await conditionsOf(filters, params, this.knownTypes));
+    const result = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${EVENT_FROM} ${where}`, params.values);
+    return Number(result.rows[0]?.n ?? 0);
+  }
+
+  async headSeq(): Promise<number> {
+    const result = await this.db.query<{ head: string | null }>('SELECT max(seq) AS head FROM plant_events');
+    return Number(result.rows[0]?.head ?? 0);
+  }
+
+  async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    await this.db.query(
+      `INSERT INTO snapshots (key, seq, max_ts, created_at, state) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (key, seq) DO UPDATE SET max_ts = EXCLUDED.max_ts, created_at = EXCLUDED.created_at, state = EXCLUDED.state`,
+      [snapshot.key, snapshot.seq, snapshot.maxTimestamp, snapshot.createdAt, JSON.stringify(snapshot.state)],
+      'the snapshot was not saved',
+    );
+  }
+
+  async nearestSnapshot(key: string, bounds: { toSeq?: number; toTime?: number } = {}): Promise<Snapshot | null> {
+    const params = new SqlParams();
+    const conditions = [`key = ${params.add(key)}`];
+    if (bounds.toSeq !== undefined) conditions.push(`seq <= ${params.add(bounds.toSeq)}::float8`);
+    if (bounds.toTime !== undefined) conditions.push(`max_ts <= ${params.add(bounds.toTime)}::float8`);
+    const result = await this.db.query<SnapshotRow>(`SELECT * FROM snapshots WHERE ${conditions.join(' AND ')} ORDER BY seq DESC LIMIT 1`, params.values);
+    const row = result.rows[0];
+    if (!row) return null;
+    return { key: row.key, seq: Number(row.seq), maxTimestamp: row.max_ts, state: JSON.parse(row.state) as Snapshot['state'], createdAt: row.created_at };
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The PostgreSQL store's appender. Group commit: appends queued while a commit runs go
+ * together into the next transaction, and each resolves only after that commit.
+ *
+ * Gap-free seq and the hash chain need one appender at a time per database, across
+ * processes and stations: every append transaction first takes a transaction-scoped
+ * advisory lock, then reads the chain head as it is committed now (another store may have
+ * moved it) and numbers and hashes after it. The lock is released by the commit, so the
+ * next appender sees these rows, and a reader can never see seq n + 1 before seq n.
+ *
+ * An invalid event, or one whose id is stored or taken earlier in the group, is refused
+ * alone; a transaction that fails fails every append in it and stores nothing of them.
+ */
+import { storeHashOf } from '../../../shared/audit/chain';
+import { subjectOf } from '../../../shared/events/event';
+import type { PlantEvent, StoredEvent } from '../../../shared/events/event';
+import { sealEvent } from '../../../shared/events/sealed';
+import { EventValidationError } from '../../../shared/events/validate';
+import type { AppendInput } from '../../../shared/store/eventStore';
+import { numberedCopy } from '../../../shared/store/numbered';
+import type { PostgresConnection } from './pgConnection';
+import { APPEND_LOCK } from './pgSchema';
+import { bodyOf, columnText, payloadText, priorityCode, statusCode } from './pgRows';
+
+/** Events one group commit writes at most. */
+const MAX_GROUP_EVENTS = 10_000;
+
+type AppendOp = {
+  readonly events: readonly PlantEvent[];
+  readonly deliveries: readonly (readonly string[])[];
+  resolve(value: StoredEvent[]): void;
+  reject(error: unknown): void;
+};
+
+/** The events' rows as one array per column, for `INSERT … SELECT FROM unnest(…)`. */
+export function eventColumns(events: readonly StoredEvent[]): unknown[] {
+  return [
+    events.map((e) => e.seq), events.map((e) => e.id), events.map((e) => e.type), events.map((e) => columnText(e.source)),
+    events.map((e) => e.timestamp), events.map((e) => priorityCode(e.priority)), events.map((e) => statusCode(e.status)),
+    events.map((e) => columnText(e.subject)), events.map((e) => columnText(e.correlationId)), events.map((e) => e.hash),
+    events.map(bodyOf), events.map(payloadText),
+  ];
+}
+
+export const INSERT_EVENTS = `INSERT INTO plant_events (seq, id, type, source, ts, priority, status0, subject, correlation_id, hash, body, payload_lc)
+  SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::int2[], $7::int2[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`;
+
+export class PgWriter {
+  private readonly ops: AppendOp[] = [];
+  private draining: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(private readonly db: PostgresConnection) {}
+
+  async append(events: readonly AppendInput[], deliveries: readonly (readonly string[])[] = []): Promise<StoredEvent[]> {
+    const sealed = events.map((event) => sealEvent(event));
+    const ids = new Set<string>();
+    for (const { id } of sealed) {
+      if (ids.has(id)) throw new EventValidationError('id', `duplicate id ${id}`);
+      ids.add(id);
+    }
+    if (sealed.length === 0) return [];
+    if (this.closed) throw new Error('the event store is closed');
+    return new Promise<StoredEvent[]>((resolve, reject) => {
+      this.ops.push({ events: sealed, deliveries, resolve, reject });
+      this.draining ??= this.drain();
+    });
+  }
+
+  /** Refuses what is still queued and waits for the commit in progress. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const op of this.ops.splice(0)) op.reject(new Error('the event store closed before this write started'));
+    await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.ops.length > 0) {
+        const group: AppendOp[] = [];
+        let count = 0;
+        while (this.ops.length > 0 && (group.length === 0 || count + this.ops[0]!.events.length <= MAX_GROUP_EVENTS)) {
+          const op = this.ops.shift()!;
+          group.push(op);
+          count += op.events.length;
+        }
+        await this.commit(group);
+      }
+    } finally {
+      this.draining = null;
+    }
+  }
+
+  private async commit(group: readonly AppendOp[]): Promise<void> {
+    let accepted: AppendOp[] = [];
+    let stored: StoredEvent[][] = [];
+    try {
+      await this.db.transaction(`${group.reduce((n, op) => n + op.events.length, 0)} events were not stored`, async (client) => {
+        const ids = group.flatMap((op) => op.events.map((event) => event.id));
+        const head = await client.query<{ seq: string; hash: string; taken: string[] }>(
+          'SELECT h.seq, h.hash, ARRAY(SELECT id FROM plant_events WHERE id = ANY($1::text[])) AS taken FROM chain_head h',
+          [ids],
+        );
+        const row = head.rows[0];
+        if (!row) throw new Error('the chain_head row is missing: the database was changed by hand');
+        const taken = new Set(row.taken);
+        accepted = [];
+        for (const op of group) {
+          const repeated = op.events.find((event) => taken.has(event.id));
+          if (repeated) {
+            op.reject(new EventValidationError('id', `duplicate id ${repeated.id}`));
+            continue;
+          }
+          for (const event of op.events) taken.add(event.id);
+          accepted.push(op);
+        }
+        if (accepted.length === 0) return;
+        let seq = Number(row.seq);
+        let prevHash = row.hash;
+        stored = accepted.map((op) => op.events.map((event) => {
+          const numbered = numberedCopy(event, ++seq, subjectOf(event.payload));
+          numbered.hash = prevHash = storeHashOf(prevHash, numbered);
+          return Object.freeze(numbered) as StoredEvent;
+        }));
+        const all = stored.flat();
+        const [subscribers, deliveryIds, deliverySeqs, records] = deliveryColumns(accepted, stored);
+        await client.query(
+          `WITH events AS (${INSERT_EVENTS}),
+           deliveries AS (INSERT INTO deliveries (subscriber, event_id, seq, status, record)
+             SELECT d.subscriber, d.event_id, d.seq, 'PUBLISHED', d.record FROM unnest($13::text[], $14::text[], $15::int8[], $16::text[]) AS d(subscriber, event_id, seq, record))
+           UPDATE chain_head SET seq = $17, hash = $18`,
+          [...eventColumns(all), subscribers, deliveryIds, deliverySeqs, records, seq, prevHash],
+        );
+      }, `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
+    } catch (error) {
+      // Every append of the group not refused on its own fails with the transaction (a settled promise ignores this).
+      for (const op of group) op.reject(error);
+      return;
+    }
+    accepted.forEach((op, i) => op.resolve(stored[i]!));
+  }
+}
+
+/** The PUBLISHED delivery records the appends ask for, one array per column. */
+function deliveryColumns(ops: readonly AppendOp[], stored: readonly StoredEvent[][]): [string[], string[], number[], string[]] {
+  const columns: [string[], string[], number[], string[]] = [[], [], [], []];
+  const now = Date.now();
+  ops.forEach((op, i) => stored[i]!.forEach((event, j) => {
+    for (const subscriber of new Set(op.deliveries[j] ?? [])) {
+      columns[0].push(subscriber);
+      columns[1].push(event.id);
+      columns[2].push(event.seq);
+      columns[3].push(JSON.stringify({ eventId: event.id, seq: event.seq, subscriber, status: 'PUBLISHED', attempts: 0, errors: [], updatedAt: now }));
+    }
+  }));
+  return columns;
+}

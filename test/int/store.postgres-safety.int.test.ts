@@ -1,0 +1,96 @@
+// What the PostgreSQL store promises beyond the contract, on a real PostgreSQL 15 started
+// here: two writers on one database interleave without a gap or a broken chain; the
+// database itself refuses changes to stored events; a newer schema is refused untouched;
+// strings PostgreSQL text cannot hold come back exactly; no error carries the credentials.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyStoreChain } from '../../shared/audit/storeChain';
+import { PostgresEventStore } from '../../main/store/postgres/postgresEventStore';
+import { PostgresUnavailableError } from '../../main/store/postgres/pgConnection';
+import { makeEvents } from '../support/events';
+import { freePort } from '../support/ports';
+import { PostgresServer, postgresAvailable } from '../support/postgresServer';
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection, got a result');
+}
+
+describe.skipIf(!postgresAvailable())('PostgresEventStore beyond the contract', () => {
+  let server: PostgresServer;
+  beforeAll(async () => {
+    server = await PostgresServer.start();
+  }, 60_000);
+  afterAll(async () => server?.stop(), 60_000);
+
+  it('interleaves two writers on one database gap-free, each batch contiguous, the chain intact', async () => {
+    const url = server.url(await server.createDatabase());
+    const [a, b] = await Promise.all([PostgresEventStore.open({ url }), PostgresEventStore.open({ url })]);
+    try {
+      const batches = await Promise.all(Array.from({ length: 24 }, (_, i) => (i % 2 ? a : b).append(makeEvents(25))));
+      const seqs = batches.flat().map((event) => event.seq).sort((x, y) => x - y);
+      expect(seqs).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+      for (const batch of batches) expect(batch.map((e) => e.seq)).toEqual(batch.map((_, i) => batch[0]!.seq + i));
+      expect(await verifyStoreChain(a)).toMatchObject({ ok: true, events: 600, headSeq: 600 });
+      expect((await b.chainHead()).seq).toBe(600);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE of stored events, and a chain head moved back, in the database', async () => {
+    const database = await server.createDatabase();
+    const store = await PostgresEventStore.open({ url: server.url(database) });
+    try {
+      const stored = await store.append(makeEvents(3));
+      for (const sql of ["UPDATE plant_events SET source = 'someone-else' WHERE seq = 2", 'DELETE FROM plant_events WHERE seq = 3', 'TRUNCATE plant_events']) {
+        expect((await rejection(server.sql(sql, database))).message).toMatch(/plant_events is append-only/);
+      }
+      expect((await rejection(server.sql('UPDATE chain_head SET seq = 1', database))).message).toMatch(/chain_head only moves forward/);
+      expect(await store.getBySeq(2)).toEqual(stored[1]);
+      expect(await verifyStoreChain(store)).toMatchObject({ ok: true, events: 3 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a database of a newer schema version in one sentence and changes nothing', async () => {
+    const database = await server.createDatabase();
+    await (await PostgresEventStore.open({ url: server.url(database) })).close();
+    await server.sql('INSERT INTO schema_version (version) VALUES (99)', database);
+    const error = await rejection(PostgresEventStore.open({ url: server.url(database) }));
+    expect(error.message).toMatch(/^The PostgreSQL event store at 127\.0\.0\.1:\d+\/\w+ has schema version 99, newer than this console's 1: open it with a newer version of the console; nothing was changed\.$/);
+    expect((await server.sql('SELECT max(version) AS v FROM schema_version', database)).rows[0].v).toBe(99);
+  });
+
+  it('keeps NUL characters and lone surrogates in source, subject and correlation id exactly, and finds them', async () => {
+    const store = await PostgresEventStore.open({ url: server.url(await server.createDatabase()) });
+    try {
+      const odd = ['nul\u0000inside', 'lone \ud800 high', 'lone \udc00 low', '"nul\\u0000inside"'];
+      const stored = await store.append(makeEvents(4, (i) => ({ source: odd[i]!, correlationId: odd[i]!, payload: { equipmentId: odd[i]!, note: odd[i]! } })));
+      for (const [i, text] of odd.entries()) {
+        expect(await store.get(stored[i]!.id)).toEqual(stored[i]);
+        expect((await store.query({ sources: [text] })).events).toEqual([stored[i]]);
+        expect((await store.query({ subject: text })).events).toEqual([stored[i]]);
+        expect((await store.query({ correlationId: text })).events).toEqual([stored[i]]);
+      }
+      expect(await verifyStoreChain(store)).toMatchObject({ ok: true, events: 4 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('names the server but neither user nor password when it cannot be reached', async () => {
+    const port = await freePort();
+    const password = 'S3cret-Pa55word';
+    const error = await rejection(PostgresEventStore.open({ url: `postgres://station_a:${password}@127.0.0.1:${port}/plant`, waitMs: 300 }));
+    expect(error).toBeInstanceOf(PostgresUnavailableError);
+    expect(error.message).toContain(`127.0.0.1:${port}/plant cannot be reached`);
+    expect(error.message).not.toContain(password);
+    expect(error.message).not.toContain('station_a');
+    expect(String(error.stack)).not.toContain(password);
+  });
+});
