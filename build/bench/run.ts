@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,journal,queries,bridge,projector,audit,timeline]`
+ * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,journal,queries,bridge,projector,audit,timeline,sources]`
  *
  * Measures the figures of ../shared/design/BENCH.md that this version has, each the median
  * of its runs, and prints progress on stderr and, as the last stdout line, one flat JSON
@@ -17,6 +17,7 @@ import { median, round } from './stats';
 import { measureTimeline } from './timeline';
 import { measureStoreQueries } from './storeQueries';
 import { measureJournal } from './journal';
+import { measureSources } from './sources';
 import { telemetryInputs } from './workload';
 
 interface Settings {
@@ -26,7 +27,7 @@ interface Settings {
   readonly only?: ReadonlySet<Section>;
 }
 
-const SECTIONS = ['bus', 'store', 'journal', 'queries', 'bridge', 'projector', 'audit', 'timeline'] as const;
+const SECTIONS = ['bus', 'store', 'journal', 'queries', 'bridge', 'projector', 'audit', 'timeline', 'sources'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseSettings(argv: readonly string[]): Settings {
@@ -221,6 +222,11 @@ async function main(): Promise<void> {
       log(`timeline benchmark (operator UI in Chromium) failed: ${errorText(error)}`);
       figures.timeline_error = errorText(error);
     }
+  }
+
+  if (runs(settings, 'sources')) {
+    await settleBetweenSections();
+    figures = { ...figures, ...(await measureSources({ runs: settings.runs, quick: settings.quick, log })) };
   }
 
   const peaks = rss.stop();
