@@ -15,12 +15,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ensureRendererBuilt } from '../../main/platform/rendererBuild';
 import { startWebHost, type WebHost } from '../../main/web/server';
-import { bundleForBrowser } from '../../test/support/browserPage';
-import { CHROMIUM_ARGS, CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
-import { openPlainPage } from './plainPage';
+import { CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
+import { openBridgePage } from './bridgePage';
 import { median, percentile, perSecond, round } from './stats';
 import { telemetryInputs, type TelemetryInput } from './workload';
 
@@ -44,8 +42,6 @@ function singleRun(count: number, ms: number, latencies: readonly number[]): Sin
   return { perS: perSecond(count, ms), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-const WS_BRIDGE = fileURLToPath(new URL('../../renderer/bridge/wsBridge.ts', import.meta.url));
-
 /** The page side of the benchmark: the bridge alone, at the host's origin (so the host lets its socket in). */
 interface BridgePage {
   singles(inputs: readonly TelemetryInput[]): Promise<{ ms: number; latencies: number[] }>;
@@ -53,15 +49,8 @@ interface BridgePage {
   close(): Promise<void>;
 }
 
-/**
- * Opens an address of the host that serves no page (a plain "not found" at the host's
- * origin) in Chromium driven without Playwright (plainPage.ts), and installs the bridge there.
- */
-async function openBridgePage(executablePath: string, host: WebHost): Promise<BridgePage> {
-  const script = await bundleForBrowser(`import { installWsBridge } from ${JSON.stringify(WS_BRIDGE)};\ninstallWsBridge();\n`, tmpdir(), 'the bridge');
-  const page = await openPlainPage(executablePath, CHROMIUM_ARGS, `http://127.0.0.1:${host.port}/bench-bridge?token=${host.token}`);
-  await page.evaluate(`(() => { ${script}\n })()`);
-  await page.evaluate(`(async () => { for (let i = 0; i < 200 && !globalThis.plant; i++) await new Promise((r) => setTimeout(r, 25)); if (!globalThis.plant) throw new Error('no window.plant'); })()`);
+async function openPublishingPage(executablePath: string, host: WebHost): Promise<BridgePage> {
+  const page = await openBridgePage(executablePath, host, 'bench-bridge');
   return {
     singles: (inputs) =>
       page.evaluate(`(async (inputs) => {
@@ -122,7 +111,7 @@ export async function measureBridge(settings: BridgeBenchSettings): Promise<Reco
   let page: BridgePage | undefined;
   try {
     host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
-    page = await openBridgePage(executablePath, host);
+    page = await openPublishingPage(executablePath, host);
 
     const inputs = telemetryInputs(singles);
     const batches = Array.from({ length: batchCount }, (_, b) => telemetryInputs(BATCH_SIZE).map((input) => ({ ...input, payload: { ...input.payload, batch: b } })));

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,journal,queries,bridge,projector,audit,timeline,sources]`
+ * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,journal,queries,bridge,projector,audit,timeline,e2e,sources]`
  *
  * Measures the figures of ../shared/design/BENCH.md that this version has, each the median
  * of its runs, and prints progress on stderr and, as the last stdout line, one flat JSON
@@ -17,6 +17,7 @@ import { median, round } from './stats';
 import { measureTimeline } from './timeline';
 import { measureStoreQueries } from './storeQueries';
 import { measureJournal } from './journal';
+import { measureEndToEnd } from './e2e';
 import { measureSources } from './sources';
 import { telemetryInputs } from './workload';
 
@@ -27,7 +28,7 @@ interface Settings {
   readonly only?: ReadonlySet<Section>;
 }
 
-const SECTIONS = ['bus', 'store', 'journal', 'queries', 'bridge', 'projector', 'audit', 'timeline', 'sources'] as const;
+const SECTIONS = ['bus', 'store', 'journal', 'queries', 'bridge', 'projector', 'audit', 'timeline', 'e2e', 'sources'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseSettings(argv: readonly string[]): Settings {
@@ -221,6 +222,16 @@ async function main(): Promise<void> {
     } catch (error) {
       log(`timeline benchmark (operator UI in Chromium) failed: ${errorText(error)}`);
       figures.timeline_error = errorText(error);
+    }
+  }
+
+  if (runs(settings, 'e2e')) {
+    await settleBetweenSections();
+    try {
+      figures = { ...figures, ...(await measureEndToEnd({ runs: settings.runs, quick: settings.quick, log })) };
+    } catch (error) {
+      log(`end-to-end benchmark (MQTT → host → store → page) failed: ${errorText(error)}`);
+      figures.e2e_error = errorText(error);
     }
   }
 

@@ -7,7 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { ApiError } from '../../shared/api/errors';
 import { verifyStoreChain } from '../../shared/audit/storeChain';
 import { useNodeSha256 } from '../store/nodeHash';
-import { AUDIT_USAGE, AuditCliError, parseAuditArgs, type AuditCommand } from './cliArgs';
+import { UsageError } from '../cli/commandLine';
+import { AUDIT_USAGE, parseAuditArgs, type AuditCommand } from './cliArgs';
 import { openDataDirStore } from './dataDirStore';
 import { exportAuditLog } from './exportLog';
 import { checkExportTarget } from './exportTarget';
@@ -31,7 +32,7 @@ export async function runAuditCli(argv: readonly string[], io: CliOutput): Promi
   try {
     command = parseAuditArgs(argv);
   } catch (error) {
-    if (!(error instanceof AuditCliError)) throw error;
+    if (!(error instanceof UsageError)) throw error;
     io.err(error.message);
     return 2;
   }

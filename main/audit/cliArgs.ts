@@ -11,10 +11,7 @@ import { resolve } from 'node:path';
 import { PRIORITIES } from '../../shared/events/event';
 import type { ExportFilters } from '../../shared/audit/exportFormat';
 import { compilePattern } from '../../shared/events/patterns';
-
-export class AuditCliError extends Error {
-  override readonly name = 'AuditCliError';
-}
+import { readCommandLine, UsageError, type OptionTable } from '../cli/commandLine';
 
 export type AuditCommand =
   | { readonly command: 'help' }
@@ -42,53 +39,49 @@ Filters: --from TIME --to TIME (ISO 8601 or ms since the epoch), --types PATTERN
 function parseTime(text: string, flag: string): number {
   if (/^\d{1,16}$/.test(text)) return Number(text);
   const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
-  if (!Number.isFinite(ms)) throw new AuditCliError(`${flag}: an ISO 8601 time (2024-05-01T08:00:00Z) or milliseconds since the epoch, not "${text}"`);
+  if (!Number.isFinite(ms)) throw new UsageError(`${flag}: an ISO 8601 time (2024-05-01T08:00:00Z) or milliseconds since the epoch, not "${text}"`);
   return ms;
 }
 
-const VALUE_FLAGS = new Set(['--data-dir', '--covered-by', '--format', '--out', '--from', '--to', '--types', '--subject', '--source', '--priority', '--correlation-id', '--text']);
-const SWITCHES = new Set(['--bom', '--overwrite', '--accept-broken', '--help', '-h']);
+/** The options of `npm run audit`; a feature with options of its own spreads its table in here. */
+export const AUDIT_OPTIONS = {
+  'data-dir': { type: 'string' },
+  'covered-by': { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  types: { type: 'string', multiple: true },
+  subject: { type: 'string' },
+  source: { type: 'string', multiple: true },
+  priority: { type: 'string', multiple: true },
+  'correlation-id': { type: 'string' },
+  text: { type: 'string' },
+  bom: { type: 'boolean' },
+  overwrite: { type: 'boolean' },
+  'accept-broken': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionTable;
+
+type AuditValues = ReturnType<typeof readCommandLine<typeof AUDIT_OPTIONS>>['values'];
 
 export function parseAuditArgs(argv: readonly string[]): AuditCommand {
-  const values = new Map<string, string[]>();
-  const switches = new Set<string>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('-')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const [flag, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    if (SWITCHES.has(flag) && inline === undefined) switches.add(flag);
-    else if (VALUE_FLAGS.has(flag)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) throw new AuditCliError(`${flag}: needs a value`);
-      values.set(flag, [...(values.get(flag) ?? []), value]);
-    } else throw new AuditCliError(`unknown option "${arg}"\n${AUDIT_USAGE}`);
-  }
-  if (switches.has('--help') || switches.has('-h') || positional.length === 0) return { command: 'help' };
-  const [command, ...rest] = positional;
-  const one = (flag: string): string | undefined => {
-    const given = values.get(flag);
-    if (given && given.length > 1) throw new AuditCliError(`${flag}: given more than once`);
-    return given?.[0];
-  };
-  const many = (flag: string) => (values.get(flag) ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const { values, positionals, given } = readCommandLine(argv, AUDIT_OPTIONS, { allowPositionals: true, usage: AUDIT_USAGE });
+  if (values.help || positionals.length === 0) return { command: 'help' };
+  const [command, ...rest] = positionals;
   const allowOnly = (allowed: readonly string[], what: string) => {
-    for (const flag of [...values.keys(), ...switches]) if (!allowed.includes(flag)) throw new AuditCliError(`${flag}: not an option of "${what}"`);
+    for (const flag of given) if (!allowed.includes(flag)) throw new UsageError(`${flag}: not an option of "${what}"`);
   };
   const dataDir = () => {
-    const dir = one('--data-dir');
-    if (!dir) throw new AuditCliError(`${command}: --data-dir DIR is required`);
+    const dir = values['data-dir'];
+    if (!dir) throw new UsageError(`${command}: --data-dir DIR is required`);
     return resolve(dir);
   };
 
   if (command === 'verify') {
-    if (rest.length > 1) throw new AuditCliError('verify: give one FILE, or --data-dir DIR');
+    if (rest.length > 1) throw new UsageError('verify: give one FILE, or --data-dir DIR');
     if (rest.length === 1) {
-      if (values.has('--data-dir')) throw new AuditCliError('verify: give a FILE or --data-dir DIR, not both');
+      if (values['data-dir'] !== undefined) throw new UsageError('verify: give a FILE or --data-dir DIR, not both');
       allowOnly([], 'verify FILE');
       return { command: 'verify-file', file: resolve(rest[0]!) };
     }
@@ -96,58 +89,57 @@ export function parseAuditArgs(argv: readonly string[]): AuditCommand {
     return { command: 'verify-store', dataDir: dataDir() };
   }
   if (command === 'import') {
-    if (rest.length !== 1) throw new AuditCliError('import: give exactly one FILE');
+    if (rest.length !== 1) throw new UsageError('import: give exactly one FILE');
     allowOnly(['--data-dir', '--accept-broken'], 'import');
-    return { command: 'import', dataDir: dataDir(), file: resolve(rest[0]!), acceptBroken: switches.has('--accept-broken') };
+    return { command: 'import', dataDir: dataDir(), file: resolve(rest[0]!), acceptBroken: values['accept-broken'] === true };
   }
   if (command === 'export') {
-    if (rest.length > 0) throw new AuditCliError(`export: unexpected argument "${rest[0]}" (give the target with --out FILE)`);
-    const format = one('--format');
-    if (format !== 'ndjson' && format !== 'csv' && format !== 'pdf') throw new AuditCliError(`--format: ndjson, csv or pdf${format ? `, not "${format}"` : ' is required'}`);
-    const out = one('--out');
-    if (!out) throw new AuditCliError('export: --out FILE is required');
-    const bom = switches.has('--bom');
-    if (bom && format !== 'csv') throw new AuditCliError('--bom: only for --format csv');
-    if (switches.has('--accept-broken')) throw new AuditCliError('--accept-broken: not an option of "export"');
-    return { command: 'export', dataDir: dataDir(), format, out: resolve(out), bom, overwrite: switches.has('--overwrite'), filters: parseFilters(one, many) };
+    if (rest.length > 0) throw new UsageError(`export: unexpected argument "${rest[0]}" (give the target with --out FILE)`);
+    const format = values.format;
+    if (format !== 'ndjson' && format !== 'csv' && format !== 'pdf') throw new UsageError(`--format: ndjson, csv or pdf${format ? `, not "${format}"` : ' is required'}`);
+    const out = values.out;
+    if (!out) throw new UsageError('export: --out FILE is required');
+    const bom = values.bom === true;
+    if (bom && format !== 'csv') throw new UsageError('--bom: only for --format csv');
+    if (values['accept-broken']) throw new UsageError('--accept-broken: not an option of "export"');
+    return { command: 'export', dataDir: dataDir(), format, out: resolve(out), bom, overwrite: values.overwrite === true, filters: parseFilters(values) };
   }
-  const durability = parseDurabilityCommand(command ?? '', rest, { one, allowOnly, dataDir });
+  const durability = parseDurabilityCommand(command ?? '', rest, { values, allowOnly, dataDir });
   if (durability) return durability;
-  throw new AuditCliError(`unknown command "${command}"\n${AUDIT_USAGE}`);
+  throw new UsageError(`unknown command "${command}"\n${AUDIT_USAGE}`);
 }
 
-function parseFilters(one: (flag: string) => string | undefined, many: (flag: string) => string[]): ExportFilters {
+/** Repeated values, each of which may also be a comma-separated list. */
+const many = (given: readonly string[] | undefined) => (given ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+
+function parseFilters(values: AuditValues): ExportFilters {
   const filters: { -readonly [K in keyof ExportFilters]: ExportFilters[K] } = {};
-  const from = one('--from');
-  const to = one('--to');
+  const { from, to } = values;
   if (from !== undefined) filters.from = parseTime(from, '--from');
   if (to !== undefined) filters.to = parseTime(to, '--to');
-  if (filters.from !== undefined && filters.to !== undefined && filters.from > filters.to) throw new AuditCliError('--from: must not be after --to');
-  const types = many('--types');
+  if (filters.from !== undefined && filters.to !== undefined && filters.from > filters.to) throw new UsageError('--from: must not be after --to');
+  const types = many(values.types);
   for (const pattern of types) {
     try {
       compilePattern(pattern);
     } catch (error) {
-      throw new AuditCliError(`--types: "${pattern}" is not a type pattern (${(error as Error).message})`);
+      throw new UsageError(`--types: "${pattern}" is not a type pattern (${(error as Error).message})`);
     }
   }
   if (types.length) filters.types = types;
-  const sources = many('--source');
+  const sources = many(values.source);
   if (sources.length) filters.sources = sources;
-  const priorities = many('--priority').map((p) => p.toUpperCase());
-  for (const p of priorities) if (!(PRIORITIES as readonly string[]).includes(p)) throw new AuditCliError(`--priority: one of ${PRIORITIES.join(', ')}, not "${p}"`);
+  const priorities = many(values.priority).map((p) => p.toUpperCase());
+  for (const p of priorities) if (!(PRIORITIES as readonly string[]).includes(p)) throw new UsageError(`--priority: one of ${PRIORITIES.join(', ')}, not "${p}"`);
   if (priorities.length) filters.priorities = priorities;
-  const subject = one('--subject');
-  if (subject !== undefined) filters.subject = subject;
-  const correlationId = one('--correlation-id');
-  if (correlationId !== undefined) filters.correlationId = correlationId;
-  const text = one('--text');
-  if (text !== undefined) filters.text = text;
+  if (values.subject !== undefined) filters.subject = values.subject;
+  if (values['correlation-id'] !== undefined) filters.correlationId = values['correlation-id'];
+  if (values.text !== undefined) filters.text = values.text;
   return filters;
 }
 
 interface ArgReaders {
-  one(flag: string): string | undefined;
+  readonly values: AuditValues;
   allowOnly(allowed: readonly string[], what: string): void;
   dataDir(): string;
 }
@@ -155,22 +147,22 @@ interface ArgReaders {
 /** backup, restore and prune-journal (main/audit/journalCommands.ts), or undefined for another command. */
 function parseDurabilityCommand(command: string, rest: readonly string[], args: ArgReaders): AuditCommand | undefined {
   if (command === 'backup') {
-    if (rest.length > 0) throw new AuditCliError(`backup: unexpected argument "${rest[0]}" (give the target with --out FILE)`);
+    if (rest.length > 0) throw new UsageError(`backup: unexpected argument "${rest[0]}" (give the target with --out FILE)`);
     args.allowOnly(['--data-dir', '--out'], 'backup');
-    const out = args.one('--out');
-    if (!out) throw new AuditCliError('backup: --out FILE is required');
+    const out = args.values.out;
+    if (!out) throw new UsageError('backup: --out FILE is required');
     return { command: 'backup', dataDir: args.dataDir(), out: resolve(out) };
   }
   if (command === 'restore') {
-    if (rest.length !== 1) throw new AuditCliError('restore: give exactly one FILE (a backup)');
+    if (rest.length !== 1) throw new UsageError('restore: give exactly one FILE (a backup)');
     args.allowOnly(['--data-dir'], 'restore');
     return { command: 'restore', dataDir: args.dataDir(), file: resolve(rest[0]!) };
   }
   if (command === 'prune-journal') {
-    if (rest.length > 0) throw new AuditCliError(`prune-journal: unexpected argument "${rest[0]}"`);
+    if (rest.length > 0) throw new UsageError(`prune-journal: unexpected argument "${rest[0]}"`);
     args.allowOnly(['--data-dir', '--covered-by'], 'prune-journal');
-    const coveredBy = args.one('--covered-by');
-    if (!coveredBy) throw new AuditCliError('prune-journal: --covered-by EXPORT is required (an unfiltered NDJSON export that holds the segments to remove)');
+    const coveredBy = args.values['covered-by'];
+    if (!coveredBy) throw new UsageError('prune-journal: --covered-by EXPORT is required (an unfiltered NDJSON export that holds the segments to remove)');
     return { command: 'prune-journal', dataDir: args.dataDir(), coveredBy: resolve(coveredBy) };
   }
   return undefined;

@@ -1,6 +1,6 @@
 /** `npm run audit -- backup | restore | prune-journal`: the command line side of journalCommands.ts. */
 import { join } from 'node:path';
-import { claimDataDir } from '../web/dataDirLock';
+import { claimDataDir } from '../platform/dataDirLock';
 import type { AuditCommand } from './cliArgs';
 import type { CliOutput } from './cli';
 import { openDataDirStore } from './dataDirStore';

@@ -2,6 +2,8 @@
  * The desktop application's own command-line options. Chromium and Playwright add switches
  * of their own (`--inspect=0`, `--remote-debugging-port=0`…), so unknown ones are left alone.
  */
+import { readOwnOptions, UsageError, type OptionTable } from '../cli/commandLine';
+
 export interface DesktopOptions {
   /** Where data lives instead of Electron's user-data folder. */
   readonly dataDir?: string;
@@ -11,34 +13,28 @@ export interface DesktopOptions {
   readonly review: boolean;
 }
 
-export class CommandLineError extends Error {
-  override readonly name = 'CommandLineError';
-}
+/** The options of the desktop app; a feature with options of its own spreads its table in here. */
+export const DESKTOP_OPTIONS = {
+  'data-dir': { type: 'string' },
+  'no-simulator': { type: 'boolean' },
+  review: { type: 'boolean' },
+} as const satisfies OptionTable;
 
 export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
   let dataDir: string | undefined;
   let simulator = true;
   let review = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    let value: string | undefined;
-    if (arg === '--no-simulator') {
-      simulator = false;
-      continue;
-    } else if (arg === '--review') {
-      review = true;
-      continue;
-    } else if (arg === '--data-dir') {
-      value = argv[i + 1];
-      i++;
-      if (value === undefined || value.startsWith('--')) throw new CommandLineError('--data-dir needs a folder, e.g. --data-dir ./plant-data');
-    } else if (arg.startsWith('--data-dir=')) {
-      value = arg.slice('--data-dir='.length);
-    } else {
-      continue;
+  for (const option of readOwnOptions(argv, DESKTOP_OPTIONS)) {
+    if (option.rawName === '--no-simulator') simulator = false;
+    else if (option.rawName === '--review') review = true;
+    else {
+      const value = option.value;
+      // Without `=`, a following switch (`--data-dir --no-sandbox`) is a forgotten folder, not a folder's name.
+      if (value === undefined || value.trim() === '' || (!option.inline && value.startsWith('--'))) {
+        throw new UsageError('--data-dir needs a folder, e.g. --data-dir ./plant-data');
+      }
+      dataDir = value;
     }
-    if (value.trim() === '') throw new CommandLineError('--data-dir needs a folder, e.g. --data-dir ./plant-data');
-    dataDir = value;
   }
   return dataDir === undefined ? { simulator, review } : { dataDir, simulator, review };
 }

@@ -9,21 +9,22 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
 import { dispatcherFor } from '../api/coreDispatch';
+import { UsageError } from '../cli/commandLine';
 import { createPlantCore, type PlantCore } from '../core/plantCore';
 import { isReviewFolder } from '../core/reviewMode';
 import { DiskGuard } from '../store/diskGuard';
 import { openDurableStore } from '../store/durableStore';
 import { useNodeSha256 } from '../store/nodeHash';
+import { StoreHostSupervisor } from '../store/host/storeHostSupervisor';
 import { StoreClient } from '../store/storeClient';
 import { isAppUrl, registerAppScheme, serveAppProtocol } from './appProtocol';
 import { createAppWindow } from './appWindow';
 import { electronFileDialogs } from './fileDialogs';
-import { CommandLineError, parseDesktopArgs, type DesktopOptions } from './args';
+import { parseDesktopArgs, type DesktopOptions } from './args';
 import { registerApiIpc } from './ipc';
 import { electronPdfRenderer } from './printPdf';
 import { createQuitHandler } from './quit';
 import { hardenContents, hardenSession } from './security';
-import { StoreHostSupervisor } from './storeHostSupervisor';
 import { electronStoreHost } from './storeHostWindow';
 
 const PRODUCT_NAME = 'Plant Event Console';
@@ -37,7 +38,7 @@ function readOptions(): DesktopOptions {
   try {
     return parseDesktopArgs(process.argv.slice(1));
   } catch (error) {
-    if (!(error instanceof CommandLineError)) throw error;
+    if (!(error instanceof UsageError)) throw error;
     console.error(`plant-event-console: ${error.message}`);
     process.exit(2);
   }
@@ -71,7 +72,7 @@ async function start(): Promise<void> {
   serveAppProtocol(protocol, RENDERER_DIR);
   console.log(`${PRODUCT_NAME}: data in ${app.getPath('userData')}`);
 
-  const supervisor = new StoreHostSupervisor(electronStoreHost(STORE_HOST_PRELOAD));
+  const supervisor = new StoreHostSupervisor(electronStoreHost(STORE_HOST_PRELOAD), { log: (line) => console.error(line) });
   const dataDir = app.getPath('userData');
   const disk = new DiskGuard({ dataDir, log: (line) => console.error(line) });
   await disk.start();
@@ -122,7 +123,7 @@ async function start(): Promise<void> {
       disk.stop();
       await core.close();
       await durable.close();
-      supervisor.close();
+      await supervisor.stop();
     },
     exit: (code) => app.exit(code),
   }));

@@ -2,19 +2,21 @@
  * The store host as Electron runs it: a hidden, sandboxed BrowserWindow showing the built
  * store-host page from `app://plant/`, reached through a MessageChannelMain. Its preload
  * (preload/storeHost.ts) hands the page the port; the page serves the Dexie store on it.
- * The supervision logic is in storeHostSupervisor.ts.
+ * This file only opens and closes such windows; main/store/host/storeHostSupervisor.ts
+ * decides when.
  */
 import { BrowserWindow, MessageChannelMain } from 'electron';
 import { STORE_PORT_CHANNEL } from '../../shared/api/channels';
 import { appUrl } from './appProtocol';
 import { portLink } from './portLink';
-import type { HostWindow, StoreHostPlatform } from './storeHostSupervisor';
+import type { RunningHost, StoreHostPlatform } from '../store/host/storeHostSupervisor';
 
 export const STORE_HOST_PAGE = 'store-host/index.html';
 
 export function electronStoreHost(preloadPath: string): StoreHostPlatform {
   return {
-    async openWindow(): Promise<HostWindow> {
+    async start(signal: AbortSignal): Promise<RunningHost> {
+      if (signal.aborted) throw signal.reason;
       const window = new BrowserWindow({
         show: false,
         width: 400,
@@ -46,27 +48,35 @@ export function electronStoreHost(preloadPath: string): StoreHostPlatform {
       window.webContents.on('render-process-gone', (_event, details) => gone(`renderer process ${details.reason}`));
       window.on('closed', () => gone('window closed'));
 
+      const destroy = () => {
+        if (!window.isDestroyed()) window.destroy();
+      };
+      signal.addEventListener('abort', destroy, { once: true });
       try {
         await window.loadURL(appUrl(STORE_HOST_PAGE));
       } catch (error) {
-        if (!window.isDestroyed()) window.destroy();
-        throw new Error(`the store host page did not load: ${(error as Error).message}`);
+        destroy();
+        throw signal.aborted ? signal.reason : new Error(`the store host page did not load: ${(error as Error).message}`);
+      } finally {
+        signal.removeEventListener('abort', destroy);
+      }
+      if (signal.aborted) {
+        destroy();
+        throw signal.reason;
       }
 
+      // A fresh channel: one end to the page (its preload hands it on), main keeps the other.
+      const { port1, port2 } = new MessageChannelMain();
+      const link = portLink(port1);
+      window.webContents.postMessage(STORE_PORT_CHANNEL, null, [port2]);
       return {
-        connect() {
-          const { port1, port2 } = new MessageChannelMain();
-          const link = portLink(port1);
-          window.webContents.postMessage(STORE_PORT_CHANNEL, null, [port2]);
-          return link;
-        },
+        link,
+        pid: window.webContents.getOSProcessId(),
         onGone(listener) {
           if (goneReason !== null) queueMicrotask(() => listener(goneReason as string));
           else goneListeners.push(listener);
         },
-        destroy() {
-          if (!window.isDestroyed()) window.destroy();
-        },
+        stop: async () => destroy(),
       };
     },
   };

@@ -8,6 +8,7 @@
  * append whose first event is already stored had been committed before the crash: it is
  * answered from the store instead of being appended twice. So a caller whose append
  * resolved never loses it, and one whose append is pending gets it stored exactly once.
+ * If the supervisor gives up on the host (it kept failing), every call fails with its sentence.
  */
 import type { ChainHead } from '../../shared/audit/chain';
 import type { StoredEvent } from '../../shared/events/event';
@@ -19,6 +20,7 @@ import type {
   ReplayResult, Snapshot, StatusUpdate,
 } from '../../shared/store/eventStore';
 import { replayByQuery, typeQueryAll } from '../../shared/store/readAll';
+import { StoreHostGaveUpError } from './host/storeHostSupervisor';
 import { StoreClosedError } from './storeClosedError';
 
 /** Rebuilds an error from the host; validation errors come back as EventValidationError. */
@@ -47,6 +49,7 @@ export class StoreClient implements EventStore {
   private flushScheduled = false;
   private closed = false;
   private restartCount = 0;
+  private failure: StoreHostGaveUpError | null = null;
 
   private constructor(private readonly connect: ConnectStore) {}
 
@@ -141,6 +144,7 @@ export class StoreClient implements EventStore {
 
   private call(method: StoreMethod, args: readonly unknown[]): Promise<unknown> {
     if (this.closed) return Promise.reject(new StoreClosedError());
+    if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.outbox.push({ request: { id: this.nextId++, method, args }, resolve, reject });
       if (!this.flushScheduled) {
@@ -220,6 +224,7 @@ export class StoreClient implements EventStore {
         await this.reconnect();
         break;
       } catch (error) {
+        if (error instanceof StoreHostGaveUpError) return this.giveUp(unanswered, error);
         console.warn('[store client] store host did not come back, retrying:', (error as Error).message);
         this.ready = null;
         await new Promise((resolve) => setTimeout(resolve, 500));
@@ -233,6 +238,13 @@ export class StoreClient implements EventStore {
     }
     this.outbox.push(...waiting);
     this.flush();
+  }
+
+  /** The supervisor stopped restarting the host: every call, now and later, fails with its sentence. */
+  private giveUp(unanswered: readonly Call[], error: StoreHostGaveUpError): void {
+    this.failure = error;
+    this.ready = null;
+    for (const call of [...unanswered, ...this.outbox.splice(0)]) call.reject(error);
   }
 
   /** An append interrupted by a crash: answered from the store if it was committed, sent again if not. */

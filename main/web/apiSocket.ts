@@ -14,7 +14,7 @@ import type { Envelope } from '../../shared/api/contract';
 import type { Dispatch } from '../api/dispatch';
 import type { PushHub } from '../core/pushHub';
 import { CallQueue, type FlowControl } from './callQueue';
-import { sameSecret } from './secret';
+import { sameSecret } from '../platform/secret';
 
 /** Larger messages are refused (the socket library closes beyond twice this). */
 export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;

@@ -8,6 +8,7 @@ import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { playwrightPdfRenderer } from '../audit/renderPdf';
+import { readCommandLine, UsageError, type OptionTable } from '../cli/commandLine';
 import { isReviewFolder, REVIEW_MARKER } from '../core/reviewMode';
 import { ensureRendererBuilt } from '../platform/rendererBuild';
 import { startWebHost } from './server';
@@ -23,10 +24,6 @@ export interface WebArgs {
   /** Review mode: the history is only read (also when the data folder was made by the audit import). */
   readonly review: boolean;
   readonly help: boolean;
-}
-
-export class CliError extends Error {
-  override readonly name = 'CliError';
 }
 
 export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memory] [--simulator-rate N | --no-simulator] [--review] [--min-free-disk-mb N]
@@ -48,52 +45,48 @@ export function defaultDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
 }
 
 function parsePort(text: string, where: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > 65_535) throw new CliError(`${where}: a port number from 0 to 65535, not "${text}"`);
+  if (!/^\d+$/.test(text) || Number(text) > 65_535) throw new UsageError(`${where}: a port number from 0 to 65535, not "${text}"`);
   return Number(text);
 }
 
 function parseRate(text: string): number {
   const rate = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(rate) || rate > 20_000) {
-    throw new CliError(`--simulator-rate: expected events per second from 0 to 20000, got "${text}"`);
+    throw new UsageError(`--simulator-rate: expected events per second from 0 to 20000, got "${text}"`);
   }
   return rate;
 }
 
+/** The options of `npm run web`; a feature with options of its own spreads its table in here. */
+export const WEB_OPTIONS = {
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  memory: { type: 'boolean' },
+  'simulator-rate': { type: 'string' },
+  'no-simulator': { type: 'boolean' },
+  'min-free-disk-mb': { type: 'string' },
+  review: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionTable;
+
 export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WebArgs {
-  let port: number | undefined;
-  let dataDir: string | undefined;
-  let memory = false;
-  let help = false;
-  let simulatorRate = 20;
-  let minFreeDiskMb: number | undefined;
-  let review = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => {
-      const next = inline ?? argv[++i];
-      if (next === undefined || (inline === undefined && next.startsWith('--'))) throw new CliError(`${flag}: needs a value`);
-      if (next === '') throw new CliError(`${flag}: needs a value`);
-      return next;
-    };
-    if (flag === '--port') port = parsePort(value(), '--port');
-    else if (flag === '--data-dir') dataDir = resolve(value());
-    else if (flag === '--memory' && inline === undefined) memory = true;
-    else if (flag === '--no-simulator' && inline === undefined) simulatorRate = 0;
-    else if (flag === '--simulator-rate') simulatorRate = parseRate(value());
-    else if (flag === '--min-free-disk-mb') {
-      const text = value();
-      if (!/^\d{1,9}$/.test(text)) throw new CliError(`--min-free-disk-mb: a whole number of megabytes, not "${text}"`);
-      minFreeDiskMb = Number(text);
-    }
-    else if (flag === '--review' && inline === undefined) review = true;
-    else if ((flag === '--help' || flag === '-h') && inline === undefined) help = true;
-    else throw new CliError(`unknown option "${arg}"\n${USAGE}`);
-  }
-  if (port === undefined && env.PORT !== undefined && env.PORT !== '') port = parsePort(env.PORT, 'PORT');
-  if (memory && dataDir !== undefined) throw new CliError('--memory and --data-dir do not go together: with --memory nothing is stored');
-  return { port: port ?? 0, dataDir: dataDir ?? defaultDataDir(env), memory, help, simulatorRate, review, ...(minFreeDiskMb === undefined ? {} : { minFreeDiskMb }) };
+  const { values } = readCommandLine(argv, WEB_OPTIONS, { usage: USAGE });
+  const memory = values.memory === true;
+  const dataDir = values['data-dir'] === undefined ? undefined : resolve(values['data-dir']);
+  if (memory && dataDir !== undefined) throw new UsageError('--memory and --data-dir do not go together: with --memory nothing is stored');
+  if (values['no-simulator'] && values['simulator-rate'] !== undefined) throw new UsageError('--no-simulator and --simulator-rate do not go together: give one of them');
+  const portText = values.port ?? (env.PORT === '' ? undefined : env.PORT);
+  const diskText = values['min-free-disk-mb'];
+  if (diskText !== undefined && !/^\d{1,9}$/.test(diskText)) throw new UsageError(`--min-free-disk-mb: a whole number of megabytes, not "${diskText}"`);
+  return {
+    port: portText === undefined ? 0 : parsePort(portText, values.port === undefined ? 'PORT' : '--port'),
+    dataDir: dataDir ?? defaultDataDir(env),
+    memory,
+    help: values.help === true,
+    simulatorRate: values['no-simulator'] ? 0 : values['simulator-rate'] === undefined ? 20 : parseRate(values['simulator-rate']),
+    review: values.review === true,
+    ...(diskText === undefined ? {} : { minFreeDiskMb: Number(diskText) }),
+  };
 }
 
 async function main(): Promise<void> {
@@ -101,7 +94,7 @@ async function main(): Promise<void> {
   try {
     args = parseWebArgs(process.argv.slice(2));
   } catch (error) {
-    if (!(error instanceof CliError)) throw error;
+    if (!(error instanceof UsageError)) throw error;
     console.error(error.message);
     process.exit(2);
   }

@@ -16,7 +16,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { newSecret, sameSecret } from './secret';
+import { newSecret, sameSecret } from '../platform/secret';
 
 /** The default upper size of an uploaded file (an export of millions of events fits). */
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;

@@ -18,15 +18,15 @@ import { openDurableStore, type DurableStore, type StoreRecovery } from '../stor
 import { useNodeSha256 } from '../store/nodeHash';
 import { StoreClient } from '../store/storeClient';
 import { recordRecovery } from '../store/recoveryEvent';
-import { claimDataDir, releaseHostLock, writeHostLock } from './dataDirLock';
+import { claimDataDir, releaseHostLock, writeHostLock } from '../platform/dataDirLock';
 import { checkApiUpgrade, MAX_MESSAGE_BYTES, serveApiSocket, type ApiSocket } from './apiSocket';
 import { CHROMIUM_NOT_FOUND, findChromiumExecutable } from '../platform/chromium';
+import { supervisedChromiumStoreHost, type SupervisedChromiumStoreHost } from '../platform/chromiumStoreHost';
 import { DEFAULT_RENDERER_DIR, rendererPages } from '../platform/rendererBuild';
 import { fileTransfer, type FileTransfer } from './fileTransfer';
-import { newSecret } from './secret';
+import { newSecret } from '../platform/secret';
 import { securityHeaders, staticFileHandler } from './staticFiles';
 import { boundedSender, handleSocketErrors, MAX_FRAME_BYTES_BEFORE_AUTH, refuseUpgrade, setMaxFrameBytes, type OutputLimits } from './socketGuard';
-import { StoreHostSupervisor } from './storeHostProcess';
 
 export interface WebHostOptions {
   /** Where the store host's Chromium profile (and so the event store) lives. Not used with `memory`. */
@@ -117,10 +117,10 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/store') {
-      if (!supervisor?.expects(url.searchParams.get('token'))) return refuseUpgrade(socket, 403, 'not the store host this host started');
+      if (!storeHost?.expects(url.searchParams.get('token'))) return refuseUpgrade(socket, 403, 'not the store host this host started');
       storeWss.handleUpgrade(request, socket, head, (ws) => {
         handleSocketErrors(ws, 'store socket', log);
-        supervisor?.acceptSocket(ws, url.searchParams.get('token'));
+        storeHost?.acceptSocket(ws, url.searchParams.get('token'));
       });
     } else if (url.pathname === '/api') {
       const check = checkApiUpgrade(request, { origin, token });
@@ -151,15 +151,15 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   const port = await listen(server, options.port ?? 0);
   origin = `http://127.0.0.1:${port}`;
   serveFiles = staticFileHandler(rendererDir, securityHeaders(port));
-  let supervisor: StoreHostSupervisor | undefined;
+  let storeHost: SupervisedChromiumStoreHost | undefined;
   // A new supervisor per opening: a store found damaged is closed, moved aside and opened afresh.
   const openStore = async () => {
-    const current = (supervisor = new StoreHostSupervisor({ chromiumPath, pageFile: pages.storeHost, profileDir, memory, socketUrl: `ws://127.0.0.1:${port}/store`, log }));
+    const current = (storeHost = supervisedChromiumStoreHost({ chromiumPath, pageFile: pages.storeHost, profileDir, memory, socketUrl: `ws://127.0.0.1:${port}/store` }, { log }));
     try {
-      const client = await StoreClient.open(current.connect);
-      return { store: client, close: async () => (await client.close(), await current.stop()) };
+      const client = await StoreClient.open(current.supervisor.connect);
+      return { store: client, close: async () => (await client.close(), await current.supervisor.stop()) };
     } catch (error) {
-      await current.stop();
+      await current.supervisor.stop();
       throw error;
     }
   };
@@ -213,7 +213,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   } catch (error) {
     disk?.stop();
     await opened?.close().catch(() => undefined);
-    await supervisor?.stop();
+    await storeHost?.supervisor.stop();
     if (!memory) releaseHostLock(options.dataDir as string);
     await shutDownServer();
     files?.close();
@@ -233,7 +233,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     storeClient: durable.inner,
     recovery: durable.recovery,
     disk,
-    storeHostPid: () => supervisor?.pid(),
+    storeHostPid: () => storeHost?.supervisor.pid(),
     dispatch: api,
     close() {
       closing ??= (async () => {

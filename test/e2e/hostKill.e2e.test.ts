@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { processesUsingProfile } from '../../main/web/dataDirLock';
+import { processesUsingProfile } from '../../main/platform/dataDirLock';
 import { startWebHost, type WebHost } from '../../main/web/server';
 import { readJournal } from '../../main/store/journalReader';
 import type { StoredEvent } from '../../shared/events/event';

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AuditCliError, parseAuditArgs } from '../../main/audit/cliArgs';
+import { parseAuditArgs } from '../../main/audit/cliArgs';
+import { UsageError } from '../../main/cli/commandLine';
 import { runAuditCli } from '../../main/audit/cli';
 import { exportAuditLog } from '../../main/audit/exportLog';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
@@ -53,7 +54,7 @@ describe('audit CLI arguments', () => {
       [['import', '--data-dir', 'd'], /exactly one FILE/],
     ];
     for (const [argv, message] of cases) {
-      expect(() => parseAuditArgs(argv), argv.join(' ')).toThrow(AuditCliError);
+      expect(() => parseAuditArgs(argv), argv.join(' ')).toThrow(UsageError);
       expect(() => parseAuditArgs(argv), argv.join(' ')).toThrow(message);
     }
   });

@@ -1,7 +1,8 @@
 // The audit command line's backup, restore and prune-journal arguments, and what each refuses.
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AuditCliError, parseAuditArgs } from '../../main/audit/cliArgs';
+import { parseAuditArgs } from '../../main/audit/cliArgs';
+import { UsageError } from '../../main/cli/commandLine';
 
 describe('backup, restore and prune-journal arguments', () => {
   it('parses each', () => {
@@ -24,7 +25,7 @@ describe('backup, restore and prune-journal arguments', () => {
       [['prune-journal', 'x', '--data-dir', 'd', '--covered-by', 'e'], /^prune-journal: unexpected argument "x"$/],
     ];
     for (const [argv, message] of cases) {
-      expect(() => parseAuditArgs(argv), argv.join(' ')).toThrow(AuditCliError);
+      expect(() => parseAuditArgs(argv), argv.join(' ')).toThrow(UsageError);
       expect(() => parseAuditArgs(argv), argv.join(' ')).toThrow(message);
     }
   });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { resolve } from 'node:path';
-import { CliError, defaultDataDir, parseWebArgs } from '../../main/web/cli';
+import { UsageError } from '../../main/cli/commandLine';
+import { defaultDataDir, parseWebArgs } from '../../main/web/cli';
 
 const env = { HOME: '/home/op' } as NodeJS.ProcessEnv;
 
@@ -45,7 +46,7 @@ describe('npm run web: command-line options', () => {
     [['--colour'], 'unknown option "--colour"'],
     [['serve'], 'unknown option "serve"'],
   ])('%j is refused with a clear error', (argv, message) => {
-    expect(() => parseWebArgs(argv, env)).toThrow(CliError);
+    expect(() => parseWebArgs(argv, env)).toThrow(UsageError);
     expect(() => parseWebArgs(argv, env)).toThrow(message);
   });
 

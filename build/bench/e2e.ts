@@ -1,0 +1,240 @@
+/**
+ * The product path as a user feels it (`--only e2e`): a real Mosquitto, an MQTT client
+ * publishing telemetry at a fixed rate (QoS 1, in a worker thread), the console host in
+ * browser mode with its store host on an on-disk profile and every default consumer running
+ * (projector, alarm engine with the default rules, process manager, aggregates), and a page
+ * subscribed to every live event as the timeline is. Figures:
+ *
+ * - the latency from the MQTT publish until the page has the event, at 5,000 events/s;
+ * - the highest rate, from a rising ladder, held for the window with no growing backlog:
+ *   the page's backlog (published minus received) does not grow over the window's second
+ *   half, every acknowledged message reaches the page soon after the phase, and the bus's
+ *   consumers drain soon after;
+ * - that rate over the Dexie store's own append rate measured in the same run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ensureRendererBuilt } from '../../main/platform/rendererBuild';
+import { startWebHost, type WebHost } from '../../main/web/server';
+import { CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
+import { MosquittoBroker } from '../../test/support/mosquitto';
+import { openBridgePage } from './bridgePage';
+import type { PhaseDone, PublishPhase } from './e2ePublisher';
+import type { PlainPage } from './plainPage';
+import { median, round } from './stats';
+import { measureStoreRun } from './storeChromium';
+
+export interface EndToEndSettings {
+  readonly runs: number;
+  readonly quick: boolean;
+  readonly log: (line: string) => void;
+}
+
+const LATENCY_RATE = 5_000;
+const GOALS = { sustained: 20_000, p99Ms: 250, vsStore: 0.5 };
+/** After a phase, how long the page and the consumers may take to catch up before the rate counts as not held. */
+const CATCH_UP_MS = 10_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The page's side: counts and latencies per phase, from every live event that carries a send time. */
+const RECORDER = `(() => {
+  const stats = { counts: {}, latencies: {} };
+  globalThis.__e2e = stats;
+  globalThis.plant.events.subscribe('*', (event) => {
+    const body = event.payload;
+    if (!body || typeof body.sentAt !== 'number' || typeof body.phase !== 'string') return;
+    stats.counts[body.phase] = (stats.counts[body.phase] || 0) + 1;
+    (stats.latencies[body.phase] ||= []).push(performance.timeOrigin + performance.now() - body.sentAt);
+  });
+})()`;
+
+class Publisher {
+  private readonly waiting = new Map<string, (done: PhaseDone) => void>();
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (message: PhaseDone | { kind: string }) => {
+      if (message.kind === 'done') this.waiting.get((message as PhaseDone).phase)?.((message as PhaseDone));
+    });
+  }
+
+  static async start(url: string): Promise<Publisher> {
+    // Node 20 does not carry tsx's loader into workers: the worker loads its TypeScript through tsx's API.
+    const entry = new URL('./e2ePublisher.ts', import.meta.url).href;
+    const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
+    const worker = new Worker(boot, { eval: true, workerData: { url } });
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: { kind: string; message?: string }) => {
+        if (message.kind === 'ready') resolve();
+        if (message.kind === 'error') reject(new Error(`the MQTT publisher: ${message.message}`));
+      });
+      worker.once('error', reject);
+    });
+    return new Publisher(worker);
+  }
+
+  publish(phase: PublishPhase): Promise<PhaseDone> {
+    return new Promise((resolve) => {
+      this.waiting.set(phase.phase, resolve);
+      this.worker.postMessage(phase);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.worker.postMessage({ kind: 'close' });
+    await Promise.race([new Promise((resolve) => this.worker.once('exit', resolve)), sleep(3_000).then(() => this.worker.terminate())]);
+  }
+}
+
+const received = (page: PlainPage, phase: string) => page.evaluate<number>(`globalThis.__e2e.counts[${JSON.stringify(phase)}] || 0`);
+
+/** Waits until the page has `count` events of `phase`; false when it did not within `ms`. */
+async function pageHas(page: PlainPage, phase: string, count: number, ms: number): Promise<boolean> {
+  for (const started = performance.now(); performance.now() - started < ms; await sleep(100)) {
+    if ((await received(page, phase)) >= count) return true;
+  }
+  return false;
+}
+
+/** The page's latencies of a phase as p50 and p99 (computed in the page, then dropped there). */
+function latencyOf(page: PlainPage, phase: string): Promise<{ p50: number; p99: number; n: number }> {
+  return page.evaluate(`(() => {
+    const list = globalThis.__e2e.latencies[${JSON.stringify(phase)}] || [];
+    delete globalThis.__e2e.latencies[${JSON.stringify(phase)}];
+    list.sort((a, b) => a - b);
+    const at = (p) => list[Math.min(list.length - 1, Math.max(0, Math.ceil(p / 100 * list.length) - 1))];
+    return { p50: at(50), p99: at(99), n: list.length };
+  })()`);
+}
+
+/** Least-squares slope (per second) of backlog samples taken once a second. */
+function slopePerSecond(samples: readonly number[]): number {
+  const n = samples.length;
+  if (n < 2) return 0;
+  const meanX = (n - 1) / 2;
+  const meanY = samples.reduce((sum, y) => sum + y, 0) / n;
+  let num = 0;
+  let den = 0;
+  samples.forEach((y, x) => {
+    num += (x - meanX) * (y - meanY);
+    den += (x - meanX) ** 2;
+  });
+  return num / den;
+}
+
+interface RateResult {
+  readonly rate: number;
+  readonly held: boolean;
+  readonly why: string;
+}
+
+async function tryRate(host: WebHost, page: PlainPage, publisher: Publisher, rate: number, seconds: number): Promise<RateResult> {
+  const phase = `rate-${rate}`;
+  const started = performance.now();
+  const done = publisher.publish({ phase, rate, seconds });
+  const backlog: number[] = [];
+  let finished: PhaseDone | undefined;
+  void done.then((value) => (finished = value));
+  while (!finished) {
+    await sleep(1_000);
+    const expected = Math.min(rate * seconds, (rate * (performance.now() - started)) / 1000);
+    backlog.push(expected - (await received(page, phase)));
+  }
+  const result = finished as PhaseDone;
+  await latencyOf(page, phase);
+  const secondHalf = backlog.slice(Math.floor(backlog.length / 2), Math.max(Math.floor(backlog.length / 2) + 1, backlog.length - 1));
+  const growth = slopePerSecond(secondHalf);
+  const achieved = (result.sent * 1000) / result.ms;
+  if (result.failed > 0) return { rate, held: false, why: `${result.failed} publishes failed` };
+  if (achieved < rate * 0.95) return { rate, held: false, why: `the publisher reached only ${Math.round(achieved)}/s` };
+  const caughtUp = await pageHas(page, phase, result.acked, CATCH_UP_MS);
+  if (!caughtUp) return { rate, held: false, why: `the page had ${await received(page, phase)} of ${result.acked} events ${CATCH_UP_MS / 1000} s after the phase` };
+  const drained = await Promise.race([host.core.bus.drain().then(() => true), sleep(CATCH_UP_MS).then(() => false)]);
+  if (!drained) return { rate, held: false, why: `the consumers had not drained ${CATCH_UP_MS / 1000} s after the phase` };
+  if (growth > rate * 0.02) return { rate, held: false, why: `the page's backlog grew by ${Math.round(growth)} events/s over the window's second half` };
+  return { rate, held: true, why: `backlog slope ${Math.round(growth)}/s, largest backlog ${Math.round(Math.max(...backlog))}` };
+}
+
+export async function measureEndToEnd(settings: EndToEndSettings): Promise<Record<string, number | boolean | string | null>> {
+  const { log, quick } = settings;
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(CHROMIUM_MISSING);
+  await ensureRendererBuilt(log);
+  const window = quick ? 10 : 60;
+  const ladder = quick ? [1_000, 2_000, 5_000, 10_000] : [2_000, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000];
+  const latencySeconds = quick ? 10 : 30;
+
+  const storeRates: number[] = [];
+  for (let run = 0; run < settings.runs; run++) {
+    const figures = await measureStoreRun({ events: quick ? 20_000 : 100_000, perTransaction: 1_000, perAppend: 100, inFlight: 64, packedPerRecord: 100, rotation: run, log });
+    storeRates.push(figures.appendPerS);
+  }
+  const storeAppend = median(storeRates);
+  log(`e2e: the store's own append rate ${Math.round(storeAppend)} events/s (median of ${settings.runs})`);
+
+  const broker = await MosquittoBroker.start();
+  const dataDir = mkdtempSync(join(tmpdir(), 'plant-bench-e2e-'));
+  let host: WebHost | undefined;
+  let page: PlainPage | undefined;
+  let publisher: Publisher | undefined;
+  try {
+    host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
+    page = await openBridgePage(executablePath, host, 'bench-e2e');
+    await page.evaluate(RECORDER);
+    await host.core.mqtt.configure({ url: broker.url, qos: 1 });
+    const core = host.core;
+    for (let waited = 0; core.mqtt.state().status?.state !== 'connected'; waited += 100) {
+      if (waited > 15_000) throw new Error(`the console did not connect to the broker: ${core.mqtt.state().status?.reason ?? 'no reason given'}`);
+      await sleep(100);
+    }
+    publisher = await Publisher.start(broker.url);
+
+    const warm = await publisher.publish({ phase: 'warm', rate: 1_000, seconds: 3 });
+    if (!(await pageHas(page, 'warm', warm.acked, 30_000))) throw new Error('the page did not receive the warm-up events: the path is broken');
+    await latencyOf(page, 'warm');
+
+    const latencies: { p50: number; p99: number }[] = [];
+    for (let run = 0; run < settings.runs; run++) {
+      await host.core.bus.drain();
+      const phase = `latency-${run}`;
+      const done = await publisher.publish({ phase, rate: LATENCY_RATE, seconds: latencySeconds });
+      await pageHas(page, phase, done.acked, 60_000);
+      const figures = await latencyOf(page, phase);
+      latencies.push(figures);
+      log(`e2e latency run ${run + 1}/${settings.runs} at ${LATENCY_RATE}/s: p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms (${figures.n} of ${done.acked} events)`);
+    }
+
+    let sustained = 0;
+    const tried: string[] = [];
+    for (const rate of ladder) {
+      await host.core.bus.drain();
+      const result = await tryRate(host, page, publisher, rate, window);
+      tried.push(`${rate}:${result.held ? 'held' : 'not held'}`);
+      log(`e2e ${rate} events/s for ${window} s: ${result.held ? 'held' : 'NOT held'} (${result.why})`);
+      if (!result.held) break;
+      sustained = rate;
+    }
+    const p99 = round(median(latencies.map((l) => l.p99)));
+    const vsStore = round(sustained / storeAppend);
+    return {
+      e2e_window_s: window,
+      e2e_rates_tried: tried.join(' '),
+      e2e_max_sustained_events_per_s: sustained,
+      e2e_latency_rate_events_per_s: LATENCY_RATE,
+      e2e_latency_p50_ms: round(median(latencies.map((l) => l.p50))),
+      e2e_latency_p99_ms: p99,
+      e2e_store_append_events_per_s: round(storeAppend),
+      e2e_vs_store_append: vsStore,
+      target_e2e_sustained_met: sustained >= GOALS.sustained,
+      target_e2e_latency_met: p99 <= GOALS.p99Ms,
+      target_e2e_vs_store_met: vsStore >= GOALS.vsStore,
+    };
+  } finally {
+    await publisher?.close();
+    await page?.close();
+    await host?.close();
+    await broker.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The end-to-end benchmark's MQTT source, in a worker thread so that pacing the messages
+ * does not take the host's event loop: it publishes telemetry at a fixed rate with QoS 1,
+ * each body carrying its send time (`sentAt`, ms since the epoch, sub-millisecond) and the
+ * phase it belongs to, and reports how many the broker acknowledged.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import mqtt from 'mqtt';
+
+export interface PublishPhase {
+  readonly phase: string;
+  readonly rate: number;
+  readonly seconds: number;
+}
+
+export interface PhaseDone {
+  readonly kind: 'done';
+  readonly phase: string;
+  readonly sent: number;
+  readonly acked: number;
+  readonly failed: number;
+  readonly ms: number;
+}
+
+const METRICS = ['temperature', 'current', 'pressure', 'vibration'] as const;
+const UNITS = ['degC', 'A', 'bar', 'mm/s'] as const;
+const TICK_MS = 5;
+
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function run(url: string): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('e2ePublisher runs in a worker thread');
+  const client = await mqtt.connectAsync(url, { clientId: `bench-e2e-${process.pid}`, clean: true, reconnectPeriod: 0 });
+  port.on('message', (message: PublishPhase | { kind: 'close' }) => {
+    if ('kind' in message) {
+      void client.endAsync().then(() => port.close());
+      return;
+    }
+    void publishPhase(client, message).then((done) => port.postMessage(done));
+  });
+  port.postMessage({ kind: 'ready' });
+}
+
+/** Publishes `rate` messages a second for `seconds`, catching up after a late tick rather than drifting. */
+async function publishPhase(client: mqtt.MqttClient, { phase, rate, seconds }: PublishPhase): Promise<PhaseDone> {
+  const total = Math.round(rate * seconds);
+  let sent = 0;
+  let acked = 0;
+  let failed = 0;
+  const pending: Promise<void>[] = [];
+  const started = now();
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((now() - started) / 1000) * rate));
+    for (; sent < due; sent++) {
+      const metric = sent % METRICS.length;
+      const equipment = `press-${String(sent % 50).padStart(3, '0')}`;
+      const body = JSON.stringify({ metric: METRICS[metric], value: 40 + (sent % 600) / 10, unit: UNITS[metric], phase, n: sent, sentAt: now() });
+      pending.push(
+        client.publishAsync(`plant/line-1/${equipment}/telemetry`, body, { qos: 1 }).then(
+          () => void acked++,
+          () => void failed++,
+        ),
+      );
+      if (pending.length >= 10_000) pending.splice(0, pending.length, Promise.all(pending).then(() => undefined));
+    }
+    await sleep(TICK_MS);
+  }
+  await Promise.all(pending);
+  return { kind: 'done', phase, sent, acked, failed, ms: now() - started };
+}
+
+run((workerData as { url: string }).url).catch((error: unknown) => {
+  parentPort?.postMessage({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+});
