@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,journal,queries,bridge,projector,audit,timeline,e2e,soak,pg]`
+ * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,journal,queries,bridge,projector,audit,timeline,e2e,soak,pg,sources]`
  *
  * Measures the figures of ../shared/design/BENCH.md that this version has, each the median
  * of its runs, and prints progress on stderr and, as the last stdout line, one flat JSON
@@ -20,6 +20,7 @@ import { measureStoreQueries } from './storeQueries';
 import { measureJournal } from './journal';
 import { measureEndToEnd } from './e2e';
 import { measureSoak } from './soak';
+import { measureSources } from './sources';
 import { telemetryInputs } from './workload';
 import { measurePostgres } from './postgres';
 
@@ -30,7 +31,7 @@ interface Settings {
   readonly only?: ReadonlySet<Section>;
 }
 
-const SECTIONS = ['bus', 'store', 'journal', 'queries', 'bridge', 'projector', 'audit', 'timeline', 'e2e', 'soak', 'pg'] as const;
+const SECTIONS = ['bus', 'store', 'journal', 'queries', 'bridge', 'projector', 'audit', 'timeline', 'e2e', 'soak', 'pg', 'sources'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseSettings(argv: readonly string[]): Settings {
@@ -291,6 +292,11 @@ async function main(): Promise<void> {
       log(`PostgreSQL store benchmark failed: ${errorText(error)}`);
       figures.pg_error = errorText(error);
     }
+  }
+
+  if (runs(settings, 'sources')) {
+    await settleBetweenSections();
+    figures = { ...figures, ...(await measureSources({ runs: settings.runs, quick: settings.quick, log })) };
   }
 
   const peaks = rss.stop();

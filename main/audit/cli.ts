@@ -4,7 +4,7 @@
  * 2 bad arguments.
  */
 import { pathToFileURL } from 'node:url';
-import { ApiError } from '../../shared/api/errors';
+import { ApiError, InputError } from '../../shared/api/errors';
 import { verifyStoreChain } from '../../shared/audit/storeChain';
 import { useNodeSha256 } from '../store/nodeHash';
 import { UsageError } from '../cli/commandLine';
@@ -102,6 +102,11 @@ async function withStore(command: Exclude<AuditCommand, { command: 'help' | 'ver
         io.out(`${result.verified ? 'verified' : 'UNVERIFIED (accepted with --accept-broken)'}: imported ${report.imported}, already present ${report.skippedDuplicates}, invalid lines ${report.invalid}`);
         return 0;
       } catch (error) {
+        // A file that is not an export at all (a malformed CloudEvent, say) is refused in its own sentence.
+        if (error instanceof InputError) {
+          io.out(`refused: ${error.message}`);
+          return 1;
+        }
         if (!(error instanceof AuditImportRefusedError)) throw error;
         io.out(`refused: line ${error.verdict.line}: ${error.verdict.reason} (use --accept-broken to import it marked unverified)`);
         return 1;

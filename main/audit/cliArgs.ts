@@ -2,7 +2,7 @@
  * The audit command line's arguments:
  *   verify FILE
  *   verify --data-dir DIR
- *   export --data-dir DIR --format ndjson|csv|pdf --out FILE [--bom] [filters]
+ *   export --data-dir DIR --format ndjson|csv|cloudevents|cloudevents-batch|pdf --out FILE [--bom] [filters]
  *   import FILE --data-dir DIR [--accept-broken]
  * Filters: --from T --to T (ISO 8601 or ms since the epoch), --types a.*,b.c (repeatable),
  * --subject S, --source S (repeatable), --priority P (repeatable), --correlation-id C, --text T.
@@ -10,6 +10,9 @@
 import { resolve } from 'node:path';
 import { PRIORITIES } from '../../shared/events/event';
 import type { ExportFilters } from '../../shared/audit/exportFormat';
+import { TEXT_EXPORT_FORMATS, type TextExportFormat } from '../../shared/audit/results';
+
+const EXPORT_FORMATS: readonly (TextExportFormat | 'pdf')[] = [...TEXT_EXPORT_FORMATS, 'pdf'];
 import { compilePattern } from '../../shared/events/patterns';
 import { readCommandLine, UsageError, type OptionTable } from '../cli/commandLine';
 
@@ -17,7 +20,7 @@ export type AuditCommand =
   | { readonly command: 'help' }
   | { readonly command: 'verify-file'; readonly file: string }
   | { readonly command: 'verify-store'; readonly dataDir: string }
-  | { readonly command: 'export'; readonly dataDir: string; readonly format: 'ndjson' | 'csv' | 'pdf'; readonly out: string; readonly bom: boolean; readonly overwrite: boolean; readonly filters: ExportFilters }
+  | { readonly command: 'export'; readonly dataDir: string; readonly format: TextExportFormat | 'pdf'; readonly out: string; readonly bom: boolean; readonly overwrite: boolean; readonly filters: ExportFilters }
   | { readonly command: 'import'; readonly dataDir: string; readonly file: string; readonly acceptBroken: boolean }
   | { readonly command: 'backup'; readonly dataDir: string; readonly out: string }
   | { readonly command: 'restore'; readonly dataDir: string; readonly file: string }
@@ -26,8 +29,8 @@ export type AuditCommand =
 export const AUDIT_USAGE = `Usage:
   npm run audit -- verify FILE                 check an NDJSON export (exit 0 intact, 1 broken)
   npm run audit -- verify --data-dir DIR       check the hash chain of a data folder's event store
-  npm run audit -- export --data-dir DIR --format ndjson|csv|pdf --out FILE [--bom] [--overwrite] [filters]
-  npm run audit -- import FILE --data-dir DIR [--accept-broken]
+  npm run audit -- export --data-dir DIR --format ndjson|csv|cloudevents|cloudevents-batch|pdf --out FILE [--bom] [--overwrite] [filters]
+  npm run audit -- import FILE --data-dir DIR [--accept-broken]   (an NDJSON export, or CloudEvents: NDJSON or a batch)
   npm run audit -- backup --data-dir DIR --out FILE     a verified NDJSON copy of the history (also while the app runs)
   npm run audit -- restore FILE --data-dir DIR          a backup back as the folder's history (the old one is kept aside)
   npm run audit -- prune-journal --data-dir DIR --covered-by EXPORT   remove journal segments an unfiltered export holds
@@ -96,13 +99,13 @@ export function parseAuditArgs(argv: readonly string[]): AuditCommand {
   if (command === 'export') {
     if (rest.length > 0) throw new UsageError(`export: unexpected argument "${rest[0]}" (give the target with --out FILE)`);
     const format = values.format;
-    if (format !== 'ndjson' && format !== 'csv' && format !== 'pdf') throw new UsageError(`--format: ndjson, csv or pdf${format ? `, not "${format}"` : ' is required'}`);
+    if (!EXPORT_FORMATS.includes(format as TextExportFormat | 'pdf')) throw new UsageError(`--format: ${EXPORT_FORMATS.join(', ')}${format ? `, not "${format}"` : ' is required'}`);
     const out = values.out;
     if (!out) throw new UsageError('export: --out FILE is required');
     const bom = values.bom === true;
     if (bom && format !== 'csv') throw new UsageError('--bom: only for --format csv');
     if (values['accept-broken']) throw new UsageError('--accept-broken: not an option of "export"');
-    return { command: 'export', dataDir: dataDir(), format, out: resolve(out), bom, overwrite: values.overwrite === true, filters: parseFilters(values) };
+    return { command: 'export', dataDir: dataDir(), format: format as TextExportFormat | 'pdf', out: resolve(out), bom, overwrite: values.overwrite === true, filters: parseFilters(values) };
   }
   const durability = parseDurabilityCommand(command ?? '', rest, { values, allowOnly, dataDir });
   if (durability) return durability;

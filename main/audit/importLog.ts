@@ -3,7 +3,8 @@
  * a broken chain is refused unless the caller explicitly accepts it. Events keep their ids
  * (those already stored are skipped and counted), and each imported event's metadata gets
  * `auditImport`: the source file, the manifest's hash, and whether the file verified.
- * Reading and storing reuse the file importer (main/ingest/fileImport.ts).
+ * Reading and storing reuse the file importer (main/ingest/fileImport.ts). A CloudEvents file
+ * (NDJSON or a batch) is first turned back into the NDJSON export it stands for (cloudEventsImport.ts).
  */
 import type { AuditImportResult } from '../../shared/audit/results';
 export type { AuditImportResult } from '../../shared/audit/results';
@@ -15,6 +16,7 @@ import type { EventStore } from '../../shared/store/eventStore';
 import { importEventsFile, type ImportProgress } from '../ingest/fileImport';
 import { storeSink, type ImportSink } from '../ingest/importSinks';
 import { verifyExportFile } from './verifyFile';
+import { cloudEventsAsExport, cloudEventsKind } from './cloudEventsImport';
 
 export interface AuditImportOptions {
   readonly store: EventStore;
@@ -69,10 +71,21 @@ function marking(inner: ImportSink, mark: AuditImportMark): ImportSink {
 }
 
 export async function importAuditLog(options: AuditImportOptions): Promise<AuditImportResult> {
+  const kind = await cloudEventsKind(options.file);
+  if (kind === null) return importExport(options, basename(options.file));
+  const converted = await cloudEventsAsExport(options.file, kind);
+  try {
+    return await importExport({ ...options, file: converted.file }, basename(options.file));
+  } finally {
+    await converted.cleanup();
+  }
+}
+
+async function importExport(options: AuditImportOptions, sourceFile: string): Promise<AuditImportResult> {
   const verdict = await verifyExportFile(options.file, options.signal ? { signal: options.signal } : {});
   if (!verdict.ok && !options.acceptBroken) throw new AuditImportRefusedError(verdict);
   const manifestHash = verdict.ok ? verdict.manifest.hash : await statedManifestHash(options.file);
-  const mark: AuditImportMark = { sourceFile: basename(options.file), manifestHash, verified: verdict.ok };
+  const mark: AuditImportMark = { sourceFile, manifestHash, verified: verdict.ok };
   const report = await importEventsFile(options.file, {
     format: 'ndjson',
     // A verified file is imported whole; a broken one accepted as such keeps its readable events.

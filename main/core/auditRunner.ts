@@ -5,7 +5,7 @@
  */
 import type { AuditJob } from '../../shared/api/contractAudit';
 import type { ExportFilters } from '../../shared/audit/exportFormat';
-import type { AuditImportResult, ExportResult } from '../../shared/audit/results';
+import type { AuditImportResult, ExportResult, TextExportFormat } from '../../shared/audit/results';
 import { verifyStoreChain } from '../../shared/audit/storeChain';
 import type { ExportVerdict } from '../../shared/audit/exportVerifier';
 import type { ChainVerdict } from '../../shared/audit/storeChain';
@@ -47,7 +47,7 @@ export class AuditRunner {
     return true;
   }
 
-  export(request: { out: string; format: 'ndjson' | 'csv' | 'pdf'; filters?: ExportFilters; bom?: boolean; overwrite?: boolean }): Promise<ExportResult> {
+  export(request: { out: string; format: TextExportFormat | 'pdf'; filters?: ExportFilters; bom?: boolean; overwrite?: boolean }): Promise<ExportResult> {
     const { store, bus, user, renderPdf, dataDir } = this.options;
     return this.run('export', request.out, (signal, onProgress) => {
       const common = {

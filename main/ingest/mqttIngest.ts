@@ -31,6 +31,9 @@ import { publicSettings, validateMqttSettings, type ValidMqttSettings } from '..
 import { IngestPublisher, type IngestBus } from './ingestPublisher';
 import { clientOptions } from './mqttOptions';
 import { rejectedMessageEvent } from './rejectedIngest';
+import { isSparkplugTopic } from './sparkplug/topic';
+import { SparkplugIngest } from './sparkplug/sparkplugIngest';
+import { publishHostState } from './sparkplug/hostState';
 
 export interface MqttIngestOptions {
   readonly bus: IngestBus;
@@ -64,6 +67,7 @@ export class MqttIngest {
   private mapped = 0;
   private connects = 0;
   private readonly rejectedByCode = Object.fromEntries(REJECT_CODES.map((code) => [code, 0])) as Record<RejectCode, number>;
+  private readonly sparkplug: SparkplugIngest | null;
 
   /** Checks the settings, reads the TLS files and starts connecting (without waiting for the broker). */
   static async start(options: MqttIngestOptions): Promise<MqttIngest> {
@@ -80,6 +84,11 @@ export class MqttIngest {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.publisher = new IngestPublisher({ bus: options.bus, capacity: options.queueCapacity, onError: options.onError });
+    this.sparkplug = settings.sparkplug && new SparkplugIngest(settings.sparkplug, settings.name, {
+      enqueue: (event) => this.publisher.enqueue(event),
+      reject: (topic, raw, code, reason, receivedAt) => this.reject(topic, raw, 'sparkplug', code, reason, receivedAt, settings.sparkplug?.source),
+      command: (topic, payload) => this.client?.publish(topic, Buffer.from(payload), { qos: 0 }),
+    }, this.now);
     this.current = { name: settings.name, broker: settings.broker, state: 'connecting', reason: null, since: this.now(), attempt: 0, topics: settings.topics, subscribed: false, lastError: null };
   }
 
@@ -106,6 +115,7 @@ export class MqttIngest {
       queued: queue.queued,
       lost: queue.lost,
       retries: queue.retries,
+      ...(this.sparkplug ? { sparkplug: this.sparkplug.metrics() } : {}),
     };
   }
 
@@ -121,6 +131,7 @@ export class MqttIngest {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     const client = this.client;
+    if (client && this.connected && this.settings.sparkplug?.hostId) await publishHostState(client, this.settings.sparkplug.hostId, false);
     if (client) await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
     this.setState('disconnected', INGEST_STOPPED_REASON, null);
     await this.publisher.close();
@@ -175,6 +186,10 @@ export class MqttIngest {
     this.connected = true;
     this.lastError = null;
     this.setState('connected', null, null, 0);
+    if (this.sparkplug) {
+      this.sparkplug.reset();
+      if (this.sparkplug.settings.hostId) void publishHostState(client, this.sparkplug.settings.hostId, true);
+    }
     const filters = Object.fromEntries(this.settings.topics.map((filter) => [filter, { qos: this.settings.qos }]));
     client.subscribe(filters, (error, granted) => {
       if (this.stopping) return;
@@ -214,6 +229,10 @@ export class MqttIngest {
   private onMessage(topic: string, raw: Buffer): void {
     this.received++;
     const receivedAt = this.now();
+    if (this.sparkplug && isSparkplugTopic(topic) && raw.length <= MAX_MESSAGE_BYTES) {
+      this.sparkplug.receive(topic, raw, receivedAt);
+      return;
+    }
     if (raw.length > MAX_MESSAGE_BYTES) {
       this.reject(topic, raw, null, 'too-large', `body is ${raw.length} bytes; at most ${MAX_MESSAGE_BYTES} are accepted`, receivedAt);
       return;
@@ -234,9 +253,9 @@ export class MqttIngest {
     }
   }
 
-  private reject(topic: string, raw: Buffer, rule: string | null, code: RejectCode, reason: string, receivedAt: number): void {
+  private reject(topic: string, raw: Buffer, rule: string | null, code: RejectCode, reason: string, receivedAt: number, source = this.settings.mapping.source): void {
     this.rejectedByCode[code]++;
-    this.publisher.enqueue(rejectedMessageEvent({ connection: this.settings.name, source: this.settings.mapping.source, topic, raw, rule, code, reason, receivedAt }));
+    this.publisher.enqueue(rejectedMessageEvent({ connection: this.settings.name, source, topic, raw, rule, code, reason, receivedAt }));
   }
 
   private setState(state: ConnectionState, reason: string | null, retryInMs: number | null, attempt = this.current.attempt): void {

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { IClientOptions } from 'mqtt';
 import { IngestConfigError } from '../../shared/ingest/errors';
 import type { ValidMqttSettings } from '../../shared/ingest/mqttSettings';
+import { hostWill } from './sparkplug/hostState';
 
 export async function clientOptions(settings: ValidMqttSettings): Promise<IClientOptions> {
   const options: IClientOptions = {
@@ -17,6 +18,7 @@ export async function clientOptions(settings: ValidMqttSettings): Promise<IClien
     resubscribe: false,
     clientId: settings.clientId ?? `plant-console-${Math.random().toString(16).slice(2, 10)}`,
   };
+  if (settings.sparkplug?.hostId) options.will = hostWill(settings.sparkplug.hostId);
   if (settings.username !== undefined) options.username = settings.username;
   if (settings.password !== undefined) options.password = settings.password;
   const { caFile, certFile, keyFile, rejectUnauthorized } = settings.tls;

@@ -37,7 +37,7 @@ const filters = z
   })
   .strict();
 const exportRequest = z
-  .object({ out: absolutePath, format: z.enum(['ndjson', 'csv', 'pdf']), filters: filters.optional(), bom: z.boolean().optional(), overwrite: z.boolean().optional() })
+  .object({ out: absolutePath, format: z.enum(['ndjson', 'csv', 'cloudevents', 'cloudevents-batch', 'pdf']), filters: filters.optional(), bom: z.boolean().optional(), overwrite: z.boolean().optional() })
   .strict();
 const importRequest = z.object({ path: absolutePath, acceptBroken: z.boolean().optional() }).strict();
 

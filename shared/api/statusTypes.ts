@@ -58,6 +58,20 @@ export interface MqttIngestMetrics {
   readonly queued: number;
   readonly lost: number;
   readonly retries: number;
+  /** Sparkplug B on this connection, when it is on. */
+  readonly sparkplug?: SparkplugIngestMetrics;
+}
+
+export interface SparkplugIngestMetrics {
+  readonly messages: number;
+  /** Metrics read from births and data messages and turned into events. */
+  readonly metrics: number;
+  readonly births: number;
+  readonly deaths: number;
+  /** Deaths of an older session (another bdSeq), ignored. */
+  readonly staleDeaths: number;
+  readonly gaps: number;
+  readonly rebirthRequests: number;
 }
 
 export interface ImportProgress {

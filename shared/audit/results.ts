@@ -3,7 +3,8 @@ import type { ImportReport } from '../api/statusTypes';
 import type { ExportManifest } from './exportFormat';
 import type { ExportVerdict } from './exportVerifier';
 
-export type TextExportFormat = 'ndjson' | 'csv';
+export type TextExportFormat = 'ndjson' | 'csv' | 'cloudevents' | 'cloudevents-batch';
+export const TEXT_EXPORT_FORMATS: readonly TextExportFormat[] = ['ndjson', 'csv', 'cloudevents', 'cloudevents-batch'];
 
 export interface ExportProgress {
   readonly phase: 'counting' | 'writing' | 'rendering' | 'done';

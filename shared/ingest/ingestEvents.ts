@@ -19,9 +19,10 @@ export const INGEST_STOPPED_REASON = 'ingest stopped';
 /**
  * Why a message was rejected: no rule for its topic, a body that is not UTF-8, one too large,
  * a body the rule cannot read (not JSON, not a number...), a payload field missing or of the
- * wrong kind, or an event that fails the event model's validation.
+ * wrong kind, an event that fails the event model's validation, or Sparkplug B data that no
+ * birth of its edge node defines (data before the birth, an unknown alias).
  */
-export const REJECT_CODES = ['no-rule', 'bad-encoding', 'too-large', 'bad-body', 'bad-field', 'invalid-event'] as const;
+export const REJECT_CODES = ['no-rule', 'bad-encoding', 'too-large', 'bad-body', 'bad-field', 'invalid-event', 'no-birth'] as const;
 export type RejectCode = (typeof REJECT_CODES)[number];
 
 /** The longest body a message may have (the event model's payload limit). */

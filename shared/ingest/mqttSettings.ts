@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseFields } from '../events/fieldSchema';
 import { DEFAULT_INGEST_MAPPING } from './defaultMapping';
 import { IngestConfigError, plainObject, textSchema } from './errors';
+import { sparkplugFilters, validateSparkplugSettings, type ValidSparkplugSettings } from './sparkplugSettings';
 import { compileIngestMapping, type CompiledMapping, type IngestMappingConfig } from './mappingConfig';
 import { validateTopicFilter } from './topicTemplate';
 
@@ -37,6 +38,8 @@ export interface MqttSettings {
   readonly reconnect?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
   readonly connectTimeoutMs?: number;
   readonly keepaliveSeconds?: number;
+  /** Sparkplug B on this connection (sparkplugSettings.ts); absent: off. */
+  readonly sparkplug?: Record<string, unknown>;
 }
 
 export interface ValidMqttSettings {
@@ -54,6 +57,7 @@ export interface ValidMqttSettings {
   readonly reconnect: { readonly initialDelayMs: number; readonly maxDelayMs: number };
   readonly connectTimeoutMs: number;
   readonly keepaliveSeconds: number;
+  readonly sparkplug: ValidSparkplugSettings | null;
 }
 
 const PROTOCOLS = ['mqtt:', 'mqtts:', 'ws:', 'wss:'];
@@ -112,6 +116,7 @@ const SHAPE = {
     .optional(),
   connectTimeoutMs: integer(100, 120_000).optional(),
   keepaliveSeconds: integer(0, 3_600).optional(),
+  sparkplug: z.unknown().optional(),
 };
 const SETTINGS = z.strictObject(SHAPE);
 
@@ -131,7 +136,8 @@ export function validateMqttSettings(candidate: unknown): ValidMqttSettings {
   }
   const mappingConfig = (fields.mapping ?? DEFAULT_INGEST_MAPPING) as IngestMappingConfig;
   const mapping = compileIngestMapping(mappingConfig);
-  const topics = fields.topics === undefined ? mapping.filters : [...new Set(fields.topics.map((filter, i) => validateTopicFilter(filter, `topics[${i}]`)))];
+  const sparkplug = fields.sparkplug === undefined || fields.sparkplug === null ? null : validateSparkplugSettings(fields.sparkplug);
+  const topics = fields.topics === undefined ? [...mapping.filters, ...(sparkplug ? sparkplugFilters(sparkplug) : [])] : [...new Set(fields.topics.map((filter, i) => validateTopicFilter(filter, `topics[${i}]`)))];
   const initialDelayMs = fields.reconnect?.initialDelayMs ?? 1_000;
   const maxDelayMs = fields.reconnect?.maxDelayMs ?? Math.max(60_000, initialDelayMs);
   if (maxDelayMs < initialDelayMs) throw new IngestConfigError('reconnect.maxDelayMs', 'must not be below reconnect.initialDelayMs');
@@ -150,11 +156,12 @@ export function validateMqttSettings(candidate: unknown): ValidMqttSettings {
     reconnect: { initialDelayMs, maxDelayMs },
     connectTimeoutMs: fields.connectTimeoutMs ?? 10_000,
     keepaliveSeconds: fields.keepaliveSeconds ?? 30,
+    sparkplug,
   };
 }
 
 /** The settings without the password, as the API and the UI may show them. */
 export function publicSettings(settings: ValidMqttSettings): Record<string, unknown> {
-  const { password: secret, mapping: _compiled, mappingConfig, ...rest } = settings;
-  return { ...rest, mapping: mappingConfig, hasPassword: secret !== undefined };
+  const { password: secret, mapping: _compiled, mappingConfig, sparkplug, ...rest } = settings;
+  return { ...rest, mapping: mappingConfig, ...(sparkplug ? { sparkplug: sparkplug.config } : {}), hasPassword: secret !== undefined };
 }

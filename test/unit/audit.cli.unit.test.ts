@@ -27,11 +27,14 @@ describe('audit CLI arguments', () => {
     });
     expect(parseAuditArgs(['import', 'f.ndjson', '--data-dir', 'd', '--accept-broken'])).toEqual({ command: 'import', dataDir: resolve('d'), file: resolve('f.ndjson'), acceptBroken: true });
     expect(parseAuditArgs([])).toEqual({ command: 'help' });
+    for (const format of ['cloudevents', 'cloudevents-batch']) {
+      expect(parseAuditArgs(['export', '--data-dir', 'd', '--format', format, '--out', 'o.json'])).toMatchObject({ command: 'export', format });
+    }
   });
 
   it('names what is wrong with bad arguments', () => {
     const cases: [string[], RegExp][] = [
-      [['export', '--data-dir', 'd', '--out', 'o'], /--format: ndjson, csv or pdf is required/],
+      [['export', '--data-dir', 'd', '--out', 'o'], /--format: ndjson, csv, cloudevents, cloudevents-batch, pdf is required/],
       [['export', '--data-dir', 'd', '--format', 'xml', '--out', 'o'], /not "xml"/],
       [['export', '--data-dir', 'd', '--format', 'ndjson'], /--out FILE is required/],
       [['export', '--format', 'ndjson', '--out', 'o'], /--data-dir DIR is required/],

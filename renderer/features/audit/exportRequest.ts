@@ -14,6 +14,8 @@ export type RequestFilters = NonNullable<ExportRequest['filters']>;
 export const FORMATS: readonly { readonly id: ExportFormatId; readonly label: string; readonly extension: string }[] = [
   { id: 'ndjson', label: 'NDJSON (verifiable, importable)', extension: '.ndjson' },
   { id: 'csv', label: 'CSV (spreadsheets)', extension: '.csv' },
+  { id: 'cloudevents', label: 'CloudEvents 1.0, one per line (streams, other systems)', extension: '.ndjson' },
+  { id: 'cloudevents-batch', label: 'CloudEvents 1.0 batch (a JSON array, small selections)', extension: '.json' },
   { id: 'pdf', label: 'PDF incident report', extension: '.pdf' },
 ];
 
