@@ -1,4 +1,5 @@
 /** Figures the bus and the store report, as the health view and `metrics.get` show them. */
+import type { OpcuaMetrics } from './opcuaTypes';
 import type { MqttIngestMetrics } from './statusTypes';
 
 export interface SubscriberMetrics {
@@ -39,7 +40,7 @@ export interface PlantMetrics {
   readonly at: number;
   readonly bus: BusMetrics;
   readonly store: StoreMetrics;
-  readonly ingest: { readonly mqtt: MqttIngestMetrics | null };
+  readonly ingest: { readonly mqtt: MqttIngestMetrics | null; readonly opcua?: OpcuaMetrics | null };
   /** Review mode: the history is only read (absent from hosts older than it). */
   readonly review?: boolean;
 }
