@@ -11,6 +11,7 @@ import { usePlant } from '../../common/usePlant';
 import { MqttForm } from './MqttForm';
 import { MqttStatusCard } from './MqttStatusCard';
 import { draftOfSettings, EMPTY_MQTT_DRAFT } from './mqttDraft';
+import { OpcuaPanel } from './opcua/OpcuaPanel';
 
 const POLL_MS = 1_000;
 
@@ -43,6 +44,7 @@ export function ConnectionsView() {
         </Typography>
         <MqttForm draft={draft} onDraft={setDraft} hasSavedPassword={settings?.hasPassword === true} configured={status.value?.status != null} onSaved={status.reload} />
       </Paper>
+      <OpcuaPanel />
     </Stack>
   );
 }
