@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,journal,queries,bridge,projector,audit,timeline]`
+ * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,journal,queries,bridge,projector,audit,timeline,sources]`
  *
  * Measures the figures of ../shared/design/BENCH.md that this version has, each the median
  * of its runs, and prints progress on stderr and, as the last stdout line, one flat JSON
@@ -18,6 +18,7 @@ import { measureTimeline } from './timeline';
 import { measureStoreQueries } from './storeQueries';
 import { measureJournal } from './journal';
 import { telemetryInputs } from './workload';
+import { benchOpcuaSource } from './opcuaSource';
 
 interface Settings {
   readonly quick: boolean;
@@ -26,7 +27,7 @@ interface Settings {
   readonly only?: ReadonlySet<Section>;
 }
 
-const SECTIONS = ['bus', 'store', 'journal', 'queries', 'bridge', 'projector', 'audit', 'timeline'] as const;
+const SECTIONS = ['bus', 'store', 'journal', 'queries', 'bridge', 'projector', 'audit', 'timeline', 'sources'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseSettings(argv: readonly string[]): Settings {
@@ -220,6 +221,16 @@ async function main(): Promise<void> {
     } catch (error) {
       log(`timeline benchmark (operator UI in Chromium) failed: ${errorText(error)}`);
       figures.timeline_error = errorText(error);
+    }
+  }
+
+  if (runs(settings, 'sources')) {
+    await settleBetweenSections();
+    try {
+      figures = { ...figures, ...(await benchOpcuaSource({ quick: settings.quick, runs: settings.runs, log })) };
+    } catch (error) {
+      log(`OPC UA source benchmark failed: ${errorText(error)}`);
+      figures.opcua_error = errorText(error);
     }
   }
 
