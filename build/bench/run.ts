@@ -23,6 +23,7 @@ import { measureSoak } from './soak';
 import { measureSources } from './sources';
 import { telemetryInputs } from './workload';
 import { measurePostgres } from './postgres';
+import { benchOpcuaSource } from './opcuaSource';
 
 interface Settings {
   readonly quick: boolean;
@@ -297,6 +298,12 @@ async function main(): Promise<void> {
   if (runs(settings, 'sources')) {
     await settleBetweenSections();
     figures = { ...figures, ...(await measureSources({ runs: settings.runs, quick: settings.quick, log })) };
+    try {
+      figures = { ...figures, ...(await benchOpcuaSource({ quick: settings.quick, runs: settings.runs, log })) };
+    } catch (error) {
+      log(`OPC UA source benchmark failed: ${errorText(error)}`);
+      figures.opcua_error = errorText(error);
+    }
   }
 
   const peaks = rss.stop();

@@ -9,6 +9,7 @@ import { MQTT_SETTINGS_KEY } from '../core/operations';
 import { alarmHandlers } from './alarmHandlers';
 import type { ApiHandlers } from './apiHandlers';
 import { IdempotentPublisher } from './idempotentPublish';
+import { OPCUA_SETTINGS_KEY } from '../ingest/opcua/opcuaConnection';
 
 export function createHandlers(core: PlantCore): ApiHandlers {
   const { bus, store, equipment, pushes, simulator, mqtt, imports, settings, files } = core;
@@ -48,6 +49,11 @@ export function createHandlers(core: PlantCore): ApiHandlers {
     'import.start': async (_ctx, request) => imports.start({ ...request, path: await files.check(request.path) }),
     'import.status': async () => imports.status(),
     'import.cancel': async () => imports.cancel(),
+    'opcua.status': async () => core.opcua.state(),
+    'opcua.configure': async (_ctx, given, options) => core.opcua.configure(given, options),
+    'opcua.disconnect': async () => core.opcua.disconnect(),
+    'opcua.trustCertificate': async (_ctx, sha256) => core.opcua.trust(sha256),
+    'opcua.browse': async (_ctx, nodeId) => core.opcua.browse(nodeId),
     'aggregates.series': async (_ctx, query) => core.aggregates.series(query),
     'ingest.rejected': async (_ctx, page) => store.query({ types: ['ingest.message.rejected'], order: 'desc', ...page }),
     'audit.export': async (_ctx, request) => core.audit.export({ ...request, out: await files.check(request.out) }),
@@ -59,13 +65,14 @@ export function createHandlers(core: PlantCore): ApiHandlers {
     'files.dialogs': async () => core.dialogs.available(),
     'files.chooseSave': async (_ctx, choice) => core.dialogs.chooseSave(choice),
     'files.chooseOpen': async (_ctx, choice) => core.dialogs.chooseOpen(choice),
-    // The MQTT settings hold a password: the renderer reads them through mqtt.status, without it.
+    // The MQTT and OPC UA settings hold passwords: the renderer reads them through mqtt.status and opcua.status, without them.
     'settings.get': async () => {
-      const { [MQTT_SETTINGS_KEY]: _secret, ...values } = settings.all();
+      const { [MQTT_SETTINGS_KEY]: _secret, [OPCUA_SETTINGS_KEY]: _opcuaSecret, ...values } = settings.all();
       return values;
     },
     'settings.set': async (_ctx, key, value) => {
       if (key === MQTT_SETTINGS_KEY) throw new TypeError('key: the MQTT settings are changed with mqtt.configure, which checks them');
+      if (key === OPCUA_SETTINGS_KEY) throw new TypeError('key: the OPC UA settings are changed with opcua.configure, which checks them');
       await settings.set(key, value);
       return true;
     },

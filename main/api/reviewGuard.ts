@@ -23,6 +23,8 @@ const WRITES: Readonly<Partial<Record<MethodName, string>>> = {
   'simulator.setRate': 'running the plant simulator',
   'simulator.resume': 'running the plant simulator',
   'mqtt.configure': 'connecting to an MQTT broker',
+  'opcua.configure': 'connecting to an OPC UA server',
+  'opcua.trustCertificate': 'trusting an OPC UA server certificate',
   'import.start': 'importing events',
   'audit.import': 'importing an audit log',
 };

@@ -11,6 +11,7 @@ import { importEventsFile, type ImportMode } from '../ingest/fileImport';
 import { storeSink } from '../ingest/importSinks';
 import { MqttIngest } from '../ingest/mqttIngest';
 import { probeMqtt } from '../ingest/mqttProbe';
+import { withSavedPassword } from '../ingest/savedPassword';
 import type { Settings } from './settings';
 
 /** The settings key of the MQTT connection (password included: never handed to the renderer). */
@@ -46,7 +47,7 @@ export class MqttConnection {
 
   /** Connects with new settings (checked in full first; the old connection stays until they pass). */
   async configure(given: Record<string, unknown>, options: MqttApplyOptions = {}): Promise<MqttState> {
-    const settings = this.withSavedPassword(given, options);
+    const settings = withSavedPassword(given, options.keepPassword, this.settings.get(MQTT_SETTINGS_KEY));
     const next = await MqttIngest.start({ bus: this.bus, settings });
     await this.ingest?.stop();
     this.ingest = next;
@@ -56,18 +57,7 @@ export class MqttConnection {
 
   /** Tries the settings once, saving nothing. */
   test(given: Record<string, unknown>, options: MqttApplyOptions = {}): Promise<MqttProbeResult> {
-    return probeMqtt(this.withSavedPassword(given, options));
-  }
-
-  /**
-   * The renderer never receives the saved password, so a form that leaves it unchanged sends
-   * none and asks to keep it: it is taken from the saved settings when the user name is the same.
-   */
-  private withSavedPassword(given: Record<string, unknown>, options: MqttApplyOptions): Record<string, unknown> {
-    if (!options.keepPassword || given.password !== undefined) return given;
-    const saved = this.settings.get(MQTT_SETTINGS_KEY);
-    if (!saved || typeof saved !== 'object' || Array.isArray(saved) || saved.password === undefined) return given;
-    return saved.username === given.username ? { ...given, password: saved.password } : given;
+    return probeMqtt(withSavedPassword(given, options.keepPassword, this.settings.get(MQTT_SETTINGS_KEY)));
   }
 
   async disconnect(): Promise<MqttState> {

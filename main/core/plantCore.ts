@@ -16,7 +16,9 @@ import { PlantSimulator, type PlantSimulatorOptions } from '../producers/simulat
 import { SystemHealthReporter } from '../producers/systemHealth';
 import { EquipmentProjector, type EquipmentProjectorOptions } from './equipmentProjector';
 import type { RenderPdf } from '../audit/renderPdf';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { OpcuaConnection } from '../ingest/opcua/opcuaConnection';
 import { AuditRunner } from './auditRunner';
 import { FileAccess } from './fileAccess';
 import { fileChooser, type FileDialogs } from './fileDialogs';
@@ -63,6 +65,7 @@ export interface PlantCore {
   readonly aggregates: Aggregates;
   readonly simulator: PlantSimulator | null;
   readonly mqtt: MqttConnection;
+  readonly opcua: OpcuaConnection;
   readonly imports: ImportRunner;
   readonly audit: AuditRunner;
   readonly settings: Settings;
@@ -109,6 +112,8 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
   const healthSeconds = review ? 0 : (options.healthEverySeconds ?? 5);
   const health = healthSeconds > 0 ? new SystemHealthReporter({ bus, store, storeStatus, intervalMs: healthSeconds * 1000 }) : null;
   const mqtt = new MqttConnection(bus, settings);
+  // The console's OPC UA certificate lives in the data folder; a run that keeps nothing keeps it in a temporary one.
+  const opcua = new OpcuaConnection(bus, settings, dataDir ? join(dataDir, 'pki') : join(tmpdir(), `plant-console-pki-${process.pid}`));
   const imports = new ImportRunner(store, async () => {
     await equipment.rebuild();
   });
@@ -126,6 +131,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
   if (!review) await mqtt.resume();
   const plant = options.plant && !review ? new PlantLink({ settings: options.plant, bus, store }) : null;
   await plant?.start();
+  if (!review) opcua.resume();
   simulator?.start();
   health?.start();
 
@@ -137,6 +143,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     aggregates,
     simulator,
     mqtt,
+    opcua,
     imports,
     audit,
     settings,
@@ -148,7 +155,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     plant,
     async metrics() {
       const headSeq = await store.headSeq();
-      return { at: Date.now(), bus: bus.metrics(), store: { events: headSeq, headSeq, ...storeStatus() }, ingest: { mqtt: mqtt.metrics() }, review, ...(plant ? { plant: plant.status() } : {}) };
+      return { at: Date.now(), bus: bus.metrics(), store: { events: headSeq, headSeq, ...storeStatus() }, ingest: { mqtt: mqtt.metrics(), opcua: opcua.metrics() }, review, ...(plant ? { plant: plant.status() } : {}) };
     },
     async close() {
       imports.cancel();
@@ -157,6 +164,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
       await health?.stop();
       await mqtt.stop();
       await plant?.close();
+      await opcua.stop();
       await alarms.stop();
       await aggregates.stop();
       stopQualityHold();

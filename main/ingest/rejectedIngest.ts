@@ -22,6 +22,9 @@ export interface RejectedMessage {
   readonly code: RejectCode;
   readonly reason: string;
   readonly receivedAt: number;
+  /** Where the message came from (default MQTT) and the subject naming its connection. */
+  readonly origin?: RejectedMessagePayload['origin'];
+  readonly subject?: string;
 }
 
 /**
@@ -35,8 +38,8 @@ export function rejectedMessageEvent(message: RejectedMessage): PublishInput {
   const excerpt = text === null ? raw.subarray(0, REJECT_EXCERPT_LIMIT).toString('base64') : text.slice(0, REJECT_EXCERPT_LIMIT);
   const truncated = text === null ? raw.length > REJECT_EXCERPT_LIMIT : text.length > REJECT_EXCERPT_LIMIT || raw.length > REJECT_EXCERPT_LIMIT * 4;
   const payload: RejectedMessagePayload = {
-    subject: connectionSubject(message.connection),
-    origin: 'mqtt',
+    subject: message.subject ?? connectionSubject(message.connection),
+    origin: message.origin ?? 'mqtt',
     connection: message.connection,
     topic: message.topic.slice(0, 1024),
     code: message.code,

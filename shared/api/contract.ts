@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { arity, check, id, ids, method, time, type Method } from './contractKit';
 import { auditContract } from './contractAudit';
 import { filesContract } from './contractFiles';
+import { opcuaContract } from './contractOpcua';
 import { operationsContract } from './contractOps';
 import type { EquipmentState } from '../domain/equipment';
 import type { StoredEvent } from '../events/event';
@@ -88,6 +89,7 @@ export const contract = {
   ...operationsContract,
   ...auditContract,
   ...filesContract,
+  ...opcuaContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,5 +1,6 @@
 /** Figures the bus and the store report, as the health view and `metrics.get` show them. */
 import type { PlantLinkStatus } from './plantStatus';
+import type { OpcuaMetrics } from './opcuaTypes';
 import type { MqttIngestMetrics } from './statusTypes';
 
 export interface SubscriberMetrics {
@@ -40,7 +41,7 @@ export interface PlantMetrics {
   readonly at: number;
   readonly bus: BusMetrics;
   readonly store: StoreMetrics;
-  readonly ingest: { readonly mqtt: MqttIngestMetrics | null };
+  readonly ingest: { readonly mqtt: MqttIngestMetrics | null; readonly opcua?: OpcuaMetrics | null };
   /** Review mode: the history is only read (absent from hosts older than it). */
   readonly review?: boolean;
   /** The plant link (issue 14); absent or null when this station runs alone. */

@@ -45,7 +45,7 @@ export interface ConnectionChangedPayload extends JsonObject {
 
 export interface RejectedMessagePayload extends JsonObject {
   subject: string;
-  origin: 'mqtt';
+  origin: 'mqtt' | 'opcua';
   connection: string;
   topic: string;
   code: RejectCode;

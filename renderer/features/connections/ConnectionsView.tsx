@@ -12,6 +12,7 @@ import { MqttForm } from './MqttForm';
 import { MqttStatusCard } from './MqttStatusCard';
 import { PlantLinkCard } from './PlantLinkCard';
 import { draftOfSettings, EMPTY_MQTT_DRAFT } from './mqttDraft';
+import { OpcuaPanel } from './opcua/OpcuaPanel';
 
 const POLL_MS = 1_000;
 
@@ -53,6 +54,7 @@ export function ConnectionsView() {
         </Typography>
         <MqttForm draft={draft} onDraft={setDraft} hasSavedPassword={settings?.hasPassword === true} configured={status.value?.status != null} onSaved={status.reload} />
       </Paper>
+      <OpcuaPanel />
     </Stack>
   );
 }

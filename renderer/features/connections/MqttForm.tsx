@@ -4,12 +4,13 @@
  * ("Save and connect": main checks every field and names the one at fault). The password is
  * write-only: the form says whether one is saved and offers to replace or remove it.
  */
-import { Alert, Box, Button, Checkbox, FormControlLabel, Stack, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, Checkbox, FormControlLabel, Stack, Typography } from '@mui/material';
 import { useState, type FormEvent } from 'react';
 import type { MqttProbeResult } from '../../../shared/api/statusTypes';
 import { errorMessage, formatDuration } from '../../common/format';
 import { usePlant } from '../../common/usePlant';
 import { settingsOfDraft, type MqttDraft } from './mqttDraft';
+import { Text } from './SettingsText';
 
 type Shown = { readonly kind: 'test'; readonly result: MqttProbeResult } | { readonly kind: 'saved' } | { readonly kind: 'failed'; readonly message: string };
 
@@ -140,35 +141,5 @@ function TestOutcome({ result }: { readonly result: MqttProbeResult }) {
     <Alert severity={refused ? 'warning' : 'success'} sx={{ mt: 1 }} data-testid="mqtt-test-result" data-ok="true">
       Connected to {result.broker} in {formatDuration(result.elapsedMs)} and subscribed to {result.topics.join(', ')}.{refused} Nothing was saved.
     </Alert>
-  );
-}
-
-interface TextProps {
-  readonly label: string;
-  readonly value: string;
-  readonly onChange: (value: string) => void;
-  readonly testId: string;
-  readonly help?: string;
-  readonly required?: boolean;
-  readonly multiline?: boolean;
-  readonly type?: string;
-}
-
-function Text({ label, value, onChange, testId, help, required, multiline, type }: TextProps) {
-  return (
-    <TextField
-      fullWidth
-      size="small"
-      label={label}
-      value={value}
-      onChange={(e) => onChange(e.target.value)}
-      required={required ?? false}
-      multiline={multiline ?? false}
-      minRows={multiline ? 2 : undefined}
-      type={type ?? 'text'}
-      helperText={help}
-      autoComplete={type === 'password' ? 'new-password' : 'off'}
-      slotProps={{ htmlInput: { 'data-testid': testId, spellCheck: false } }}
-    />
   );
 }

@@ -9,6 +9,7 @@ import { useEffect, useState } from 'react';
 import type { PlantApi } from '../../../shared/api/plantApi';
 import type { MqttState } from '../../../shared/api/contractOps';
 import type { SimulatorStatus } from '../../../shared/api/statusTypes';
+import type { OpcuaState } from '../../../shared/api/opcuaTypes';
 import { errorMessage } from '../../common/format';
 
 const POLL_MS = 5000;
@@ -28,12 +29,14 @@ export function IngestStatus({ plant, onOpen }: { readonly plant: PlantApi; read
   const openSim = onOpen && (() => onOpen('simulator'));
   const [mqtt, setMqtt] = useState<Loaded<MqttState>>(null);
   const [sim, setSim] = useState<Loaded<SimulatorStatus | null>>(null);
+  const [opcua, setOpcua] = useState<Loaded<OpcuaState>>(null);
 
   useEffect(() => {
     let active = true;
     const poll = () => {
       void settle(plant.mqtt.status()).then((r) => active && setMqtt(r));
       void settle(plant.simulator.status()).then((r) => active && setSim(r));
+      void settle(plant.opcua.status()).then((r) => active && setOpcua(r));
     };
     poll();
     const timer = setInterval(poll, POLL_MS);
@@ -59,6 +62,17 @@ export function IngestStatus({ plant, onOpen }: { readonly plant: PlantApi; read
             label={mqtt.value.status ? `MQTT ${mqtt.value.status.name}: ${mqtt.value.status.state}` : 'MQTT: not configured'}
             data-testid="ingest-mqtt"
             data-state={mqtt.value.status?.state ?? 'off'}
+            onClick={openMqtt}
+          />
+        </Tooltip>
+      )}
+      {opcua?.ok && opcua.value.status && (
+        <Tooltip title={opcua.value.status.reason ?? opcua.value.status.endpointUrl}>
+          <StatusChip
+            tone={MQTT_COLOR[opcua.value.status.state]}
+            label={`OPC UA ${opcua.value.status.name}: ${opcua.value.status.state}${opcua.value.metrics?.rejected ? `, ${opcua.value.metrics.rejected} rejected` : ''}`}
+            data-testid="ingest-opcua"
+            data-state={opcua.value.status.state}
             onClick={openMqtt}
           />
         </Tooltip>
