@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { makeTestCertificates, type TestCertificates } from './certificates';
 
 export const MOSQUITTO_MISSING =
@@ -26,6 +27,18 @@ export interface BrokerOptions {
   readonly users?: Readonly<Record<string, string>>;
   /** Listen with TLS (certificates made for the test) and require a client certificate. */
   readonly tls?: boolean;
+}
+
+/** One broker for the tests of the file (or describe block) that calls this: started before them, handed to `use`, stopped after them. */
+export function brokerForTests(use: (broker: MosquittoBroker) => void, options: BrokerOptions = {}): void {
+  let broker: MosquittoBroker | undefined;
+  beforeAll(async () => {
+    broker = await MosquittoBroker.start(options);
+    use(broker);
+  });
+  afterAll(async () => {
+    await broker?.stop();
+  });
 }
 
 export class MosquittoBroker {
