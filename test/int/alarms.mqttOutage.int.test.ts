@@ -1,24 +1,19 @@
 // The MQTT half of "a source's downtime is not the plant's silence" (issue 12 §1) against a
 // real Mosquitto: the broker goes away for longer than the absence timeout and comes back;
 // the ingest's own connection events hold the absence rules, and the reconnection restarts them.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPlantCore, type PlantCore } from '../../main/core/plantCore';
 import { INGEST_CONNECTION_CHANGED } from '../../shared/ingest/ingestEvents';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 import { inProcessApi } from '../support/inProcessApi';
-import { MosquittoBroker } from '../support/mosquitto';
+import { brokerForTests, type MosquittoBroker } from '../support/mosquitto';
 
 const T0 = 1_700_000_000_000;
 const SECOND = 1_000;
 const TIMEOUT = 60 * SECOND; // the default "No telemetry" rule
 let broker: MosquittoBroker;
 const cores: PlantCore[] = [];
-beforeAll(async () => {
-  broker = await MosquittoBroker.start();
-});
-afterAll(async () => {
-  await broker?.stop();
-});
+brokerForTests((started) => (broker = started));
 afterEach(async () => {
   for (const core of cores.splice(0)) await core.close();
 });

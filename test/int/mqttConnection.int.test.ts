@@ -2,22 +2,17 @@
 // Mosquitto that requires a password: "Test connection" saves nothing and answers in one
 // sentence, the password never comes back to the renderer, an unchanged password is kept,
 // and the last error stays visible while the connection retries.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPlantCore, type PlantCore } from '../../main/core/plantCore';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 import { inProcessApi } from '../support/inProcessApi';
-import { MosquittoBroker } from '../support/mosquitto';
+import { brokerForTests, type MosquittoBroker } from '../support/mosquitto';
 
 const SECRET = 'line-1-s3cret';
 let broker: MosquittoBroker;
 const cores: PlantCore[] = [];
 
-beforeAll(async () => {
-  broker = await MosquittoBroker.start({ users: { plant: SECRET } });
-});
-afterAll(async () => {
-  await broker?.stop();
-});
+brokerForTests((started) => (broker = started), { users: { plant: SECRET } });
 afterEach(async () => {
   for (const core of cores.splice(0)) await core.close();
 });

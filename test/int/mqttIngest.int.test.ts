@@ -1,6 +1,6 @@
 // MQTT ingest against a real Mosquitto broker that the test starts on a free loopback port.
 import mqtt from 'mqtt';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../main/bus/eventBus';
 import { MqttIngest } from '../../main/ingest/mqttIngest';
 import { IngestConfigError } from '../../shared/ingest/errors';
@@ -8,7 +8,7 @@ import { countRejectedIngest, listRejectedIngest } from '../../main/ingest/rejec
 import type { StoredEvent } from '../../shared/events/event';
 import type { ConnectionChangedPayload, RejectedMessagePayload } from '../../shared/ingest/ingestEvents';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
-import { MosquittoBroker } from '../support/mosquitto';
+import { brokerForTests, type MosquittoBroker } from '../support/mosquitto';
 
 const ID = '018f3a5c-1b2d-7abc-8def-0123456789ab';
 const FAST_RECONNECT = { initialDelayMs: 50, maxDelayMs: 400 };
@@ -22,13 +22,7 @@ interface Rig {
 let broker: MosquittoBroker;
 const rigs: Rig[] = [];
 
-beforeAll(async () => {
-  broker = await MosquittoBroker.start();
-});
-
-afterAll(async () => {
-  await broker?.stop();
-});
+brokerForTests((started) => (broker = started));
 
 afterEach(async () => {
   for (const rig of rigs.splice(0)) {
@@ -185,12 +179,7 @@ describe('MQTT ingest from a Mosquitto broker', () => {
 
 describe('MQTT ingest with credentials', () => {
   let secured: MosquittoBroker;
-  beforeAll(async () => {
-    secured = await MosquittoBroker.start({ users: { ops: 'right-password' } });
-  });
-  afterAll(async () => {
-    await secured?.stop();
-  });
+  brokerForTests((started) => (secured = started), { users: { ops: 'right-password' } });
 
   it('connects with the right password, and reports the refusal (and keeps retrying) with a wrong one, never storing the password', async () => {
     const good = await startIngest({ username: 'ops', password: 'right-password' }, secured.url);
@@ -209,12 +198,7 @@ describe('MQTT ingest with credentials', () => {
 
 describe('MQTT ingest over TLS', () => {
   let tls: MosquittoBroker;
-  beforeAll(async () => {
-    tls = await MosquittoBroker.start({ tls: true });
-  });
-  afterAll(async () => {
-    await tls?.stop();
-  });
+  brokerForTests((started) => (tls = started), { tls: true });
 
   it('connects with the CA and a client certificate read from files, and refuses a broker it cannot verify', async () => {
     const certs = tls.certificates;

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { makeTestCertificates, type TestCertificates } from './certificates';
 import { accepts, freePort } from './ports';
 
@@ -32,6 +33,18 @@ export interface BrokerOptions {
    * client and silently drop the rest).
    */
   readonly config?: readonly string[];
+}
+
+/** One broker for the tests of the file (or describe block) that calls this: started before them, handed to `use`, stopped after them. */
+export function brokerForTests(use: (broker: MosquittoBroker) => void, options: BrokerOptions = {}): void {
+  let broker: MosquittoBroker | undefined;
+  beforeAll(async () => {
+    broker = await MosquittoBroker.start(options);
+    use(broker);
+  });
+  afterAll(async () => {
+    await broker?.stop();
+  });
 }
 
 export class MosquittoBroker {

@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BusOverloadError } from '../../main/bus/errors';
 import { PlantSimulator, type PlantSimulatorOptions } from '../../main/producers/simulator';
 import type { StoredEvent } from '../../shared/events/event';
 import { EventValidationError, type PublishInput } from '../../shared/events/validate';
+import { useFakeTimersFrom } from '../support/fakeClock';
 
 const T0 = Date.UTC(2024, 0, 1, 6);
 
@@ -29,12 +30,7 @@ function simulator(bus: ReturnType<typeof fakeBus>, options: Partial<PlantSimula
 
 const inWindow = (events: PublishInput[], from: number, to: number) => events.filter((e) => e.timestamp! >= from && e.timestamp! < to).length;
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersFrom(T0);
 
 describe('plant simulator', () => {
   it('publishes at the configured rate on its timer, in batches', async () => {

@@ -1,17 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../main/bus/eventBus';
 import { HEALTH_EVENT_TYPE, SystemHealthReporter } from '../../main/producers/systemHealth';
 import type { StoredEvent } from '../../shared/events/event';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
+import { useFakeTimersFrom } from '../support/fakeClock';
 
 const T0 = Date.UTC(2024, 0, 1, 6);
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: T0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersFrom(T0);
 
 describe('system health producer', () => {
   it('publishes system.bus.health.reported every interval with queue depths, rates, dead letters and store size', async () => {
