@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,journal,queries,bridge,projector,audit,timeline,e2e]`
+ * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,journal,queries,bridge,projector,audit,timeline,e2e,plant]`
  *
  * Measures the figures of ../shared/design/BENCH.md that this version has, each the median
  * of its runs, and prints progress on stderr and, as the last stdout line, one flat JSON
@@ -18,6 +18,7 @@ import { measureTimeline } from './timeline';
 import { measureStoreQueries } from './storeQueries';
 import { measureJournal } from './journal';
 import { measureEndToEnd } from './e2e';
+import { measurePlant } from './plant';
 import { telemetryInputs } from './workload';
 
 interface Settings {
@@ -27,7 +28,7 @@ interface Settings {
   readonly only?: ReadonlySet<Section>;
 }
 
-const SECTIONS = ['bus', 'store', 'journal', 'queries', 'bridge', 'projector', 'audit', 'timeline', 'e2e'] as const;
+const SECTIONS = ['bus', 'store', 'journal', 'queries', 'bridge', 'projector', 'audit', 'timeline', 'e2e', 'plant'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseSettings(argv: readonly string[]): Settings {
@@ -231,6 +232,16 @@ async function main(): Promise<void> {
     } catch (error) {
       log(`end-to-end benchmark (MQTT → host → store → page) failed: ${errorText(error)}`);
       figures.e2e_error = errorText(error);
+    }
+  }
+
+  if (runs(settings, 'plant')) {
+    await settleBetweenSections();
+    try {
+      figures = { ...figures, ...(await measurePlant({ runs: settings.runs, quick: settings.quick, log })) };
+    } catch (error) {
+      log(`plant link benchmark (NATS JetStream) failed: ${errorText(error)}`);
+      figures.plant_error = errorText(error);
     }
   }
 
