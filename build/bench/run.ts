@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,journal,queries,bridge,projector,audit,timeline,e2e,soak,pg,sources]`
+ * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,journal,queries,bridge,projector,audit,timeline,e2e,soak,pg,sources,plant]`
  *
  * Measures the figures of ../shared/design/BENCH.md that this version has, each the median
  * of its runs, and prints progress on stderr and, as the last stdout line, one flat JSON
@@ -21,6 +21,7 @@ import { measureJournal } from './journal';
 import { measureEndToEnd } from './e2e';
 import { measureSoak } from './soak';
 import { measureSources } from './sources';
+import { measurePlant } from './plant';
 import { telemetryInputs } from './workload';
 import { measurePostgres } from './postgres';
 import { benchOpcuaSource } from './opcuaSource';
@@ -32,7 +33,7 @@ interface Settings {
   readonly only?: ReadonlySet<Section>;
 }
 
-const SECTIONS = ['bus', 'store', 'journal', 'queries', 'bridge', 'projector', 'audit', 'timeline', 'e2e', 'soak', 'pg', 'sources'] as const;
+const SECTIONS = ['bus', 'store', 'journal', 'queries', 'bridge', 'projector', 'audit', 'timeline', 'e2e', 'soak', 'pg', 'sources', 'plant'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseSettings(argv: readonly string[]): Settings {
@@ -303,6 +304,16 @@ async function main(): Promise<void> {
     } catch (error) {
       log(`OPC UA source benchmark failed: ${errorText(error)}`);
       figures.opcua_error = errorText(error);
+    }
+  }
+
+  if (runs(settings, 'plant')) {
+    await settleBetweenSections();
+    try {
+      figures = { ...figures, ...(await measurePlant({ runs: settings.runs, quick: settings.quick, log })) };
+    } catch (error) {
+      log(`plant link benchmark (NATS JetStream) failed: ${errorText(error)}`);
+      figures.plant_error = errorText(error);
     }
   }
 

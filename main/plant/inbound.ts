@@ -29,10 +29,21 @@ export class Inbound {
     private readonly bus: EventBus,
     private readonly store: EventStore,
     private readonly stream: string,
+    private readonly station: string,
   ) {}
 
   async onEvent(event: PlantEvent, meta: ConsumedMeta): Promise<void> {
     this.counts.received++;
+    // The station's own event coming back is nearly always stored already: a look-up is
+    // enough, and spares the bus a publish that the store would refuse.
+    if (meta.station === this.station) {
+      const own = await this.store.get(event.id);
+      if (own && sameContent(own, event)) {
+        this.counts.alreadyStored++;
+        this.counts.behind = meta.pending;
+        return;
+      }
+    }
     try {
       await this.bus.publish(event);
       this.counts.stored++;

@@ -63,6 +63,8 @@ export class Outbox {
   private head = 0;
   private js: JetStreamClient | null = null;
   private wakeUp: (() => void) | null = null;
+  /** Set by a wake that found the pump busy, so that its next sleep does not miss it. */
+  private woken = false;
   private pumping: Promise<void> = Promise.resolve();
   private retryAt = 0;
   private failures = 0;
@@ -111,10 +113,15 @@ export class Outbox {
   private wake(): void {
     const wake = this.wakeUp;
     this.wakeUp = null;
-    wake?.();
+    if (wake) wake();
+    else this.woken = true;
   }
 
   private sleep(ms: number | null): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = ms === null ? null : setTimeout(() => this.wake(), ms);
       this.wakeUp = () => {

@@ -54,7 +54,7 @@ export class PlantLink {
     this.log = options.log ?? ((line) => console.warn(line));
     const onError = options.onError ?? ((error: unknown) => this.log(`[plant] ${(error as Error)?.message ?? String(error)}`));
     this.outbox = new Outbox({ store: options.store, bus: options.bus, station: options.settings.station, stream: options.settings.stream, onError });
-    this.inbound = new Inbound(options.bus, options.store, options.settings.stream);
+    this.inbound = new Inbound(options.bus, options.store, options.settings.stream, options.settings.station);
   }
 
   async start(): Promise<void> {

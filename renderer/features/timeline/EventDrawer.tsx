@@ -1,4 +1,5 @@
 /** The whole of one event: formatted JSON with a copy button, its correlation trace and its equipment's state then. */
+import { originOf } from '../../../shared/events/plantOrigin';
 import Close from '@mui/icons-material/Close';
 import ContentCopy from '@mui/icons-material/ContentCopy';
 import { Box, Button, Divider, Drawer, IconButton, Stack, Typography } from '@mui/material';
@@ -14,6 +15,7 @@ export function EventDrawer({ event, onClose, onOpen }: { readonly event: Stored
   const report = useReportError();
   const [copied, setCopied] = useState(false);
   const json = event ? JSON.stringify(event, null, 2) : '';
+  const origin = event ? originOf(event) : undefined;
   const copy = () => {
     navigator.clipboard.writeText(json).then(
       () => {
@@ -39,6 +41,7 @@ export function EventDrawer({ event, onClose, onOpen }: { readonly event: Stored
           </Stack>
           <Typography variant="body2" color="text.secondary">
             #{event.seq} · {formatTime(event.timestamp)} · {event.priority} · {event.status} · from {event.source}
+            {origin && <span data-testid="event-origin"> · received from station {origin.station} (plant stream #{origin.streamSeq})</span>}
           </Typography>
           <Box>
             <Button startIcon={<ContentCopy />} onClick={copy} data-testid="copy-json">

@@ -1,0 +1,201 @@
+/**
+ * The plant link (issue 14), against a real nats-server with JetStream (Debian's):
+ * - `plant_publish_events_per_s`: a station's events published, until the stream
+ *   acknowledged every one (its outbox empty), next to `plant_raw_jetstream_publish_per_s`,
+ *   the JetStream client alone publishing the same bodies with the same message ids and as
+ *   many in flight; their ratio beside them;
+ * - `plant_fanout_p50_ms` / `_p99_ms`: published at station A at 1,000 events/s until stored
+ *   and pushed (the bus's tap) at station B;
+ * - `plant_catch_up_events_per_s`: a browser-mode host on its on-disk store (Chromium's
+ *   IndexedDB, journal and all) taking a backlog already in the stream.
+ * Stations A and B are in-process cores on in-memory stores: the link is measured, not the store.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, headers } from '@nats-io/transport-node';
+import { createPlantCore, type PlantCore } from '../../main/core/plantCore';
+import { checkPlantSettings } from '../../main/plant/plantSettings';
+import { encodeEvent, STATION_HEADER } from '../../main/plant/wireEvent';
+import { ensureRendererBuilt } from '../../main/platform/rendererBuild';
+import { startWebHost } from '../../main/web/server';
+import { createEvent } from '../../shared/events/create';
+import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
+import { NatsServer } from '../../test/support/natsServer';
+import { median, round } from './stats';
+import { telemetryInputs } from './workload';
+
+const TYPE = 'bench.sample.recorded';
+const IN_FLIGHT = 512;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what: string, done: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+async function station(name: string, url: string): Promise<PlantCore> {
+  const core = await createPlantCore({ store: new InMemoryEventStore(), healthEverySeconds: 0, plant: checkPlantSettings({ servers: [url], station: name }) });
+  await until(`station ${name} to connect`, () => core.plant?.status().state === 'connected', 15_000);
+  return core;
+}
+
+async function freshStream(server: NatsServer): Promise<void> {
+  const nc = await connect({ servers: server.url });
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.delete('PLANT').catch(() => false);
+  await nc.close();
+}
+
+async function stationPublish(server: NatsServer, count: number): Promise<number> {
+  await freshStream(server);
+  const core = await station('bench-a', server.url);
+  try {
+    const inputs = telemetryInputs(count).map((input) => ({ ...input, type: TYPE }));
+    const started = performance.now();
+    for (let i = 0; i < inputs.length; i += 500) await core.bus.publishBatch(inputs.slice(i, i + 500));
+    await until('the outbox to empty', () => core.plant?.status().published === count, 120_000);
+    return count / ((performance.now() - started) / 1000);
+  } finally {
+    await core.close();
+  }
+}
+
+async function rawPublish(server: NatsServer, count: number): Promise<number> {
+  await freshStream(server);
+  // The stream as the link makes it: let a station create it, then publish beside it.
+  const core = await station('bench-raw', server.url);
+  await core.close();
+  const bodies = telemetryInputs(count).map((input) => createEvent(TYPE, input.payload, { source: input.source }));
+  const nc = await connect({ servers: server.url });
+  try {
+    const js = jetstream(nc);
+    const h = headers();
+    h.set(STATION_HEADER, 'bench-raw');
+    let next = 0;
+    const worker = async () => {
+      while (next < bodies.length) {
+        const event = bodies[next++]!;
+        await js.publish(`plant.${TYPE}`, encodeEvent(event), { msgID: event.id, headers: h });
+      }
+    };
+    const started = performance.now();
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+    return count / ((performance.now() - started) / 1000);
+  } finally {
+    await nc.close();
+  }
+}
+
+async function fanout(server: NatsServer, seconds: number): Promise<number[]> {
+  await freshStream(server);
+  const a = await station('bench-a', server.url);
+  const b = await station('bench-b', server.url);
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const untap = b.bus.onPublished((events) => {
+    const now = performance.now();
+    for (const event of events) {
+      const sent = sentAt.get(event.id);
+      if (sent !== undefined) latencies.push(now - sent);
+    }
+  });
+  try {
+    const total = seconds * 1000;
+    const started = performance.now();
+    const publishes: Promise<unknown>[] = [];
+    for (let i = 0; i < total; i++) {
+      // 1,000 events/s, one at a time as operators and sources make them.
+      const due = started + i;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      const event = createEvent(TYPE, { n: i, equipmentId: 'press-1' }, { source: 'bench' });
+      sentAt.set(event.id, performance.now());
+      publishes.push(a.bus.publish(event));
+    }
+    await Promise.all(publishes);
+    await until('station B to have every event', () => latencies.length >= total, 60_000);
+    return latencies;
+  } finally {
+    untap();
+    await a.close();
+    await b.close();
+  }
+}
+
+async function catchUp(server: NatsServer, count: number, log: (line: string) => void): Promise<number> {
+  await freshStream(server);
+  const seeder = await station('bench-seed', server.url);
+  await seeder.close();
+  const nc = await connect({ servers: server.url });
+  const js = jetstream(nc);
+  const h = headers();
+  h.set(STATION_HEADER, 'bench-seed');
+  const inputs = telemetryInputs(count);
+  let next = 0;
+  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
+    while (next < inputs.length) {
+      const i = next++;
+      const event = createEvent(TYPE, inputs[i]!.payload, { source: 'bench' });
+      await js.publish(`plant.${TYPE}`, encodeEvent(event), { msgID: event.id, headers: h });
+    }
+  }));
+  await nc.close();
+  log(`plant catch-up: ${count} events in the stream; starting a browser-mode station on an on-disk store`);
+  await ensureRendererBuilt(log);
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-plant-'));
+  const host = await startWebHost({ dataDir, core: { healthEverySeconds: 0, plant: checkPlantSettings({ servers: [server.url], station: 'bench-catch-up' }) } });
+  try {
+    const started = performance.now();
+    await until('the station to catch up', () => (host.core.plant?.status().received ?? 0) >= count && host.core.plant?.status().behind === 0, 600_000);
+    return count / ((performance.now() - started) / 1000);
+  } finally {
+    await host.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function measurePlant(settings: { runs: number; quick: boolean; log: (line: string) => void }): Promise<Record<string, number | boolean>> {
+  const { log } = settings;
+  const server = await NatsServer.start();
+  try {
+    const count = settings.quick ? 5_000 : 20_000;
+    const station: number[] = [];
+    const raw: number[] = [];
+    const ratios: number[] = [];
+    for (let run = 0; run < settings.runs; run++) {
+      const order = run % 2 === 0 ? (['station', 'raw'] as const) : (['raw', 'station'] as const);
+      const got: Record<string, number> = {};
+      for (const which of order) got[which] = which === 'station' ? await stationPublish(server, count) : await rawPublish(server, count);
+      station.push(got.station!);
+      raw.push(got.raw!);
+      ratios.push(got.station! / got.raw!);
+      log(`plant publish run ${run + 1}/${settings.runs}: station ${Math.round(got.station!)} events/s, raw JetStream ${Math.round(got.raw!)} events/s`);
+    }
+    const latencies = await fanout(server, settings.quick ? 3 : 10);
+    latencies.sort((x, y) => x - y);
+    const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+    log(`plant fan-out: ${latencies.length} events at 1,000/s, p50 ${at(50).toFixed(1)} ms, p99 ${at(99).toFixed(1)} ms`);
+    const backlog = settings.quick ? 20_000 : 100_000;
+    const catchUpRate = await catchUp(server, backlog, log);
+    log(`plant catch-up: ${backlog} events at ${Math.round(catchUpRate)} events/s`);
+    return {
+      plant_publish_events_per_s: round(median(station)),
+      plant_raw_jetstream_publish_per_s: round(median(raw)),
+      plant_publish_vs_raw: round(median(ratios)),
+      plant_fanout_p50_ms: round(at(50)),
+      plant_fanout_p99_ms: round(at(99)),
+      plant_catch_up_events: backlog,
+      plant_catch_up_events_per_s: round(catchUpRate),
+      target_plant_publish_vs_raw_met: median(ratios) >= 0.7,
+      target_plant_fanout_p99_met: at(99) <= 250,
+      target_plant_catch_up_met: catchUpRate >= 20_000,
+    };
+  } finally {
+    await server.stop();
+  }
+}
