@@ -11,7 +11,8 @@ import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'ele
 import { dispatcherFor } from '../api/coreDispatch';
 import { UsageError } from '../cli/commandLine';
 import { createPlantCore, type PlantCore } from '../core/plantCore';
-import { createAppLogger, DEFAULT_LOG_LEVEL, logLevelFromEnv } from '../logging/logger';
+import { createAppLogger } from '../logging/logger';
+import { chooseLogLevel } from '../logging/logOptions';
 import { routeLogging } from '../logging/routing';
 import { isReviewFolder } from '../core/reviewMode';
 import { DiskGuard } from '../store/diskGuard';
@@ -73,8 +74,9 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession, isAppUrl);
   serveAppProtocol(protocol, RENDERER_DIR);
   console.log(`${PRODUCT_NAME}: data in ${app.getPath('userData')}`);
-  // The log: <user-data folder>/logs/plant.log, and the same lines on stderr.
-  const logger = createAppLogger({ name: 'plant', dir: join(app.getPath('userData'), 'logs'), stderr: true, level: logLevelFromEnv() ?? DEFAULT_LOG_LEVEL });
+  // The log: <user-data folder>/logs/plant.log, and the same lines on stderr. Its level comes from
+  // PLANT_LOG_LEVEL only: Chromium reads a --log-level switch of its own from the same command line.
+  const logger = createAppLogger({ name: 'plant', dir: join(app.getPath('userData'), 'logs'), stderr: true, level: chooseLogLevel(undefined) });
   routeLogging(logger);
   const log = logger.line();
 

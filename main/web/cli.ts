@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { playwrightPdfRenderer } from '../audit/renderPdf';
 import { readCommandLine, UsageError, type OptionTable } from '../cli/commandLine';
 import { isReviewFolder, REVIEW_MARKER } from '../core/reviewMode';
-import { createAppLogger, DEFAULT_LOG_LEVEL, logLevelFromEnv } from '../logging/logger';
+import { createAppLogger, type LogLevel } from '../logging/logger';
+import { chooseLogLevel, LOG_LEVEL_USAGE, LOG_OPTIONS, parseLogLevel } from '../logging/logOptions';
 import { routeLogging } from '../logging/routing';
 import { ensureRendererBuilt } from '../platform/rendererBuild';
 import { startWebHost } from './server';
@@ -30,9 +31,11 @@ export interface WebArgs {
   /** The plant link to other stations (`--plant`); absent for a station on its own. */
   readonly plant?: PlantLinkSettings;
   readonly help: boolean;
+  /** `--log-level`, when given (else PLANT_LOG_LEVEL, else info). */
+  readonly logLevel?: LogLevel;
 }
 
-export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memory] [--simulator-rate N | --no-simulator] [--review] [--min-free-disk-mb N]
+export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memory] [--simulator-rate N | --no-simulator] [--review] [--min-free-disk-mb N] [--log-level L]
   --port N        port on 127.0.0.1 (default: PORT, else 0 = any free port)
   --data-dir DIR  where the event store is kept (default: the per-user data folder)
   --memory        keep events in memory only: nothing is kept after the host stops
@@ -40,7 +43,9 @@ export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memor
   --no-simulator  no simulated plant (a real deployment fed by MQTT or imports)
   --min-free-disk-mb N  refuse new events while the data folder's disk has less free (default: 1 GB or 5%, the larger)
   --review        review mode: the history is only read (no ingest, no alarms fired, nothing written)
-${PLANT_USAGE}`;
+${PLANT_USAGE}
+${LOG_LEVEL_USAGE}`;
+
 
 const APP_FOLDER = 'plant-event-console';
 
@@ -75,6 +80,7 @@ export const WEB_OPTIONS = {
   review: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...PLANT_OPTIONS,
+  ...LOG_OPTIONS,
 } as const satisfies OptionTable;
 
 export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WebArgs {
@@ -96,6 +102,7 @@ export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     review: values.review === true,
     ...(plant ? { plant } : {}),
     ...(diskText === undefined ? {} : { minFreeDiskMb: Number(diskText) }),
+    ...(values['log-level'] === undefined ? {} : { logLevel: parseLogLevel(values['log-level']) }),
   };
 }
 
@@ -111,7 +118,7 @@ async function main(): Promise<void> {
   if (args.help) return console.log(USAGE);
   if (!args.memory) mkdirSync(args.dataDir, { recursive: true });
   // The log: <data folder>/logs/plant.log (none with --memory), and the same lines on stderr.
-  const logger = createAppLogger({ name: 'plant', stderr: true, level: logLevelFromEnv() ?? DEFAULT_LOG_LEVEL, ...(args.memory ? {} : { dir: join(args.dataDir, 'logs') }) });
+  const logger = createAppLogger({ name: 'plant', stderr: true, level: chooseLogLevel(args.logLevel), ...(args.memory ? {} : { dir: join(args.dataDir, 'logs') }) });
   routeLogging(logger);
   const log = logger.line();
   await ensureRendererBuilt(log);

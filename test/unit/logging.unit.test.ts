@@ -10,7 +10,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { errorLogLine, logErrorAs } from '../../main/core/logError';
 import { createAppLogger, logLevelFromEnv, type AppLogger } from '../../main/logging/logger';
 import { scrubSecrets } from '../../main/logging/redact';
+import { chooseLogLevel } from '../../main/logging/logOptions';
 import { routeLogging } from '../../main/logging/routing';
+import { UsageError } from '../../main/cli/commandLine';
+import { parseWebArgs } from '../../main/web/cli';
 
 const dirs: string[] = [];
 const open: AppLogger[] = [];
@@ -96,6 +99,17 @@ describe('the application log', () => {
     expect(logLevelFromEnv({})).toBeNull();
     expect(logLevelFromEnv({ PLANT_LOG_LEVEL: ' Debug ' })).toBe('debug');
     expect(() => logLevelFromEnv({ PLANT_LOG_LEVEL: 'loud' })).toThrow('PLANT_LOG_LEVEL: one of fatal, error, warn, info, debug, trace, silent, not "loud"');
+  });
+
+  it('takes --log-level in browser mode before PLANT_LOG_LEVEL, and refuses a level that does not exist', () => {
+    const env = { XDG_DATA_HOME: '/data', PLANT_LOG_LEVEL: 'debug' };
+    expect(parseWebArgs(['--log-level', 'WARN'], env).logLevel).toBe('warn');
+    expect(chooseLogLevel(parseWebArgs(['--log-level=error'], env).logLevel, env)).toBe('error');
+    expect(chooseLogLevel(parseWebArgs([], env).logLevel, env)).toBe('debug');
+    expect(chooseLogLevel(undefined, {})).toBe('info');
+    expect(() => parseWebArgs(['--log-level', 'verbose'], env)).toThrow(UsageError);
+    expect(() => parseWebArgs(['--log-level', 'verbose'], env)).toThrow('--log-level: one of fatal, error, warn, info, debug, trace, silent, not "verbose"');
+    expect(() => parseWebArgs(['--log-level'], env)).toThrow('--log-level: needs a value');
   });
 
   it('leaves lines without secrets as they are', () => {
