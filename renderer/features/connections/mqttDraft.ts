@@ -21,6 +21,8 @@ export interface MqttDraft {
   readonly topics: string;
   /** The mapping as JSON; empty: the default mapping. */
   readonly mapping: string;
+  /** The Sparkplug B settings in use, carried through unchanged (the form has no fields for them yet); null: off. */
+  readonly sparkplug: unknown;
 }
 
 export const EMPTY_MQTT_DRAFT: MqttDraft = {
@@ -34,6 +36,7 @@ export const EMPTY_MQTT_DRAFT: MqttDraft = {
   rejectUnauthorized: true,
   topics: '',
   mapping: '',
+  sparkplug: null,
 };
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
@@ -52,6 +55,7 @@ export function draftOfSettings(settings: Record<string, unknown> | null, defaul
     keyFile: str(tls.keyFile),
     rejectUnauthorized: tls.rejectUnauthorized !== false,
     topics: Array.isArray(settings.topics) ? settings.topics.join('\n') : '',
+    sparkplug: settings.sparkplug ?? null,
     mapping: mapping === undefined || JSON.stringify(mapping) === JSON.stringify(defaultMapping) ? '' : JSON.stringify(mapping, null, 2),
   };
 }
@@ -81,6 +85,7 @@ export function settingsOfDraft(draft: MqttDraft, hasSavedPassword: boolean): Dr
       return { ok: false, problem: `The mapping is not valid JSON: ${(error as Error).message}` };
     }
   }
+  if (draft.sparkplug !== null && draft.sparkplug !== undefined) settings.sparkplug = draft.sparkplug;
   const keepPassword = hasSavedPassword && draft.password === '' && !draft.clearPassword && username !== '';
   return { ok: true, settings, options: keepPassword ? { keepPassword: true } : {} };
 }
