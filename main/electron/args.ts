@@ -3,6 +3,7 @@
  * of their own (`--inspect=0`, `--remote-debugging-port=0`…), so unknown ones are left alone.
  */
 import { readOwnOptions, UsageError, type OptionTable } from '../cli/commandLine';
+import { STORE_OPTIONS, storeUrlFromArgs } from '../store/postgres/storeOption';
 
 export interface DesktopOptions {
   /** Where data lives instead of Electron's user-data folder. */
@@ -11,6 +12,8 @@ export interface DesktopOptions {
   readonly simulator: boolean;
   /** True with `--review`: the history is only read. */
   readonly review: boolean;
+  /** `--store postgres://…`: events in PostgreSQL instead of the user-data folder. */
+  readonly store?: string;
 }
 
 /** The options of the desktop app; a feature with options of its own spreads its table in here. */
@@ -18,15 +21,18 @@ export const DESKTOP_OPTIONS = {
   'data-dir': { type: 'string' },
   'no-simulator': { type: 'boolean' },
   review: { type: 'boolean' },
+  ...STORE_OPTIONS,
 } as const satisfies OptionTable;
 
 export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
   let dataDir: string | undefined;
   let simulator = true;
   let review = false;
+  let store: string | undefined;
   for (const option of readOwnOptions(argv, DESKTOP_OPTIONS)) {
     if (option.rawName === '--no-simulator') simulator = false;
     else if (option.rawName === '--review') review = true;
+    else if (option.rawName === '--store') store = storeUrlFromArgs({ store: option.value ?? '' });
     else {
       const value = option.value;
       // Without `=`, a following switch (`--data-dir --no-sandbox`) is a forgotten folder, not a folder's name.
@@ -36,5 +42,5 @@ export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
       dataDir = value;
     }
   }
-  return dataDir === undefined ? { simulator, review } : { dataDir, simulator, review };
+  return { simulator, review, ...(dataDir === undefined ? {} : { dataDir }), ...(store === undefined ? {} : { store }) };
 }

@@ -11,6 +11,8 @@ import { playwrightPdfRenderer } from '../audit/renderPdf';
 import { readCommandLine, UsageError, type OptionTable } from '../cli/commandLine';
 import { isReviewFolder, REVIEW_MARKER } from '../core/reviewMode';
 import { ensureRendererBuilt } from '../platform/rendererBuild';
+import { PostgresEventStore } from '../store/postgres/postgresEventStore';
+import { STORE_OPTIONS, STORE_USAGE, storeLine, storeUrlFromArgs } from '../store/postgres/storeOption';
 import { startWebHost } from './server';
 
 export interface WebArgs {
@@ -24,16 +26,19 @@ export interface WebArgs {
   /** Review mode: the history is only read (also when the data folder was made by the audit import). */
   readonly review: boolean;
   readonly help: boolean;
+  /** `--store postgres://…`: events in PostgreSQL; the data folder keeps only the settings. */
+  readonly store?: string;
 }
 
-export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memory] [--simulator-rate N | --no-simulator] [--review] [--min-free-disk-mb N]
+export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memory | --store URL] [--simulator-rate N | --no-simulator] [--review] [--min-free-disk-mb N]
   --port N        port on 127.0.0.1 (default: PORT, else 0 = any free port)
   --data-dir DIR  where the event store is kept (default: the per-user data folder)
   --memory        keep events in memory only: nothing is kept after the host stops
   --simulator-rate N   events per second from the built-in plant simulator (default 20)
   --no-simulator  no simulated plant (a real deployment fed by MQTT or imports)
   --min-free-disk-mb N  refuse new events while the data folder's disk has less free (default: 1 GB or 5%, the larger)
-  --review        review mode: the history is only read (no ingest, no alarms fired, nothing written)`;
+  --review        review mode: the history is only read (no ingest, no alarms fired, nothing written)
+${STORE_USAGE}`;
 
 const APP_FOLDER = 'plant-event-console';
 
@@ -67,6 +72,7 @@ export const WEB_OPTIONS = {
   'min-free-disk-mb': { type: 'string' },
   review: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...STORE_OPTIONS,
 } as const satisfies OptionTable;
 
 export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WebArgs {
@@ -77,6 +83,8 @@ export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   if (values['no-simulator'] && values['simulator-rate'] !== undefined) throw new UsageError('--no-simulator and --simulator-rate do not go together: give one of them');
   const portText = values.port ?? (env.PORT === '' ? undefined : env.PORT);
   const diskText = values['min-free-disk-mb'];
+  const store = storeUrlFromArgs(values);
+  if (store !== undefined && memory) throw new UsageError('--memory and --store do not go together: with --store events are kept in PostgreSQL');
   if (diskText !== undefined && !/^\d{1,9}$/.test(diskText)) throw new UsageError(`--min-free-disk-mb: a whole number of megabytes, not "${diskText}"`);
   return {
     port: portText === undefined ? 0 : parsePort(portText, values.port === undefined ? 'PORT' : '--port'),
@@ -86,6 +94,7 @@ export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     simulatorRate: values['no-simulator'] ? 0 : values['simulator-rate'] === undefined ? 20 : parseRate(values['simulator-rate']),
     review: values.review === true,
     ...(diskText === undefined ? {} : { minFreeDiskMb: Number(diskText) }),
+    ...(store === undefined ? {} : { store }),
   };
 }
 
@@ -111,8 +120,11 @@ async function main(): Promise<void> {
     renderPdf: playwrightPdfRenderer(),
   };
   const disk = args.minFreeDiskMb === undefined ? {} : { disk: { minFreeBytes: args.minFreeDiskMb * 1024 * 1024 } };
-  const host = await startWebHost({ port: args.port, memory: args.memory, ...(args.memory ? {} : { dataDir: args.dataDir }), log, core, ...disk });
+  const { store } = args;
+  const own = store === undefined ? {} : { openStore: () => PostgresEventStore.open({ url: store, log }) };
+  const host = await startWebHost({ port: args.port, memory: args.memory, ...(args.memory ? {} : { dataDir: args.dataDir }), log, core, ...disk, ...own });
   console.log(`Plant Event Console (browser mode) at ${host.url}`);
+  if (store !== undefined) console.log(storeLine(store));
   console.log(args.memory ? 'In memory (--memory): nothing is kept; every event is lost when the host stops.' : `Data: ${args.dataDir}`);
   if (review) console.log(`Review mode: the history is only read${args.review ? '' : ` (the folder was made by the audit import: ${REVIEW_MARKER})`}.`);
 
