@@ -10,6 +10,7 @@ import { useNodeSha256 } from '../store/nodeHash';
 import { UsageError } from '../cli/commandLine';
 import { AUDIT_USAGE, parseAuditArgs, type AuditCommand } from './cliArgs';
 import { openDataDirStore } from './dataDirStore';
+import { PostgresEventStore } from '../store/postgres/postgresEventStore';
 import { exportAuditLog } from './exportLog';
 import { checkExportTarget } from './exportTarget';
 import { importAuditLog, AuditImportRefusedError } from './importLog';
@@ -79,12 +80,16 @@ export async function runAuditCli(argv: readonly string[], io: CliOutput): Promi
 
 async function withStore(command: Exclude<AuditCommand, { command: 'help' | 'verify-file' | 'backup' | 'restore' | 'prune-journal' }>, io: CliOutput): Promise<number> {
   const log = (line: string) => io.err(line);
-  const { store, close } = await openDataDirStore(command.dataDir, { mustExist: command.command !== 'import', log });
+  const { store, close } = command.store === undefined
+    ? await openDataDirStore(command.dataDir, { mustExist: command.command !== 'import', log })
+    : await PostgresEventStore.open({ url: command.store, log }).then((opened) => ({ store: opened, close: () => opened.close() }));
   try {
     if (command.command === 'verify-store') {
       const verdict = await verifyStoreChain(store);
       if (verdict.ok) io.out(`intact: ${verdict.events} events, head hash ${verdict.headHash}`);
       else io.out(`broken: event seq ${verdict.seq}${verdict.eventId ? ` (id ${verdict.eventId})` : ''}: ${verdict.reason}`);
+      // PostgreSQL is the durable store itself: no journal or anchor stands beside it to check.
+      if (command.dataDir === undefined) return verdict.ok ? 0 : 1;
       const records = await verifyJournalAndAnchor(store, command.dataDir);
       for (const line of records.lines) io.out(line);
       return verdict.ok && records.ok ? 0 : 1;

@@ -15,21 +15,26 @@ import { TEXT_EXPORT_FORMATS, type TextExportFormat } from '../../shared/audit/r
 const EXPORT_FORMATS: readonly (TextExportFormat | 'pdf')[] = [...TEXT_EXPORT_FORMATS, 'pdf'];
 import { compilePattern } from '../../shared/events/patterns';
 import { readCommandLine, UsageError, type OptionTable } from '../cli/commandLine';
+import { STORE_OPTIONS, storeUrlFromArgs } from '../store/postgres/storeOption';
 
 export type AuditCommand =
   | { readonly command: 'help' }
   | { readonly command: 'verify-file'; readonly file: string }
-  | { readonly command: 'verify-store'; readonly dataDir: string }
-  | { readonly command: 'export'; readonly dataDir: string; readonly format: TextExportFormat | 'pdf'; readonly out: string; readonly bom: boolean; readonly overwrite: boolean; readonly filters: ExportFilters }
-  | { readonly command: 'import'; readonly dataDir: string; readonly file: string; readonly acceptBroken: boolean }
+  | ({ readonly command: 'verify-store' } & StoreLocation)
+  | ({ readonly command: 'export'; readonly format: TextExportFormat | 'pdf'; readonly out: string; readonly bom: boolean; readonly overwrite: boolean; readonly filters: ExportFilters } & StoreLocation)
+  | { readonly command: 'import'; readonly dataDir: string; readonly store?: undefined; readonly file: string; readonly acceptBroken: boolean }
   | { readonly command: 'backup'; readonly dataDir: string; readonly out: string }
   | { readonly command: 'restore'; readonly dataDir: string; readonly file: string }
   | { readonly command: 'prune-journal'; readonly dataDir: string; readonly coveredBy: string };
 
+/** A data folder's store, or with `--store postgres://…` a PostgreSQL store (verify and export only). */
+export type StoreLocation = { readonly dataDir: string; readonly store?: undefined } | { readonly store: string; readonly dataDir?: undefined };
+
 export const AUDIT_USAGE = `Usage:
   npm run audit -- verify FILE                 check an NDJSON export (exit 0 intact, 1 broken)
   npm run audit -- verify --data-dir DIR       check the hash chain of a data folder's event store
-  npm run audit -- export --data-dir DIR --format ndjson|csv|cloudevents|cloudevents-batch|pdf --out FILE [--bom] [--overwrite] [filters]
+  npm run audit -- verify --store URL          the same for a PostgreSQL event store (postgres://USER@HOST:PORT/DATABASE)
+  npm run audit -- export --data-dir DIR|--store URL --format ndjson|csv|cloudevents|cloudevents-batch|pdf --out FILE [--bom] [--overwrite] [filters]
   npm run audit -- import FILE --data-dir DIR [--accept-broken]   (an NDJSON export, or CloudEvents: NDJSON or a batch)
   npm run audit -- backup --data-dir DIR --out FILE     a verified NDJSON copy of the history (also while the app runs)
   npm run audit -- restore FILE --data-dir DIR          a backup back as the folder's history (the old one is kept aside)
@@ -64,6 +69,7 @@ export const AUDIT_OPTIONS = {
   overwrite: { type: 'boolean' },
   'accept-broken': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...STORE_OPTIONS,
 } as const satisfies OptionTable;
 
 type AuditValues = ReturnType<typeof readCommandLine<typeof AUDIT_OPTIONS>>['values'];
@@ -80,6 +86,12 @@ export function parseAuditArgs(argv: readonly string[]): AuditCommand {
     if (!dir) throw new UsageError(`${command}: --data-dir DIR is required`);
     return resolve(dir);
   };
+  const location = (): StoreLocation => {
+    const store = storeUrlFromArgs(values);
+    if (store === undefined) return { dataDir: dataDir() };
+    if (values['data-dir'] !== undefined) throw new UsageError(`${command}: give --data-dir DIR or --store URL, not both`);
+    return { store };
+  };
 
   if (command === 'verify') {
     if (rest.length > 1) throw new UsageError('verify: give one FILE, or --data-dir DIR');
@@ -88,8 +100,8 @@ export function parseAuditArgs(argv: readonly string[]): AuditCommand {
       allowOnly([], 'verify FILE');
       return { command: 'verify-file', file: resolve(rest[0]!) };
     }
-    allowOnly(['--data-dir'], 'verify --data-dir');
-    return { command: 'verify-store', dataDir: dataDir() };
+    allowOnly(['--data-dir', '--store'], 'verify --data-dir');
+    return { command: 'verify-store', ...location() };
   }
   if (command === 'import') {
     if (rest.length !== 1) throw new UsageError('import: give exactly one FILE');
@@ -105,7 +117,7 @@ export function parseAuditArgs(argv: readonly string[]): AuditCommand {
     const bom = values.bom === true;
     if (bom && format !== 'csv') throw new UsageError('--bom: only for --format csv');
     if (values['accept-broken']) throw new UsageError('--accept-broken: not an option of "export"');
-    return { command: 'export', dataDir: dataDir(), format: format as TextExportFormat | 'pdf', out: resolve(out), bom, overwrite: values.overwrite === true, filters: parseFilters(values) };
+    return { command: 'export', ...location(), format: format as TextExportFormat | 'pdf', out: resolve(out), bom, overwrite: values.overwrite === true, filters: parseFilters(values) };
   }
   const durability = parseDurabilityCommand(command ?? '', rest, { values, allowOnly, dataDir });
   if (durability) return durability;

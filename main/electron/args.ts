@@ -5,6 +5,7 @@
 import { readOwnOptions, UsageError, type OptionTable } from '../cli/commandLine';
 import { PLANT_OPTIONS, plantFromArgs } from '../plant/plantOptions';
 import type { PlantLinkSettings } from '../plant/plantSettings';
+import { STORE_OPTIONS, storeUrlFromArgs } from '../store/postgres/storeOption';
 
 export interface DesktopOptions {
   /** Where data lives instead of Electron's user-data folder. */
@@ -15,6 +16,8 @@ export interface DesktopOptions {
   readonly review: boolean;
   /** The plant link to other stations (`--plant`); null for a station on its own. */
   readonly plant?: PlantLinkSettings | null;
+  /** `--store postgres://…`: events in PostgreSQL instead of the user-data folder. */
+  readonly store?: string;
 }
 
 /** The options of the desktop app; a feature with options of its own spreads its table in here. */
@@ -23,6 +26,7 @@ export const DESKTOP_OPTIONS = {
   'no-simulator': { type: 'boolean' },
   review: { type: 'boolean' },
   ...PLANT_OPTIONS,
+  ...STORE_OPTIONS,
 } as const satisfies OptionTable;
 
 export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
@@ -30,6 +34,7 @@ export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
   let simulator = true;
   let review = false;
   const plantValues: Record<string, string | string[]> = {};
+  let store: string | undefined;
   for (const option of readOwnOptions(argv, DESKTOP_OPTIONS)) {
     const name = option.rawName.slice(2);
     if (Object.hasOwn(PLANT_OPTIONS, name)) {
@@ -37,6 +42,7 @@ export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
       plantValues[name] = name === 'plant' ? [...((plantValues[name] as string[] | undefined) ?? []), option.value] : option.value;
     } else if (option.rawName === '--no-simulator') simulator = false;
     else if (option.rawName === '--review') review = true;
+    else if (option.rawName === '--store') store = storeUrlFromArgs({ store: option.value ?? '' });
     else {
       const value = option.value;
       // Without `=`, a following switch (`--data-dir --no-sandbox`) is a forgotten folder, not a folder's name.
@@ -49,4 +55,5 @@ export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
   const plant = plantFromArgs(plantValues);
   const linked = plant ? { plant } : {};
   return dataDir === undefined ? { simulator, review, ...linked } : { dataDir, simulator, review, ...linked };
+  return { simulator, review, ...(dataDir === undefined ? {} : { dataDir }), ...(store === undefined ? {} : { store }) };
 }

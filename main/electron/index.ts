@@ -15,13 +15,11 @@ import { createAppLogger } from '../logging/logger';
 import { chooseLogLevel } from '../logging/logOptions';
 import { routeLogging } from '../logging/routing';
 import { isReviewFolder } from '../core/reviewMode';
-import { DiskGuard } from '../store/diskGuard';
-import { openDurableStore } from '../store/durableStore';
 import { useNodeSha256 } from '../store/nodeHash';
-import { StoreHostSupervisor } from '../store/host/storeHostSupervisor';
-import { StoreClient } from '../store/storeClient';
+import { storeLine } from '../store/postgres/storeOption';
 import { isAppUrl, registerAppScheme, serveAppProtocol } from './appProtocol';
 import { createAppWindow } from './appWindow';
+import { openDesktopStore } from './desktopStore';
 import { electronFileDialogs } from './fileDialogs';
 import { parseDesktopArgs, type DesktopOptions } from './args';
 import { registerApiIpc } from './ipc';
@@ -80,25 +78,12 @@ async function start(): Promise<void> {
   routeLogging(logger);
   const log = logger.line();
 
-  const supervisor = new StoreHostSupervisor(electronStoreHost(STORE_HOST_PRELOAD), { log });
   const dataDir = app.getPath('userData');
-  const disk = new DiskGuard({ dataDir, log });
-  await disk.start();
-  // The journal and the anchor beside IndexedDB (main/store): a store found damaged stops the
-  // start with the seqs it lost; setting Electron's IndexedDB aside to rebuild it is not done here yet.
-  const durable = await openDurableStore(dataDir, {
-    open: async () => {
-      const client = await StoreClient.open(() => supervisor.connect());
-      return { store: client, close: () => client.close() };
-    },
-    moveAside: async () => {
-      throw new Error(`the desktop app cannot rebuild it yet: stop it, then run "npm run audit -- backup --data-dir ${dataDir} --out FILE" on the journal and restore that in browser mode`);
-    },
-  }, { log, admit: disk.admit });
-  const store = durable.inner;
+  if (options.store !== undefined) console.log(storeLine(options.store));
+  const opened = await openDesktopStore(dataDir, options.store, () => electronStoreHost(STORE_HOST_PRELOAD), log);
   const core: PlantCore = await createPlantCore({
-    store: durable.store,
-    storeStatus: () => ({ connected: store.connected, restarts: store.restarts }),
+    store: opened.store,
+    storeStatus: opened.storeStatus,
     settingsFile: join(app.getPath('userData'), 'settings.json'),
     simulator: options.simulator ? { rate: 20 } : false,
     review: options.review || isReviewFolder(app.getPath('userData')),
@@ -108,7 +93,7 @@ async function start(): Promise<void> {
     plant: options.plant ?? null,
   });
 
-  await disk.attach(core.bus);
+  await opened.attach(core.bus);
 
   let appWindow: BrowserWindow | null = null;
   const openWindow = () => {
@@ -129,10 +114,8 @@ async function start(): Promise<void> {
 
   app.on('before-quit', createQuitHandler({
     flush: async () => {
-      disk.stop();
       await core.close();
-      await durable.close();
-      await supervisor.stop();
+      await opened.close();
       await logger.close();
     },
     exit: (code) => app.exit(code),

@@ -14,6 +14,8 @@ import { createAppLogger, type LogLevel } from '../logging/logger';
 import { chooseLogLevel, LOG_LEVEL_USAGE, LOG_OPTIONS, parseLogLevel } from '../logging/logOptions';
 import { routeLogging } from '../logging/routing';
 import { ensureRendererBuilt } from '../platform/rendererBuild';
+import { PostgresEventStore } from '../store/postgres/postgresEventStore';
+import { STORE_OPTIONS, STORE_USAGE, storeLine, storeUrlFromArgs } from '../store/postgres/storeOption';
 import { startWebHost } from './server';
 import { PLANT_OPTIONS, PLANT_USAGE, plantFromArgs } from '../plant/plantOptions';
 import type { PlantLinkSettings } from '../plant/plantSettings';
@@ -33,9 +35,11 @@ export interface WebArgs {
   readonly help: boolean;
   /** `--log-level`, when given (else PLANT_LOG_LEVEL, else info). */
   readonly logLevel?: LogLevel;
+  /** `--store postgres://…`: events in PostgreSQL; the data folder keeps only the settings. */
+  readonly store?: string;
 }
 
-export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memory] [--simulator-rate N | --no-simulator] [--review] [--min-free-disk-mb N] [--log-level L]
+export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memory | --store URL] [--simulator-rate N | --no-simulator] [--review] [--min-free-disk-mb N] [--log-level L]
   --port N        port on 127.0.0.1 (default: PORT, else 0 = any free port)
   --data-dir DIR  where the event store is kept (default: the per-user data folder)
   --memory        keep events in memory only: nothing is kept after the host stops
@@ -44,7 +48,9 @@ export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memor
   --min-free-disk-mb N  refuse new events while the data folder's disk has less free (default: 1 GB or 5%, the larger)
   --review        review mode: the history is only read (no ingest, no alarms fired, nothing written)
 ${PLANT_USAGE}
-${LOG_LEVEL_USAGE}`;
+${LOG_LEVEL_USAGE}
+${STORE_USAGE}`;
+
 
 
 const APP_FOLDER = 'plant-event-console';
@@ -81,6 +87,7 @@ export const WEB_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   ...PLANT_OPTIONS,
   ...LOG_OPTIONS,
+  ...STORE_OPTIONS,
 } as const satisfies OptionTable;
 
 export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WebArgs {
@@ -92,6 +99,8 @@ export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const portText = values.port ?? (env.PORT === '' ? undefined : env.PORT);
   const diskText = values['min-free-disk-mb'];
   const plant = plantFromArgs(values, env);
+  const store = storeUrlFromArgs(values);
+  if (store !== undefined && memory) throw new UsageError('--memory and --store do not go together: with --store events are kept in PostgreSQL');
   if (diskText !== undefined && !/^\d{1,9}$/.test(diskText)) throw new UsageError(`--min-free-disk-mb: a whole number of megabytes, not "${diskText}"`);
   return {
     port: portText === undefined ? 0 : parsePort(portText, values.port === undefined ? 'PORT' : '--port'),
@@ -103,6 +112,7 @@ export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     ...(plant ? { plant } : {}),
     ...(diskText === undefined ? {} : { minFreeDiskMb: Number(diskText) }),
     ...(values['log-level'] === undefined ? {} : { logLevel: parseLogLevel(values['log-level']) }),
+    ...(store === undefined ? {} : { store }),
   };
 }
 
@@ -132,8 +142,11 @@ async function main(): Promise<void> {
     plant: args.plant ?? null,
   };
   const disk = args.minFreeDiskMb === undefined ? {} : { disk: { minFreeBytes: args.minFreeDiskMb * 1024 * 1024 } };
-  const host = await startWebHost({ port: args.port, memory: args.memory, ...(args.memory ? {} : { dataDir: args.dataDir }), log, core, ...disk });
+  const { store } = args;
+  const own = store === undefined ? {} : { openStore: () => PostgresEventStore.open({ url: store, log }) };
+  const host = await startWebHost({ port: args.port, memory: args.memory, ...(args.memory ? {} : { dataDir: args.dataDir }), log, core, ...disk, ...own });
   console.log(`Plant Event Console (browser mode) at ${host.url}`);
+  if (store !== undefined) console.log(storeLine(store));
   console.log(args.memory ? 'In memory (--memory): nothing is kept; every event is lost when the host stops.' : `Data: ${args.dataDir}`);
   if (review) console.log(`Review mode: the history is only read${args.review ? '' : ` (the folder was made by the audit import: ${REVIEW_MARKER})`}.`);
 

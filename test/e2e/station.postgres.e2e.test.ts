@@ -15,6 +15,8 @@ import { PostgresServer, postgresAvailable } from '../support/postgresServer';
 import { startHostSession, type UiPage, type UiSession } from './support/uiPage';
 
 const OPERATOR_KEY_DELAY_MS = 40;
+/** Typing key by key on a machine other test runs load: whole forms get minutes, not the default two. */
+const TYPING_TEST_MS = 300_000;
 
 describe.skipIf(!postgresAvailable())('a station on PostgreSQL', () => {
   let server: PostgresServer;
@@ -60,7 +62,7 @@ describe.skipIf(!postgresAvailable())('a station on PostgreSQL', () => {
     expect(ui.errors).toEqual([]);
   });
 
-  test('an alarm raised by a rule the operator made is acknowledged with a note', async () => {
+  test('an alarm raised by a rule the operator made is acknowledged with a note', { timeout: TYPING_TEST_MS }, async () => {
     const { ui, host } = session!;
     await ui.go('alarms');
     await ui.testId('alarms-tab-rules').click();
@@ -88,7 +90,7 @@ describe.skipIf(!postgresAvailable())('a station on PostgreSQL', () => {
     expect(acknowledged.events.map((e) => e.payload)).toEqual([expect.objectContaining({ alarmId: 'kiln-hot:kiln-3' })]);
   });
 
-  test('an audit export of the PostgreSQL store verifies intact', async () => {
+  test('an audit export of the PostgreSQL store verifies intact', { timeout: TYPING_TEST_MS }, async () => {
     const { ui } = session!;
     await ui.go('audit');
     await ui.testId('export-format-ndjson').check();

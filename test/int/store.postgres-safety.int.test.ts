@@ -2,11 +2,13 @@
 // here: two writers on one database interleave without a gap or a broken chain; the
 // database itself refuses changes to stored events; a newer schema is refused untouched;
 // strings PostgreSQL text cannot hold come back exactly; no error carries the credentials.
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyStoreChain } from '../../shared/audit/storeChain';
 import { PostgresEventStore } from '../../main/store/postgres/postgresEventStore';
 import { PostgresUnavailableError } from '../../main/store/postgres/pgConnection';
-import { makeEvents } from '../support/events';
+import { makeDelivery, makeEvents } from '../support/events';
 import { freePort } from '../support/ports';
 import { PostgresServer, postgresAvailable } from '../support/postgresServer';
 
@@ -80,6 +82,33 @@ describe.skipIf(!postgresAvailable())('PostgresEventStore beyond the contract', 
       expect(await verifyStoreChain(store)).toMatchObject({ ok: true, events: 4 });
     } finally {
       await store.close();
+    }
+  });
+
+  it('runs a station on the least-privilege role the README shows, which cannot change a stored event', async () => {
+    const database = await server.createDatabase();
+    await (await PostgresEventStore.open({ url: server.url(database) })).close();
+    const grants = readFileSync(new URL('../../main/store/postgres/stationRole.sql', import.meta.url), 'utf8').replace(/\bplant\b(?=\s+TO)/, database);
+    await server.sql(grants, database);
+    const station = await PostgresEventStore.open({ url: server.url(database, 'plant_station') });
+    try {
+      const stored = await station.append(makeEvents(3), [['audit'], [], []]);
+      await station.updateStatuses([{ eventId: stored[0]!.id, status: 'PROCESSED' }]);
+      await station.putDeliveries([makeDelivery(stored[0]!.id, 1, 'audit', { status: 'PROCESSED', attempts: 1 })]);
+      await station.saveSnapshot({ key: 'all', seq: 3, maxTimestamp: stored[2]!.timestamp, state: { n: 3 }, createdAt: 1 });
+      expect((await station.get(stored[0]!.id))?.status).toBe('PROCESSED');
+      expect(await verifyStoreChain(station)).toMatchObject({ ok: true, events: 3 });
+      const client = new pg.Client({ connectionString: server.url(database, 'plant_station') });
+      await client.connect();
+      try {
+        for (const sql of ['UPDATE plant_events SET source = $$x$$', 'DELETE FROM plant_events', 'CREATE TABLE sneaky (a int)']) {
+          expect((await rejection(client.query(sql))).message).toMatch(/permission denied/);
+        }
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await station.close();
     }
   });
 

@@ -11,7 +11,7 @@ describe.skipIf(!postgresAvailable())('PostgresEventStore on PostgreSQL 15', () 
   beforeAll(async () => {
     server = await PostgresServer.start();
   }, 60_000);
-  afterAll(async () => server?.stop());
+  afterAll(async () => server?.stop(), 60_000);
 
   describeEventStoreContract('PostgresEventStore', () => freshPostgresStore(server), { reopens: true });
 });
