@@ -21,7 +21,7 @@ import { CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
 import { MosquittoBroker } from '../../test/support/mosquitto';
 import { openBridgePage } from './bridgePage';
 import type { PhaseDone } from './e2ePublisher';
-import { CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource';
+import { connectConsole, CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource';
 import type { PlainPage } from './plainPage';
 import { median, round } from './stats';
 import { measureStoreRun } from './storeChromium';
@@ -146,12 +146,7 @@ export async function measureEndToEnd(settings: EndToEndSettings): Promise<Recor
     host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
     page = await openBridgePage(executablePath, host, 'bench-e2e');
     await page.evaluate(RECORDER);
-    await host.core.mqtt.configure({ url: broker.url, qos: 1 });
-    const core = host.core;
-    for (let waited = 0; core.mqtt.state().status?.state !== 'connected'; waited += 100) {
-      if (waited > 15_000) throw new Error(`the console did not connect to the broker: ${core.mqtt.state().status?.reason ?? 'no reason given'}`);
-      await sleep(100);
-    }
+    await connectConsole(host, broker.url);
     publisher = await MqttSource.start(broker.url);
 
     const warm = await publisher.publish({ phase: 'warm', rate: 1_000, seconds: 3 });

@@ -3,6 +3,7 @@
  * thread): starts it on a broker, runs publishing phases and stops it.
  */
 import { Worker } from 'node:worker_threads';
+import type { WebHost } from '../../main/web/server';
 import type { PhaseDone, PublishPhase } from './e2ePublisher';
 
 /**
@@ -47,5 +48,15 @@ export class MqttSource {
   async close(): Promise<void> {
     this.worker.postMessage({ kind: 'close' });
     await Promise.race([new Promise((resolve) => this.worker.once('exit', resolve)), sleep(3_000).then(() => this.worker.terminate())]);
+  }
+}
+
+/** Points the console's MQTT ingest at `url` (QoS 1) and waits until it is connected. */
+export async function connectConsole(host: WebHost, url: string): Promise<void> {
+  const mqtt = host.core.mqtt;
+  await mqtt.configure({ url, qos: 1 });
+  for (let waited = 0; mqtt.state().status?.state !== 'connected'; waited += 100) {
+    if (waited > 15_000) throw new Error(`the console did not connect to the broker: ${mqtt.state().status?.reason ?? 'no reason given'}`);
+    await sleep(100);
   }
 }

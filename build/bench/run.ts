@@ -169,6 +169,15 @@ async function benchStore(settings: Settings, events: number): Promise<Figures> 
   };
 }
 
+interface Part {
+  readonly section: Section;
+  /** What failed, for the log line. */
+  readonly what: string;
+  /** The figure that holds the error when it failed. */
+  readonly errorKey: string;
+  readonly measure: () => Promise<Figures>;
+}
+
 function runs(settings: Settings, section: Section): boolean {
   return settings.only === undefined || settings.only.has(section);
 }
@@ -192,128 +201,33 @@ async function main(): Promise<void> {
   const started = performance.now();
   let figures: Figures = { quick: settings.quick, runs: settings.runs, node: process.version };
 
-  if (runs(settings, 'bus')) {
+  // One row a measurement, in the order they run; a failed one is named in the figures and the rest go on.
+  const parts: readonly Part[] = [
+    { section: 'bus', what: 'bus benchmark', errorKey: 'bus_error', measure: () => benchBus(settings, sizes.bus) },
+    { section: 'store', what: 'store benchmark', errorKey: 'store_error', measure: () => benchStore(settings, sizes.store) },
+    { section: 'journal', what: 'journal benchmark', errorKey: 'journal_error', measure: () => measureJournal({ runs: settings.runs, quick: settings.quick, log }) },
+    { section: 'queries', what: 'store query benchmark', errorKey: 'queries_error', measure: () => measureStoreQueries({ quick: settings.quick, log }) },
+    { section: 'bridge', what: 'bridge benchmark (browser mode)', errorKey: 'bridge_error', measure: () => measureBridge({ runs: settings.runs, quick: settings.quick, log }) },
+    { section: 'projector', what: 'projector benchmark (equipment projector, replay over 1,000,000 events)', errorKey: 'projector_error', measure: () => benchProjector(settings, log) },
+    { section: 'audit', what: 'audit benchmark (export and verify of 1,000,000 events)', errorKey: 'audit_error', measure: () => benchAudit(settings, log) },
+    { section: 'timeline', what: 'timeline benchmark (operator UI in Chromium)', errorKey: 'timeline_error', measure: () => measureTimeline({ quick: settings.quick, log }) },
+    { section: 'e2e', what: 'end-to-end benchmark (MQTT → host → store → page)', errorKey: 'e2e_error', measure: () => measureEndToEnd({ runs: settings.runs, quick: settings.quick, log }) },
+    { section: 'soak', what: 'soak benchmark (2,000 events/s through the product path with the UI open)', errorKey: 'soak_error', measure: () => measureSoak({ quick: settings.quick, log }) },
+    { section: 'pg', what: 'PostgreSQL store benchmark', errorKey: 'pg_error', measure: () => measurePostgres({ runs: settings.runs, quick: settings.quick, log }) },
+    { section: 'sources', what: 'Sparkplug B source benchmark', errorKey: 'sparkplug_error', measure: () => measureSources({ runs: settings.runs, quick: settings.quick, log }) },
+    { section: 'sources', what: 'OPC UA source benchmark', errorKey: 'opcua_error', measure: () => benchOpcuaSource({ quick: settings.quick, runs: settings.runs, log }) },
+    { section: 'plant', what: 'plant link benchmark (NATS JetStream)', errorKey: 'plant_error', measure: () => measurePlant({ runs: settings.runs, quick: settings.quick, log }) },
+  ];
+  let first = true;
+  for (const part of parts) {
+    if (!runs(settings, part.section)) continue;
+    if (!first) await settleBetweenSections();
+    first = false;
     try {
-      figures = { ...figures, ...(await benchBus(settings, sizes.bus)) };
+      figures = { ...figures, ...(await part.measure()) };
     } catch (error) {
-      log(`bus benchmark failed: ${errorText(error)}`);
-      figures.bus_error = errorText(error);
-    }
-  }
-  if (runs(settings, 'store')) {
-    await settleBetweenSections();
-    try {
-      figures = { ...figures, ...(await benchStore(settings, sizes.store)) };
-    } catch (error) {
-      log(`store benchmark failed: ${errorText(error)}`);
-      figures.store_error = errorText(error);
-    }
-  }
-  if (runs(settings, 'journal')) {
-    await settleBetweenSections();
-    try {
-      figures = { ...figures, ...(await measureJournal({ runs: settings.runs, quick: settings.quick, log })) };
-    } catch (error) {
-      log(`journal benchmark failed: ${errorText(error)}`);
-      figures.journal_error = errorText(error);
-    }
-  }
-  if (runs(settings, 'queries')) {
-    await settleBetweenSections();
-    try {
-      figures = { ...figures, ...(await measureStoreQueries({ quick: settings.quick, log })) };
-    } catch (error) {
-      log(`store query benchmark failed: ${errorText(error)}`);
-      figures.queries_error = errorText(error);
-    }
-  }
-  if (runs(settings, 'bridge')) {
-    await settleBetweenSections();
-    try {
-      figures = { ...figures, ...(await measureBridge({ runs: settings.runs, quick: settings.quick, log })) };
-    } catch (error) {
-      log(`bridge benchmark (browser mode) failed: ${errorText(error)}`);
-      figures.bridge_error = errorText(error);
-    }
-  }
-  if (runs(settings, 'projector')) {
-    await settleBetweenSections();
-    try {
-      figures = { ...figures, ...(await benchProjector(settings, log)) };
-    } catch (error) {
-      log(`projector benchmark (equipment projector, replay over 1,000,000 events) failed: ${errorText(error)}`);
-      figures.projector_error = errorText(error);
-    }
-  }
-
-  if (runs(settings, 'audit')) {
-    await settleBetweenSections();
-    try {
-      figures = { ...figures, ...(await benchAudit(settings, log)) };
-    } catch (error) {
-      log(`audit benchmark (export and verify of 1,000,000 events) failed: ${errorText(error)}`);
-      figures.audit_error = errorText(error);
-    }
-  }
-
-  if (runs(settings, 'timeline')) {
-    await settleBetweenSections();
-    try {
-      figures = { ...figures, ...(await measureTimeline({ quick: settings.quick, log })) };
-    } catch (error) {
-      log(`timeline benchmark (operator UI in Chromium) failed: ${errorText(error)}`);
-      figures.timeline_error = errorText(error);
-    }
-  }
-
-  if (runs(settings, 'e2e')) {
-    await settleBetweenSections();
-    try {
-      figures = { ...figures, ...(await measureEndToEnd({ runs: settings.runs, quick: settings.quick, log })) };
-    } catch (error) {
-      log(`end-to-end benchmark (MQTT → host → store → page) failed: ${errorText(error)}`);
-      figures.e2e_error = errorText(error);
-    }
-  }
-
-  if (runs(settings, 'soak')) {
-    await settleBetweenSections();
-    try {
-      figures = { ...figures, ...(await measureSoak({ quick: settings.quick, log })) };
-    } catch (error) {
-      log(`soak benchmark (2,000 events/s through the product path with the UI open) failed: ${errorText(error)}`);
-      figures.soak_error = errorText(error);
-    }
-  }
-
-  if (runs(settings, 'pg')) {
-    await settleBetweenSections();
-    try {
-      figures = { ...figures, ...(await measurePostgres({ runs: settings.runs, quick: settings.quick, log })) };
-    } catch (error) {
-      log(`PostgreSQL store benchmark failed: ${errorText(error)}`);
-      figures.pg_error = errorText(error);
-    }
-  }
-
-  if (runs(settings, 'sources')) {
-    await settleBetweenSections();
-    figures = { ...figures, ...(await measureSources({ runs: settings.runs, quick: settings.quick, log })) };
-    try {
-      figures = { ...figures, ...(await benchOpcuaSource({ quick: settings.quick, runs: settings.runs, log })) };
-    } catch (error) {
-      log(`OPC UA source benchmark failed: ${errorText(error)}`);
-      figures.opcua_error = errorText(error);
-    }
-  }
-
-  if (runs(settings, 'plant')) {
-    await settleBetweenSections();
-    try {
-      figures = { ...figures, ...(await measurePlant({ runs: settings.runs, quick: settings.quick, log })) };
-    } catch (error) {
-      log(`plant link benchmark (NATS JetStream) failed: ${errorText(error)}`);
-      figures.plant_error = errorText(error);
+      log(`${part.what} failed: ${errorText(error)}`);
+      figures[part.errorKey] = errorText(error);
     }
   }
 

@@ -19,7 +19,7 @@ import { startWebHost, type WebHost } from '../../main/web/server';
 import { CHROMIUM_ARGS, CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
 import { MosquittoBroker } from '../../test/support/mosquitto';
 import { slopePerSecond } from './e2e';
-import { CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource';
+import { connectConsole, CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource';
 import { openPlainPage, type PlainPage } from './plainPage';
 import { descendantsOf, kbField, readProcesses } from './rss';
 import { percentile, round } from './stats';
@@ -103,11 +103,7 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
   try {
     host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
     const core = host.core;
-    await core.mqtt.configure({ url: broker.url, qos: 1 });
-    for (let waited = 0; core.mqtt.state().status?.state !== 'connected'; waited += 100) {
-      if (waited > 15_000) throw new Error(`the console did not connect to the broker: ${core.mqtt.state().status?.reason ?? 'no reason given'}`);
-      await sleep(100);
-    }
+    await connectConsole(host, broker.url);
     const timeline = await openView(executablePath, host, 'timeline');
     pages.push(timeline, await openView(executablePath, host, 'equipment'));
     source = await MqttSource.start(broker.url);
