@@ -19,14 +19,12 @@ import { playwrightPdfRenderer } from './renderPdf';
 import { markReviewFolder, REVIEW_MARKER } from '../core/reviewMode';
 import { NotNdjsonExportError, verifyExportFile } from './verifyFile';
 import { runJournalCommand } from './journalCli';
+import type { CliOutput } from './cliArgs';
 import { verifyJournalAndAnchor } from './journalCommands';
 import { createAppLogger, DEFAULT_LOG_LEVEL, logLevelFromEnv } from '../logging/logger';
 import { routeLogging } from '../logging/routing';
 
-export interface CliOutput {
-  out(line: string): void;
-  err(line: string): void;
-}
+export type { CliOutput } from './cliArgs';
 
 /** Runs one command; resolves with the exit code. */
 export async function runAuditCli(argv: readonly string[], io: CliOutput): Promise<number> {

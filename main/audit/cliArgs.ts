@@ -17,6 +17,12 @@ import { compilePattern } from '../../shared/events/patterns';
 import { readCommandLine, UsageError, type OptionTable } from '../cli/commandLine';
 import { STORE_OPTIONS, storeUrlFromArgs } from '../store/postgres/storeOption';
 
+/** Where the audit command writes: its results, and its refusals and errors. */
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
 export type AuditCommand =
   | { readonly command: 'help' }
   | { readonly command: 'verify-file'; readonly file: string }

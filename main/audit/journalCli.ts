@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { claimDataDir } from '../platform/dataDirLock';
 import type { AuditCommand } from './cliArgs';
-import type { CliOutput } from './cli';
+import type { CliOutput } from './cliArgs';
 import { openDataDirStore } from './dataDirStore';
 import { backupDataDir, JournalCommandError, pruneJournal, restoreDataDir } from './journalCommands';
 
