@@ -2,20 +2,18 @@
 // append fails with one sentence after the bounded wait, an append waiting when the server
 // comes back goes through, the pool reconnects by itself, and nothing acknowledged is lost,
 // after a clean stop or a crash (immediate stop).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyStoreChain } from '../../shared/audit/storeChain';
 import type { StoredEvent } from '../../shared/events/event';
 import { PostgresEventStore } from '../../main/store/postgres/postgresEventStore';
 import { PostgresUnavailableError } from '../../main/store/postgres/pgConnection';
 import { makeEvents } from '../support/events';
-import { PostgresServer, postgresAvailable } from '../support/postgresServer';
+import type { PostgresServer } from '../support/postgresServer';
+import { postgresAvailable, serverForThisFile } from '../support/postgresServer';
 
 describe.skipIf(!postgresAvailable())('PostgresEventStore through a PostgreSQL outage', () => {
-  let server: PostgresServer;
-  beforeAll(async () => {
-    server = await PostgresServer.start();
-  }, 60_000);
-  afterAll(async () => server?.stop(), 60_000);
+  let server!: PostgresServer;
+  serverForThisFile((started) => (server = started));
 
   it('fails appends with one sentence while the server is down, then reconnects by itself with nothing lost', { timeout: 90_000 }, async () => {
     const url = server.url(await server.createDatabase());

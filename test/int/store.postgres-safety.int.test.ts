@@ -4,13 +4,14 @@
 // strings PostgreSQL text cannot hold come back exactly; no error carries the credentials.
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyStoreChain } from '../../shared/audit/storeChain';
 import { PostgresEventStore } from '../../main/store/postgres/postgresEventStore';
 import { PostgresUnavailableError } from '../../main/store/postgres/pgConnection';
 import { makeDelivery, makeEvents } from '../support/events';
 import { freePort } from '../support/ports';
-import { PostgresServer, postgresAvailable } from '../support/postgresServer';
+import type { PostgresServer } from '../support/postgresServer';
+import { postgresAvailable, serverForThisFile } from '../support/postgresServer';
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -22,11 +23,8 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe.skipIf(!postgresAvailable())('PostgresEventStore beyond the contract', () => {
-  let server: PostgresServer;
-  beforeAll(async () => {
-    server = await PostgresServer.start();
-  }, 60_000);
-  afterAll(async () => server?.stop(), 60_000);
+  let server!: PostgresServer;
+  serverForThisFile((started) => (server = started));
 
   it('interleaves two writers on one database gap-free, each batch contiguous, the chain intact', async () => {
     const url = server.url(await server.createDatabase());

@@ -13,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from './ports';
 
 const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -118,4 +119,14 @@ function postgresUser(): { uid: number; gid: number } {
   const group = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
   if (found.status !== 0 || group.status !== 0) throw new Error('there is no "postgres" user to run PostgreSQL as (the Debian package creates it)');
   return { uid: Number(found.stdout.trim()), gid: Number(group.stdout.trim()) };
+}
+
+/** One server for the calling suite: started before its tests (handed to `use`), stopped after them. */
+export function serverForThisFile(use: (server: PostgresServer) => void): void {
+  let server: PostgresServer | undefined;
+  beforeAll(async () => {
+    server = await PostgresServer.start();
+    use(server);
+  }, 60_000);
+  afterAll(async () => server?.stop(), 60_000);
 }
