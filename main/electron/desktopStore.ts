@@ -7,14 +7,17 @@
 import type { EventBus } from '../bus/eventBus';
 import type { EventStore } from '../../shared/store/eventStore';
 import { DiskGuard } from '../store/diskGuard';
-import { openDurableStore } from '../store/durableStore';
+import { openDurableStore, type StoreRecovery } from '../store/durableStore';
 import { StoreHostSupervisor } from '../store/host/storeHostSupervisor';
 import type { StoreHostPlatform } from '../store/host/storeHostSupervisor';
 import { PostgresEventStore } from '../store/postgres/postgresEventStore';
 import { StoreClient } from '../store/storeClient';
+import { desktopStoreOpener } from './desktopStoreOpener';
 
 export interface DesktopStore {
   readonly store: EventStore;
+  /** Set when the store was found damaged and rebuilt from the journal at this start. */
+  readonly recovery: StoreRecovery | null;
   storeStatus(): { connected: boolean; restarts: number };
   /** Starts what watches the store on the bus (the disk guard's alarm). */
   attach(bus: EventBus): Promise<void>;
@@ -25,31 +28,31 @@ export interface DesktopStore {
 export async function openDesktopStore(dataDir: string, postgresUrl: string | undefined, host: () => StoreHostPlatform, log: (line: string) => void): Promise<DesktopStore> {
   if (postgresUrl !== undefined) {
     const store = await PostgresEventStore.open({ url: postgresUrl, log });
-    return { store, storeStatus: () => ({ connected: store.connected, restarts: 0 }), attach: async () => undefined, close: () => store.close() };
+    return { store, recovery: null, storeStatus: () => ({ connected: store.connected, restarts: 0 }), attach: async () => undefined, close: () => store.close() };
   }
-  const supervisor = new StoreHostSupervisor(host(), { log });
   const disk = new DiskGuard({ dataDir, log });
   await disk.start();
-  // The journal and the anchor beside IndexedDB (main/store): a store found damaged stops the
-  // start with the seqs it lost; setting Electron's IndexedDB aside to rebuild it is not done here yet.
-  const durable = await openDurableStore(dataDir, {
-    open: async () => {
-      const client = await StoreClient.open(() => supervisor.connect());
-      return { store: client, close: () => client.close() };
-    },
-    moveAside: async () => {
-      throw new Error(`the desktop app cannot rebuild it yet: stop it, then run "npm run audit -- backup --data-dir ${dataDir} --out FILE" on the journal and restore that in browser mode`);
-    },
-  }, { log, admit: disk.admit });
+  // The journal and the anchor beside IndexedDB (main/store): a store found damaged is set aside
+  // (desktopStoreOpener.ts) and rebuilt from the journal; the caller records the recovery.
+  const opener = desktopStoreOpener(dataDir, {
+    supervise: () => new StoreHostSupervisor(host(), { log }),
+    connect: (supervisor) => StoreClient.open(() => supervisor.connect()),
+  });
+  const durable = await openDurableStore(dataDir, opener, {
+    log,
+    admit: disk.admit,
+    onProgress: ({ events, total }) => events % 100_000 === 0 && log(`event store: rebuilt ${events} of ${total} events`),
+  });
   const client = durable.inner;
   return {
     store: durable.store,
+    recovery: durable.recovery,
     storeStatus: () => ({ connected: client.connected, restarts: client.restarts }),
     attach: (bus) => disk.attach(bus),
     async close() {
       disk.stop();
       await durable.close();
-      await supervisor.stop();
+      await opener.supervisor()?.stop();
     },
   };
 }

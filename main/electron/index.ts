@@ -16,6 +16,7 @@ import { chooseLogLevel } from '../logging/logOptions';
 import { routeLogging } from '../logging/routing';
 import { isReviewFolder } from '../core/reviewMode';
 import { useNodeSha256 } from '../store/nodeHash';
+import { recordRecovery } from '../store/recoveryEvent';
 import { storeLine } from '../store/postgres/storeOption';
 import { isAppUrl, registerAppScheme, serveAppProtocol } from './appProtocol';
 import { createAppWindow } from './appWindow';
@@ -81,7 +82,10 @@ async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   if (options.store !== undefined) console.log(storeLine(options.store));
   const opened = await openDesktopStore(dataDir, options.store, () => electronStoreHost(STORE_HOST_PRELOAD), log);
+  // A store rebuilt from the journal has lost its delivery records: subscribers get its history again.
+  const rebuilt = opened.recovery ? { bus: { redeliverUpToSeq: opened.recovery.rebuiltEvents } } : {};
   const core: PlantCore = await createPlantCore({
+    ...rebuilt,
     store: opened.store,
     storeStatus: opened.storeStatus,
     settingsFile: join(app.getPath('userData'), 'settings.json'),
@@ -93,6 +97,7 @@ async function start(): Promise<void> {
     plant: options.plant ?? null,
   });
 
+  if (opened.recovery) await recordRecovery(core.bus, opened.recovery);
   await opened.attach(core.bus);
 
   let appWindow: BrowserWindow | null = null;
