@@ -13,13 +13,15 @@ import type { OpenedStore, StoreOpener } from '../store/durableStore';
 /** The store host window uses Electron's default session (no partition): its IndexedDB is here. */
 export const indexedDbFolder = (userData: string): string => join(userData, 'IndexedDB');
 
-/** Renames the IndexedDB folder to `IndexedDB.damaged-<time>` beside it and returns the new path. */
+/** Renames the IndexedDB folder to `IndexedDB.damaged-<time>` beside it and returns the new path (or says it was gone). */
 export function moveIndexedDbAside(userData: string, rename: (from: string, to: string) => void = renameSync, now: Date = new Date()): string {
   const folder = indexedDbFolder(userData);
   const aside = `${folder}.damaged-${now.toISOString().replace(/[:.]/g, '-')}`;
   try {
     rename(folder, aside);
   } catch (error) {
+    // A folder deleted by hand is the plainest lost store: there is nothing to keep, and the rebuild goes on.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return `nowhere: ${folder} was already gone`;
     throw new Error(`the damaged store at ${folder} could not be moved aside (${(error as Error).message})`);
   }
   return aside;

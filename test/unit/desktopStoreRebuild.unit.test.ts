@@ -89,10 +89,23 @@ describe('desktop store rebuild', () => {
     await durable.close();
   });
 
-  it('says in one sentence when the folder cannot be moved, and leaves it where it was', async () => {
+  it('rebuilds when the IndexedDB folder was deleted, and says nothing was left to keep', async () => {
+    const { userData, kept } = await userDataWithJournal(9);
+    rmSync(join(userData, 'IndexedDB'), { recursive: true });
+    const { host } = fakeHosts([memoryStore(), memoryStore()]);
+    const durable = await openDurableStore(userData, desktopStoreOpener(userData, host));
+    expect(durable.recovery).toMatchObject({ damage: 'lost', rebuiltEvents: 9, movedTo: `nowhere: ${join(userData, 'IndexedDB')} was already gone` });
+    expect((await durable.store.chainHead()).hash).toBe((await kept.chainHead()).hash);
+    await durable.close();
+  });
+
+  it('says in one sentence when the folder cannot be moved, and leaves it where it was', () => {
     const userData = join(root, `u${++folders}`);
-    mkdirSync(userData);
-    expect(() => moveIndexedDbAside(userData)).toThrow(/^the damaged store at .*IndexedDB could not be moved aside \(ENOENT/);
-    expect(readdirSync(userData)).toEqual([]);
+    mkdirSync(join(userData, 'IndexedDB'), { recursive: true });
+    const refuse = () => {
+      throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    };
+    expect(() => moveIndexedDbAside(userData, refuse)).toThrow(/^the damaged store at .*IndexedDB could not be moved aside \(EACCES: permission denied\)$/);
+    expect(readdirSync(userData)).toEqual(['IndexedDB']);
   });
 });
