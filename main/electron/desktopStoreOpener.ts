@@ -36,10 +36,13 @@ export interface DesktopStoreOpener<S extends EventStore> extends StoreOpener<S>
   readonly supervisor: () => HostSupervisor | null;
 }
 
+/** Longer than Chromium's grace period for a closed IndexedDB backing store (2 s). */
+const BACKING_STORE_SETTLE_MS = 3_000;
+
 export function desktopStoreOpener<S extends EventStore & { close(): Promise<void> }, V extends HostSupervisor>(
   userData: string,
   host: { supervise(): V; connect(supervisor: V): Promise<S> },
-  options: { rename?: (from: string, to: string) => void; now?: () => Date } = {},
+  options: { rename?: (from: string, to: string) => void; now?: () => Date; settleMs?: number } = {},
 ): DesktopStoreOpener<S> {
   let current: V | null = null;
   const stopHost = async () => {
@@ -61,8 +64,12 @@ export function desktopStoreOpener<S extends EventStore & { close(): Promise<voi
       }
     },
     async moveAside() {
-      // No host may hold the folder while it is renamed.
+      // No host may hold the folder while it is renamed. Chromium keeps a closed database's
+      // backing store open in its browser process (Electron's main) for about two seconds, and
+      // a host opened within that time could be handed the old files under their new name:
+      // wait past it before moving the folder.
       await stopHost();
+      await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? BACKING_STORE_SETTLE_MS));
       return moveIndexedDbAside(userData, options.rename, options.now?.());
     },
   };
