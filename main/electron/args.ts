@@ -54,6 +54,5 @@ export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
   }
   const plant = plantFromArgs(plantValues);
   const linked = plant ? { plant } : {};
-  return dataDir === undefined ? { simulator, review, ...linked } : { dataDir, simulator, review, ...linked };
-  return { simulator, review, ...(dataDir === undefined ? {} : { dataDir }), ...(store === undefined ? {} : { store }) };
+  return { simulator, review, ...(dataDir === undefined ? {} : { dataDir }), ...(store === undefined ? {} : { store }), ...linked };
 }

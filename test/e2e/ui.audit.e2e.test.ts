@@ -68,8 +68,10 @@ describe('the Audit view', () => {
     const result = ui.testId('export-result');
     await result.waitFor();
     const manifest = manifestOf(exported);
-    expect(manifest.count).toBe(stored);
-    expect(await result.getAttribute('data-count')).toBe(String(stored));
+    // Everything stored before the export is in it; on a loaded machine the console may have
+    // stored one of its own events since (it is then in the export too, and in the count shown).
+    expect(manifest.count).toBeGreaterThanOrEqual(stored);
+    expect(await result.getAttribute('data-count')).toBe(String(manifest.count));
     expect(await ui.testId('export-result-file').textContent()).toBe(exported);
     expect(await ui.testId('export-head-hash').textContent()).toBe(manifest.headHash);
     await ui.testId('export-head-hash-copy').click();
@@ -80,7 +82,7 @@ describe('the Audit view', () => {
 
     const intact = await ui.audit.verifyFile(exported);
     await expect.poll(() => intact.getAttribute('data-ok')).toBe('true');
-    expect(await ui.testId('verify-file-verdict-text').textContent()).toBe(`intact: ${stored} events, head hash ${manifest.headHash}`);
+    expect(await ui.testId('verify-file-verdict-text').textContent()).toBe(`intact: ${manifest.count} events, head hash ${manifest.headHash}`);
 
     // Change one value on the 5th line, keeping it valid JSON: only the hash can tell.
     const lines = readFileSync(exported, 'utf8').split('\n');
