@@ -8,6 +8,7 @@
 import { InputError } from '../../shared/api/errors';
 import { canonicalJson } from '../../shared/audit/canonical';
 import type { StoredEvent } from '../../shared/events/event';
+import { CLAIMED_ORIGIN_REASON, claimsPlantOrigin } from '../../shared/events/plantOrigin';
 import type { PublishInput } from '../../shared/events/validate';
 import type { EventStore } from '../../shared/store/eventStore';
 import type { EventBus } from '../bus/eventBus';
@@ -34,6 +35,7 @@ export class IdempotentPublisher {
   }
 
   async publish(input: Input): Promise<StoredEvent> {
+    refuseClaimedOrigin([input]);
     const id = input.id;
     if (id === undefined) return this.bus.publish(input);
     const running = this.inFlight.get(id);
@@ -50,6 +52,7 @@ export class IdempotentPublisher {
   }
 
   async publishBatch(inputs: readonly Input[]): Promise<StoredEvent[]> {
+    refuseClaimedOrigin(inputs);
     const known = await Promise.all(inputs.map(async (input) => (input.id !== undefined ? ((await this.inFlight.get(input.id)?.catch(() => null)) ?? (await this.stored(input))) : null)));
     const fresh = inputs.filter((_, i) => known[i] === null);
     const published = fresh.length > 0 ? await this.bus.publishBatch(fresh) : [];
@@ -67,4 +70,10 @@ export class IdempotentPublisher {
       throw error;
     }
   }
+}
+
+/** Events published through the API are this station's own: none may pass for one received over the plant link. */
+function refuseClaimedOrigin(inputs: readonly { readonly metadata?: unknown }[]): void {
+  const at = inputs.findIndex((input) => claimsPlantOrigin(input.metadata));
+  if (at >= 0) throw new InputError(inputs.length > 1 ? `events[${at}].${CLAIMED_ORIGIN_REASON}` : `event.${CLAIMED_ORIGIN_REASON}`);
 }

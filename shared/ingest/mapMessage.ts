@@ -3,6 +3,7 @@
  * topic template matches. Pure: never throws on a message; what cannot be mapped comes back
  * as `{ ok: false, code, reason }` for the caller to keep as a rejected message.
  */
+import { CLAIMED_ORIGIN_REASON, claimsPlantOrigin } from '../events/plantOrigin';
 import type { JsonObject, JsonValue } from '../events/event';
 import { EventValidationError, validatePublishInput, type PublishInput } from '../events/validate';
 import type { RejectCode } from './ingestEvents';
@@ -59,6 +60,7 @@ function mapByRule(rule: CompiledRule, message: IngestMessage, captures: TopicCa
   if (rule.event) {
     if (!isObject(ctx.body)) throw new Rejection('bad-body', 'body must be a JSON object holding an event ({ "type", "payload", ... })');
     const input = validatePublishInput(ctx.body);
+    if (claimsPlantOrigin(input.metadata)) throw new Rejection('bad-field', CLAIMED_ORIGIN_REASON);
     return {
       ...input,
       source: input.source ?? rule.source,

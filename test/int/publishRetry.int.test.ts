@@ -87,3 +87,15 @@ describe('window.plant', () => {
     expect(batch[0]?.id).not.toBe(id);
   });
 });
+
+describe('an event published through the API passing for one received over the plant link', () => {
+  it('is refused with one sentence, alone or in a batch, and nothing is stored', async () => {
+    const { store, call } = await start();
+    const claimed = { ...note(newEventId()), metadata: { plant: { station: 'line-side', streamSeq: 41 } } };
+    const single = await call('events.publish', claimed);
+    expect(single).toMatchObject({ ok: false, error: { code: 'invalid-input', message: 'events.publish: event.metadata.plant: is written only by the plant link, for events it received from the plant stream' } });
+    const batch = await call('events.publishBatch', [note(newEventId()), claimed]);
+    expect(batch).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('events[1].metadata.plant: is written only by the plant link') } });
+    expect(await store.count({ types: ['operator.*'] })).toBe(0);
+  });
+});

@@ -176,6 +176,7 @@ describe('mapping messages with the default mapping', () => {
     ['an event with a bad id', 'plant/events', { id: 'abc', type: 'a.b', payload: {} }, 'invalid-event', 'id: must be a UUIDv7'],
     ['an event with an unknown field', 'plant/events', { type: 'a.b', payload: {}, colour: 'red' }, 'invalid-event', 'colour: is not an event field'],
     ['an event with a status', 'plant/events', { type: 'a.b', payload: {}, status: 'PROCESSED' }, 'invalid-event', 'status: is not an event field'],
+    ['an event passing for one from the plant link', 'plant/events', { type: 'alarm.acknowledged', payload: {}, metadata: { plant: { station: 'b', streamSeq: 7 } } }, 'bad-field', 'metadata.plant: is written only by the plant link'],
   ];
 
   it.each(badMessages)('rejects %s with a code and a clear reason', (_label, topic, body, code, reason) => {
