@@ -8,6 +8,7 @@ import type { EventBus } from '../bus/eventBus';
 import type { EventStore } from '../../shared/store/eventStore';
 import { DiskGuard } from '../store/diskGuard';
 import { openDurableStore, type StoreRecovery } from '../store/durableStore';
+import { rebuildReporter, type RebuildReport } from '../store/rebuildProgress';
 import { StoreHostSupervisor } from '../store/host/storeHostSupervisor';
 import type { StoreHostPlatform } from '../store/host/storeHostSupervisor';
 import { PostgresEventStore } from '../store/postgres/postgresEventStore';
@@ -25,7 +26,14 @@ export interface DesktopStore {
   close(): Promise<void>;
 }
 
-export async function openDesktopStore(dataDir: string, postgresUrl: string | undefined, host: () => StoreHostPlatform, log: (line: string) => void): Promise<DesktopStore> {
+/** `onRebuild` is told the progress of a rebuild from the journal, for the operator to see. */
+export async function openDesktopStore(
+  dataDir: string,
+  postgresUrl: string | undefined,
+  host: () => StoreHostPlatform,
+  log: (line: string) => void,
+  onRebuild?: (report: RebuildReport) => void,
+): Promise<DesktopStore> {
   if (postgresUrl !== undefined) {
     const store = await PostgresEventStore.open({ url: postgresUrl, log });
     return { store, recovery: null, storeStatus: () => ({ connected: store.connected, restarts: 0 }), attach: async () => undefined, close: () => store.close() };
@@ -41,7 +49,10 @@ export async function openDesktopStore(dataDir: string, postgresUrl: string | un
   const durable = await openDurableStore(dataDir, opener, {
     log,
     admit: disk.admit,
-    onProgress: ({ events, total }) => events % 100_000 === 0 && log(`event store: rebuilt ${events} of ${total} events`),
+    onProgress: rebuildReporter((report) => {
+      log(report.sentence);
+      onRebuild?.(report);
+    }),
   });
   const client = durable.inner;
   return {

@@ -20,6 +20,7 @@ import { recordRecovery } from '../store/recoveryEvent';
 import { storeLine } from '../store/postgres/storeOption';
 import { isAppUrl, registerAppScheme, serveAppProtocol } from './appProtocol';
 import { createAppWindow } from './appWindow';
+import { STARTUP_WINDOW_AFTER_MS, startupWindow } from './startupWindow';
 import { openDesktopStore } from './desktopStore';
 import { electronFileDialogs } from './fileDialogs';
 import { parseDesktopArgs, type DesktopOptions } from './args';
@@ -81,7 +82,14 @@ async function start(): Promise<void> {
 
   const dataDir = app.getPath('userData');
   if (options.store !== undefined) console.log(storeLine(options.store));
-  const opened = await openDesktopStore(dataDir, options.store, () => electronStoreHost(STORE_HOST_PRELOAD), log);
+  // Opening the store is quick, but a rebuild from the journal is not: a small window says what
+  // is happening until the console's window opens.
+  const startup = startupWindow(PRODUCT_NAME);
+  const slowStart = setTimeout(() => startup.show('Opening the event store…', null), STARTUP_WINDOW_AFTER_MS);
+  const opened = await openDesktopStore(dataDir, options.store, () => electronStoreHost(STORE_HOST_PRELOAD), log, (report) => {
+    clearTimeout(slowStart);
+    startup.show(report.sentence, report.fraction);
+  });
   // A store rebuilt from the journal has lost its delivery records: subscribers get its history again.
   const rebuilt = opened.recovery ? { bus: { redeliverUpToSeq: opened.recovery.rebuiltEvents } } : {};
   const core: PlantCore = await createPlantCore({
@@ -136,4 +144,7 @@ async function start(): Promise<void> {
     if (!appWindow) openWindow();
   });
   openWindow();
+  // Only now: with no window at all (a PostgreSQL store has no store host window), Electron would quit.
+  clearTimeout(slowStart);
+  startup.close();
 }

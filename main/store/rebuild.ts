@@ -27,6 +27,7 @@ export async function rebuildFromJournal(store: EventStore, dataDir: string, tot
   const head = await store.headSeq();
   if (head !== 0) throw new Error(`the store to rebuild must be empty, but it holds ${head} events`);
   let rebuilt = 0;
+  onProgress?.({ events: 0, total });
   const verdict = await readJournal(dataDir, {
     onEvents: async (events) => {
       const stored = await store.append(events.map(appendInputOf));

@@ -16,6 +16,7 @@ import type { Dispatch } from '../api/dispatch';
 import { createPlantCore, type PlantCore, type PlantCoreOptions } from '../core/plantCore';
 import { DiskGuard, type DiskGuardOptions } from '../store/diskGuard';
 import { openDurableStore, type DurableStore, type StoreRecovery } from '../store/durableStore';
+import { rebuildReporter } from '../store/rebuildProgress';
 import { useNodeSha256 } from '../store/nodeHash';
 import { StoreClient } from '../store/storeClient';
 import { recordRecovery } from '../store/recoveryEvent';
@@ -211,7 +212,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
       opened = await openDurableStore(options.dataDir as string, { open: openStore, moveAside }, {
         log,
         ...(disk ? { admit: disk.admit } : {}),
-        onProgress: ({ events, total }) => events % 100_000 === 0 && log(`event store: rebuilt ${events} of ${total} events`),
+        onProgress: rebuildReporter(({ sentence }) => log(sentence)),
       });
     }
     const inner = opened.inner;

@@ -20,8 +20,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function start(dataDir: string): Promise<WebHost> {
-  const host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
+async function start(dataDir: string, log?: (line: string) => void): Promise<WebHost> {
+  const host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 }, ...(log ? { log } : {}) });
   open.push(host);
   return host;
 }
@@ -69,13 +69,19 @@ async function lostOf(host: WebHost, acknowledged: readonly StoredEvent[]): Prom
 }
 
 async function expectRecovered(name: string, dataDir: string, acknowledged: readonly StoredEvent[], damage: RegExp): Promise<void> {
-  const host = await start(dataDir);
+  const lines: string[] = [];
+  const host = await start(dataDir, (line) => lines.push(line));
   const lost = await lostOf(host, acknowledged);
   console.log(`${name}: tried ${acknowledged.length} acknowledged events, survived ${acknowledged.length - lost}, lost ${lost}; ${host.recovery ? `reported: ${host.recovery.sentence}` : 'nothing reported'}`);
   expect(host.recovery, 'the damage is reported').not.toBeNull();
   expect(host.recovery?.damage).toMatch(damage);
   expect(lost).toBe(0);
   expect(existsSync(host.recovery!.movedTo), 'the damaged profile is kept').toBe(true);
+  // The rebuild says how far it is, from the start to the end (the desktop app shows the same sentences).
+  const total = host.recovery!.rebuiltEvents.toLocaleString('en-US');
+  const progress = lines.filter((line) => line.startsWith('Rebuilding the event store from the journal'));
+  expect(progress[0]).toBe(`Rebuilding the event store from the journal: 0 of ${total} events (0%)…`);
+  expect(progress.at(-1)).toBe(`Rebuilding the event store from the journal: ${total} of ${total} events (100%), done.`);
   const recorded = await host.core.store.query({ types: ['store.recovered'] });
   expect(recorded.events.map((event) => event.payload)).toEqual([expect.objectContaining({ rebuiltEvents: host.recovery!.rebuiltEvents, reason: host.recovery!.sentence })]);
   expect(host.core.alarms.active().map((alarm) => alarm.alarmId)).toContain('system:store-recovered');
