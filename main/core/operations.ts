@@ -12,6 +12,8 @@ import { storeSink } from '../ingest/importSinks';
 import { MqttIngest } from '../ingest/mqttIngest';
 import { probeMqtt } from '../ingest/mqttProbe';
 import { withSavedPassword } from '../ingest/savedPassword';
+import { withSparkplugOptions } from '../ingest/sparkplug/sparkplugOptions';
+import type { SparkplugConfig } from '../../shared/ingest/sparkplugSettings';
 import type { Settings } from './settings';
 
 /** The settings key of the MQTT connection (password included: never handed to the renderer). */
@@ -23,14 +25,17 @@ export class MqttConnection {
   constructor(
     private readonly bus: EventBus,
     private readonly settings: Settings,
+    /** The command line's Sparkplug choices, for the saved connection at start only (an operator's later save wins). */
+    private readonly sparkplugOptions: SparkplugConfig | null = null,
   ) {}
 
   /** Reconnects with the settings kept from the last run, if any. */
   async resume(): Promise<void> {
     const saved = this.settings.get(MQTT_SETTINGS_KEY);
+    if (this.sparkplugOptions && (!saved || typeof saved !== 'object')) console.warn('[mqtt] --sparkplug: no MQTT broker is configured yet; Sparkplug B is set up with it in the Connections view');
     if (saved && typeof saved === 'object') {
       try {
-        this.ingest = await MqttIngest.start({ bus: this.bus, settings: saved });
+        this.ingest = await MqttIngest.start({ bus: this.bus, settings: withSparkplugOptions(saved, this.sparkplugOptions) });
       } catch (error) {
         console.warn(`[mqtt] saved settings were not used: ${(error as Error).message}`);
       }

@@ -28,6 +28,7 @@ import { readOnlyStore } from './reviewMode';
 import { Settings } from './settings';
 import { PlantLink } from '../plant/plantLink';
 import type { PlantLinkSettings } from '../plant/plantSettings';
+import type { SparkplugConfig } from '../../shared/ingest/sparkplugSettings';
 
 export interface PlantCoreOptions {
   readonly store: EventStore;
@@ -55,6 +56,8 @@ export interface PlantCoreOptions {
   readonly fileDialogs?: FileDialogs;
   /** The plant link to the other stations (main/plant); none (a station on its own) unless given. Off in review mode. */
   readonly plant?: PlantLinkSettings | null;
+  /** Sparkplug B choices from the command line, laid over the saved MQTT settings for this run (sparkplugOptions.ts). */
+  readonly sparkplug?: SparkplugConfig | null;
 }
 
 export interface PlantCore {
@@ -111,7 +114,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
   const simulator = options.simulator && !review ? new PlantSimulator({ ...options.simulator, bus, onPausedChange }) : null;
   const healthSeconds = review ? 0 : (options.healthEverySeconds ?? 5);
   const health = healthSeconds > 0 ? new SystemHealthReporter({ bus, store, storeStatus, intervalMs: healthSeconds * 1000 }) : null;
-  const mqtt = new MqttConnection(bus, settings);
+  const mqtt = new MqttConnection(bus, settings, options.sparkplug ?? null);
   // The console's OPC UA certificate lives in the data folder; a run that keeps nothing keeps it in a temporary one.
   const opcua = new OpcuaConnection(bus, settings, dataDir ? join(dataDir, 'pki') : join(tmpdir(), `plant-console-pki-${process.pid}`));
   const imports = new ImportRunner(store, async () => {

@@ -6,6 +6,8 @@ import { readOwnOptions, UsageError, type OptionTable } from '../cli/commandLine
 import { PLANT_OPTIONS, plantFromArgs } from '../plant/plantOptions';
 import type { PlantLinkSettings } from '../plant/plantSettings';
 import { STORE_OPTIONS, storeUrlFromArgs } from '../store/postgres/storeOption';
+import { SPARKPLUG_OPTIONS, sparkplugFromArgs } from '../ingest/sparkplug/sparkplugOptions';
+import type { SparkplugConfig } from '../../shared/ingest/sparkplugSettings';
 
 export interface DesktopOptions {
   /** Where data lives instead of Electron's user-data folder. */
@@ -18,6 +20,8 @@ export interface DesktopOptions {
   readonly plant?: PlantLinkSettings | null;
   /** `--store postgres://…`: events in PostgreSQL instead of the user-data folder. */
   readonly store?: string;
+  /** `--sparkplug`…: Sparkplug B on the saved MQTT connection, for this run. */
+  readonly sparkplug?: SparkplugConfig | null;
 }
 
 /** The options of the desktop app; a feature with options of its own spreads its table in here. */
@@ -27,6 +31,7 @@ export const DESKTOP_OPTIONS = {
   review: { type: 'boolean' },
   ...PLANT_OPTIONS,
   ...STORE_OPTIONS,
+  ...SPARKPLUG_OPTIONS,
 } as const satisfies OptionTable;
 
 export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
@@ -35,11 +40,16 @@ export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
   let review = false;
   const plantValues: Record<string, string | string[]> = {};
   let store: string | undefined;
+  const sparkplugValues: Record<string, string[] | boolean> = {};
   for (const option of readOwnOptions(argv, DESKTOP_OPTIONS)) {
     const name = option.rawName.slice(2);
     if (Object.hasOwn(PLANT_OPTIONS, name)) {
       if (option.value === undefined || option.value.trim() === '') throw new UsageError(`${option.rawName}: needs a value`);
       plantValues[name] = name === 'plant' ? [...((plantValues[name] as string[] | undefined) ?? []), option.value] : option.value;
+    } else if (Object.hasOwn(SPARKPLUG_OPTIONS, name)) {
+      if (name === 'sparkplug') sparkplugValues[name] = true;
+      else if (option.value === undefined || option.value.trim() === '' || (!option.inline && option.value.startsWith('--'))) throw new UsageError(`${option.rawName}: needs a value`);
+      else sparkplugValues[name] = [...((sparkplugValues[name] as string[] | undefined) ?? []), option.value];
     } else if (option.rawName === '--no-simulator') simulator = false;
     else if (option.rawName === '--review') review = true;
     else if (option.rawName === '--store') store = storeUrlFromArgs({ store: option.value ?? '' });
@@ -54,5 +64,6 @@ export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
   }
   const plant = plantFromArgs(plantValues);
   const linked = plant ? { plant } : {};
-  return { simulator, review, ...(dataDir === undefined ? {} : { dataDir }), ...(store === undefined ? {} : { store }), ...linked };
+  const sparkplug = sparkplugFromArgs(sparkplugValues);
+  return { simulator, review, ...(sparkplug ? { sparkplug } : {}), ...(dataDir === undefined ? {} : { dataDir }), ...(store === undefined ? {} : { store }), ...linked };
 }

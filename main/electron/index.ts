@@ -103,6 +103,7 @@ async function start(): Promise<void> {
     renderPdf: electronPdfRenderer,
     fileDialogs: electronFileDialogs(dialog, () => (appWindow && !appWindow.isDestroyed() ? appWindow : null)),
     plant: options.plant ?? null,
+    sparkplug: options.sparkplug ?? null,
   });
 
   if (opened.recovery) await recordRecovery(core.bus, opened.recovery);

@@ -19,6 +19,8 @@ import { STORE_OPTIONS, STORE_USAGE, storeLine, storeUrlFromArgs } from '../stor
 import { startWebHost } from './server';
 import { PLANT_OPTIONS, PLANT_USAGE, plantFromArgs } from '../plant/plantOptions';
 import type { PlantLinkSettings } from '../plant/plantSettings';
+import { SPARKPLUG_OPTIONS, SPARKPLUG_USAGE, sparkplugFromArgs } from '../ingest/sparkplug/sparkplugOptions';
+import type { SparkplugConfig } from '../../shared/ingest/sparkplugSettings';
 
 export interface WebArgs {
   readonly port: number;
@@ -37,6 +39,8 @@ export interface WebArgs {
   readonly logLevel?: LogLevel;
   /** `--store postgres://…`: events in PostgreSQL; the data folder keeps only the settings. */
   readonly store?: string;
+  /** `--sparkplug`…: Sparkplug B on the saved MQTT connection, for this run. */
+  readonly sparkplug?: SparkplugConfig;
 }
 
 export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memory | --store URL] [--simulator-rate N | --no-simulator] [--review] [--min-free-disk-mb N] [--log-level L]
@@ -48,6 +52,7 @@ export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--memor
   --min-free-disk-mb N  refuse new events while the data folder's disk has less free (default: 1 GB or 5%, the larger)
   --review        review mode: the history is only read (no ingest, no alarms fired, nothing written)
 ${PLANT_USAGE}
+${SPARKPLUG_USAGE}
 ${LOG_LEVEL_USAGE}
 ${STORE_USAGE}`;
 
@@ -88,6 +93,7 @@ export const WEB_OPTIONS = {
   ...PLANT_OPTIONS,
   ...LOG_OPTIONS,
   ...STORE_OPTIONS,
+  ...SPARKPLUG_OPTIONS,
 } as const satisfies OptionTable;
 
 export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WebArgs {
@@ -100,6 +106,7 @@ export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const diskText = values['min-free-disk-mb'];
   const plant = plantFromArgs(values, env);
   const store = storeUrlFromArgs(values);
+  const sparkplug = sparkplugFromArgs(values);
   if (store !== undefined && memory) throw new UsageError('--memory and --store do not go together: with --store events are kept in PostgreSQL');
   if (diskText !== undefined && !/^\d{1,9}$/.test(diskText)) throw new UsageError(`--min-free-disk-mb: a whole number of megabytes, not "${diskText}"`);
   return {
@@ -113,6 +120,7 @@ export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     ...(diskText === undefined ? {} : { minFreeDiskMb: Number(diskText) }),
     ...(values['log-level'] === undefined ? {} : { logLevel: parseLogLevel(values['log-level']) }),
     ...(store === undefined ? {} : { store }),
+    ...(sparkplug ? { sparkplug } : {}),
   };
 }
 
@@ -140,6 +148,7 @@ async function main(): Promise<void> {
     user: userInfo().username,
     renderPdf: playwrightPdfRenderer(),
     plant: args.plant ?? null,
+    sparkplug: args.sparkplug ?? null,
   };
   const disk = args.minFreeDiskMb === undefined ? {} : { disk: { minFreeBytes: args.minFreeDiskMb * 1024 * 1024 } };
   const { store } = args;

@@ -13,6 +13,7 @@ import { MqttStatusCard } from './MqttStatusCard';
 import { PlantLinkCard } from './PlantLinkCard';
 import { draftOfSettings, EMPTY_MQTT_DRAFT } from './mqttDraft';
 import { OpcuaPanel } from './opcua/OpcuaPanel';
+import { SparkplugCard } from './sparkplug/SparkplugCard';
 
 const POLL_MS = 1_000;
 
@@ -53,6 +54,12 @@ export function ConnectionsView() {
           MQTT broker: settings
         </Typography>
         <MqttForm draft={draft} onDraft={setDraft} hasSavedPassword={settings?.hasPassword === true} configured={status.value?.status != null} onSaved={status.reload} />
+      </Paper>
+      <Paper variant="outlined" sx={{ p: 2 }} component="section" aria-labelledby="sparkplug-settings-title">
+        <Typography variant="h6" component="h3" id="sparkplug-settings-title" gutterBottom>
+          Sparkplug B (on the MQTT connection)
+        </Typography>
+        <SparkplugCard draft={draft} onDraft={setDraft} hasSavedPassword={settings?.hasPassword === true} onSaved={status.reload} />
       </Paper>
       <OpcuaPanel />
     </Stack>

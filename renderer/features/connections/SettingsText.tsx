@@ -10,9 +10,11 @@ export interface TextProps {
   readonly required?: boolean;
   readonly multiline?: boolean;
   readonly type?: string;
+  /** Marks the field as the one at fault (the help then says why). */
+  readonly error?: boolean;
 }
 
-export function Text({ label, value, onChange, testId, help, required, multiline, type }: TextProps) {
+export function Text({ label, value, onChange, testId, help, required, multiline, type, error }: TextProps) {
   return (
     <TextField
       fullWidth
@@ -21,6 +23,7 @@ export function Text({ label, value, onChange, testId, help, required, multiline
       value={value}
       onChange={(e) => onChange(e.target.value)}
       required={required ?? false}
+      error={error ?? false}
       multiline={multiline ?? false}
       minRows={multiline ? 2 : undefined}
       type={type ?? 'text'}

@@ -5,6 +5,7 @@
  * saved password. Pure.
  */
 import type { MqttApplyOptions } from '../../../shared/api/contractOps';
+import { draftOfSparkplug, sparkplugOfDraft, SPARKPLUG_OFF, type SparkplugDraft } from './sparkplug/sparkplugDraft';
 
 export interface MqttDraft {
   readonly url: string;
@@ -21,8 +22,8 @@ export interface MqttDraft {
   readonly topics: string;
   /** The mapping as JSON; empty: the default mapping. */
   readonly mapping: string;
-  /** The Sparkplug B settings in use, carried through unchanged (the form has no fields for them yet); null: off. */
-  readonly sparkplug: unknown;
+  /** The Sparkplug B card (its own form next to this one, saved with these settings). */
+  readonly sparkplug: SparkplugDraft;
 }
 
 export const EMPTY_MQTT_DRAFT: MqttDraft = {
@@ -36,7 +37,7 @@ export const EMPTY_MQTT_DRAFT: MqttDraft = {
   rejectUnauthorized: true,
   topics: '',
   mapping: '',
-  sparkplug: null,
+  sparkplug: SPARKPLUG_OFF,
 };
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
@@ -55,7 +56,7 @@ export function draftOfSettings(settings: Record<string, unknown> | null, defaul
     keyFile: str(tls.keyFile),
     rejectUnauthorized: tls.rejectUnauthorized !== false,
     topics: Array.isArray(settings.topics) ? settings.topics.join('\n') : '',
-    sparkplug: settings.sparkplug ?? null,
+    sparkplug: draftOfSparkplug(settings.sparkplug),
     mapping: mapping === undefined || JSON.stringify(mapping) === JSON.stringify(defaultMapping) ? '' : JSON.stringify(mapping, null, 2),
   };
 }
@@ -85,7 +86,9 @@ export function settingsOfDraft(draft: MqttDraft, hasSavedPassword: boolean): Dr
       return { ok: false, problem: `The mapping is not valid JSON: ${(error as Error).message}` };
     }
   }
-  if (draft.sparkplug !== null && draft.sparkplug !== undefined) settings.sparkplug = draft.sparkplug;
+  const sparkplug = sparkplugOfDraft(draft.sparkplug);
+  if (!sparkplug.ok) return { ok: false, problem: sparkplug.problem };
+  if (sparkplug.config !== null) settings.sparkplug = sparkplug.config;
   const keepPassword = hasSavedPassword && draft.password === '' && !draft.clearPassword && username !== '';
   return { ok: true, settings, options: keepPassword ? { keepPassword: true } : {} };
 }
