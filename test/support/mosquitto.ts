@@ -3,14 +3,15 @@
  * config file of its own (anonymous, or with a password file made by `mosquitto_passwd`),
  * stopped and restarted on the same port, and removed with its files at the end.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { makeTestCertificates, type TestCertificates } from './certificates';
-import { accepts, freePort } from './ports';
+import { LoopbackService } from './loopbackService';
+import { freePort } from './ports';
 
 export const MOSQUITTO_MISSING =
   'Mosquitto is not installed: install the Debian package "mosquitto" (apt-get install -y mosquitto, as .ci/run does) to run the MQTT ingest tests.';
@@ -48,17 +49,18 @@ export function brokerForTests(use: (broker: MosquittoBroker) => void, options: 
 }
 
 export class MosquittoBroker {
-  private child: ChildProcess | null = null;
-  private stderr = '';
+  private readonly process: LoopbackService;
 
   private constructor(
-    private readonly executable: string,
+    executable: string,
     private readonly dir: string,
-    private readonly configFile: string,
+    configFile: string,
     readonly port: number,
     /** The certificates of a TLS broker (its CA, and a client certificate it accepts). */
     readonly certificates: TestCertificates | null,
-  ) {}
+  ) {
+    this.process = new LoopbackService({ name: 'mosquitto', executable, args: ['-c', configFile], port, readyWithinMs: 10_000 });
+  }
 
   get url(): string {
     return `${this.certificates ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`;
@@ -98,34 +100,12 @@ export class MosquittoBroker {
 
   /** Starts the broker process (again) on the same port and waits until it accepts connections. */
   async resume(): Promise<void> {
-    if (this.child) return;
-    this.stderr = '';
-    const child = spawn(this.executable, ['-c', this.configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.child = child;
-    child.stderr?.on('data', (data: Buffer) => {
-      this.stderr = (this.stderr + data.toString()).slice(-4000);
-    });
-    child.on('exit', () => {
-      if (this.child === child) this.child = null;
-    });
-    const deadline = Date.now() + 10_000;
-    while (!(await accepts(this.port))) {
-      if (this.child !== child) throw new Error(`mosquitto exited on start: ${this.stderr.trim() || 'no output'}`);
-      if (Date.now() > deadline) throw new Error(`mosquitto did not listen on port ${this.port} within 10 s: ${this.stderr.trim()}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await this.process.start();
   }
 
   /** Stops the broker process; its config stays for `resume`. */
   async pause(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-    this.child = null;
+    await this.process.halt('SIGTERM');
   }
 
   async stop(): Promise<void> {

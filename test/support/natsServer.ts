@@ -4,13 +4,13 @@
  * with a token, or with TLS requiring a client certificate), killed (SIGKILL, as a crash) or
  * stopped and started again on the same port and folder, and removed with its files at the end.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTestCertificates, type TestCertificates } from './certificates';
-import { accepts, freePort } from './ports';
+import { LoopbackService } from './loopbackService';
+import { freePort } from './ports';
 
 export const NATS_MISSING =
   'nats-server is not installed: install the Debian package "nats-server" (apt-get install -y nats-server, as .ci/run does) to run the plant-link tests.';
@@ -39,16 +39,18 @@ export interface NatsServerOptions {
 }
 
 export class NatsServer {
-  private child: ChildProcess | null = null;
-  private output = '';
+  private readonly process: LoopbackService;
 
   private constructor(
-    private readonly executable: string,
+    executable: string,
     private readonly dir: string,
-    private readonly configFile: string,
+    configFile: string,
     readonly port: number,
     readonly certificates: TestCertificates | null,
-  ) {}
+  ) {
+    // The port accepts before JetStream has read its store back; the log line says when it has.
+    this.process = new LoopbackService({ name: 'nats-server', executable, args: ['-c', configFile], port, readyWithinMs: 15_000, readyLine: /Server is ready/ });
+  }
 
   get url(): string {
     return `${this.certificates ? 'tls' : 'nats'}://127.0.0.1:${this.port}`;
@@ -86,50 +88,21 @@ export class NatsServer {
 
   /** Starts the server process (again) on the same port and store folder; waits until it accepts connections. */
   async resume(): Promise<void> {
-    if (this.child) return;
-    this.output = '';
-    const child = spawn(this.executable, ['-c', this.configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    const keep = (data: Buffer) => {
-      this.output = (this.output + data.toString()).slice(-4000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    child.on('exit', () => {
-      if (this.child === child) this.child = null;
-    });
-    const deadline = Date.now() + 15_000;
-    // The port accepts before JetStream has read its store back; the log line says when it has.
-    while (!(await accepts(this.port)) || !/Server is ready/.test(this.output)) {
-      if (this.child !== child) throw new Error(`nats-server exited on start: ${this.output.trim() || 'no output'}`);
-      if (Date.now() > deadline) throw new Error(`nats-server did not get ready on port ${this.port} within 15 s: ${this.output.trim()}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await this.process.start();
   }
 
   /** Kills the server at once (SIGKILL), as a crash or power loss of the process would. */
   async kill(): Promise<void> {
-    await this.halt('SIGKILL');
+    await this.process.halt('SIGKILL');
   }
 
   /** Stops the server in order (SIGTERM); its store and config stay for `resume`. */
   async pause(): Promise<void> {
-    await this.halt('SIGTERM');
+    await this.process.halt('SIGTERM');
   }
 
   async stop(): Promise<void> {
-    await this.halt('SIGTERM');
+    await this.pause();
     await rm(this.dir, { recursive: true, force: true });
-  }
-
-  private async halt(signal: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-    this.child = null;
   }
 }
