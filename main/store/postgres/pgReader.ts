@@ -34,6 +34,12 @@ export class PgReader {
     return (await this.events('WHERE e.id = $1', [id]))[0] ?? null;
   }
 
+  /** The stored events among `ids`, in no particular order (one statement, for a batch's look-up). */
+  async getMany(ids: readonly string[]): Promise<StoredEvent[]> {
+    if (ids.length === 0) return [];
+    return this.events('WHERE e.id = ANY($1::text[])', [ids]);
+  }
+
   async getBySeq(seq: number): Promise<StoredEvent | null> {
     if (!Number.isSafeInteger(seq) || seq < 1) return null;
     return (await this.events('WHERE e.seq = $1', [seq]))[0] ?? null;

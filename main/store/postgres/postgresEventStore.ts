@@ -66,6 +66,11 @@ export class PostgresEventStore implements EventStore, ChainHeadReader {
     return this.reader.get(id);
   }
 
+  /** The stored events among `ids` in one look-up (the archiver's duplicate check); not part of the contract. */
+  getMany(ids: readonly string[]): Promise<StoredEvent[]> {
+    return this.reader.getMany(ids);
+  }
+
   getBySeq(seq: number): Promise<StoredEvent | null> {
     return this.reader.getBySeq(seq);
   }

@@ -1,0 +1,137 @@
+/**
+ * The plant's archiver (issue 15 §2): a durable consumer of the plant stream, under a name
+ * of its own, that keeps every event in the archive (PostgreSQL) once. Messages are taken in
+ * batches (messageBatcher.ts), each batch one append, and a message is acknowledged only
+ * after its batch committed; one whose batch failed goes back to the server and comes again.
+ * The NATS client reconnects by itself (for ever) and the consumer asks again after a server
+ * restart, so an outage on either side only delays the archive.
+ */
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { consumeMessages, ensureConsumer, type Consumption } from '../plant/consume';
+import { connectPlant } from '../plant/natsConnection';
+import type { PlantLinkSettings } from '../plant/plantSettings';
+import { ensureStream } from '../plant/plantStream';
+import type { ArchiveTarget } from './archiveBatch';
+import { ArchiverStoppedError, MessageBatcher, type ArchiveCounts } from './messageBatcher';
+
+export const DEFAULT_CONSUMER = 'archiver';
+/** Events one append takes at most. */
+const MAX_BATCH = 2_000;
+/** Messages delivered and not yet acknowledged, at most (well under the consumer's max_ack_pending). */
+const IN_HAND = 8_000;
+/** How long a message of a failed batch waits before the server sends it again. */
+const RETRY_DELAY_MS = 1_000;
+/** How long a stop waits for the acknowledgements to reach the server. */
+const DRAIN_MS = 5_000;
+
+export interface ArchiverOptions {
+  /** The plant link's connection settings; `station` names the connection only. */
+  readonly plant: PlantLinkSettings;
+  /** The durable consumer's name (default `archiver`). */
+  readonly consumer?: string;
+  readonly target: ArchiveTarget;
+  /** Status and failures, one sentence each (never a secret). */
+  readonly log: (line: string) => void;
+  readonly maxBatch?: number;
+}
+
+export interface ArchiverStatus extends Readonly<ArchiveCounts> {
+  readonly natsConnected: boolean;
+}
+
+export class Archiver {
+  private readonly batcher: MessageBatcher;
+  private consumption: Consumption | undefined;
+  private natsConnected = true;
+  /** The last failure told, and how many batches had committed then. */
+  private lastFailure = { reason: '', batches: -1 };
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    private readonly log: (line: string) => void,
+    private readonly nc: NatsConnection,
+    target: ArchiveTarget,
+    stream: string,
+    maxBatch: number,
+  ) {
+    this.batcher = new MessageBatcher(target, stream, maxBatch, (error, messages) => this.failed(error, messages));
+  }
+
+  /** Connects, makes the stream and the durable consumer if missing, and starts archiving. */
+  static async start(options: ArchiverOptions): Promise<Archiver> {
+    const { plant, log } = options;
+    const durable = options.consumer ?? DEFAULT_CONSUMER;
+    const nc = await connectPlant(plant);
+    try {
+      await ensureStream(await jetstreamManager(nc), plant.stream);
+      await ensureConsumer(nc, plant.stream, durable);
+      const archiver = new Archiver(log, nc, options.target, plant.stream, options.maxBatch ?? MAX_BATCH);
+      archiver.consumption = await consumeMessages(nc, plant.stream, durable, (data, meta) => archiver.batcher.add(data, meta), {
+        concurrency: IN_HAND,
+        retryDelayMs: RETRY_DELAY_MS,
+        // Each failed batch is told once by the batcher, not once per message.
+        onError: () => undefined,
+      });
+      archiver.watch(plant.servers.join(', '));
+      log(`archiving stream ${plant.stream} from ${plant.servers.join(', ')} as consumer ${durable}`);
+      return archiver;
+    } catch (error) {
+      await nc.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Settles when the consumption ends: after `stop`, or when the connection closed for good. */
+  get done(): Promise<void> {
+    return this.consumption!.done;
+  }
+
+  status(): ArchiverStatus {
+    return { ...this.batcher.counts, natsConnected: this.natsConnected };
+  }
+
+  /**
+   * Stops taking messages: the batch committing finishes and is acknowledged, the messages
+   * not yet in a batch go back to the server unacknowledged, and the connection closes once
+   * the acknowledgements are sent (or after DRAIN_MS when the server is away).
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.batcher.stop();
+      await this.consumption?.stop();
+      const drained = this.nc.drain().catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_MS)))]);
+      clearTimeout(timer);
+      if (!this.nc.isClosed()) await this.nc.close().catch(() => undefined);
+    })();
+    return this.stopping;
+  }
+
+  private failed(error: unknown, messages: number): void {
+    if (error instanceof ArchiverStoppedError) return;
+    const reason = error instanceof Error ? error.message : String(error);
+    const { batches } = this.batcher.counts;
+    // An outage fails every batch the same way: said once, until a batch goes through again.
+    if (reason === this.lastFailure.reason && batches === this.lastFailure.batches) return;
+    this.lastFailure = { reason, batches };
+    this.log(`a batch of ${messages} messages was not stored and will come again: ${reason}`);
+  }
+
+  /** Follows the client's own reconnections, for the progress line and the log. */
+  private watch(where: string): void {
+    const { log } = this;
+    void (async () => {
+      for await (const status of this.nc.status()) {
+        if (status.type === 'disconnect' && this.natsConnected) {
+          this.natsConnected = false;
+          log(`the connection to ${where} was lost; reconnecting`);
+        } else if (status.type === 'reconnect') {
+          this.natsConnected = true;
+          log(`reconnected to ${where}`);
+        }
+      }
+    })().catch(() => undefined);
+  }
+}

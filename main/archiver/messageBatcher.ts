@@ -1,0 +1,99 @@
+/**
+ * Group commit for stream messages: each message handed in waits in a queue; one batch at a
+ * time (up to `maxBatch`) goes into the archive in one append, and every message of it
+ * settles when that append has committed (resolve: the consumer acknowledges it) or failed
+ * (reject: the consumer hands it back to the server). While a batch commits, the next one
+ * gathers, so batches grow by themselves when the database is the slower side.
+ */
+import type { ConsumedMeta } from '../plant/consume';
+import { archiveBatch, type ArchiveTarget, type BatchOutcome, type StreamMessage } from './archiveBatch';
+
+export interface ArchiveCounts {
+  stored: number;
+  rejected: number;
+  duplicates: number;
+  batches: number;
+  /** Messages of the stream not yet delivered to this consumer, as the last message said. */
+  streamPending: number;
+  /** Messages delivered and not yet acknowledged (queued or in the batch committing). */
+  inHand: number;
+}
+
+/** The reason a message handed back at a stop carries. */
+export class ArchiverStoppedError extends Error {
+  override readonly name = 'ArchiverStoppedError';
+  constructor() {
+    super('the archiver stopped before this message was stored');
+  }
+}
+
+interface Waiting {
+  readonly message: StreamMessage;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+export class MessageBatcher {
+  readonly counts: ArchiveCounts = { stored: 0, rejected: 0, duplicates: 0, batches: 0, streamPending: 0, inHand: 0 };
+  private readonly waiting: Waiting[] = [];
+  private flushing: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly target: ArchiveTarget,
+    private readonly stream: string,
+    private readonly maxBatch: number,
+    /** Told once per failed batch (its messages come again). */
+    private readonly onFailure: (error: unknown, messages: number) => void,
+  ) {}
+
+  /** Resolves once the message is stored (or known to be); rejects when it was not. */
+  add(data: Uint8Array, meta: ConsumedMeta): Promise<void> {
+    if (this.stopped) return Promise.reject(new ArchiverStoppedError());
+    this.counts.streamPending = meta.pending;
+    this.counts.inHand++;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ message: { data, meta }, resolve, reject });
+      // Started on the next turn, so that the messages the client already holds join the first batch.
+      this.flushing ??= new Promise<void>((started) => setImmediate(started)).then(() => this.flush());
+    });
+  }
+
+  /** Takes no more messages and hands back those not yet in a batch; the batch committing finishes. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abandon(this.waiting.splice(0));
+    await this.flushing;
+  }
+
+  private async flush(): Promise<void> {
+    try {
+      while (this.waiting.length > 0 && !this.stopped) {
+        const batch = this.waiting.splice(0, this.maxBatch);
+        let outcome: BatchOutcome;
+        try {
+          outcome = await archiveBatch(this.target, batch.map((w) => w.message), this.stream);
+        } catch (error) {
+          this.counts.inHand -= batch.length;
+          this.onFailure(error, batch.length);
+          for (const w of batch) w.reject(error);
+          continue;
+        }
+        this.counts.stored += outcome.stored;
+        this.counts.rejected += outcome.rejected;
+        this.counts.duplicates += outcome.duplicates;
+        this.counts.batches++;
+        this.counts.inHand -= batch.length;
+        for (const w of batch) w.resolve();
+      }
+    } finally {
+      this.flushing = null;
+    }
+  }
+
+  private abandon(waiting: readonly Waiting[]): void {
+    this.counts.inHand -= waiting.length;
+    const error = new ArchiverStoppedError();
+    for (const w of waiting) w.reject(error);
+  }
+}
