@@ -10,6 +10,7 @@ import { alarmHandlers } from './alarmHandlers';
 import type { ApiHandlers } from './apiHandlers';
 import { IdempotentPublisher } from './idempotentPublish';
 import { OPCUA_SETTINGS_KEY } from '../ingest/opcua/opcuaConnection';
+import { PLANT_SETTINGS_KEY } from '../plant/savedPlantSettings';
 
 export function createHandlers(core: PlantCore): ApiHandlers {
   const { bus, store, equipment, pushes, simulator, mqtt, imports, settings, files } = core;
@@ -54,6 +55,9 @@ export function createHandlers(core: PlantCore): ApiHandlers {
     'opcua.disconnect': async () => core.opcua.disconnect(),
     'opcua.trustCertificate': async (_ctx, sha256) => core.opcua.trust(sha256),
     'opcua.browse': async (_ctx, nodeId) => core.opcua.browse(nodeId),
+    'plantLink.status': async () => core.plantLink.view(),
+    'plantLink.configure': async (_ctx, given, options) => core.plantLink.configure(given, options),
+    'plantLink.disconnect': async () => core.plantLink.disconnect(),
     'aggregates.series': async (_ctx, query) => core.aggregates.series(query),
     'ingest.rejected': async (_ctx, page) => store.query({ types: ['ingest.message.rejected'], order: 'desc', ...page }),
     'audit.export': async (_ctx, request) => core.audit.export({ ...request, out: await files.check(request.out) }),
@@ -65,14 +69,15 @@ export function createHandlers(core: PlantCore): ApiHandlers {
     'files.dialogs': async () => core.dialogs.available(),
     'files.chooseSave': async (_ctx, choice) => core.dialogs.chooseSave(choice),
     'files.chooseOpen': async (_ctx, choice) => core.dialogs.chooseOpen(choice),
-    // The MQTT and OPC UA settings hold passwords: the renderer reads them through mqtt.status and opcua.status, without them.
+    // The MQTT, OPC UA and plant-link settings hold secrets: the renderer reads them through their own status methods, without them.
     'settings.get': async () => {
-      const { [MQTT_SETTINGS_KEY]: _secret, [OPCUA_SETTINGS_KEY]: _opcuaSecret, ...values } = settings.all();
+      const { [MQTT_SETTINGS_KEY]: _secret, [OPCUA_SETTINGS_KEY]: _opcuaSecret, [PLANT_SETTINGS_KEY]: _plantSecret, ...values } = settings.all();
       return values;
     },
     'settings.set': async (_ctx, key, value) => {
       if (key === MQTT_SETTINGS_KEY) throw new TypeError('key: the MQTT settings are changed with mqtt.configure, which checks them');
       if (key === OPCUA_SETTINGS_KEY) throw new TypeError('key: the OPC UA settings are changed with opcua.configure, which checks them');
+      if (key === PLANT_SETTINGS_KEY) throw new TypeError('key: the plant link settings are changed with plantLink.configure, which checks them');
       await settings.set(key, value);
       return true;
     },

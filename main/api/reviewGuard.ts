@@ -24,6 +24,7 @@ const WRITES: Readonly<Partial<Record<MethodName, string>>> = {
   'simulator.resume': 'running the plant simulator',
   'mqtt.configure': 'connecting to an MQTT broker',
   'opcua.configure': 'connecting to an OPC UA server',
+  'plantLink.configure': 'connecting to the plant link',
   'opcua.trustCertificate': 'trusting an OPC UA server certificate',
   'import.start': 'importing events',
   'audit.import': 'importing an audit log',

@@ -119,7 +119,7 @@ export class AlarmMonitor {
     this.refuseInReview(`${kind} of alarms`);
     const result = commandAlarms(this.engine, { kind, alarmIds, ...details }, this.now());
     this.engine = result.state;
-    this.publish(result.drafts, false);
+    this.publish(result.drafts, 'none');
     await this.publishing;
     const rejected = result.rejected.map(({ alarmId, reason }) => ({ alarmId, reason }));
     const refused = new Set(rejected.map((r) => r.alarmId));
@@ -154,7 +154,7 @@ export class AlarmMonitor {
       if (event.type === RULES_CHANGED) {
         const step = setAlarmRules(this.engine, (event.payload as { rules?: unknown } | null)?.rules, event.timestamp);
         this.engine = step.state;
-        this.publish(step.drafts, true, event.id);
+        this.publish(step.drafts, 'cause', event.id);
       } else if (event.type === INGEST_CONNECTION_CHANGED) {
         // Only live: a state replayed from before a restart says nothing about the connection now.
         if (!catchingUp) this.connectionChanged(event.payload as ConnectionChangedPayload);
@@ -166,7 +166,7 @@ export class AlarmMonitor {
       } else {
         const step = evaluateAlarms(this.engine, event);
         this.engine = step.state;
-        this.publish(step.drafts, true);
+        this.publish(step.drafts, 'cause');
       }
       if (++this.sinceSnapshot >= (this.options.snapshotEvery ?? 5_000)) this.snapshotSoon();
     }
@@ -197,20 +197,24 @@ export class AlarmMonitor {
       if (this.sourcesDown.size > 0) this.engine = resumeAlarms(this.engine, now);
       const step = tickAlarms(this.engine, now);
       this.engine = step.state;
-      this.publish(step.drafts, false);
+      this.publish(step.drafts, 'deadline');
     } catch (error) {
       this.onError(error);
     }
   }
 
-  /** Publishes drafts in order; reactions to stored events get ids derived from their cause. */
-  private publish(drafts: readonly EventDraft[], derived: boolean, cause?: string): void {
+  /**
+   * Publishes drafts in order. Ids are derived (so that a redelivery, a replay after a restart
+   * or another station making the same transition gives the same id, and the store keeps one):
+   * for a reaction to a stored event, from that event; for a transition a tick found, from the
+   * deadline it is dated at (and the event behind it, if any). Operator commands get fresh ids.
+   */
+  private publish(drafts: readonly EventDraft[], ids: 'cause' | 'deadline' | 'none', cause?: string): void {
     if (drafts.length === 0) return;
     const { bus } = this.options;
     this.publishing = this.publishing.then(async () => {
       for (const draft of drafts) {
-        const causeKey = draft.causationId ?? cause;
-        const id = derived && causeKey ? derivedEventId(`${draft.type}|${String(draft.payload.alarmId)}|${causeKey}`, draft.timestamp) : undefined;
+        const id = derivedAlarmId(draft, ids, cause);
         try {
           await bus.publish({ ...draft, ...(id ? { id } : {}), source: 'alarm-monitor' });
         } catch (error) {
@@ -234,4 +238,11 @@ export class AlarmMonitor {
     this.snapshotSoon();
     await this.publishing;
   }
+}
+
+function derivedAlarmId(draft: EventDraft, ids: 'cause' | 'deadline' | 'none', cause: string | undefined): string | undefined {
+  const alarm = `${draft.type}|${String(draft.payload.alarmId)}`;
+  if (ids === 'deadline') return derivedEventId(`${alarm}|deadline ${draft.timestamp}|${draft.causationId ?? ''}`, draft.timestamp);
+  const causeKey = draft.causationId ?? cause;
+  return ids === 'cause' && causeKey ? derivedEventId(`${alarm}|${causeKey}`, draft.timestamp) : undefined;
 }

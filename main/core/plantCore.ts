@@ -26,7 +26,8 @@ import { ImportRunner, MqttConnection } from './operations';
 import { PushHub } from './pushHub';
 import { readOnlyStore } from './reviewMode';
 import { Settings } from './settings';
-import { PlantLink } from '../plant/plantLink';
+import type { PlantLink } from '../plant/plantLink';
+import { PlantLinkControl } from '../plant/plantLinkControl';
 import type { PlantLinkSettings } from '../plant/plantSettings';
 import type { SparkplugConfig } from '../../shared/ingest/sparkplugSettings';
 
@@ -79,7 +80,9 @@ export interface PlantCore {
   readonly pushes: PushHub;
   readonly user: string;
   readonly review: boolean;
+  /** The running plant link, if any (it changes when the operator saves new settings). */
   readonly plant: PlantLink | null;
+  readonly plantLink: PlantLinkControl;
   metrics(): Promise<PlantMetrics>;
   /** Stops producers and consumers and waits until every pending write is stored. */
   close(): Promise<void>;
@@ -132,8 +135,8 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     },
   });
   if (!review) await mqtt.resume();
-  const plant = options.plant && !review ? new PlantLink({ settings: options.plant, bus, store }) : null;
-  await plant?.start();
+  const plantLink = new PlantLinkControl({ bus, store, settings, commandLine: options.plant ?? null, review });
+  await plantLink.start();
   if (!review) opcua.resume();
   simulator?.start();
   health?.start();
@@ -155,8 +158,12 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     pushes,
     user: options.user ?? 'operator',
     review,
-    plant,
+    get plant() {
+      return plantLink.link;
+    },
+    plantLink,
     async metrics() {
+      const plant = plantLink.link;
       const headSeq = await store.headSeq();
       return { at: Date.now(), bus: bus.metrics(), store: { events: headSeq, headSeq, ...storeStatus() }, ingest: { mqtt: mqtt.metrics(), opcua: opcua.metrics() }, review, ...(plant ? { plant: plant.status() } : {}) };
     },
@@ -166,7 +173,7 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
       await simulator?.stop();
       await health?.stop();
       await mqtt.stop();
-      await plant?.close();
+      await plantLink.close();
       await opcua.stop();
       await alarms.stop();
       await aggregates.stop();

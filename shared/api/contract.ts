@@ -13,6 +13,7 @@ import { auditContract } from './contractAudit';
 import { filesContract } from './contractFiles';
 import { opcuaContract } from './contractOpcua';
 import { operationsContract } from './contractOps';
+import { plantLinkContract } from './contractPlantLink';
 import type { EquipmentState } from '../domain/equipment';
 import type { StoredEvent } from '../events/event';
 import { validatePattern } from '../events/patterns';
@@ -90,6 +91,7 @@ export const contract = {
   ...auditContract,
   ...filesContract,
   ...opcuaContract,
+  ...plantLinkContract,
 } as const;
 
 export type Contract = typeof contract;

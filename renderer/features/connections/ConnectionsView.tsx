@@ -10,7 +10,7 @@ import { useCall } from '../../common/useCall';
 import { usePlant } from '../../common/usePlant';
 import { MqttForm } from './MqttForm';
 import { MqttStatusCard } from './MqttStatusCard';
-import { PlantLinkCard } from './PlantLinkCard';
+import { PlantLinkPanel } from './PlantLinkPanel';
 import { draftOfSettings, EMPTY_MQTT_DRAFT } from './mqttDraft';
 import { OpcuaPanel } from './opcua/OpcuaPanel';
 import { SparkplugCard } from './sparkplug/SparkplugCard';
@@ -20,7 +20,6 @@ const POLL_MS = 1_000;
 export function ConnectionsView() {
   const plant = usePlant();
   const status = useCall(() => plant.mqtt.status(), [plant], POLL_MS);
-  const link = useCall(() => plant.metrics.get(), [plant], POLL_MS).value?.plant;
   const [draft, setDraft] = useState(EMPTY_MQTT_DRAFT);
   const filled = useRef(false);
   useEffect(() => {
@@ -41,14 +40,7 @@ export function ConnectionsView() {
         </Typography>
         <MqttStatusCard state={status.value} error={status.error} />
       </Paper>
-      {link && (
-        <Paper variant="outlined" sx={{ p: 2 }} component="section" aria-labelledby="plant-link-title">
-          <Typography variant="h6" component="h3" id="plant-link-title" gutterBottom>
-            Plant link (NATS JetStream)
-          </Typography>
-          <PlantLinkCard status={link} />
-        </Paper>
-      )}
+      <PlantLinkPanel />
       <Paper variant="outlined" sx={{ p: 2 }} component="section" aria-labelledby="mqtt-settings-title">
         <Typography variant="h6" component="h3" id="mqtt-settings-title" gutterBottom>
           MQTT broker: settings

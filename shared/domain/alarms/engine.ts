@@ -78,7 +78,8 @@ export function tickAlarms(state: AlarmEngineState, now: number): AlarmEngineSte
   for (const alarm of Object.values(state.alarms)) {
     if (alarm.state !== 'SHELVED' || alarm.shelved === null || now < alarm.shelved.until) continue;
     const conditionActive = work.monitors[alarm.alarmId]?.active ?? false;
-    work.decide(work.alarms[alarm.alarmId] ?? alarm, { kind: 'expireShelve', conditionActive }, now, {});
+    // Dated when the shelve ran out (a time every station has from the shelve event), not at this tick.
+    work.decide(work.alarms[alarm.alarmId] ?? alarm, { kind: 'expireShelve', conditionActive }, alarm.shelved.until, {});
   }
   work.clock(now);
   return work.done();

@@ -134,37 +134,49 @@ export function observe(rule: AlarmRule, monitor: MonitorState, event: Monitored
   }
 }
 
-/** Lets time pass to `now`: on/off delays end, windows slide, silences and downtimes grow. */
+/**
+ * Lets time pass to `now`: on/off delays end, windows slide, silences and downtimes grow.
+ * A change found here is dated at the deadline that caused it (the end of the delay, the
+ * window or the timeout, all computed from event times), not at `now`, the moment this
+ * station's tick happened to notice: so every station fed the same events makes the same
+ * transition, with the same time and values, and so the same derived id (issue 14 §2).
+ */
 export function elapse(rule: AlarmRule, monitor: MonitorState, now: number): MonitorStep {
   switch (monitor.kind) {
     case 'threshold':
-      return rule.kind === 'threshold' ? settleThreshold(rule, monitor, now) : { monitor, change: null };
+      return rule.kind === 'threshold' ? settleThreshold(rule, monitor, now, true) : { monitor, change: null };
     case 'countInWindow': {
       if (rule.kind !== 'countInWindow') return { monitor, change: null };
       const times = monitor.times.filter((x) => x > now - rule.windowMs);
       if (times.length === monitor.times.length) return { monitor, change: null };
-      return flip({ ...monitor, times }, times.length >= rule.count, times.length, rule.count, now, null);
+      // The count fell when the oldest time left the window.
+      const fell = Math.min(now, (monitor.times[0] ?? now - rule.windowMs) + rule.windowMs);
+      return flip({ ...monitor, times }, times.length >= rule.count, times.length, rule.count, fell, null);
     }
     case 'absence': {
       if (rule.kind !== 'absence' || monitor.active || now - monitor.lastSeen < rule.timeoutMs) return { monitor, change: null };
-      return flip(monitor, true, now - monitor.lastSeen, rule.timeoutMs, now, null);
+      return flip(monitor, true, rule.timeoutMs, rule.timeoutMs, monitor.lastSeen + rule.timeoutMs, null);
     }
     case 'downTooLong': {
       if (rule.kind !== 'downTooLong' || monitor.active || monitor.downSince === null || now - monitor.downSince <= rule.durationMs) {
         return { monitor, change: null };
       }
-      return flip(monitor, true, now - monitor.downSince, rule.durationMs, now, monitor.cause);
+      // Down for longer than the duration: the first millisecond past it.
+      return flip(monitor, true, rule.durationMs + 1, rule.durationMs, monitor.downSince + rule.durationMs + 1, monitor.cause);
     }
     case 'outOfSpec':
       return { monitor, change: null };
   }
 }
 
-/** The threshold's raw condition becomes the alarm's once it has held for its delay. */
-function settleThreshold(rule: ThresholdRule, monitor: ThresholdMonitor, now: number): MonitorStep {
+/**
+ * The threshold's raw condition becomes the alarm's once it has held for its delay: dated at
+ * the event that settled it, or (from a tick, `atDeadline`) at the end of the delay.
+ */
+function settleThreshold(rule: ThresholdRule, monitor: ThresholdMonitor, now: number, atDeadline = false): MonitorStep {
   const delay = monitor.raw ? rule.onDelayMs : rule.offDelayMs;
   if (monitor.raw === monitor.active || now - monitor.rawSince < delay) return { monitor, change: null };
-  return flip(monitor, monitor.raw, monitor.value, rule.limit, now, monitor.cause);
+  return flip(monitor, monitor.raw, monitor.value, rule.limit, atDeadline ? monitor.rawSince + delay : now, monitor.cause);
 }
 
 function flip<M extends MonitorState>(monitor: M, active: boolean, value: number | null, limit: number | null, at: number, cause: AlarmCause | null): MonitorStep {
