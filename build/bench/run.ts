@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,journal,queries,bridge,projector,audit,timeline,e2e,soak,pg,sources,plant]`
+ * `npm run bench [-- --quick] [-- --runs N] [-- --only bus,store,journal,queries,bridge,projector,audit,timeline,e2e,soak,pg,sources,plant,archiver]`
  *
  * Measures the figures of ../shared/design/BENCH.md that this version has, each the median
  * of its runs, and prints progress on stderr and, as the last stdout line, one flat JSON
@@ -25,6 +25,7 @@ import { measurePlant } from './plant';
 import { telemetryInputs } from './workload';
 import { measurePostgres } from './postgres';
 import { benchOpcuaSource } from './opcuaSource';
+import { measureArchiver } from './archiver';
 
 interface Settings {
   readonly quick: boolean;
@@ -33,7 +34,7 @@ interface Settings {
   readonly only?: ReadonlySet<Section>;
 }
 
-const SECTIONS = ['bus', 'store', 'journal', 'queries', 'bridge', 'projector', 'audit', 'timeline', 'e2e', 'soak', 'pg', 'sources', 'plant'] as const;
+const SECTIONS = ['bus', 'store', 'journal', 'queries', 'bridge', 'projector', 'audit', 'timeline', 'e2e', 'soak', 'pg', 'sources', 'plant', 'archiver'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseSettings(argv: readonly string[]): Settings {
@@ -217,6 +218,7 @@ async function main(): Promise<void> {
     { section: 'sources', what: 'Sparkplug B source benchmark', errorKey: 'sparkplug_error', measure: () => measureSources({ runs: settings.runs, quick: settings.quick, log }) },
     { section: 'sources', what: 'OPC UA source benchmark', errorKey: 'opcua_error', measure: () => benchOpcuaSource({ quick: settings.quick, runs: settings.runs, log }) },
     { section: 'plant', what: 'plant link benchmark (NATS JetStream)', errorKey: 'plant_error', measure: () => measurePlant({ runs: settings.runs, quick: settings.quick, log }) },
+    { section: 'archiver', what: 'archiver benchmark (plant stream → PostgreSQL)', errorKey: 'archiver_error', measure: () => measureArchiver({ runs: settings.runs, quick: settings.quick, log }) },
   ];
   let first = true;
   for (const part of parts) {

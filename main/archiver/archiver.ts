@@ -16,10 +16,16 @@ import type { ArchiveTarget } from './archiveBatch';
 import { ArchiverStoppedError, MessageBatcher, type ArchiveCounts } from './messageBatcher';
 
 export const DEFAULT_CONSUMER = 'archiver';
-/** Events one append takes at most. */
-const MAX_BATCH = 2_000;
-/** Messages delivered and not yet acknowledged, at most (well under the consumer's max_ack_pending). */
-const IN_HAND = 8_000;
+/** Events one append takes at most: half of what is in hand, so that the next batch gathers while one commits. */
+const MAX_BATCH = 1_000;
+/**
+ * Messages delivered and not yet acknowledged, at most (the client pulls twice as many ahead).
+ * Small enough that what waits in the client is stored within the consumer's ack wait (10 s)
+ * even on a slow machine: a message that waits longer is sent again by the server and costs a
+ * duplicate check. Measured on a 2-core machine under a load average of 15: with 8,000 in hand
+ * 33 of 20,000 messages came twice, with 4,000 (pulls of 8,000) at about 1,000 events/s 5,587.
+ */
+const IN_HAND = 2_000;
 /** How long a message of a failed batch waits before the server sends it again. */
 const RETRY_DELAY_MS = 1_000;
 /** How long a stop waits for the acknowledgements to reach the server. */

@@ -7,6 +7,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../cli/commandLine';
+import { useNodeSha256 } from '../store/nodeHash';
 import { PostgresEventStore } from '../store/postgres/postgresEventStore';
 import { Archiver, type ArchiverStatus } from './archiver';
 import { ARCHIVER_USAGE, parseArchiverArgs, type ArchiverArgs } from './archiverOptions';
@@ -73,6 +74,7 @@ async function run(args: ArchiverArgs): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  useNodeSha256();
   let args: ArchiverArgs | 'help';
   try {
     args = parseArchiverArgs(process.argv.slice(2));
