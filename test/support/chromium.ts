@@ -1,29 +1,21 @@
 /**
- * Where the tests and the benchmark find Chromium, and the flags it needs on a closed,
- * root-run workstation. Order: CHROME_PATH, Debian's /usr/bin/chromium, then a browser that
- * Playwright installed itself.
+ * Where the tests and the benchmark find Chromium: the product's order (CHROME_PATH,
+ * Debian's /usr/bin/chromium, then a browser Playwright installed itself), found at once
+ * rather than awaited, with the product's headless flags.
  */
-import { existsSync } from 'node:fs';
 import { chromium } from 'playwright';
+import { firstChromium, HEADLESS_CHROMIUM_ARGS } from '../../main/platform/chromium';
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export const CHROMIUM_ARGS = HEADLESS_CHROMIUM_ARGS;
 
 export function findChromium(): string | undefined {
-  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium'];
+  let playwrightBrowser: string | undefined;
   try {
-    candidates.push(chromium.executablePath());
+    playwrightBrowser = chromium.executablePath();
   } catch {
     // Playwright has no browser of its own here.
   }
-  return candidates.find((path): path is string => Boolean(path) && existsSync(path as string));
+  return firstChromium(process.env, playwrightBrowser);
 }
 
 export const CHROMIUM_MISSING =

@@ -5,13 +5,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { makeTestCertificates, type TestCertificates } from './certificates';
-import { LoopbackService } from './loopbackService';
-import { freePort } from './ports';
+import { LoopbackService, servicePlace, type ServicePlace } from './loopbackService';
 
 export const MOSQUITTO_MISSING =
   'Mosquitto is not installed: install the Debian package "mosquitto" (apt-get install -y mosquitto, as .ci/run does) to run the MQTT ingest tests.';
@@ -48,18 +45,15 @@ export function brokerForTests(use: (broker: MosquittoBroker) => void, options: 
   });
 }
 
-export class MosquittoBroker {
-  private readonly process: LoopbackService;
-
+export class MosquittoBroker extends LoopbackService {
   private constructor(
     executable: string,
-    private readonly dir: string,
+    place: ServicePlace,
     configFile: string,
-    readonly port: number,
     /** The certificates of a TLS broker (its CA, and a client certificate it accepts). */
     readonly certificates: TestCertificates | null,
   ) {
-    this.process = new LoopbackService({ name: 'mosquitto', executable, args: ['-c', configFile], port, readyWithinMs: 10_000 });
+    super({ name: 'mosquitto', executable, args: ['-c'], readyWithinMs: 10_000 }, place.dir, place.port, configFile);
   }
 
   get url(): string {
@@ -69,8 +63,8 @@ export class MosquittoBroker {
   static async start(options: BrokerOptions = {}): Promise<MosquittoBroker> {
     const tools = findMosquitto();
     if (!tools) throw new Error(MOSQUITTO_MISSING);
-    const dir = await mkdtemp(join(tmpdir(), 'mosquitto-test-'));
-    const port = await freePort();
+    const place = await servicePlace('mosquitto-test-');
+    const { dir, port } = place;
     const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'log_type error', 'log_type warning'];
     // Run as root (CI containers), the broker would switch to the "mosquitto" user and lose access to the files here.
     if (process.getuid?.() === 0) lines.push('user root');
@@ -91,25 +85,8 @@ export class MosquittoBroker {
       lines.push('allow_anonymous true');
     }
     lines.push(...(options.config ?? []));
-    const configFile = join(dir, 'mosquitto.conf');
-    await writeFile(configFile, `${lines.join('\n')}\n`);
-    const broker = new MosquittoBroker(tools.broker, dir, configFile, port, certificates);
+    const broker = new MosquittoBroker(tools.broker, place, await LoopbackService.writeConfig(place, 'mosquitto.conf', lines), certificates);
     await broker.resume();
     return broker;
-  }
-
-  /** Starts the broker process (again) on the same port and waits until it accepts connections. */
-  async resume(): Promise<void> {
-    await this.process.start();
-  }
-
-  /** Stops the broker process; its config stays for `resume`. */
-  async pause(): Promise<void> {
-    await this.process.halt('SIGTERM');
-  }
-
-  async stop(): Promise<void> {
-    await this.pause();
-    await rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -5,12 +5,9 @@
  * stopped and started again on the same port and folder, and removed with its files at the end.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTestCertificates, type TestCertificates } from './certificates';
-import { LoopbackService } from './loopbackService';
-import { freePort } from './ports';
+import { LoopbackService, servicePlace, type ServicePlace } from './loopbackService';
 
 export const NATS_MISSING =
   'nats-server is not installed: install the Debian package "nats-server" (apt-get install -y nats-server, as .ci/run does) to run the plant-link tests.';
@@ -38,18 +35,15 @@ export interface NatsServerOptions {
   readonly tls?: boolean;
 }
 
-export class NatsServer {
-  private readonly process: LoopbackService;
-
+export class NatsServer extends LoopbackService {
   private constructor(
     executable: string,
-    private readonly dir: string,
+    place: ServicePlace,
     configFile: string,
-    readonly port: number,
     readonly certificates: TestCertificates | null,
   ) {
     // The port accepts before JetStream has read its store back; the log line says when it has.
-    this.process = new LoopbackService({ name: 'nats-server', executable, args: ['-c', configFile], port, readyWithinMs: 15_000, readyLine: /Server is ready/ });
+    super({ name: 'nats-server', executable, args: ['-c'], readyWithinMs: 15_000, readyLine: /Server is ready/ }, place.dir, place.port, configFile);
   }
 
   get url(): string {
@@ -64,8 +58,8 @@ export class NatsServer {
   static async start(options: NatsServerOptions = {}): Promise<NatsServer> {
     const executable = findNatsServer();
     if (!executable) throw new Error(NATS_MISSING);
-    const dir = await mkdtemp(join(tmpdir(), 'nats-test-'));
-    const port = await freePort();
+    const place = await servicePlace('nats-test-');
+    const { dir, port } = place;
     const certificates = options.tls ? await makeTestCertificates(dir) : null;
     const lines = [`listen: "127.0.0.1:${port}"`, `jetstream { store_dir: ${JSON.stringify(join(dir, 'jetstream'))} }`];
     if (options.users) {
@@ -79,30 +73,13 @@ export class NatsServer {
         `tls { cert_file: ${JSON.stringify(certificates.serverCertFile)}, key_file: ${JSON.stringify(certificates.serverKeyFile)}, ca_file: ${JSON.stringify(certificates.caFile)}, verify: true }`,
       );
     }
-    const configFile = join(dir, 'nats.conf');
-    await writeFile(configFile, `${lines.join('\n')}\n`);
-    const server = new NatsServer(executable, dir, configFile, port, certificates);
+    const server = new NatsServer(executable, place, await LoopbackService.writeConfig(place, 'nats.conf', lines), certificates);
     await server.resume();
     return server;
   }
 
-  /** Starts the server process (again) on the same port and store folder; waits until it accepts connections. */
-  async resume(): Promise<void> {
-    await this.process.start();
-  }
-
   /** Kills the server at once (SIGKILL), as a crash or power loss of the process would. */
   async kill(): Promise<void> {
-    await this.process.halt('SIGKILL');
-  }
-
-  /** Stops the server in order (SIGTERM); its store and config stay for `resume`. */
-  async pause(): Promise<void> {
-    await this.process.halt('SIGTERM');
-  }
-
-  async stop(): Promise<void> {
-    await this.pause();
-    await rm(this.dir, { recursive: true, force: true });
+    await this.halt('SIGKILL');
   }
 }
