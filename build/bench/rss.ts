@@ -4,14 +4,6 @@
  * Each sample walks /proc, finds the descendants and reads their VmHWM, the kernel's own
  * high-water mark of resident memory, so a peak between two samples is not missed for a
  * process still alive at the next sample. Linux only; elsewhere it reports nothing.
- *
- * The sampling runs in a worker thread (rssWorker.ts), never on the main thread: the main
- * thread is the console host under measurement in most sections, and reading
- * `/proc/<pid>/smaps_rollup` makes the kernel walk the whole address space of each process.
- * A profile of `--only journal --quick` found that reading, done every 200 ms on the main
- * thread, took 39 of the run's 90 s of main-thread time (about 90 ms per sample), stalling
- * the host it measured. The proportional share (Pss) is now read once every ten samples;
- * the peaks (VmHWM) at every sample, which costs little.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -79,11 +71,12 @@ export const kbField = (text: string, key: string) => Number(new RegExp(`^${key}
  * VmHWM of a process and its proportional share of resident memory (Pss: pages shared with
  * other processes counted in part), in KiB; undefined when the process is gone.
  */
-function memoryOf(pid: number, withShare: boolean): { peakKb: number; shareKb: number } | undefined {
+function memoryOf(pid: number, withPss: boolean): { peakKb: number; shareKb: number } | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     let shareKb = kbField(status, 'VmRSS');
-    if (withShare) try {
+    if (!withPss) return { peakKb: kbField(status, 'VmHWM'), shareKb };
+    try {
       shareKb = kbField(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
     } catch {
       // Older kernels: fall back to the plain resident size.
@@ -94,72 +87,71 @@ function memoryOf(pid: number, withShare: boolean): { peakKb: number; shareKb: n
   }
 }
 
-/** The sampling itself, synchronous: run by the worker thread. */
-export class RssProbe {
+/**
+ * The peaks seen so far. VmHWM is the kernel's own high-water mark, so it is read at every
+ * sample; Pss (smaps_rollup) makes the kernel walk every mapping of a process, about 15 ms
+ * per Chromium process here, so it is read at every `pssEvery`-th sample only.
+ */
+export class PeakTracker {
   private readonly peakKb = new Map<number, { kb: number; command: string }>();
   private totalKb = 0;
   private samples = 0;
 
-  constructor(private readonly root: number) {}
+  constructor(private readonly pssEvery = 1) {}
 
   sample(): void {
-    // Pss (the costly read) on the first sample and every tenth after it.
-    const withShare = this.samples++ % 10 === 0;
     const processes = readProcesses();
-    const pids = [this.root, ...descendantsOf(this.root, processes)];
+    const pids = [process.pid, ...descendantsOf(process.pid, processes)];
+    const withPss = this.samples++ % this.pssEvery === 0;
     let total = 0;
     for (const pid of pids) {
-      const memory = memoryOf(pid, withShare);
+      const memory = memoryOf(pid, withPss);
       if (!memory) continue;
       total += memory.shareKb;
       const command = processes.get(pid)?.command ?? '';
       const known = this.peakKb.get(pid);
       if (!known || memory.peakKb > known.kb) this.peakKb.set(pid, { kb: memory.peakKb, command });
     }
-    if (withShare) this.totalKb = Math.max(this.totalKb, total);
+    if (withPss) this.totalKb = Math.max(this.totalKb, total);
   }
 
-  peaks(): RssPeaks {
+  /** The peaks in KiB: largest process, this process, largest Chromium process, largest total. */
+  peaksKb(): [number, number, number, number] {
     let max = 0;
     let chromium = 0;
     for (const [pid, { kb, command }] of this.peakKb) {
       max = Math.max(max, kb);
-      if (pid !== this.root && /chrom/i.test(command)) chromium = Math.max(chromium, kb);
+      if (pid !== process.pid && /chrom/i.test(command)) chromium = Math.max(chromium, kb);
     }
-    const mb = (kb: number) => kb / 1024;
-    return { maxProcessMb: mb(max), nodeMb: mb(this.peakKb.get(this.root)?.kb ?? 0), chromiumMb: mb(chromium), totalMb: mb(this.totalKb) };
+    return [max, this.peakKb.get(process.pid)?.kb ?? 0, chromium, this.totalKb];
   }
 }
 
-/** Samples in a worker thread from `start` until `stop`, which resolves with the peaks. */
+/**
+ * Samples in a worker thread (rssWorker.ts). Reading /proc on the main thread took half of
+ * the host's event loop in the e2e section (smaps_rollup of every Chromium process every
+ * 200 ms), and the host runs in this process: the figures measured the sampler.
+ */
 export class RssSampler {
+  private readonly shared = new Float64Array(new SharedArrayBuffer(4 * Float64Array.BYTES_PER_ELEMENT));
   private worker: Worker | undefined;
-  private failure: Error | undefined;
 
   start(intervalMs = 200): this {
-    // Node 20 does not carry tsx's loader into workers: the worker loads its TypeScript through tsx's API.
     const entry = new URL('./rssWorker.ts', import.meta.url).href;
     const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
-    this.worker = new Worker(boot, { eval: true, workerData: { root: process.pid, intervalMs } });
-    this.worker.once('error', (error) => (this.failure = error));
+    this.worker = new Worker(boot, { eval: true, workerData: { intervalMs, shared: this.shared } });
     this.worker.unref();
     return this;
   }
 
-  async stop(): Promise<RssPeaks> {
-    const worker = this.worker;
-    if (!worker) throw new Error('the memory sampler was not started');
+  /** The peaks: the worker's, and one last sample taken here. */
+  stop(): RssPeaks {
+    void this.worker?.terminate();
     this.worker = undefined;
-    if (this.failure) throw new Error(`the memory sampler failed: ${this.failure.message}`);
-    const peaks = new Promise<RssPeaks>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', (error) => reject(new Error(`the memory sampler failed: ${error.message}`)));
-    });
-    worker.postMessage('stop');
-    try {
-      return await peaks;
-    } finally {
-      await worker.terminate();
-    }
+    const last = new PeakTracker();
+    last.sample();
+    const [max, node, chromium, total] = last.peaksKb().map((kb, i) => Math.max(kb, this.shared[i] ?? 0)) as [number, number, number, number];
+    const mb = (kb: number) => kb / 1024;
+    return { maxProcessMb: mb(max), nodeMb: mb(node), chromiumMb: mb(chromium), totalMb: mb(total) };
   }
 }

@@ -1,16 +1,15 @@
 /**
- * The memory sampler's thread (see rss.ts): samples every `intervalMs` until told to stop,
- * then sends the peaks back.
+ * The memory sampler's thread (rss.ts): samples every `intervalMs` (Pss at every tenth
+ * sample) and keeps the peaks, in KiB, in the shared array the main thread reads at the end.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { RssProbe } from './rss';
+import { workerData } from 'node:worker_threads';
+import { PeakTracker } from './rss';
 
-const { root, intervalMs } = workerData as { root: number; intervalMs: number };
-const probe = new RssProbe(root);
-probe.sample();
-const timer = setInterval(() => probe.sample(), intervalMs);
-parentPort?.once('message', () => {
-  clearInterval(timer);
-  probe.sample();
-  parentPort?.postMessage(probe.peaks());
-});
+const { intervalMs, shared } = workerData as { intervalMs: number; shared: Float64Array };
+const tracker = new PeakTracker(10);
+const sample = () => {
+  tracker.sample();
+  tracker.peaksKb().forEach((kb, i) => (shared[i] = kb));
+};
+sample();
+setInterval(sample, intervalMs);

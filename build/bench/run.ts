@@ -233,7 +233,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const peaks = await rss.stop();
+  const peaks = rss.stop();
   const met = (value: unknown, target: number) => (typeof value === 'number' ? value >= target : null);
   const allAtMost = (values: readonly unknown[], limit: number) =>
     values.every((value) => typeof value === 'number') ? values.every((value) => (value as number) <= limit) : null;

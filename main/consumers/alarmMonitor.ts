@@ -10,7 +10,7 @@
  * and one lost in the crash is published now.
  */
 import {
-  commandAlarms, createAlarmEngine, DEFAULT_ALARM_RULES, evaluateAlarms, evolveAlarms, listActiveAlarms, resumeAlarms, setAlarmRules, tickAlarms,
+  commandAlarms, createAlarmEngine, DEFAULT_ALARM_RULES, evaluateAlarmsInOrder, evolveAlarms, listActiveAlarms, resumeAlarms, setAlarmRules, tickAlarms,
   validateAlarmRules, type AlarmCommandKind, type AlarmEngineState, type AlarmRule, type AlarmState, type EventDraft,
 } from '../../shared/domain/alarms';
 import { derivedEventId, isDuplicateIdError } from '../../shared/events/derivedId';
@@ -143,6 +143,16 @@ export class AlarmMonitor {
   }
 
   private fold(events: readonly StoredEvent[], catchingUp: boolean): void {
+    // Consecutive plant events go through the engine together (one copy of its records for
+    // the run); anything else, and a snapshot, first has the run before it applied.
+    let run: StoredEvent[] = [];
+    const applyRun = () => {
+      if (run.length === 0) return;
+      const step = evaluateAlarmsInOrder(this.engine, run);
+      run = [];
+      this.engine = step.state;
+      this.publish(step.drafts, 'cause');
+    };
     for (const event of events) {
       if (event.seq <= this.lastSeq) continue;
       this.lastSeq = event.seq;
@@ -151,6 +161,9 @@ export class AlarmMonitor {
         this.review(event);
         continue;
       }
+      const plain = event.type !== RULES_CHANGED && event.type !== INGEST_CONNECTION_CHANGED && !event.type.startsWith('alarm.');
+      if (plain) run.push(event);
+      else applyRun();
       if (event.type === RULES_CHANGED) {
         const step = setAlarmRules(this.engine, (event.payload as { rules?: unknown } | null)?.rules, event.timestamp);
         this.engine = step.state;
@@ -163,13 +176,13 @@ export class AlarmMonitor {
         // The console's own alarms (main/store/systemAlarm.ts) and those another station's
         // engine or operator made (received over the plant link) come from outside the engine.
         if (catchingUp || event.source === 'system' || originOf(event)) this.engine = { ...this.engine, alarms: evolveAlarms(this.engine.alarms, event) };
-      } else {
-        const step = evaluateAlarms(this.engine, event);
-        this.engine = step.state;
-        this.publish(step.drafts, 'cause');
       }
-      if (++this.sinceSnapshot >= (this.options.snapshotEvery ?? 5_000)) this.snapshotSoon();
+      if (++this.sinceSnapshot >= (this.options.snapshotEvery ?? 5_000)) {
+        applyRun();
+        this.snapshotSoon();
+      }
     }
+    applyRun();
   }
 
   /** Review mode: the rules and alarm states as the history recorded them, with no reaction of our own. */

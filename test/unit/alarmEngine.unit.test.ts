@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandAlarms } from '../../shared/domain/alarms/commands';
 import type { AlarmEngineCommand } from '../../shared/domain/alarms/commands';
-import { createAlarmEngine, evaluateAlarms, listActiveAlarms, setAlarmRules, tickAlarms } from '../../shared/domain/alarms/engine';
+import { createAlarmEngine, evaluateAlarms, evaluateAlarmsInOrder, listActiveAlarms, setAlarmRules, tickAlarms } from '../../shared/domain/alarms/engine';
 import type { AlarmEngineState } from '../../shared/domain/alarms/engine';
 import { evolveAlarms } from '../../shared/domain/alarms/lifecycle';
 import type { EventDraft } from '../../shared/domain/alarms/lifecycle';
@@ -183,6 +183,30 @@ describe('alarm engine: out of spec, count in window, absence, down too long', (
     expect(evaluateAlarms(before, { id: 'a', type: 'alarm.raised', timestamp: T0, payload: { equipmentId: 'press-1' } }).state).toBe(before);
     expect(evaluateAlarms(before, { id: 'b', type: 'quality.check.failed', timestamp: T0, payload: { line: 'l1' } }).state).toBe(before);
     expect(evaluateAlarms(before, { id: 'c', type: 'quality.check.failed', timestamp: T0, payload: 'text' }).state).toBe(before);
+  });
+
+  it('given a run of events, when evaluated together, then the drafts and the state are those of one event at a time, and the state before is untouched', () => {
+    const rules = [TEMP, LOW_SPEED, OOS, CHECKS, QUIET, DOWN];
+    const run: MonitoredEvent[] = [
+      telemetry(T0, { temperature: 90, speed: 50 }),
+      event('quality.measurement.recorded', T0 + S, { parameter: 'bore', value: 12, upperLimit: 10 }),
+      telemetry(T0 + 6 * S, { temperature: 91, speed: 150 }),
+      { id: 'other', type: 'equipment.telemetry.recorded', timestamp: T0 + 7 * S, payload: { equipmentId: 'press-2', temperature: 99 } },
+      { id: 'own', type: 'alarm.raised', timestamp: T0 + 8 * S, payload: { equipmentId: 'press-1' } },
+      ...[9, 10, 11].map((s) => event('quality.check.failed', T0 + s * S, {})),
+      telemetry(T0 + 13 * S, { temperature: 92 }),
+      event('equipment.status.changed', T0 + 14 * S, { newStatus: 'down' }),
+      telemetry(T0 + 30 * S, { temperature: 20 }),
+    ];
+    const oneByOne = new Plant(rules);
+    for (const e of run) oneByOne.see(e);
+    const before = createAlarmEngine(rules);
+    const copyOfBefore = structuredClone(before);
+    const together = evaluateAlarmsInOrder(before, run);
+    expect(types(oneByOne.drafts)).toEqual(expect.arrayContaining(['alarm.raised']));
+    expect(together.drafts).toEqual(oneByOne.drafts);
+    expect(together.state).toEqual(oneByOne.state);
+    expect(before).toEqual(copyOfBefore);
   });
 });
 

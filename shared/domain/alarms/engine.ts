@@ -40,21 +40,33 @@ export function createAlarmEngine(rules: readonly AlarmRule[], options: { maxShe
 
 /** Feeds one plant event to every enabled rule watching its equipment. `alarm.*` events are ignored (no feedback). */
 export function evaluateAlarms(state: AlarmEngineState, event: MonitoredEvent): AlarmEngineStep {
-  const equipmentId = equipmentOf(event.payload);
-  if (equipmentId === null || event.type.startsWith('alarm.') || !Number.isFinite(event.timestamp)) return { state, drafts: [] };
+  return evaluateAlarmsInOrder(state, [event]);
+}
+
+/**
+ * The same as `evaluateAlarms` on each event in turn, with the drafts in the same order, but
+ * the monitors and alarms are copied once for the lot: copying them per event was most of
+ * the engine's time at thousands of events a second (the copy grows with rules × equipment).
+ */
+export function evaluateAlarmsInOrder(state: AlarmEngineState, events: readonly MonitoredEvent[]): AlarmEngineStep {
   const work = new Work(state);
-  for (const rule of state.rules) {
+  for (const event of events) evaluateInto(work, event);
+  return work.done();
+}
+
+function evaluateInto(work: Work, event: MonitoredEvent): void {
+  const equipmentId = equipmentOf(event.payload);
+  if (equipmentId === null || event.type.startsWith('alarm.') || !Number.isFinite(event.timestamp)) return;
+  for (const rule of work.rules) {
     if (!rule.enabled || !ruleWatches(rule, equipmentId)) continue;
     const id = alarmIdOf(rule.id, equipmentId);
-    const known = state.monitors[id];
     // Absence is timed from the first event of any type the equipment sends.
-    if (!known && rule.kind === 'absence') work.setMonitor(id, initialMonitor(rule, event.timestamp));
+    if (!work.monitors[id] && rule.kind === 'absence') work.setMonitor(id, initialMonitor(rule, event.timestamp));
     if (!matchesPattern(watchedType(rule), event.type)) continue;
     const monitor = work.monitors[id] ?? initialMonitor(rule, event.timestamp);
     work.step(rule, equipmentId, id, monitor, observe(rule, monitor, event));
   }
   work.clock(event.timestamp);
-  return work.done();
 }
 
 /** Lets time pass to `now`: delays end, windows slide, absence and downtime rules fire, shelving expires. */
@@ -134,6 +146,7 @@ export function alarmFromRule(rule: AlarmRule, equipmentId: string): AlarmState 
 
 /** A state being built from another: records are copied once, on first write. */
 export class Work {
+  readonly rules: readonly AlarmRule[];
   monitors: Record<string, MonitorState>;
   alarms: Record<string, AlarmState>;
   readonly drafts: EventDraft[] = [];
@@ -141,6 +154,7 @@ export class Work {
   private copied = { monitors: false, alarms: false };
 
   constructor(private readonly base: AlarmEngineState) {
+    this.rules = base.rules;
     this.monitors = base.monitors;
     this.alarms = base.alarms;
     this.latest = base.clock;

@@ -8,7 +8,7 @@ export * from './validateRule';
 export * from './lifecycle';
 export * from './decide';
 export type { ConditionChange, MonitoredEvent, MonitorState } from './monitors';
-export { createAlarmEngine, evaluateAlarms, tickAlarms, resumeAlarms, setAlarmRules, listActiveAlarms, alarmFromRule } from './engine';
+export { createAlarmEngine, evaluateAlarms, evaluateAlarmsInOrder, tickAlarms, resumeAlarms, setAlarmRules, listActiveAlarms, alarmFromRule } from './engine';
 export type { AlarmEngineState, AlarmEngineStep } from './engine';
 export * from './commands';
 export * from './kpis';
