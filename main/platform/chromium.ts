@@ -5,16 +5,21 @@
  */
 import { existsSync } from 'node:fs';
 
-/** Headless, quiet (this network refuses background traffic), and never throttled while hidden. */
-export const STORE_HOST_CHROMIUM_ARGS = [
+/** Headless and quiet: this network refuses background traffic, and a root-run workstation needs no sandbox. */
+export const HEADLESS_CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  '--disable-extensions',
   '--no-first-run',
+];
+
+/** As headless, and never throttled while hidden. */
+export const STORE_HOST_CHROMIUM_ARGS = [
+  ...HEADLESS_CHROMIUM_ARGS,
+  '--disable-extensions',
   '--no-default-browser-check',
   '--mute-audio',
   '--disable-background-timer-throttling',
@@ -30,12 +35,17 @@ export const CHROMIUM_NOT_FOUND =
   'No Chromium found for the store host: install Debian\'s "chromium" package (apt-get install chromium) or set CHROME_PATH to a Chromium or Chrome executable.';
 
 export async function findChromiumExecutable(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
-  const candidates = [env.CHROME_PATH, '/usr/bin/chromium'];
+  let playwrightBrowser: string | undefined;
   try {
     const { chromium } = await import('playwright');
-    candidates.push(chromium.executablePath());
+    playwrightBrowser = chromium.executablePath();
   } catch {
     // No Playwright, or no browser of its own.
   }
-  return candidates.find((path): path is string => Boolean(path) && existsSync(path as string));
+  return firstChromium(env, playwrightBrowser);
+}
+
+/** The first of CHROME_PATH, Debian's Chromium and Playwright's own browser (when there is one) that exists. */
+export function firstChromium(env: NodeJS.ProcessEnv, playwrightBrowser?: string): string | undefined {
+  return [env.CHROME_PATH, '/usr/bin/chromium', playwrightBrowser].find((path): path is string => Boolean(path) && existsSync(path as string));
 }

@@ -12,11 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PostgresEventStore } from '../../main/store/postgres/postgresEventStore';
 import { PostgresServer, postgresAvailable } from '../support/postgresServer';
-import { startHostSession, type UiPage, type UiSession } from './support/uiPage';
-
-const OPERATOR_KEY_DELAY_MS = 40;
-/** Typing key by key on a machine other test runs load: whole forms get minutes, not the default two. */
-const TYPING_TEST_MS = 300_000;
+import { startHostSession, TYPING_TEST_MS, type UiSession } from './support/uiPage';
 
 describe.skipIf(!postgresAvailable())('a station on PostgreSQL', () => {
   let server: PostgresServer;
@@ -30,11 +26,6 @@ describe.skipIf(!postgresAvailable())('a station on PostgreSQL', () => {
     openStore: () => PostgresEventStore.open({ url }),
     core: { settingsFile: join(dataDir, 'settings.json'), simulator: { rate: 20 }, healthEverySeconds: 0, user: 'olga' },
   });
-  const typeInto = async (ui: UiPage, testId: string, text: string) => {
-    const field = ui.testId(testId);
-    await field.click();
-    await field.pressSequentially(text, { delay: OPERATOR_KEY_DELAY_MS, timeout: 120_000 });
-  };
 
   beforeAll(async () => {
     server = await PostgresServer.start();
@@ -67,24 +58,15 @@ describe.skipIf(!postgresAvailable())('a station on PostgreSQL', () => {
     await ui.go('alarms');
     await ui.testId('alarms-tab-rules').click();
     await ui.testId('rule-row').first().waitFor();
-    await ui.testId('rule-new').click();
-    await typeInto(ui, 'rule-id', 'kiln-hot');
-    await typeInto(ui, 'rule-name', 'Kiln too hot');
-    await typeInto(ui, 'rule-field', 'temperature');
-    await typeInto(ui, 'rule-limit', '90');
-    await typeInto(ui, 'rule-equipment', 'kiln-3');
+    await ui.typeNewRule({ id: 'kiln-hot', name: 'Kiln too hot', field: 'temperature', limit: '90', equipment: 'kiln-3' });
     await ui.testId('rule-save').click();
     await ui.page.locator('[data-testid="rule-row"][data-rule-id="kiln-hot"]').waitFor();
 
     await host.core.bus.createAndPublishEvent('equipment.telemetry.recorded', { equipmentId: 'kiln-3', lineId: 'line-1', temperature: 96 });
     await ui.testId('alarms-tab-active').click();
-    const alarm = ui.page.locator('[data-testid="alarm-row"][data-alarm-id="kiln-hot:kiln-3"]');
+    const alarm = ui.alarmRow('kiln-hot:kiln-3');
     await expect.poll(() => alarm.getAttribute('data-state'), { timeout: 15_000 }).toBe('ACTIVE_UNACK');
-    await alarm.getByRole('checkbox').check();
-    await ui.press('a');
-    await typeInto(ui, 'alarm-command-text', 'checked the kiln door');
-    await ui.testId('alarm-command-confirm').click();
-    await expect.poll(() => alarm.getAttribute('data-state')).toBe('ACTIVE_ACK');
+    await ui.acknowledge(alarm, 'checked the kiln door');
     expect(await alarm.textContent()).toContain('checked the kiln door');
     const acknowledged = await host.core.store.query({ types: ['alarm.acknowledged'] });
     expect(acknowledged.events.map((e) => e.payload)).toEqual([expect.objectContaining({ alarmId: 'kiln-hot:kiln-3' })]);
@@ -93,14 +75,12 @@ describe.skipIf(!postgresAvailable())('a station on PostgreSQL', () => {
   test('an audit export of the PostgreSQL store verifies intact', { timeout: TYPING_TEST_MS }, async () => {
     const { ui } = session!;
     await ui.go('audit');
-    await ui.testId('export-format-ndjson').check();
-    await typeInto(ui, 'export-path', exported);
-    await ui.testId('export-run').click();
+    await ui.audit.startExport(exported);
     const result = ui.testId('export-result');
     await result.waitFor({ timeout: 60_000 });
     const count = Number(await result.getAttribute('data-count'));
     expect(count).toBeGreaterThan(0);
-    await typeInto(ui, 'verify-path', exported);
+    await ui.type('verify-path', exported);
     await ui.testId('verify-file-run').click();
     const verdict = ui.testId('verify-file-verdict');
     await expect.poll(() => verdict.getAttribute('data-ok'), { timeout: 60_000 }).toBe('true');
@@ -115,7 +95,7 @@ describe.skipIf(!postgresAvailable())('a station on PostgreSQL', () => {
     const { ui, host } = session;
     expect((await host.core.store.get(before.events[0]!.id))?.hash).toBe(before.events[0]!.hash);
     await ui.go('alarms');
-    const alarm = ui.page.locator('[data-testid="alarm-row"][data-alarm-id="kiln-hot:kiln-3"]');
+    const alarm = ui.alarmRow('kiln-hot:kiln-3');
     await expect.poll(() => alarm.getAttribute('data-state'), { timeout: 15_000 }).toBe('ACTIVE_ACK');
   });
 });

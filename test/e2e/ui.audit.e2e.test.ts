@@ -8,37 +8,25 @@
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser } from 'playwright';
+import { afterAll, describe, expect, test } from 'vitest';
 import { playwrightPdfRenderer } from '../../main/audit/renderPdf';
-import { startWebHost, type WebHost } from '../../main/web/server';
-import { CHROMIUM_ARGS, findChromium } from '../support/chromium';
+import { startWebHost } from '../../main/web/server';
+import { findChromium } from '../support/chromium';
 import { auditHistory } from '../support/auditFixture';
-import { UiPage } from './support/uiPage';
+import { sessionPerFile, startHostSession, UiPage } from './support/uiPage';
 
-let host: WebHost;
-let browser: Browser;
-let ui: UiPage;
+const session = sessionPerFile(() => startHostSession({ memory: true, core: { renderPdf: playwrightPdfRenderer({ executablePath: findChromium() }) } }));
 const dir = mkdtempSync(join(tmpdir(), 'ui-audit-'));
 const exported = join(dir, 'plant.ndjson');
 const intactCopy = join(dir, 'plant-intact.ndjson');
+/** The line of the export that the second test changes, as the verdicts number it. */
+let tamperedLine = '';
 
-beforeAll(async () => {
-  [host, browser] = await Promise.all([
-    startWebHost({ memory: true, core: { renderPdf: playwrightPdfRenderer({ executablePath: findChromium() }) } }),
-    chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS }),
-  ]);
-  ui = await UiPage.open(browser, host.url);
-});
-
-afterAll(async () => {
-  await ui?.close();
-  await browser?.close();
-  await host?.close();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const publish = (type: string, payload: Record<string, unknown>) => host.core.bus.createAndPublishEvent(type, payload, {});
+const publish = (type: string, payload: Record<string, unknown>) => session.host.core.bus.createAndPublishEvent(type, payload, {});
 
 /** The manifest (last line) of an NDJSON export. */
 function manifestOf(file: string): { count: number; headHash: string } {
@@ -48,11 +36,12 @@ function manifestOf(file: string): { count: number; headHash: string } {
 
 describe('the Audit view', () => {
   test('says what each part does before anything ran, and passes axe', async () => {
+    const { ui } = session;
     await ui.go('audit');
     for (const id of ['audit-export', 'audit-verify-file', 'audit-verify-store', 'audit-import']) await ui.testId(id).waitFor();
     expect(await ui.testId('export-filters').textContent()).toContain('Every event in the store.');
     expect(await ui.testId('export-run').isDisabled()).toBe(true);
-    await ui.testId('export-path').fill('relative/audit.ndjson');
+    await ui.type('export-path', 'relative/audit.ndjson');
     expect(await ui.testId('audit-export').textContent()).toContain('Give an absolute path');
     expect(await ui.testId('export-run').isDisabled()).toBe(true);
     expect(await ui.page.getByTestId('import-accept-broken').locator('input').isDisabled()).toBe(true);
@@ -60,6 +49,7 @@ describe('the Audit view', () => {
   });
 
   test('exports NDJSON, copies the head hash, verifies it intact, then names the tampered line', async () => {
+    const { host, ui } = session;
     // Types no alarm rule or process manager reacts to, so that nothing else is stored meanwhile.
     for (let i = 0; i < 12; i++) await publish(i % 3 === 0 ? 'quality.sample.taken' : 'operator.note.added', { station: `bench-${i % 2}`, n: i, note: '<b>not bold</b>' });
     const stored = await host.core.store.headSeq();
@@ -84,22 +74,25 @@ describe('the Audit view', () => {
     await expect.poll(() => intact.getAttribute('data-ok')).toBe('true');
     expect(await ui.testId('verify-file-verdict-text').textContent()).toBe(`intact: ${manifest.count} events, head hash ${manifest.headHash}`);
 
-    // Change one value on the 5th line, keeping it valid JSON: only the hash can tell.
+    // Change one value on the line of the 4th event published here, keeping it valid JSON: only
+    // the hash can tell. (The console's own health reports may stand before it in the export.)
     const lines = readFileSync(exported, 'utf8').split('\n');
-    const edited = lines[4]!.replace('"n":', '"n":1');
-    expect(edited).not.toBe(lines[4]);
-    lines[4] = edited;
+    const index = lines.findIndex((line) => line.includes('"n":3,'));
+    expect(index).toBeGreaterThanOrEqual(0);
+    tamperedLine = String(index + 1);
+    lines[index] = lines[index]!.replace('"n":3,', '"n":13,');
     writeFileSync(exported, lines.join('\n'));
     const broken = await ui.audit.verifyFile(exported);
     await expect.poll(() => broken.getAttribute('data-ok')).toBe('false');
-    expect(await broken.getAttribute('data-line')).toBe('5');
-    expect(await broken.textContent()).toMatch(/Broken at line 5.*line 5: .+/);
+    expect(await broken.getAttribute('data-line')).toBe(tamperedLine);
+    expect(await broken.textContent()).toMatch(new RegExp(`Broken at line ${tamperedLine}.*line ${tamperedLine}: .+`));
     await ui.screenshot('audit-verified-broken');
     await ui.expectAccessible('the audit view with results');
     expect(ui.errors).toEqual([]);
   });
 
   test('verifies the store chain', async () => {
+    const { host, ui } = session;
     await ui.go('audit');
     await ui.testId('verify-store-run').click();
     const verdict = ui.testId('verify-store-verdict');
@@ -114,8 +107,9 @@ describe('the Audit view', () => {
   });
 
   test('"Export this view…" on the timeline exports with the timeline\'s filters', async () => {
+    const { host, ui } = session;
     await ui.go('timeline');
-    await ui.testId('filter-types').fill('quality.*');
+    await ui.type('filter-types', 'quality.*');
     await ui.testId('filter-apply').click();
     await ui.testId('timeline-export').click();
     const dialog = ui.testId('export-dialog');
@@ -136,6 +130,7 @@ describe('the Audit view', () => {
   });
 
   test('exports a PDF incident report', async () => {
+    const { ui } = session;
     await ui.go('audit');
     const file = join(dir, 'report.pdf');
     await ui.audit.startExport(file, 'pdf');
@@ -147,6 +142,7 @@ describe('the Audit view', () => {
 
 describe('import into a second host', () => {
   test('imports a verified export; refuses the tampered one until the broken chain is accepted', async () => {
+    const { browser } = session;
     const dataDir = join(dir, 'review');
     const review = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
     const ui2 = await UiPage.open(browser, review.url);
@@ -166,7 +162,7 @@ describe('import into a second host', () => {
       expect(await accept.isDisabled()).toBe(true);
       await ui2.audit.startImport(exported);
       await ui2.testId('import-refused').waitFor();
-      expect(await ui2.testId('import-verdict').getAttribute('data-line')).toBe('5');
+      expect(await ui2.testId('import-verdict').getAttribute('data-line')).toBe(tamperedLine);
       expect(await ui2.testId('import-result').count()).toBe(0);
       expect(await accept.isDisabled()).toBe(false);
       expect(await accept.isChecked()).toBe(false);
@@ -188,6 +184,7 @@ describe('import into a second host', () => {
 
 describe('cancel', () => {
   test('an export of a large store stops on Cancel and leaves no file under the target name', async () => {
+    const { host, ui } = session;
     // Enough that the export runs for several seconds (50,000 take about 3 s here), so Cancel lands mid-way.
     const seeded = Date.now();
     for (let batch = 0; batch < 6; batch++) {

@@ -4,25 +4,14 @@
  * an alarm's start stays visible after operator actions; the acknowledge dialog submits on
  * Enter and a refusal names the alarm once.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { WebHost } from '../../main/web/server';
-import { startFreshFolderSession, type UiPage, type UiSession } from './support/uiPage';
+import { describe, expect, test } from 'vitest';
+import { sessionPerFile, startFreshFolderSession } from './support/uiPage';
 
-let session: UiSession;
-let host: WebHost;
-let ui: UiPage;
-
-beforeAll(async () => {
-  session = await startFreshFolderSession();
-  ({ host, ui } = session);
-});
-
-afterAll(async () => {
-  await session?.close();
-});
+const session = sessionPerFile(startFreshFolderSession);
 
 describe('the timeline filter form', () => {
   test('keeps every typed character in every text field while events arrive, until Apply', async () => {
+    const { ui } = session;
     await ui.go('timeline');
     // Proof that events are arriving (and re-rendering the view) while typing.
     await expect.poll(() => ui.page.getByTestId('event-row').count(), { timeout: 15_000 }).toBeGreaterThan(3);
@@ -44,6 +33,7 @@ describe('the timeline filter form', () => {
   });
 
   test('applies what was typed, and Clear empties the form', async () => {
+    const { ui } = session;
     await ui.testId('filter-clear').click();
     const types = ui.testId('filter-types');
     await expect.poll(() => types.inputValue()).toBe('');
@@ -60,6 +50,7 @@ describe('the timeline filter form', () => {
 
 describe('an alarm acknowledged from the Active list', () => {
   test('Enter submits the note (Shift+Enter is a new line); Since stays the raise time; the last action says who; a refusal names the alarm once', async () => {
+    const { host, ui } = session;
     const rules = host.core.alarms.rules();
     await host.core.alarms.setRules(
       [...rules, { id: 'oven-hot', name: 'Oven too hot', enabled: true, priority: 'HIGH', kind: 'threshold', field: 'temperature', comparator: 'above', limit: 90, deadband: 1, onDelayMs: 0, offDelayMs: 0, equipment: ['oven-7'] }],
@@ -68,7 +59,7 @@ describe('an alarm acknowledged from the Active list', () => {
     await ui.go('alarms');
     await ui.testId('alarms-tab-active').click();
     await host.core.bus.createAndPublishEvent('equipment.telemetry.recorded', { equipmentId: 'oven-7', lineId: 'line-1', temperature: 97 });
-    const row = ui.page.locator('[data-testid="alarm-row"][data-alarm-id="oven-hot:oven-7"]');
+    const row = ui.alarmRow('oven-hot:oven-7');
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 15_000 }).toBe('ACTIVE_UNACK');
     const raisedSince = await row.getByTestId('alarm-since').textContent();
     expect(await row.getByTestId('alarm-last-action').textContent()).toBe('');
@@ -102,6 +93,7 @@ describe('an alarm acknowledged from the Active list', () => {
 
 describe('the equipment board, open while new equipment reports', () => {
   test('puts equipment first heard while the board is open under its line, without reopening the board', async () => {
+    const { host, ui } = session;
     await ui.go('equipment');
     await ui.testId('line-group').first().waitFor();
     // The payload an MQTT message on plant/line-mqtt/mixer-1/status maps to (shared/ingest/defaultMapping.ts).

@@ -8,40 +8,19 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator } from 'playwright';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startUiSession, type UiPage, type UiSession, type ViewName } from './support/uiPage';
+import { describe, expect, test } from 'vitest';
+import { operatorTime, sessionPerFile, startUiSession, TYPING_TEST_MS, type ViewName } from './support/uiPage';
 
 const SCREENSHOTS = join('test-results', 'screenshots');
 const VIEWS: readonly ViewName[] = ['timeline', 'equipment', 'alarms', 'deadLetters', 'health', 'audit'];
 
-let session: UiSession;
-let ui: UiPage;
+const session = sessionPerFile(() => startUiSession({ simulator: { rate: 20 } }));
 
-beforeAll(async () => {
-  session = await startUiSession({ simulator: { rate: 20 } });
-  ui = session.ui;
-});
-
-afterAll(async () => {
-  await session?.close();
-});
-
-/** Types as an operator does: a click into the field, then one key at a time (on a loaded two-core machine a long entry may take a while). */
-async function type(field: Locator, text: string): Promise<void> {
-  await field.click();
-  await field.pressSequentially(text, { delay: 35, timeout: 90_000 });
-}
-
-const card = (id: string) => ui.page.locator(`[data-testid="equipment-card"][data-equipment-id="${id}"]`);
-const pad = (n: number) => String(n).padStart(2, '0');
-const typed = (ms: number) => {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-};
+const card = (id: string) => session.ui.page.locator(`[data-testid="equipment-card"][data-equipment-id="${id}"]`);
 
 describe('alarms everywhere', () => {
-  test('a rule made with the pickers raises an alarm that the app bar, the navigation and the card show; the card acknowledges it', { timeout: 240_000 }, async () => {
+  test('a rule made with the pickers raises an alarm that the app bar, the navigation and the card show; the card acknowledges it', { timeout: TYPING_TEST_MS }, async () => {
+    const { ui } = session;
     await ui.go('equipment');
     // The simulator has reported oven-1 with its telemetry, in units.
     await expect.poll(() => card('oven-1').locator('[data-testid="reading"][data-name="temperature"]').textContent(), { timeout: 30_000 }).toMatch(/°C$/);
@@ -51,16 +30,15 @@ describe('alarms everywhere', () => {
     await ui.go('alarms');
     await ui.testId('alarms-tab-rules').click();
     await ui.testId('rule-new').click();
-    await type(ui.testId('rule-name'), 'Oven too hot');
+    await ui.type('rule-name', 'Oven too hot');
     await ui.page.getByRole('combobox', { name: 'Priority' }).click();
     await ui.page.getByRole('option', { name: 'CRITICAL' }).click();
-    await type(ui.testId('rule-equipment'), 'oven');
+    await ui.type('rule-equipment', 'oven');
     await ui.page.getByRole('option', { name: 'oven-1' }).click();
-    await type(ui.testId('rule-field'), 'temp');
+    await ui.type('rule-field', 'temp');
     await ui.page.getByRole('option', { name: 'temperature' }).click();
-    await type(ui.testId('rule-limit'), '1');
-    await ui.testId('rule-onDelayMs').fill('');
-    await type(ui.testId('rule-onDelayMs'), '0.5');
+    await ui.type('rule-limit', '1');
+    await ui.type('rule-onDelayMs', '0.5');
     await ui.testId('rule-save').click();
     const row = ui.page.locator('[data-testid="rule-row"][data-rule-id="oven-too-hot"]');
     await row.waitFor();
@@ -72,7 +50,7 @@ describe('alarms everywhere', () => {
     expect(await ui.testId('appbar-alarms-CRITICAL').textContent()).toBe('1 critical');
 
     await ui.testId('alarms-tab-active').click();
-    const alarmRow = ui.page.locator('[data-testid="alarm-row"][data-alarm-id="oven-too-hot:oven-1"]');
+    const alarmRow = ui.alarmRow('oven-too-hot:oven-1');
     await expect.poll(() => alarmRow.getByTestId('alarm-value').textContent()).toMatch(/°C \/ 1 °C$/);
     await expect.poll(() => alarmRow.getByTestId('alarm-duration').textContent()).toMatch(/^\d+(\.\d)? s$|min/);
 
@@ -83,7 +61,7 @@ describe('alarms everywhere', () => {
     expect(await ours.textContent()).toMatch(/Oven too hot: [\d.]+ °C \(limit 1 °C\), for /);
     await ui.screenshot('card-in-alarm');
     await oven.getByTestId('card-acknowledge').click();
-    await type(ui.testId('alarm-command-text'), 'checking the burner');
+    await ui.type('alarm-command-text', 'checking the burner');
     await ui.testId('alarm-command-confirm').click();
     // A refusal would keep the dialog open with its reason: say which.
     await expect.poll(async () => ((await ui.testId('alarm-command-error').count()) ? await ui.testId('alarm-command-error').textContent() : 'no error')).toBe('no error');
@@ -95,6 +73,7 @@ describe('alarms everywhere', () => {
   });
 
   test('alarm and rule tables sort by the column clicked, and again the other way', async () => {
+    const { ui } = session;
     await ui.go('alarms');
     await ui.testId('alarms-tab-rules').click();
     const names = () => ui.page.locator('[data-testid="rule-row"] td:first-child').allTextContents();
@@ -113,18 +92,18 @@ describe('alarms everywhere', () => {
 });
 
 describe('time', () => {
-  test('typed dates stop at four year digits; travelling in time shows a banner and a frame until back to live', { timeout: 240_000 }, async () => {
+  test('typed dates stop at four year digits; travelling in time shows a banner and a frame until back to live', { timeout: TYPING_TEST_MS }, async () => {
+    const { ui } = session;
     await ui.go('equipment');
     const input = ui.testId('travel-input');
-    await type(input, '202620');
+    await ui.type('travel-input', '202620');
     expect(await input.inputValue()).toBe('2026-20');
-    await input.fill('');
     const when = Date.now() - 20_000;
-    await type(input, typed(when));
-    expect(await input.inputValue()).toBe(typed(when));
+    await ui.type('travel-input', operatorTime(when));
+    expect(await input.inputValue()).toBe(operatorTime(when));
     await ui.testId('travel-go').click();
     await ui.testId('travel-banner').waitFor();
-    expect(await ui.testId('travel-banner').textContent()).toContain(`Not live: the board shows the plant as it was at ${typed(when)} UTC`);
+    expect(await ui.testId('travel-banner').textContent()).toContain(`Not live: the board shows the plant as it was at ${operatorTime(when)} UTC`);
     expect(await ui.testId('equipment-board').getAttribute('data-live')).toBe('false');
     await ui.screenshot('time-travel');
     await ui.press('n');
@@ -134,6 +113,7 @@ describe('time', () => {
   });
 
   test('the compare view tells the changes of the last 5 minutes in sentences, and a cause opens in the timeline', async () => {
+    const { ui } = session;
     await ui.go('equipment');
     await ui.testId('compare-toggle').click();
     await ui.testId('compare-quick-5m').click();
@@ -155,6 +135,7 @@ describe('time', () => {
 
 describe('health', () => {
   test('the charts keep their history when the operator leaves the view and comes back; every subscriber is named', async () => {
+    const { ui } = session;
     await ui.go('health');
     const samples = async () => Number(await ui.testId('health').getAttribute('data-samples'));
     await expect.poll(samples, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
@@ -170,6 +151,7 @@ describe('health', () => {
 
 describe('screenshots', () => {
   test('every view in light and in dark', async () => {
+    const { ui } = session;
     mkdirSync(SCREENSHOTS, { recursive: true });
     for (const scheme of ['light', 'dark'] as const) {
       await ui.page.emulateMedia({ colorScheme: scheme });

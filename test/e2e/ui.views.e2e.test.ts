@@ -3,27 +3,16 @@
  * for the whole file; each view's main flow driven as an operator would, with an axe check
  * and a screenshot per view (test-results/e2e/ui).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { WebHost } from '../../main/web/server';
-import { startUiSession, type UiPage, type UiSession } from './support/uiPage';
+import { describe, expect, test } from 'vitest';
+import { operatorTime, sessionPerFile, startUiSession } from './support/uiPage';
 
-let session: UiSession;
-let host: WebHost;
-let ui: UiPage;
+const session = sessionPerFile(() => startUiSession());
 
-beforeAll(async () => {
-  session = await startUiSession();
-  ({ host, ui } = session);
-});
-
-afterAll(async () => {
-  await session?.close();
-});
-
-const publish = (type: string, payload: Record<string, unknown>, options: Record<string, unknown> = {}) => host.core.bus.createAndPublishEvent(type, payload, options);
+const publish = (type: string, payload: Record<string, unknown>, options: Record<string, unknown> = {}) => session.host.core.bus.createAndPublishEvent(type, payload, options);
 
 describe('shell', () => {
   test('app bar, navigation by click and by key, help dialog, theme switch', async () => {
+    const { ui } = session;
     await expect.poll(() => ui.testId('plant-name').textContent()).toBe('Plant Event Console');
     await ui.testId('ingest-simulator').waitFor();
     await ui.press('2');
@@ -49,6 +38,7 @@ describe('shell', () => {
 
 describe('timeline', () => {
   test('live tail, pause with a count, resume, filters, detail drawer with its correlation trace', async () => {
+    const { ui } = session;
     await ui.go('timeline');
     const first = await publish('production.order.started', { equipmentId: 'press-1', lineId: 'line-1', orderId: 'o-1' }, { correlationId: 'order-o-1' });
     const second = await publish('quality.measurement.recorded', { equipmentId: 'press-1', parameter: 'thickness', value: 2.01, text: '<b>not bold</b>' }, { correlationId: 'order-o-1', causationId: first.id });
@@ -64,7 +54,7 @@ describe('timeline', () => {
     await ui.press('p');
     for (const e of whilePaused) await ui.eventRow(e.id).waitFor();
 
-    await ui.testId('filter-types').fill('quality.*');
+    await ui.type('filter-types', 'quality.*');
     await ui.testId('filter-apply').click();
     await ui.eventRow(second.id).waitFor();
     await expect.poll(() => ui.page.getByTestId('event-row').count()).toBe(1);
@@ -87,6 +77,7 @@ describe('timeline', () => {
 
 describe('equipment board', () => {
   test('cards grouped by line, time travel rebuilds a card, compare lists the change and its cause', async () => {
+    const { ui } = session;
     const now = Date.now();
     const t0 = now - 120_000;
     const t1 = now - 60_000;
@@ -101,7 +92,7 @@ describe('equipment board', () => {
     await ui.expectAccessible('the equipment board');
     await ui.screenshot('equipment-live');
 
-    await ui.testId('travel-input').fill(localInput(now - 90_000));
+    await ui.type('travel-input', operatorTime(now - 90_000));
     await ui.testId('travel-go').click();
     await expect.poll(() => ui.testId('board-time').getAttribute('data-mode')).toBe('at');
     await expect.poll(() => press.getAttribute('data-status')).toBe('running');
@@ -109,8 +100,8 @@ describe('equipment board', () => {
     await expect.poll(() => press.getAttribute('data-status')).toBe('down');
 
     await ui.testId('compare-toggle').click();
-    await ui.testId('compare-from').fill(localInput(now - 90_000));
-    await ui.testId('compare-to').fill(localInput(now + 1_000));
+    await ui.type('compare-from', operatorTime(now - 90_000));
+    await ui.type('compare-to', operatorTime(now + 1_000));
     await ui.testId('compare-run').click();
     const diff = ui.page.locator('[data-testid="diff"][data-equipment-id="press-1"]');
     await diff.waitFor();
@@ -124,6 +115,7 @@ describe('equipment board', () => {
 
 describe('dead letters', () => {
   test('inspect, redrive after a dry-run count, discard with a reason', async () => {
+    const { host, ui } = session;
     const stop = host.core.bus.addHandler('test.fail.*', async () => { throw new Error('printer on fire'); }, { name: 'failing-printer', maxAttempts: 1 });
     try {
       const event = await publish('test.fail.now', { equipmentId: 'press-9' });
@@ -146,7 +138,7 @@ describe('dead letters', () => {
       await row.waitFor({ timeout: 15_000 });
       await row.getByRole('checkbox').check();
       await ui.testId('discard').click();
-      await ui.testId('discard-reason').pressSequentially('printer replaced, job reprinted by hand', { delay: 20 });
+      await ui.type('discard-reason', 'printer replaced, job reprinted by hand');
       await ui.testId('discard-confirm').click();
       await row.waitFor({ state: 'detached' });
       await ui.screenshot('dead-letters');
@@ -159,6 +151,7 @@ describe('dead letters', () => {
 
 describe('health', () => {
   test('live charts of rates, p95, queues, failures and store size', async () => {
+    const { ui } = session;
     await ui.go('health');
     await expect.poll(async () => Number(await ui.testId('health').getAttribute('data-samples')), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     for (const panel of ['health-rates', 'health-p95', 'health-queues', 'health-failures', 'health-store']) await ui.testId(panel).waitFor();
@@ -170,10 +163,11 @@ describe('health', () => {
 
 describe('settings kept by main', () => {
   test('the last view, the filter and saved filters come back after a reload', async () => {
+    const { host, ui } = session;
     await ui.go('timeline');
-    await ui.testId('filter-subject').fill('press-1');
+    await ui.type('filter-subject', 'press-1');
     await ui.testId('filter-apply').click();
-    await ui.testId('saved-filter-name').pressSequentially('press one', { delay: 20 });
+    await ui.type('saved-filter-name', 'press one');
     await ui.testId('saved-filter-save').click();
     await ui.page.getByTestId('saved-filter').filter({ hasText: 'press one' }).waitFor();
     await ui.go('health');
@@ -189,8 +183,3 @@ describe('settings kept by main', () => {
     await ui.testId('filter-clear').click();
   });
 });
-
-function localInput(ms: number): string {
-  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 19);
-}

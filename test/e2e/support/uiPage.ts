@@ -6,7 +6,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright';
 import { startWebHost, type WebHost, type WebHostOptions } from '../../../main/web/server';
 import { CHROMIUM_ARGS, findChromium } from '../../support/chromium';
@@ -14,6 +14,27 @@ import { CHROMIUM_ARGS, findChromium } from '../../support/chromium';
 export const UI_ARTIFACTS = join('test-results', 'e2e', 'ui');
 
 export type ViewName = 'timeline' | 'equipment' | 'alarms' | 'deadLetters' | 'health' | 'audit' | 'connections' | 'simulator' | 'import';
+
+/** How long an operator's finger rests between two keys in these tests. */
+export const OPERATOR_KEY_DELAY_MS = 40;
+/** Typing key by key on a machine other test runs load: a test that fills whole forms gets minutes, not the default two. */
+export const TYPING_TEST_MS = 300_000;
+
+/** Clicks into the field, clears what it holds as an operator would (select all, Backspace), then types key by key. */
+export async function typeAsOperator(field: Locator, text: string): Promise<void> {
+  await field.click();
+  await field.press('ControlOrMeta+a');
+  await field.press('Backspace');
+  // The machine running the tests may be busy: each key waits for the page, not for a fixed time.
+  await field.pressSequentially(text, { delay: OPERATOR_KEY_DELAY_MS, timeout: 120_000 });
+}
+
+/** A time as an operator types it into a date field: `YYYY-MM-DD HH:MM:SS`, local time. */
+export function operatorTime(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
 
 export class UiPage {
   readonly errors: string[] = [];
@@ -50,12 +71,7 @@ export class UiPage {
 
   /** Types into the field with this data-testid as an operator does: key by key, after clearing what it holds. */
   async type(testId: string, text: string): Promise<void> {
-    const field = this.page.getByTestId(testId);
-    await field.click();
-    await field.press('ControlOrMeta+a');
-    await field.press('Backspace');
-    // The machine running the tests may be busy: each key waits for the page, not for a fixed time.
-    await field.pressSequentially(text, { delay: 35, timeout: 120_000 });
+    await typeAsOperator(this.page.getByTestId(testId), text);
   }
 
   async press(key: string): Promise<void> {
@@ -91,6 +107,25 @@ export class UiPage {
     return this.page.locator(`[data-testid="event-row"][data-event-id="${id}"]`);
   }
 
+  alarmRow(alarmId: string): Locator {
+    return this.page.locator(`[data-testid="alarm-row"][data-alarm-id="${alarmId}"]`);
+  }
+
+  /** In the open rule editor: "New rule", then each field typed from top to bottom; the caller saves. */
+  async typeNewRule(rule: { id: string; name: string; field: string; limit: string; equipment: string }): Promise<void> {
+    await this.testId('rule-new').click();
+    for (const [field, text] of Object.entries(rule)) await this.type(`rule-${field}`, text);
+  }
+
+  /** Selects the alarm's row, presses `a`, types the note and confirms; waits until the row shows it acknowledged. */
+  async acknowledge(row: Locator, note: string): Promise<void> {
+    await row.getByRole('checkbox').check();
+    await this.press('a');
+    await this.type('alarm-command-text', note);
+    await this.testId('alarm-command-confirm').click();
+    await expect.poll(() => row.getAttribute('data-state')).toBe('ACTIVE_ACK');
+  }
+
   async close(): Promise<void> {
     await this.context.close();
   }
@@ -103,13 +138,13 @@ export class AuditForms {
   /** Starts an export; the caller waits for its result, error or cancellation. */
   async startExport(path: string, format: 'ndjson' | 'csv' | 'pdf' = 'ndjson'): Promise<void> {
     await this.page.getByTestId(`export-format-${format}`).check();
-    await this.page.getByTestId('export-path').fill(path);
+    await typeAsOperator(this.page.getByTestId('export-path'), path);
     await this.page.getByTestId('export-run').click();
   }
 
   /** Verifies a file; the verdict's element (data-ok, data-line). */
   async verifyFile(path: string): Promise<Locator> {
-    await this.page.getByTestId('verify-path').fill(path);
+    await typeAsOperator(this.page.getByTestId('verify-path'), path);
     await this.page.getByTestId('verify-file-run').click();
     const verdict = this.page.getByTestId('verify-file-verdict');
     await verdict.waitFor();
@@ -117,7 +152,7 @@ export class AuditForms {
   }
 
   async startImport(path: string): Promise<void> {
-    await this.page.getByTestId('import-path').fill(path);
+    await typeAsOperator(this.page.getByTestId('import-path'), path);
     await this.page.getByTestId('import-run').click();
   }
 }
@@ -128,6 +163,32 @@ export interface UiSession {
   readonly browser: Browser;
   readonly ui: UiPage;
   close(): Promise<void>;
+}
+
+/** The one session of a test file: started before its first test, closed after its last; read `host` and `ui` inside the tests. */
+export function sessionPerFile(start: () => Promise<UiSession>): Pick<UiSession, 'host' | 'browser' | 'ui'> {
+  let session: UiSession | undefined;
+  beforeAll(async () => {
+    session = await start();
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+  const started = (): UiSession => {
+    if (!session) throw new Error('The test file\'s session has not started (its beforeAll failed or has not run).');
+    return session;
+  };
+  return {
+    get host() {
+      return started().host;
+    },
+    get browser() {
+      return started().browser;
+    },
+    get ui() {
+      return started().ui;
+    },
+  };
 }
 
 /** `core` adds to the host's core (the simulator, for one); health reports are off unless asked for. */
