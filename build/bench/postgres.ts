@@ -12,7 +12,9 @@
  *   full-text index for comparison.
  */
 import pg from 'pg';
+import { useSha256HexOfText } from '../../shared/audit/sha256';
 import type { StoredEvent } from '../../shared/events/event';
+import { useNodeSha256 } from '../../main/store/nodeHash';
 import { PostgresEventStore } from '../../main/store/postgres/postgresEventStore';
 import { eventColumns, INSERT_EVENTS } from '../../main/store/postgres/pgWriter';
 import { PostgresServer } from '../../test/support/postgresServer';
@@ -200,6 +202,9 @@ async function fullTextP95(server: PostgresServer, database: string, texts: read
 export async function measurePostgres(settings: PgBenchSettings): Promise<Figures> {
   const server = await PostgresServer.start();
   try {
+    // The audit chain's SHA-256 as the PostgreSQL store has it in the product (every Node entry point uses node:crypto);
+    // the portable one again afterwards, for the sections that follow.
+    useNodeSha256();
     const appendEvents = settings.quick ? 20_000 : 100_000;
     const history = settings.quick ? 100_000 : 1_000_000;
     return {
@@ -208,6 +213,7 @@ export async function measurePostgres(settings: PgBenchSettings): Promise<Figure
       ...(settings.quick ? { pg_quick_note: `--quick: ${appendEvents} appended events and ${history} stored events instead of 100,000 and 1,000,000` } : {}),
     };
   } finally {
+    useSha256HexOfText();
     await server.stop();
   }
 }

@@ -105,11 +105,9 @@ export class Archiver {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.batcher.stop();
-      await this.consumption?.stop();
-      const drained = this.nc.drain().catch(() => undefined);
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_MS)))]);
-      clearTimeout(timer);
+      // Both wait on the server; while it is away, the stop goes on after DRAIN_MS (what was not acknowledged comes again).
+      await withinDrainTime(this.consumption?.stop());
+      await withinDrainTime(this.nc.drain());
       if (!this.nc.isClosed()) await this.nc.close().catch(() => undefined);
     })();
     return this.stopping;
@@ -140,4 +138,11 @@ export class Archiver {
       }
     })().catch(() => undefined);
   }
+}
+
+/** Waits for `work` (its failure ignored), but not longer than DRAIN_MS. */
+async function withinDrainTime(work: Promise<unknown> | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work?.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_MS)))]);
+  clearTimeout(timer);
 }

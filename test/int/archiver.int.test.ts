@@ -2,7 +2,7 @@
 // started here: every event of the stream ends up in PostgreSQL exactly once (same ids, same
 // count), through a NATS server killed with messages in hand, a PostgreSQL server stopped
 // while messages wait, the archiver stopped and started again on its durable consumer
-// (also while PostgreSQL is down), and copies of events in the stream; and what is no
+// (also while PostgreSQL or NATS is down), and copies of events in the stream; and what is no
 // event is kept once as `plant.message.rejected` with its reason.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Archiver } from '../../main/archiver/archiver';
@@ -104,6 +104,12 @@ describe.skipIf(natsMissing() || !postgresAvailable())('the archiver: plant stre
     await pg.resume();
     archiver = await startArchiver();
     await waitForRows(published.length);
+
+    // Stopped while the NATS server is away: the stop does not wait for it for ever.
+    await nats.kill();
+    await archiver.stop();
+    await nats.resume();
+    archiver = await startArchiver();
 
     // Copies in the stream that its duplicate window does not catch: earlier events again, and new ones twice.
     const twice = telemetry(10);

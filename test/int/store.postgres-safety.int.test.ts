@@ -1,7 +1,8 @@
 // What the PostgreSQL store promises beyond the contract, on a real PostgreSQL 15 started
 // here: two writers on one database interleave without a gap or a broken chain; the
-// database itself refuses changes to stored events; a newer schema is refused untouched;
-// strings PostgreSQL text cannot hold come back exactly; no error carries the credentials.
+// database itself refuses changes to stored events; a newer schema is refused untouched, an
+// older one upgraded; strings PostgreSQL text cannot hold come back exactly; no error
+// carries the credentials.
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -62,8 +63,29 @@ describe.skipIf(!postgresAvailable())('PostgresEventStore beyond the contract', 
     await (await PostgresEventStore.open({ url: server.url(database) })).close();
     await server.sql('INSERT INTO schema_version (version) VALUES (99)', database);
     const error = await rejection(PostgresEventStore.open({ url: server.url(database) }));
-    expect(error.message).toMatch(/^The PostgreSQL event store at 127\.0\.0\.1:\d+\/\w+ has schema version 99, newer than this console's 1: open it with a newer version of the console; nothing was changed\.$/);
+    expect(error.message).toMatch(/^The PostgreSQL event store at 127\.0\.0\.1:\d+\/\w+ has schema version 99, newer than this console's 2: open it with a newer version of the console; nothing was changed\.$/);
     expect((await server.sql('SELECT max(version) AS v FROM schema_version', database)).rows[0].v).toBe(99);
+  });
+
+  it('upgrades a database of schema version 1 to the covering time index, with every event as it was', async () => {
+    const database = await server.createDatabase();
+    const url = server.url(database);
+    let store = await PostgresEventStore.open({ url });
+    const stored = await store.append(makeEvents(30));
+    await store.close();
+    // The database as version 1 left it: its own time index, no covering one.
+    await server.sql('DROP INDEX plant_events_ts_cover; CREATE INDEX plant_events_ts ON plant_events (ts); DELETE FROM schema_version WHERE version = 2', database);
+    store = await PostgresEventStore.open({ url });
+    try {
+      const indexes = (await server.sql("SELECT indexname FROM pg_indexes WHERE tablename = 'plant_events' AND indexname LIKE 'plant_events_ts%'", database)).rows;
+      expect(indexes).toEqual([{ indexname: 'plant_events_ts_cover' }]);
+      expect((await server.sql('SELECT max(version) AS v FROM schema_version', database)).rows[0].v).toBe(2);
+      const window = { from: stored[5]!.timestamp, to: stored[24]!.timestamp };
+      expect((await store.query({ ...window, order: 'desc', limit: 8 })).events.map((e) => e.seq)).toEqual([25, 24, 23, 22, 21, 20, 19, 18]);
+      expect(await verifyStoreChain(store)).toMatchObject({ ok: true, events: 30 });
+    } finally {
+      await store.close();
+    }
   });
 
   it('keeps NUL characters and lone surrogates in source, subject and correlation id exactly, and finds them', async () => {

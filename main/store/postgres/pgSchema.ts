@@ -90,6 +90,10 @@ const MIGRATIONS: readonly string[] = [
    END $$;
    CREATE TRIGGER chain_head_forward BEFORE UPDATE OR DELETE ON chain_head
      FOR EACH ROW EXECUTE FUNCTION chain_head_forward_only();`,
+  // 2: the time index carries what a page in a time window filters on, so that such a page is found in the index
+  // alone (pgReader.ts): walking seq and reading each row's time read 130,000 rows for 201 at 200,000 events.
+  `CREATE INDEX plant_events_ts_cover ON plant_events (ts) INCLUDE (seq, type, subject, priority);
+   DROP INDEX plant_events_ts;`,
 ];
 
 /** The schema version this code writes. */
