@@ -4,6 +4,11 @@
  * holds up to `capacity` events while the bus is overloaded (retrying with backoff), and
  * counts, never hides, what it had to give up (a full queue, repeated store failures, a
  * closed bus). Ids are given on entry, so a retried batch keeps its ids.
+ *
+ * A batch starts on the next microtask, not at the first event: what a source hands over in
+ * one go (the changes of one OPC UA publish response, the MQTT messages read from one socket
+ * chunk) then goes to the store as one append instead of a first append of one event, since
+ * each append costs a store round trip whatever its size.
  */
 import type { PlantEvent } from '../../shared/events/event';
 import type { PublishInput } from '../../shared/events/validate';
@@ -44,6 +49,8 @@ export class IngestPublisher {
   private retries = 0;
   private closed = false;
   private refusedByStore = false;
+  /** True from the first event a full queue refused until it takes one again: the loss is reported once per such stretch. */
+  private overflowing = false;
   private readonly capacity: number;
   private readonly batchSize: number;
   private readonly maxAttempts: number;
@@ -60,11 +67,14 @@ export class IngestPublisher {
   enqueue(event: PublishInput): boolean {
     if (this.closed || this.queue.length - this.head >= this.capacity) {
       this.lost++;
-      if (!this.closed) this.onError(new Error(`ingest queue full (${this.capacity} events): an event of type ${event.type} was not published`));
+      // One report per stretch: an error (with its stack) per refused event costs the very time a source that outruns the store lacks.
+      if (!this.closed && !this.overflowing) this.onError(new Error(`ingest queue full (${this.capacity} events): an event of type ${event.type} was not published, nor will be what arrives until the queue has room (counted as lost)`));
+      this.overflowing = true;
       return false;
     }
+    this.overflowing = false;
     this.queue.push(event.id === undefined ? { ...event, id: newEventId() } : event);
-    this.running ??= this.run();
+    this.running ??= Promise.resolve().then(() => this.run());
     return true;
   }
 

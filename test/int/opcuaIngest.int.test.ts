@@ -57,6 +57,19 @@ function start(settings: Record<string, unknown>, bus: ReturnType<typeof collect
 }
 
 describe('OPC UA ingest', () => {
+  it('hands the changes of one publish response to the bus in one batch (one store append), each change its own event', async () => {
+    const opc = await server({ equipment: Array.from({ length: 20 }, (_, i) => `cell-${i}`), readings: Array.from({ length: 10 }, (_, i) => `v${i}`) });
+    const batches: PublishInput[][] = [];
+    const bus = { publishBatch: async (batch: readonly PublishInput[]) => void batches.push([...batch]) };
+    const ingest = start({ endpointUrl: opc.endpointUrl, publishingIntervalMs: 200, samplingIntervalMs: 0, items: opc.nodeIds.map((nodeId) => ({ nodeId })) }, bus);
+    await vi.waitFor(() => expect(ingest.metrics().received).toBeGreaterThanOrEqual(200), { timeout: 20_000 });
+    // All 200 change in one go, so the server reports them in one publish response.
+    for (const nodeId of opc.nodeIds) opc.setValue(nodeId, 7.5);
+    const changed = (batch: readonly PublishInput[]) => batch.filter((e) => e.type === 'equipment.telemetry.recorded' && Object.values(e.payload as Payload).includes(7.5));
+    await vi.waitFor(() => expect(batches.flatMap(changed)).toHaveLength(200), { timeout: 20_000 });
+    expect(batches.filter((batch) => changed(batch).length > 0).map((batch) => changed(batch).length)).toEqual([200]);
+  });
+
   it('monitors 1,000 variables split across subscriptions as the server limits, and each change arrives as a telemetry event', async () => {
     const equipment = Array.from({ length: 100 }, (_, i) => `eq-${i}`);
     const opc = await server({ equipment, readings: Array.from({ length: 10 }, (_, i) => `r${i}`), maxMonitoredItemsPerSubscription: 300 });

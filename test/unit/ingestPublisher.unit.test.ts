@@ -71,3 +71,39 @@ describe('ingest publisher', () => {
     expect(publisher.metrics().lost).toBe(5);
   });
 });
+
+describe('ingest publisher batches', () => {
+  it('given events handed over in one go, then they reach the bus in one batch, not a first batch of one', async () => {
+    const batches: number[] = [];
+    const publisher = new IngestPublisher({ batchSize: 100, bus: { publishBatch: async (batch) => (batches.push(batch.length), batch) } });
+    for (let n = 0; n < 40; n++) publisher.enqueue(input(n));
+    await publisher.idle();
+    expect(batches).toEqual([40]);
+    expect(publisher.metrics()).toMatchObject({ published: 40, lost: 0 });
+  });
+
+  it('given a queue that stays full, then every refused event is counted and the loss reported once per stretch', async () => {
+    const errors: string[] = [];
+    let release: () => void = () => {};
+    const publisher = new IngestPublisher({
+      capacity: 3,
+      onError: (error) => errors.push(String(error)),
+      bus: { publishBatch: (batch) => new Promise((resolve) => (release = () => resolve(batch))) },
+    });
+    for (let n = 0; n < 1_000; n++) publisher.enqueue(input(n));
+    expect(publisher.metrics()).toMatchObject({ queued: 3, lost: 997 });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/ingest queue full \(3 events\).*counted as lost/);
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await publisher.idle();
+    // Room again: the next event is taken; the next stretch of refusals is reported again.
+    for (let n = 0; n < 10; n++) publisher.enqueue(input(n));
+    expect(errors).toHaveLength(2);
+    expect(publisher.metrics()).toMatchObject({ lost: 1_004, published: 3 });
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await publisher.idle();
+    expect(publisher.metrics()).toMatchObject({ queued: 0, lost: 1_004, published: 6 });
+  });
+});

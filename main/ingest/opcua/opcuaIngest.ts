@@ -35,6 +35,9 @@ export interface OpcuaIngestOptions {
 
 export const opcuaSubject = (name: string) => `opcua:${name}`;
 
+/** Events per bus call; the bus appends at most 2,000 events in one store transaction. */
+const OPCUA_BATCH_SIZE = 2_000;
+
 export class OpcuaIngest {
   private readonly publisher: IngestPublisher;
   private readonly now: () => number;
@@ -57,7 +60,8 @@ export class OpcuaIngest {
     private readonly options: OpcuaIngestOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.publisher = new IngestPublisher({ bus: options.bus, capacity: options.queueCapacity, onError: options.onError });
+    // Up to the bus's largest append: a server reporting thousands of changes per publish costs a store round trip per batch.
+    this.publisher = new IngestPublisher({ bus: options.bus, capacity: options.queueCapacity, onError: options.onError, batchSize: OPCUA_BATCH_SIZE });
     const { name, endpointUrl, securityMode } = settings;
     this.current = { name, endpointUrl, securityMode, state: 'connecting', reason: null, since: this.now(), attempt: 0, monitored: 0, items: settings.items.length, subscriptions: 0, lastError: null, untrustedCertificate: null };
   }
