@@ -1,5 +1,6 @@
 /** The list of keyboard shortcuts (`?`). */
-import { Dialog, DialogContent, DialogTitle, Table, TableBody, TableCell, TableHead, TableRow, Button, DialogActions } from '@mui/material';
+import { Button, Dialog, DialogActions, DialogContent, DialogTitle, TableCell, TableRow } from '@mui/material';
+import { HeadedTable } from '../common/HeadedTable';
 import { SHORTCUTS } from './shortcuts';
 
 const keyLabel = (key: string) => (key === ' ' ? 'Space' : key === 'Escape' ? 'Esc' : key);
@@ -9,30 +10,21 @@ export function HelpDialog({ open, onClose }: { readonly open: boolean; readonly
     <Dialog open={open} onClose={onClose} aria-labelledby="help-title" data-testid="help-dialog" maxWidth="sm" fullWidth>
       <DialogTitle id="help-title">Keyboard shortcuts</DialogTitle>
       <DialogContent>
-        <Table size="small" aria-label="Keyboard shortcuts">
-          <TableHead>
-            <TableRow>
-              <TableCell>Keys</TableCell>
-              <TableCell>Action</TableCell>
-              <TableCell>Where</TableCell>
+        <HeadedTable label="Keyboard shortcuts" columns={['Keys', 'Action', 'Where']}>
+          {SHORTCUTS.map((s) => (
+            <TableRow key={s.action}>
+              <TableCell>
+                {s.keys.map((k) => (
+                  <kbd key={k} style={{ marginRight: 4 }}>
+                    {keyLabel(k)}
+                  </kbd>
+                ))}
+              </TableCell>
+              <TableCell>{s.description}</TableCell>
+              <TableCell>{s.view ?? 'Anywhere'}</TableCell>
             </TableRow>
-          </TableHead>
-          <TableBody>
-            {SHORTCUTS.map((s) => (
-              <TableRow key={s.action}>
-                <TableCell>
-                  {s.keys.map((k) => (
-                    <kbd key={k} style={{ marginRight: 4 }}>
-                      {keyLabel(k)}
-                    </kbd>
-                  ))}
-                </TableCell>
-                <TableCell>{s.description}</TableCell>
-                <TableCell>{s.view ?? 'Anywhere'}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+          ))}
+        </HeadedTable>
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Close</Button>

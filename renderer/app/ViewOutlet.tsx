@@ -1,4 +1,5 @@
 /** The view the navigation chose. */
+import type { ComponentType } from 'react';
 import { AlarmsView } from '../features/alarms/AlarmsView';
 import { AuditView } from '../features/audit/AuditView';
 import { ConnectionsView } from '../features/connections/ConnectionsView';
@@ -10,25 +11,20 @@ import { SimulatorView } from '../features/simulator/SimulatorView';
 import { TimelineView } from '../features/timeline/TimelineView';
 import type { ViewId } from './views';
 
+/** Each view's component; a view added to ViewId must be added here too (the type says so). */
+const VIEWS: Readonly<Record<ViewId, ComponentType>> = {
+  timeline: TimelineView,
+  equipment: EquipmentBoard,
+  alarms: AlarmsView,
+  deadLetters: DeadLettersView,
+  health: HealthView,
+  audit: AuditView,
+  connections: ConnectionsView,
+  simulator: SimulatorView,
+  import: ImportEventsView,
+};
+
 export function ViewOutlet({ view }: { readonly view: ViewId }) {
-  switch (view) {
-    case 'timeline':
-      return <TimelineView />;
-    case 'equipment':
-      return <EquipmentBoard />;
-    case 'alarms':
-      return <AlarmsView />;
-    case 'deadLetters':
-      return <DeadLettersView />;
-    case 'health':
-      return <HealthView />;
-    case 'audit':
-      return <AuditView />;
-    case 'connections':
-      return <ConnectionsView />;
-    case 'simulator':
-      return <SimulatorView />;
-    case 'import':
-      return <ImportEventsView />;
-  }
+  const View = VIEWS[view];
+  return <View />;
 }

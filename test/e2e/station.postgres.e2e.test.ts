@@ -59,8 +59,7 @@ describe.skipIf(!postgresAvailable())('a station on PostgreSQL', () => {
     await ui.testId('alarms-tab-rules').click();
     await ui.testId('rule-row').first().waitFor();
     await ui.typeNewRule({ id: 'kiln-hot', name: 'Kiln too hot', field: 'temperature', limit: '90', equipment: 'kiln-3' });
-    await ui.testId('rule-save').click();
-    await ui.page.locator('[data-testid="rule-row"][data-rule-id="kiln-hot"]').waitFor();
+    await ui.saveRule('kiln-hot');
 
     await host.core.bus.createAndPublishEvent('equipment.telemetry.recorded', { equipmentId: 'kiln-3', lineId: 'line-1', temperature: 96 });
     await ui.testId('alarms-tab-active').click();

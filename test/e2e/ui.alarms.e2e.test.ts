@@ -19,8 +19,7 @@ describe('alarm monitor', () => {
     await ui.testId('rule-save').click();
     expect(await ui.testId('rule-error').textContent()).toContain('limit');
     await ui.type('rule-limit', '90');
-    await ui.testId('rule-save').click();
-    await ui.page.locator('[data-testid="rule-row"][data-rule-id="oven-hot"]').waitFor();
+    await ui.saveRule('oven-hot');
 
     await host.core.bus.createAndPublishEvent('equipment.telemetry.recorded', { equipmentId: 'oven-7', lineId: 'line-1', temperature: 97 });
     await ui.testId('alarms-tab-active').click();

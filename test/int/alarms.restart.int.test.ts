@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../main/bus/eventBus';
 import { AlarmMonitor } from '../../main/consumers/alarmMonitor';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
+import { handClock, letTick, type HandClock } from '../support/handClock';
 
 const T0 = 1_700_000_000_000;
 const MINUTE = 60_000;
@@ -12,19 +13,8 @@ afterEach(async () => {
   for (const monitor of monitors.splice(0)) await monitor.stop();
 });
 
-/** A monitor on a clock the test moves; `ticks()` counts how often the monitor read the clock (once per tick). */
-function clock(start: number) {
-  let now = start;
-  let reads = 0;
-  return {
-    now: () => (reads++, now),
-    set: (at: number) => void (now = at),
-    ticks: () => reads,
-  };
-}
-
-async function startMonitor(bus: EventBus, store: InMemoryEventStore, time: ReturnType<typeof clock>): Promise<AlarmMonitor> {
-  const monitor = new AlarmMonitor({ bus, store, now: time.now, tickMs: 5 });
+async function startMonitor(bus: EventBus, store: InMemoryEventStore, time: HandClock): Promise<AlarmMonitor> {
+  const monitor = new AlarmMonitor({ bus, store, now: time.monitorNow, tickMs: 5 });
   monitors.push(monitor);
   await monitor.start();
   return monitor;
@@ -33,17 +23,11 @@ async function startMonitor(bus: EventBus, store: InMemoryEventStore, time: Retu
 const raisedAbsences = async (store: InMemoryEventStore) =>
   (await store.query({ types: ['alarm.raised'], limit: 100 })).events.filter((e) => (e.payload as { ruleId?: string }).ruleId === 'telemetry-missing');
 
-/** Lets the monitor tick a few times at the clock's current time. */
-async function letTick(time: ReturnType<typeof clock>): Promise<void> {
-  const seen = time.ticks();
-  await vi.waitFor(() => expect(time.ticks()).toBeGreaterThan(seen + 3));
-}
-
 describe('absence rules across a restart of the console', () => {
   it('given telemetry before a 90 s stop, when the console starts again, then no "No telemetry" alarm is raised until the timeout passes after the restart', async () => {
     const store = new InMemoryEventStore();
     const bus = new EventBus({ source: 'test', store });
-    const time = clock(T0);
+    const time = handClock(T0);
     const first = await startMonitor(bus, store, time);
     for (const equipmentId of ['press-1', 'press-2', 'oven-1']) {
       await bus.publish({ type: 'equipment.telemetry.recorded', payload: { equipmentId, lineId: 'line-1', temperature: 40 }, timestamp: T0 });
@@ -67,7 +51,7 @@ describe('absence rules across a restart of the console', () => {
   it('given an absence alarm already raised before the stop, when the console starts again, then it stays active until telemetry comes', async () => {
     const store = new InMemoryEventStore();
     const bus = new EventBus({ source: 'test', store });
-    const time = clock(T0);
+    const time = handClock(T0);
     const first = await startMonitor(bus, store, time);
     await bus.publish({ type: 'equipment.telemetry.recorded', payload: { equipmentId: 'press-1', lineId: 'line-1', temperature: 40 }, timestamp: T0 });
     time.set(T0 + MINUTE + 1_000);

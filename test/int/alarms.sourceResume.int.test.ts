@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPlantCore, type PlantCore } from '../../main/core/plantCore';
 import { INGEST_CONNECTION_CHANGED, type ConnectionState } from '../../shared/ingest/ingestEvents';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
+import { handClock, letTick, type HandClock } from '../support/handClock';
 import { inProcessApi } from '../support/inProcessApi';
 
 const T0 = 1_700_000_000_000;
@@ -15,35 +16,16 @@ afterEach(async () => {
   for (const core of cores.splice(0)) await core.close();
 });
 
-/** One clock the test moves, shared by the alarm monitor and the simulator; `ticks()` counts the monitor's reads (one per tick). */
-function clock(start: number) {
-  let now = start;
-  let reads = 0;
-  return {
-    alarms: () => (reads++, now),
-    plant: () => now,
-    set: (at: number) => void (now = at),
-    ticks: () => reads,
-  };
-}
-type Clock = ReturnType<typeof clock>;
-
-async function start(time: Clock) {
+async function start(time: HandClock) {
   const store = new InMemoryEventStore();
   const core = await createPlantCore({
     store,
     healthEverySeconds: 0,
-    alarmClock: { now: time.alarms, tickMs: 5 },
-    simulator: { rate: 20, tickMs: 20, now: time.plant },
+    alarmClock: { now: time.monitorNow, tickMs: 5 },
+    simulator: { rate: 20, tickMs: 20, now: time.now },
   });
   cores.push(core);
   return { core, store, api: inProcessApi(core).api };
-}
-
-/** Lets the monitor tick a few times at the clock's current time. */
-async function letTick(time: Clock): Promise<void> {
-  const seen = time.ticks();
-  await vi.waitFor(() => expect(time.ticks()).toBeGreaterThan(seen + 3));
 }
 
 async function absencesRaised(store: InMemoryEventStore, equipmentId?: string): Promise<string[]> {
@@ -73,7 +55,7 @@ const connection = (core: PlantCore, state: ConnectionState, at: number, reason:
  * nothing is raised during the outage nor when it ends, and the rule fires for rig-9 only
  * after a full timeout from `back` with no data.
  */
-async function expectCountingFromReturn(store: InMemoryEventStore, core: PlantCore, time: Clock, sourceBack: () => Promise<unknown>): Promise<void> {
+async function expectCountingFromReturn(store: InMemoryEventStore, core: PlantCore, time: HandClock, sourceBack: () => Promise<unknown>): Promise<void> {
   time.set(T0 + 90 * SECOND);
   await letTick(time);
   await core.bus.drain();
@@ -95,7 +77,7 @@ async function expectCountingFromReturn(store: InMemoryEventStore, core: PlantCo
 
 describe('absence rules across an outage of a source', () => {
   it('given telemetry then the simulator paused for 90 s, when it resumes, then "No telemetry" waits a full timeout from the resume', async () => {
-    const time = clock(T0);
+    const time = handClock(T0);
     const { core, store, api } = await start(time);
     await telemetry(core, T0);
     await api.simulator.pause();
@@ -104,7 +86,7 @@ describe('absence rules across an outage of a source', () => {
   });
 
   it('given telemetry then the MQTT connection lost for 90 s, when it reconnects, then "No telemetry" waits a full timeout from the reconnection', async () => {
-    const time = clock(T0);
+    const time = handClock(T0);
     const { core, store } = await start(time);
     await telemetry(core, T0);
     await connection(core, 'disconnected', T0, 'connection lost');
@@ -113,7 +95,7 @@ describe('absence rules across an outage of a source', () => {
   });
 
   it('given the MQTT connection retrying with errors, when it is still down, then no absence fires; when it is stopped on purpose, then the rule counts from the stop', async () => {
-    const time = clock(T0);
+    const time = handClock(T0);
     const { core, store } = await start(time);
     await telemetry(core, T0);
     await connection(core, 'error', T0, 'connect ECONNREFUSED');
@@ -131,7 +113,7 @@ describe('absence rules across an outage of a source', () => {
   });
 
   it('given the simulator paused while an absence alarm is already active, when it resumes, then the alarm stays active until telemetry comes', async () => {
-    const time = clock(T0);
+    const time = handClock(T0);
     const { core, store, api } = await start(time);
     await telemetry(core, T0);
     time.set(T0 + TIMEOUT + SECOND);

@@ -31,6 +31,15 @@ async function journaled(dataDir: string, store = memoryStore(), segmentBytes?: 
   return { store: new JournaledStore({ store, journal, dataDir, databaseId: null, anchorEveryMs: 0 }), inner: store, journal };
 }
 
+/** A journal of `count` events (one segment), closed: its folder and that segment's file. */
+async function closedJournal(count: number): Promise<{ dataDir: string; segment: string }> {
+  const dataDir = freshDir();
+  const { store } = await journaled(dataDir);
+  await store.append(auditHistory(count));
+  await store.close();
+  return { dataDir, segment: listSegments(dataDir)[0]!.path };
+}
+
 describe('journal', () => {
   it('holds every acknowledged event, chained across segments, and the anchor follows', async () => {
     const dataDir = freshDir();
@@ -47,11 +56,7 @@ describe('journal', () => {
   });
 
   it('cuts a torn last line at reopen and goes on from the last whole one', async () => {
-    const dataDir = freshDir();
-    const { store } = await journaled(dataDir);
-    await store.append(auditHistory(10));
-    await store.close();
-    const segment = listSegments(dataDir)[0]!.path;
+    const { dataDir, segment } = await closedJournal(10);
     appendFileSync(segment, '{"causationId":"half a li');
     const reopened = await Journal.open(dataDir);
     expect(reopened.head.seq).toBe(10);
@@ -60,11 +65,7 @@ describe('journal', () => {
   });
 
   it('names a changed line when verified', async () => {
-    const dataDir = freshDir();
-    const { store } = await journaled(dataDir);
-    await store.append(auditHistory(5));
-    await store.close();
-    const segment = listSegments(dataDir)[0]!.path;
+    const { dataDir, segment } = await closedJournal(5);
     writeFileSync(segment, readFileSync(segment, 'utf8').replace('press-2', 'press-9'));
     expect(await readJournal(dataDir)).toMatchObject({ ok: false, line: 3, reason: expect.stringMatching(/the line was changed/) });
   });

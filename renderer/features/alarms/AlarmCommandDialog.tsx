@@ -1,6 +1,7 @@
 /** The dialog behind each alarm command: acknowledge (note), shelve (reason and duration), suppress (reason). */
-import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, MenuItem, Stack, TextField } from '@mui/material';
+import { Alert, Dialog, DialogContent, DialogTitle, MenuItem, Stack, TextField } from '@mui/material';
 import { useState } from 'react';
+import { CancelConfirmActions } from '../../common/CancelConfirmActions';
 
 export type CommandKind = 'acknowledge' | 'shelve' | 'suppress';
 
@@ -72,12 +73,9 @@ export function AlarmCommandDialog({ kind, count, busy, error, onCancel, onConfi
           )}
         </Stack>
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onCancel}>Cancel</Button>
-        <Button variant="contained" disabled={!canConfirm} onClick={confirm} data-testid="alarm-command-confirm">
-          {kind ? TITLE[kind] : ''}
-        </Button>
-      </DialogActions>
+      <CancelConfirmActions onCancel={onCancel} onConfirm={confirm} disabled={!canConfirm} confirmTestId="alarm-command-confirm">
+        {kind ? TITLE[kind] : ''}
+      </CancelConfirmActions>
     </Dialog>
   );
 }

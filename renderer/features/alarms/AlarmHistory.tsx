@@ -1,10 +1,11 @@
 /** Alarm history (`alarms.history`), newest first, filterable by the state change, a page at a time. */
-import { Alert, Box, Button, FormControl, InputLabel, LinearProgress, MenuItem, Select, Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material';
+import { Alert, Box, Button, FormControl, InputLabel, LinearProgress, MenuItem, Select, TableCell, TableRow } from '@mui/material';
 import { useCallback, useEffect, useState } from 'react';
 import { ALARM_EVENT_TYPES, readAlarmPayload } from '../../../shared/domain/alarms';
 import type { StoredEvent } from '../../../shared/events/event';
 import { EmptyState } from '../../common/EmptyState';
 import { errorMessage, formatTime } from '../../common/format';
+import { HeadedTable } from '../../common/HeadedTable';
 import { usePlant } from '../../common/usePlant';
 import { AlarmStateChip } from './alarmLook';
 
@@ -57,33 +58,21 @@ export function AlarmHistory() {
       {!loading && !error && events.length === 0 ? (
         <EmptyState title="No alarm history for this choice.">Alarm state changes are recorded as alarm.* events as soon as a rule raises an alarm.</EmptyState>
       ) : (
-        <Table size="small" aria-label="Alarm history">
-          <TableHead>
-            <TableRow>
-              <TableCell>Time</TableCell>
-              <TableCell>Change</TableCell>
-              <TableCell>Alarm</TableCell>
-              <TableCell>Equipment</TableCell>
-              <TableCell>New state</TableCell>
-              <TableCell>By / note</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {events.map((event) => {
-              const p = readAlarmPayload(event.payload);
-              return (
-                <TableRow key={event.id} data-testid="history-row" data-type={event.type}>
-                  <TableCell>{formatTime(event.timestamp)}</TableCell>
-                  <TableCell>{event.type}</TableCell>
-                  <TableCell>{p?.ruleName ?? '?'}</TableCell>
-                  <TableCell>{p?.equipmentId ?? '?'}</TableCell>
-                  <TableCell>{p ? <AlarmStateChip state={p.stateAfter} /> : '?'}</TableCell>
-                  <TableCell>{[p?.user, p?.note ?? p?.reason].filter(Boolean).join(': ')}</TableCell>
-                </TableRow>
-              );
-            })}
-          </TableBody>
-        </Table>
+        <HeadedTable label="Alarm history" columns={['Time', 'Change', 'Alarm', 'Equipment', 'New state', 'By / note']}>
+          {events.map((event) => {
+            const p = readAlarmPayload(event.payload);
+            return (
+              <TableRow key={event.id} data-testid="history-row" data-type={event.type}>
+                <TableCell>{formatTime(event.timestamp)}</TableCell>
+                <TableCell>{event.type}</TableCell>
+                <TableCell>{p?.ruleName ?? '?'}</TableCell>
+                <TableCell>{p?.equipmentId ?? '?'}</TableCell>
+                <TableCell>{p ? <AlarmStateChip state={p.stateAfter} /> : '?'}</TableCell>
+                <TableCell>{[p?.user, p?.note ?? p?.reason].filter(Boolean).join(': ')}</TableCell>
+              </TableRow>
+            );
+          })}
+        </HeadedTable>
       )}
       {cursor && (
         <Button onClick={() => load(cursor, false)} disabled={loading} sx={{ mt: 1 }} data-testid="history-more">

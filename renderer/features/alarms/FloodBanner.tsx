@@ -1,8 +1,7 @@
 /** A banner across the console while an alarm flood lasts (`alarms.kpis(...).inFlood` over the last hour, checked on new alarms and every 15 s). */
 import { Alert } from '@mui/material';
 import { useEffect, useState } from 'react';
-import type { StoredEvent } from '../../../shared/events/event';
-import { createFrameBatcher } from '../../common/frameBatcher';
+import { refreshOnEvents } from '../../common/refreshOnEvents';
 import { usePlant } from '../../common/usePlant';
 
 const WINDOW_MS = 60 * 60_000;
@@ -29,15 +28,10 @@ export function FloodBanner() {
         () => undefined,
       );
     };
-    check();
-    const timer = setInterval(check, CHECK_MS);
-    const batcher = createFrameBatcher<StoredEvent>(check, 1);
-    const unsubscribe = plant.events.subscribe('alarm.raised', (e) => batcher.push(e), { onError: () => undefined });
+    const stop = refreshOnEvents(plant, 'alarm.raised', check, CHECK_MS, () => undefined);
     return () => {
       active = false;
-      clearInterval(timer);
-      batcher.dispose();
-      unsubscribe();
+      stop();
     };
   }, [plant]);
 

@@ -1,6 +1,7 @@
 /** Editing one rule: fields for its kind, checked here first (the same validation main runs), then saved through the bridge. */
-import { Alert, Autocomplete, type AutocompleteRenderInputParams, Button, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, MenuItem, Stack, Switch, TextField } from '@mui/material';
+import { Alert, Autocomplete, type AutocompleteRenderInputParams, Dialog, DialogContent, DialogTitle, FormControlLabel, MenuItem, Stack, Switch, TextField } from '@mui/material';
 import { useState } from 'react';
+import { CancelConfirmActions } from '../../common/CancelConfirmActions';
 import { validateAlarmRule, type AlarmRule, type AlarmRuleKind } from '../../../shared/domain/alarms';
 import { errorMessage } from '../../common/format';
 import { COMMON_FIELDS, KIND_FIELDS, formToCandidate, type FieldSpec, type KnownNames, type RuleForm } from './ruleFields';
@@ -107,12 +108,9 @@ export function RuleDialog({ initial, isNew, onCancel, onSave, known, taken }: R
           )}
         </Stack>
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onCancel}>Cancel</Button>
-        <Button variant="contained" disabled={busy} onClick={() => void save()} data-testid="rule-save">
-          Save
-        </Button>
-      </DialogActions>
+      <CancelConfirmActions onCancel={onCancel} onConfirm={() => void save()} disabled={busy} confirmTestId="rule-save">
+        Save
+      </CancelConfirmActions>
     </Dialog>
   );
 }

@@ -2,8 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AlarmState } from '../../../shared/domain/alarms';
 import type { PlantApi } from '../../../shared/api/plantApi';
-import type { StoredEvent } from '../../../shared/events/event';
-import { createFrameBatcher } from '../../common/frameBatcher';
+import { refreshOnEvents } from '../../common/refreshOnEvents';
 import { errorMessage } from '../../common/format';
 
 const POLL_MS = 5_000;
@@ -34,15 +33,10 @@ export function useAlarms(plant: PlantApi): Alarms {
       );
     };
     reloadRef.current = load;
-    load();
-    const timer = setInterval(load, POLL_MS);
-    const batcher = createFrameBatcher<StoredEvent>(load, 1);
-    const unsubscribe = plant.events.subscribe('alarm.*', (event) => batcher.push(event), { onError: (e) => active && setError(`Alarm events: ${e.message}`) });
+    const stop = refreshOnEvents(plant, 'alarm.*', load, POLL_MS, (e) => active && setError(`Alarm events: ${e.message}`));
     return () => {
       active = false;
-      clearInterval(timer);
-      batcher.dispose();
-      unsubscribe();
+      stop();
     };
   }, [plant]);
 

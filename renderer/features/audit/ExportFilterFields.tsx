@@ -2,6 +2,12 @@
 import { Alert, Stack, TextField } from '@mui/material';
 import type { FilterDraft } from './exportRequest';
 
+/** The two ends of the time range, each a local date and time to the second. */
+const TIME_RANGE = [
+  { key: 'from', label: 'From' },
+  { key: 'to', label: 'To' },
+] as const;
+
 export interface ExportFilterFieldsProps {
   readonly draft: FilterDraft;
   readonly problem: string | null;
@@ -22,20 +28,16 @@ export function ExportFilterFields({ draft, problem, onChange }: ExportFilterFie
           slotProps={{ htmlInput: { 'data-testid': 'export-filter-types', spellCheck: false } }}
         />
         <TextField label="Subject" placeholder="press-1" value={draft.subject} onChange={(e) => set('subject', e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'export-filter-subject' } }} />
-        <TextField
-          label="From"
-          type="datetime-local"
-          value={draft.from}
-          onChange={(e) => set('from', e.target.value)}
-          slotProps={{ inputLabel: { shrink: true }, htmlInput: { step: 1, 'data-testid': 'export-filter-from' } }}
-        />
-        <TextField
-          label="To"
-          type="datetime-local"
-          value={draft.to}
-          onChange={(e) => set('to', e.target.value)}
-          slotProps={{ inputLabel: { shrink: true }, htmlInput: { step: 1, 'data-testid': 'export-filter-to' } }}
-        />
+        {TIME_RANGE.map(({ key, label }) => (
+          <TextField
+            key={key}
+            label={label}
+            type="datetime-local"
+            value={draft[key]}
+            onChange={(e) => set(key, e.target.value)}
+            slotProps={{ inputLabel: { shrink: true }, htmlInput: { step: 1, 'data-testid': `export-filter-${key}` } }}
+          />
+        ))}
       </Stack>
       {problem && (
         <Alert severity="error" sx={{ mt: 1 }} data-testid="export-filter-problem">

@@ -11,6 +11,7 @@ import type { AuditImportResult } from '../../../shared/audit/results';
 import { formatCount } from '../../common/format';
 import { usePlant } from '../../common/usePlant';
 import { JobProgress } from './JobProgress';
+import { JobStopped } from './JobStopped';
 import { PathField, pathProblemOf } from './PathField';
 import type { AuditJobControl } from './useAuditJob';
 import { FileVerdict } from './Verdicts';
@@ -81,11 +82,7 @@ export function ImportForm({ control }: { readonly control: AuditJobControl }) {
         </>
       )}
       {shown?.kind === 'done' && <ImportDone result={shown.result} />}
-      {shown?.kind === 'stopped' && (
-        <Alert severity={shown.cancelled ? 'info' : 'error'} sx={{ mt: 1 }} data-testid="import-error">
-          {shown.cancelled ? 'Import cancelled.' : `The import failed: ${shown.message}`}
-        </Alert>
-      )}
+      {shown?.kind === 'stopped' && <JobStopped stopped={shown} cancelledText="Import cancelled." failedText="The import failed" testId="import-error" />}
     </Box>
   );
 }

@@ -1,10 +1,11 @@
 /** Verify an NDJSON export: "intact: N events, head hash H", or the first bad line and why. */
-import { Alert, Box, Button } from '@mui/material';
+import { Box, Button } from '@mui/material';
 import type { FormEvent } from 'react';
 import { useRemembered } from '../../common/remembered';
 import type { ExportVerdict } from '../../../shared/audit/exportVerifier';
 import { usePlant } from '../../common/usePlant';
 import { JobProgress } from './JobProgress';
+import { JobStopped } from './JobStopped';
 import { PathField, pathProblemOf } from './PathField';
 import type { AuditJobControl } from './useAuditJob';
 import { FileVerdict } from './Verdicts';
@@ -39,11 +40,7 @@ export function VerifyFileForm({ control }: { readonly control: AuditJobControl 
       </Button>
       <JobProgress control={control} owner="verifyFile" kinds={['verifyFile']} />
       {shown?.kind === 'verdict' && <FileVerdict verdict={shown.verdict} testId="verify-file-verdict" />}
-      {shown?.kind === 'stopped' && (
-        <Alert severity={shown.cancelled ? 'info' : 'error'} sx={{ mt: 1 }} data-testid="verify-file-error">
-          {shown.cancelled ? 'Verification cancelled.' : `The file could not be verified: ${shown.message}`}
-        </Alert>
-      )}
+      {shown?.kind === 'stopped' && <JobStopped stopped={shown} cancelledText="Verification cancelled." failedText="The file could not be verified" testId="verify-file-error" />}
     </Box>
   );
 }

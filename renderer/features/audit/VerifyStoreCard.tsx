@@ -1,9 +1,10 @@
 /** Verify the store's own hash chain: "intact: N events, head hash H", or the first event that breaks it and why. */
-import { Alert, Box, Button, Typography } from '@mui/material';
+import { Box, Button, Typography } from '@mui/material';
 import { useRemembered } from '../../common/remembered';
 import type { ChainVerdict } from '../../../shared/audit/storeChain';
 import { usePlant } from '../../common/usePlant';
 import { JobProgress } from './JobProgress';
+import { JobStopped } from './JobStopped';
 import type { AuditJobControl } from './useAuditJob';
 import { StoreVerdict } from './Verdicts';
 
@@ -29,11 +30,7 @@ export function VerifyStoreCard({ control }: { readonly control: AuditJobControl
       </Button>
       <JobProgress control={control} owner="verifyStore" kinds={['verifyStore']} />
       {shown?.kind === 'verdict' && <StoreVerdict verdict={shown.verdict} testId="verify-store-verdict" />}
-      {shown?.kind === 'stopped' && (
-        <Alert severity={shown.cancelled ? 'info' : 'error'} sx={{ mt: 1 }} data-testid="verify-store-error">
-          {shown.cancelled ? 'Verification cancelled.' : `The store could not be verified: ${shown.message}`}
-        </Alert>
-      )}
+      {shown?.kind === 'stopped' && <JobStopped stopped={shown} cancelledText="Verification cancelled." failedText="The store could not be verified" testId="verify-store-error" />}
     </Box>
   );
 }

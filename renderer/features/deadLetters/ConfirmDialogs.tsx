@@ -1,6 +1,7 @@
 /** Redrive (after a dry-run count) and discard (with a reason): each asks before it acts. */
-import { Alert, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, TextField } from '@mui/material';
+import { Alert, Dialog, DialogContent, DialogContentText, DialogTitle, TextField } from '@mui/material';
 import { useState } from 'react';
+import { CancelConfirmActions } from '../../common/CancelConfirmActions';
 
 export interface RedriveConfirmProps {
   readonly plan: { readonly count: number; readonly subscribers: string[]; readonly gone: number } | null;
@@ -21,12 +22,9 @@ export function RedriveConfirm({ plan, busy, onCancel, onConfirm }: RedriveConfi
           </DialogContentText>
         )}
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onCancel}>Cancel</Button>
-        <Button variant="contained" disabled={busy || !plan || plan.count === 0} onClick={onConfirm} data-testid="redrive-confirm">
-          Redrive {plan?.count ?? 0}
-        </Button>
-      </DialogActions>
+      <CancelConfirmActions onCancel={onCancel} onConfirm={onConfirm} disabled={busy || !plan || plan.count === 0} confirmTestId="redrive-confirm">
+        Redrive {plan?.count ?? 0}
+      </CancelConfirmActions>
     </Dialog>
   );
 }
@@ -43,12 +41,9 @@ export function DiscardDialog({ count, busy, error, onCancel, onConfirm }: { rea
         <TextField autoFocus fullWidth required label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} sx={{ mt: 2 }} slotProps={{ htmlInput: { maxLength: 500, 'data-testid': 'discard-reason' } }} />
         {error && <Alert severity="error" sx={{ mt: 1 }}>{error}</Alert>}
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onCancel}>Cancel</Button>
-        <Button color="error" variant="contained" disabled={busy || !reason.trim()} onClick={() => onConfirm(reason.trim())} data-testid="discard-confirm">
-          Discard
-        </Button>
-      </DialogActions>
+      <CancelConfirmActions color="error" onCancel={onCancel} onConfirm={() => onConfirm(reason.trim())} disabled={busy || !reason.trim()} confirmTestId="discard-confirm">
+        Discard
+      </CancelConfirmActions>
     </Dialog>
   );
 }

@@ -37,13 +37,17 @@ export const ALARM_EVENT_TYPES = {
 export type AlarmEventType = (typeof ALARM_EVENT_TYPES)[keyof typeof ALARM_EVENT_TYPES];
 const EVENT_TYPES: ReadonlySet<string> = new Set(Object.values(ALARM_EVENT_TYPES));
 
-export interface AlarmState {
+/** Which alarm it is: one rule's alarm on one piece of equipment, at the rule's priority. */
+export interface AlarmNaming {
   alarmId: string;
   ruleId: string;
   ruleKind: AlarmRuleKind;
   ruleName: string;
   equipmentId: string;
   priority: Priority;
+}
+
+export interface AlarmState extends AlarmNaming {
   state: AlarmStateName;
   /** When it entered `state` (null for an alarm that never moved). */
   since: number | null;
@@ -88,13 +92,7 @@ export interface EventDraft {
 }
 
 /** What every `alarm.*` payload holds; transitions add `user`, `note`, `reason`, `until`, `durationMs`. */
-export interface AlarmEventPayload {
-  alarmId: string;
-  ruleId: string;
-  ruleKind: AlarmRuleKind;
-  ruleName: string;
-  equipmentId: string;
-  priority: Priority;
+export interface AlarmEventPayload extends AlarmNaming {
   stateBefore: AlarmStateName;
   stateAfter: AlarmStateName;
   raisedAt: number | null;

@@ -117,6 +117,12 @@ export class UiPage {
     for (const [field, text] of Object.entries(rule)) await this.type(`rule-${field}`, text);
   }
 
+  /** Saves the rule in the open rule editor and waits until its row is listed. */
+  async saveRule(ruleId: string): Promise<void> {
+    await this.testId('rule-save').click();
+    await this.page.locator(`[data-testid="rule-row"][data-rule-id="${ruleId}"]`).waitFor();
+  }
+
   /** Selects the alarm's row, presses `a`, types the note and confirms; waits until the row shows it acknowledged. */
   async acknowledge(row: Locator, note: string): Promise<void> {
     await row.getByRole('checkbox').check();
