@@ -7,13 +7,15 @@
  * - `plant_fanout_p50_ms` / `_p99_ms`: published at station A at 1,000 events/s until stored
  *   and pushed (the bus's tap) at station B;
  * - `plant_catch_up_events_per_s`: a browser-mode host on its on-disk store (Chromium's
- *   IndexedDB, journal and all) taking a backlog already in the stream.
+ *   IndexedDB, journal and all) taking a backlog already in the stream, next to
+ *   `plant_raw_jetstream_consume_per_s`, the client alone taking and acknowledging the same
+ *   backlog through a durable consumer of its own, and their ratio.
  * Stations A and B are in-process cores on in-memory stores: the link is measured, not the store.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers } from '@nats-io/transport-node';
 import { createPlantCore, type PlantCore } from '../../main/core/plantCore';
 import { checkPlantSettings } from '../../main/plant/plantSettings';
@@ -127,7 +129,32 @@ async function fanout(server: NatsServer, seconds: number): Promise<number[]> {
   }
 }
 
-async function catchUp(server: NatsServer, count: number, log: (line: string) => void): Promise<number> {
+/**
+ * The baseline of the catch-up: the JetStream client alone taking the same backlog through a
+ * durable consumer of its own and acknowledging each message, storing nothing.
+ */
+async function rawConsume(server: NatsServer, count: number): Promise<number> {
+  const nc = await connect({ servers: server.url });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.consumers.add('PLANT', { durable_name: 'bench-raw', ack_policy: AckPolicy.Explicit, max_ack_pending: 20_000 });
+    const messages = await (await jetstream(nc).consumers.get('PLANT', 'bench-raw')).consume({ max_messages: 1_000 });
+    const started = performance.now();
+    let taken = 0;
+    for await (const msg of messages) {
+      msg.ack();
+      if (++taken >= count) break;
+    }
+    const rate = count / ((performance.now() - started) / 1000);
+    await messages.close();
+    await jsm.consumers.delete('PLANT', 'bench-raw');
+    return rate;
+  } finally {
+    await nc.close();
+  }
+}
+
+async function catchUp(server: NatsServer, count: number, log: (line: string) => void): Promise<{ station: number; raw: number }> {
   await freshStream(server);
   const seeder = await station('bench-seed', server.url);
   await seeder.close();
@@ -145,14 +172,15 @@ async function catchUp(server: NatsServer, count: number, log: (line: string) =>
     }
   }));
   await nc.close();
-  log(`plant catch-up: ${count} events in the stream; starting a browser-mode station on an on-disk store`);
+  const raw = await rawConsume(server, count);
+  log(`plant catch-up: ${count} events in the stream (the client alone takes them at ${Math.round(raw)}/s); starting a browser-mode station on an on-disk store`);
   await ensureRendererBuilt(log);
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-plant-'));
   const host = await startWebHost({ dataDir, core: { healthEverySeconds: 0, plant: checkPlantSettings({ servers: [server.url], station: 'bench-catch-up' }) } });
   try {
     const started = performance.now();
     await until('the station to catch up', () => (host.core.plant?.status().received ?? 0) >= count && host.core.plant?.status().behind === 0, 600_000);
-    return count / ((performance.now() - started) / 1000);
+    return { station: count / ((performance.now() - started) / 1000), raw };
   } finally {
     await host.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -181,8 +209,9 @@ export async function measurePlant(settings: { runs: number; quick: boolean; log
     const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
     log(`plant fan-out: ${latencies.length} events at 1,000/s, p50 ${at(50).toFixed(1)} ms, p99 ${at(99).toFixed(1)} ms`);
     const backlog = settings.quick ? 20_000 : 100_000;
-    const catchUpRate = await catchUp(server, backlog, log);
-    log(`plant catch-up: ${backlog} events at ${Math.round(catchUpRate)} events/s`);
+    const caught = await catchUp(server, backlog, log);
+    const catchUpRate = caught.station;
+    log(`plant catch-up: ${backlog} events at ${Math.round(catchUpRate)} events/s, the JetStream client alone ${Math.round(caught.raw)}/s`);
     return {
       plant_publish_events_per_s: round(median(station)),
       plant_raw_jetstream_publish_per_s: round(median(raw)),
@@ -191,6 +220,8 @@ export async function measurePlant(settings: { runs: number; quick: boolean; log
       plant_fanout_p99_ms: round(at(99)),
       plant_catch_up_events: backlog,
       plant_catch_up_events_per_s: round(catchUpRate),
+      plant_raw_jetstream_consume_per_s: round(caught.raw),
+      plant_catch_up_vs_raw_consume: round(catchUpRate / caught.raw),
       target_plant_publish_vs_raw_met: median(ratios) >= 0.7,
       target_plant_fanout_p99_met: at(99) <= 250,
       target_plant_catch_up_met: catchUpRate >= 20_000,

@@ -52,6 +52,18 @@ export async function ensureConsumer(nc: NatsConnection, stream: string, durable
   });
 }
 
+/** What the stream says about a message it delivered, besides its body. */
+export function consumedMeta(msg: JsMsg): ConsumedMeta {
+  return {
+    subject: msg.subject,
+    streamSeq: msg.info.streamSequence,
+    storedAt: Math.floor(msg.info.timestampNanos / 1e6),
+    station: msg.headers?.get(STATION_HEADER) || null,
+    pending: msg.info.pending,
+    redelivered: msg.redelivered,
+  };
+}
+
 /** Hands every message of the durable consumer to `onMessage`; acknowledges each once it resolved. */
 export async function consumeMessages(
   nc: NatsConnection,
@@ -66,14 +78,7 @@ export async function consumeMessages(
   const messages = await consumer.consume({ max_messages: Math.max(concurrency * 2, 100), expires: 5_000 });
   const inHand: Promise<void>[] = [];
   const handle = async (msg: JsMsg): Promise<void> => {
-    const meta: ConsumedMeta = {
-      subject: msg.subject,
-      streamSeq: msg.info.streamSequence,
-      storedAt: Math.floor(msg.info.timestampNanos / 1e6),
-      station: msg.headers?.get(STATION_HEADER) || null,
-      pending: msg.info.pending,
-      redelivered: msg.redelivered,
-    };
+    const meta = consumedMeta(msg);
     try {
       await onMessage(msg.data, meta);
       msg.ack();

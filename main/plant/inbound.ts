@@ -11,7 +11,8 @@ import type { PlantEvent } from '../../shared/events/event';
 import type { EventStore } from '../../shared/store/eventStore';
 import type { EventBus } from '../bus/eventBus';
 import type { ConsumedMeta } from './consume';
-import { rejectedEvent, sameContent, type RejectCode } from './wireEvent';
+import type { ConsumedMessage } from './consumeBatches';
+import { decodeMessage, rejectedEvent, sameContent, type RejectCode } from './wireEvent';
 
 export interface InboundCounts {
   received: number;
@@ -59,6 +60,32 @@ export class Inbound {
     } finally {
       this.counts.behind = meta.pending;
     }
+  }
+
+  /**
+   * A batch of stream messages, in stream order: the valid events not stored yet are published
+   * together (one store write); should that fail on an id already stored (or one given twice),
+   * each event takes the one-by-one path, which tells a copy from a conflict.
+   */
+  async onBatch(messages: readonly ConsumedMessage[]): Promise<void> {
+    const fresh: { event: PlantEvent; meta: ConsumedMeta }[] = [];
+    for (const { data, meta } of messages) {
+      const decoded = decodeMessage(data, meta);
+      if (!decoded.ok) await this.onRejected(data, meta, decoded.code, decoded.reason);
+      else if (meta.station === this.station || messages.length === 1) await this.onEvent(decoded.event, meta);
+      else fresh.push({ event: decoded.event, meta });
+    }
+    if (fresh.length === 0) return;
+    try {
+      await this.bus.publishBatch(fresh.map((item) => item.event));
+    } catch (error) {
+      if (!isDuplicateIdError(error)) throw error;
+      for (const { event, meta } of fresh) await this.onEvent(event, meta);
+      return;
+    }
+    this.counts.received += fresh.length;
+    this.counts.stored += fresh.length;
+    this.counts.behind = (fresh[fresh.length - 1] as { meta: ConsumedMeta }).meta.pending;
   }
 
   async onRejected(data: Uint8Array, meta: ConsumedMeta, code: RejectCode, reason: string): Promise<void> {

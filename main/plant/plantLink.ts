@@ -11,7 +11,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { PlantLinkState, PlantLinkStatus } from '../../shared/api/plantStatus';
 import type { EventStore } from '../../shared/store/eventStore';
 import type { EventBus } from '../bus/eventBus';
-import { consumeEvents, ensureConsumer, type Consumption } from './consume';
+import { ensureConsumer, type Consumption } from './consume';
+import { consumeBatches } from './consumeBatches';
 import { Inbound } from './inbound';
 import { connectPlant, PlantConnectError } from './natsConnection';
 import { Outbox } from './outbox';
@@ -140,10 +141,9 @@ export class PlantLink {
       await ensureStream(await jetstreamManager(nc), settings.stream);
       await ensureConsumer(nc, settings.stream, durableName(settings.station));
       this.watch(nc);
-      this.consumption = await consumeEvents(nc, settings.stream, durableName(settings.station), {
-        onEvent: (event, meta) => this.inbound.onEvent(event, meta),
-        onRejected: (data, meta, code, reason) => this.inbound.onRejected(data, meta, code, reason),
-      }, { onError: (error) => this.failed(`a message from the stream could not be stored yet (it will come again): ${(error as Error)?.message ?? String(error)}`) });
+      this.consumption = await consumeBatches(nc, settings.stream, durableName(settings.station), (messages) => this.inbound.onBatch(messages), {
+        onError: (error) => this.failed(`messages from the stream could not be stored yet (they will come again): ${(error as Error)?.message ?? String(error)}`),
+      });
       this.outbox.attach(jetstream(nc));
       this.enter('connected');
       this.log(`[plant] station ${settings.station} linked to ${settings.servers.join(', ')} (stream ${settings.stream})`);
