@@ -12,12 +12,16 @@ const server = await TestOpcuaServer.start({
   readings: Array.from({ length: readings }, (_, i) => `r${i}`),
 });
 let counter = 0;
+/** Values set so far: what the server really offered, which a loaded machine may keep below the nominal rate. */
+let made = 0;
 const driver = setInterval(() => {
   counter++;
   for (const nodeId of server.nodeIds) server.setValue(nodeId, counter);
+  made += server.nodeIds.length;
 }, changeEveryMs);
 parentPort?.postMessage({ endpointUrl: server.endpointUrl, nodeIds: server.nodeIds });
 parentPort?.on('message', (message) => {
+  if (message === 'count') parentPort?.postMessage({ made, at: performance.now() });
   if (message !== 'stop') return;
   clearInterval(driver);
   void server.dispose().then(() => parentPort?.postMessage('stopped'));

@@ -4,8 +4,10 @@
  * QoS 1 through a real Mosquitto to the console's MQTT ingest with Sparkplug on, whose events
  * go over the bus into the on-disk store path of browser mode (the Chromium store host behind
  * the journal); the figure is the metrics stored per second from the first DDATA until the
- * last event is stored. The baseline, `sparkplug_raw_decode_metrics_per_s`, is
- * `sparkplug-payload` decoding the same payloads alone, in the same run.
+ * last event is stored. The baselines, in the same run: `sparkplug_raw_decode_metrics_per_s`,
+ * `sparkplug-payload` decoding the same payloads alone, and
+ * `sparkplug_raw_receive_metrics_per_s`, a bare MQTT client receiving the same DDATA through
+ * the same broker, published the same way, and decoding them (no ingest, no store).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,14 +81,7 @@ async function measureStored(broker: MosquittoBroker, payloads: readonly Uint8Ar
     await edge.publishAsync(`spBv1.0/${GROUP}/NBIRTH/${NODE}`, Buffer.from(nodeBirth), { qos: 1 });
     await edge.publishAsync(`spBv1.0/${GROUP}/DBIRTH/${NODE}/${DEVICE}`, Buffer.from(deviceBirth), { qos: 1 });
     const started = performance.now();
-    let next = 0;
-    const lane = async () => {
-      while (next < payloads.length) {
-        const payload = payloads[next++] as Uint8Array;
-        await edge.publishAsync(`spBv1.0/${GROUP}/DDATA/${NODE}/${DEVICE}`, Buffer.from(payload), { qos: 1 });
-      }
-    };
-    await Promise.all(Array.from({ length: PUBLISH_WINDOW }, lane));
+    await publishAll(edge, payloads);
     const published = performance.now() - started;
     const expected = (payloads.length + 1) * METRICS_PER_MESSAGE;
     while ((ingest.metrics().sparkplug?.metrics ?? 0) < expected) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -106,19 +101,59 @@ async function measureStored(broker: MosquittoBroker, payloads: readonly Uint8Ar
   }
 }
 
+/** The edge node publishes every DDATA at QoS 1, with up to PUBLISH_WINDOW unacknowledged. */
+async function publishAll(edge: mqtt.MqttClient, payloads: readonly Uint8Array[]): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < payloads.length) {
+      const payload = payloads[next++] as Uint8Array;
+      await edge.publishAsync(`spBv1.0/${GROUP}/DDATA/${NODE}/${DEVICE}`, Buffer.from(payload), { qos: 1 });
+    }
+  };
+  await Promise.all(Array.from({ length: PUBLISH_WINDOW }, lane));
+}
+
+/** The client library alone: a bare MQTT subscriber at QoS 1 decoding the same DDATA, metrics per second from the first publish to the last decode. */
+async function measureRawReceive(broker: MosquittoBroker, payloads: readonly Uint8Array[]): Promise<number> {
+  if (!codec) throw new Error('sparkplug-payload has no spBv1.0 codec');
+  const decoder = codec;
+  const subscriber = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+  const edge = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+  try {
+    await subscriber.subscribeAsync(`spBv1.0/${GROUP}/#`, { qos: 1 });
+    let metrics = 0;
+    let done: () => void = () => {};
+    const all = new Promise<void>((resolve) => (done = resolve));
+    subscriber.on('message', (_topic, body) => {
+      metrics += decoder.decodePayload(body).metrics?.length ?? 0;
+      if (metrics >= payloads.length * METRICS_PER_MESSAGE) done();
+    });
+    const started = performance.now();
+    await publishAll(edge, payloads);
+    await all;
+    return perSecond(metrics, performance.now() - started);
+  } finally {
+    await edge.endAsync();
+    await subscriber.endAsync();
+  }
+}
+
 export async function measureSparkplug(settings: SourcesBenchSettings): Promise<SourceFigures> {
   const messages = settings.quick ? 1_000 : 8_000;
   const payloads = ddataPayloads(messages);
   const raw: number[] = [];
+  const received: number[] = [];
   const stored: number[] = [];
   const broker = await MosquittoBroker.start();
   try {
     for (let run = 0; run < settings.runs; run++) {
       for (const which of run % 2 === 0 ? (['raw', 'stored'] as const) : (['stored', 'raw'] as const)) {
-        if (which === 'raw') raw.push(measureRawDecode(payloads));
-        else stored.push(await measureStored(broker, payloads, settings.log));
+        if (which === 'raw') {
+          raw.push(measureRawDecode(payloads));
+          received.push(await measureRawReceive(broker, payloads));
+        } else stored.push(await measureStored(broker, payloads, settings.log));
       }
-      settings.log(`sparkplug run ${run + 1}/${settings.runs}: ${Math.round(stored[run] ?? 0)} metrics/s stored, raw decode ${Math.round(raw[run] ?? 0)} metrics/s`);
+      settings.log(`sparkplug run ${run + 1}/${settings.runs}: ${Math.round(stored[run] ?? 0)} metrics/s stored, raw decode ${Math.round(raw[run] ?? 0)}, raw receive and decode ${Math.round(received[run] ?? 0)} metrics/s`);
     }
   } finally {
     await broker.stop();
@@ -129,6 +164,8 @@ export async function measureSparkplug(settings: SourcesBenchSettings): Promise<
     sparkplug_metrics_per_s: round(median(stored)),
     sparkplug_raw_decode_metrics_per_s: round(median(raw)),
     sparkplug_vs_raw_decode: round(median(stored.map((value, i) => value / (raw[i] as number)))),
+    sparkplug_raw_receive_metrics_per_s: round(median(received)),
+    sparkplug_vs_raw_receive: round(median(stored.map((value, i) => value / (received[i] as number)))),
     target_sparkplug_met: median(stored) >= TARGET_METRICS_PER_S,
   };
 }
