@@ -24,19 +24,14 @@ import { PlantPublisher } from '../../test/support/plantPublisher';
 import { PostgresServer } from '../../test/support/postgresServer';
 import { median, perSecond, round } from './stats';
 import { plantMixEvent } from './workload';
+import type { Figures, SectionSettings } from './section';
 
 const GOAL_EVENTS_PER_S = 20_000;
 /** The archiver's own sizes (archiver.ts): up to 1,000 events an append, pulls of 4,000 messages. */
 const BATCH = 1_000;
 const PULL = 4_000;
 
-export interface ArchiverBenchSettings {
-  readonly quick: boolean;
-  readonly runs: number;
-  readonly log: (line: string) => void;
-}
-
-type Figures = Record<string, number | string | boolean | null>;
+export type ArchiverBenchSettings = SectionSettings;
 
 async function until(what: string, done: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

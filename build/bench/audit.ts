@@ -23,13 +23,12 @@ import { workerPortLink } from './auditStoreWorker';
 import { exportAuditLog } from '../../main/audit/exportLog';
 import { verifyExportFile } from '../../main/audit/verifyFile';
 import { median, perSecond, round } from './stats';
+import type { Figures } from './section';
 
 export interface AuditBenchSettings {
   readonly quick: boolean;
   readonly runs: number;
 }
-
-type Figures = Record<string, number | string | boolean | null>;
 
 const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.();
 const LIMITS = { exportSeconds: 15, exportPeakMb: 200 };

@@ -21,12 +21,9 @@ import { CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
 import { openBridgePage } from './bridgePage';
 import { median, percentile, perSecond, round } from './stats';
 import { telemetryInputs, type TelemetryInput } from './workload';
+import type { SectionSettings } from './section';
 
-export interface BridgeBenchSettings {
-  readonly runs: number;
-  readonly quick: boolean;
-  readonly log: (line: string) => void;
-}
+export type BridgeBenchSettings = SectionSettings;
 
 const BATCH_SIZE = 1_000;
 /** The target: the bridge costs at most 20% of throughput. */

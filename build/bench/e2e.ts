@@ -15,9 +15,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureRendererBuilt } from '../../main/platform/rendererBuild';
 import { startWebHost, type WebHost } from '../../main/web/server';
-import { CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
 import { MosquittoBroker } from '../../test/support/mosquitto';
 import { openBridgePage } from './bridgePage';
 import type { PhaseDone } from './e2ePublisher';
@@ -25,12 +23,9 @@ import { connectConsole, CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource'
 import type { PlainPage } from './plainPage';
 import { median, round } from './stats';
 import { measureStoreRun } from './storeChromium';
+import { chromiumWithRenderer, type SectionSettings } from './section';
 
-export interface EndToEndSettings {
-  readonly runs: number;
-  readonly quick: boolean;
-  readonly log: (line: string) => void;
-}
+export type EndToEndSettings = SectionSettings;
 
 const LATENCY_RATE = 5_000;
 const GOALS = { sustained: 20_000, p99Ms: 250, vsStore: 0.5 };
@@ -122,9 +117,7 @@ async function tryRate(host: WebHost, page: PlainPage, publisher: MqttSource, ra
 
 export async function measureEndToEnd(settings: EndToEndSettings): Promise<Record<string, number | boolean | string | null>> {
   const { log, quick } = settings;
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(CHROMIUM_MISSING);
-  await ensureRendererBuilt(log);
+  const executablePath = await chromiumWithRenderer(log);
   const window = quick ? 10 : 60;
   const ladder = quick ? [1_000, 2_000, 5_000, 10_000] : [2_000, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000];
   const latencySeconds = quick ? 10 : 30;

@@ -15,15 +15,12 @@ import type { PlantEvent } from '../../shared/events/event';
 import type { EventStore } from '../../shared/store/eventStore';
 import { median, perSecond, round } from './stats';
 import { telemetryEvents } from './workload';
+import type { SectionSettings } from './section';
 
 const PER_APPEND = 100;
 const IN_FLIGHT = 64;
 
-export interface JournalBenchSettings {
-  readonly runs: number;
-  readonly quick: boolean;
-  readonly log: (line: string) => void;
-}
+export type JournalBenchSettings = SectionSettings;
 
 async function appendAll(store: EventStore, events: readonly PlantEvent[]): Promise<number> {
   let next = 0;

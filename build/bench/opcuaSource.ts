@@ -15,8 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { AttributeIds, OPCUAClient, TimestampsToReturn } from 'node-opcua';
 import { startWebHost, type WebHost } from '../../main/web/server';
 import { median, perSecond, round } from './stats';
-
-type Figures = Record<string, number | string | boolean | null>;
+import type { Figures } from './section';
 
 interface Options {
   readonly quick: boolean;

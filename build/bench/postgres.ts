@@ -21,17 +21,12 @@ import { PostgresServer } from '../../test/support/postgresServer';
 import { median, percentile, perSecond, round } from './stats';
 import { benchQueries } from './storeQueries';
 import { plantMixEvent } from './workload';
+import type { Figures, SectionSettings } from './section';
 
 const BATCH = 500;
 const SEED_IN_FLIGHT = 16;
 
-export interface PgBenchSettings {
-  readonly quick: boolean;
-  readonly runs: number;
-  readonly log: (line: string) => void;
-}
-
-type Figures = Record<string, number | string | boolean | null>;
+export type PgBenchSettings = SectionSettings;
 
 async function timeStoreAppends(url: string, events: number, offset: number): Promise<{ perS: number; stored: StoredEvent[] }> {
   const store = await PostgresEventStore.open({ url });

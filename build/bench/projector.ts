@@ -17,6 +17,7 @@ import { subjectOf, type StoredEvent } from '../../shared/events/event';
 import type { PublishInput } from '../../shared/events/validate';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 import { median, perSecond, round } from './stats';
+import type { Figures } from './section';
 
 export const PROJECTOR_TARGETS = { liveEventsPerS: 20_000, replayFromStartEventsPerS: 100_000, snapshotSpeedup: 5 };
 const BATCH = 500;
@@ -26,7 +27,6 @@ const GENERATE_CHUNK = 10_000;
 /** The simulator's rate while generating: what the busiest plant would send. */
 const GENERATE_RATE = 5_000;
 
-type Figures = Record<string, number | string | boolean | null>;
 const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.();
 
 /** Plant events in chunks, as the bus would publish them. */

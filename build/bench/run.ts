@@ -26,6 +26,7 @@ import { telemetryInputs } from './workload';
 import { measurePostgres } from './postgres';
 import { benchOpcuaSource } from './opcuaSource';
 import { measureArchiver } from './archiver';
+import type { Figures } from './section';
 
 interface Settings {
   readonly quick: boolean;
@@ -66,8 +67,6 @@ const PACKED_PER_RECORD = 100;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.();
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-type Figures = Record<string, number | string | boolean | null>;
 
 /** The two measurements of one run, in an order that alternates from run to run. */
 async function bothInTurn(run: number, first: () => Promise<void>, second: () => Promise<void>): Promise<void> {

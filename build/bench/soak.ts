@@ -14,20 +14,17 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureRendererBuilt } from '../../main/platform/rendererBuild';
 import { startWebHost, type WebHost } from '../../main/web/server';
-import { CHROMIUM_ARGS, CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
+import { CHROMIUM_ARGS } from '../../test/support/chromium';
 import { MosquittoBroker } from '../../test/support/mosquitto';
 import { slopePerSecond } from './e2e';
 import { connectConsole, CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource';
 import { openPlainPage, type PlainPage } from './plainPage';
 import { descendantsOf, kbField, readProcesses } from './rss';
 import { percentile, round } from './stats';
+import { chromiumWithRenderer, type SingleRunSettings } from './section';
 
-export interface SoakSettings {
-  readonly quick: boolean;
-  readonly log: (line: string) => void;
-}
+export type SoakSettings = SingleRunSettings;
 
 const RATE = 2_000;
 const GOAL_MB_PER_HOUR = 50;
@@ -91,9 +88,7 @@ class MemoryTrail {
 
 export async function measureSoak(settings: SoakSettings): Promise<Record<string, number | boolean | string | null>> {
   const { log, quick } = settings;
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(CHROMIUM_MISSING);
-  await ensureRendererBuilt(log);
+  const executablePath = await chromiumWithRenderer(log);
   const seconds = quick ? 60 : 600;
   const broker = await MosquittoBroker.start({ config: CONSOLE_BROKER_CONFIG });
   const dataDir = mkdtempSync(join(tmpdir(), 'plant-bench-soak-'));

@@ -5,12 +5,9 @@
  * and leaves the others measured.
  */
 import { measureSparkplug } from './sparkplug';
+import type { SectionSettings } from './section';
 
-export interface SourcesBenchSettings {
-  readonly runs: number;
-  readonly quick: boolean;
-  readonly log: (line: string) => void;
-}
+export type SourcesBenchSettings = SectionSettings;
 
 export type SourceFigures = Record<string, number | string | boolean | null>;
 

@@ -17,6 +17,7 @@ import type { BenchPageApi } from './page/storeBenchPage';
 import { folderBytes } from './storeChromium';
 import { median, percentile, perSecond, round } from './stats';
 import { BENCH_BASE_TIME, MIX_FLOW, MIX_TEXT_TERM } from './workload';
+import type { SingleRunSettings } from './section';
 
 const BENCH_PAGE_ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'page', 'storeBenchPage.ts');
 const DB_NAME = 'bench-history';
@@ -25,10 +26,7 @@ const QUERIES_PER_KIND = 25;
 const SEED_PER_APPEND = 500;
 const SEED_IN_FLIGHT = 16;
 
-export interface QueryBenchSettings {
-  readonly quick: boolean;
-  readonly log: (line: string) => void;
-}
+export type QueryBenchSettings = SingleRunSettings;
 
 function bench<K extends keyof BenchPageApi>(page: Page, name: K, ...args: Parameters<BenchPageApi[K]>): Promise<Awaited<ReturnType<BenchPageApi[K]>>> {
   return page.evaluate(

@@ -16,6 +16,7 @@ import { startWebHost, type WebHost } from '../../main/web/server';
 import { CHROMIUM_ARGS, CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
 import { median, percentile, round } from './stats';
 import { BENCH_BASE_TIME, TELEMETRY_SOURCE, TELEMETRY_TYPE, telemetryPayload } from './workload';
+import type { SingleRunSettings } from './section';
 
 /** The few page globals the in-page code uses (build/ is type-checked without the DOM library). */
 interface PageElement {
@@ -35,10 +36,7 @@ const SCROLL_ROWS = 10_000;
 const ROWS_PER_FRAME = 20;
 const OPEN_RUNS = 5;
 
-export interface TimelineBenchSettings {
-  readonly quick: boolean;
-  readonly log: (line: string) => void;
-}
+export type TimelineBenchSettings = SingleRunSettings;
 
 function seedBatch(from: number, count: number): PlantEvent[] {
   return Array.from({ length: count }, (_, k) => {

@@ -88,6 +88,16 @@ async function expectRecovered(name: string, dataDir: string, acknowledged: read
   await stop(host);
 }
 
+/** 1,500 events stored in a fresh folder, the host stopped, then its largest LevelDB file damaged by `damage`. */
+async function expectLargestFileDamageRecovered(name: string, damage: (file: string) => void): Promise<void> {
+  const dataDir = join(root, name.replace(/\W+/g, '-'));
+  const host = await start(dataDir);
+  const acknowledged = await publish(host, 1_500);
+  await stop(host);
+  damage(leveldbFiles(dataDir)[0]!);
+  await expectRecovered(name, dataDir, acknowledged, /lost|rolled back|unreadable|reset/);
+}
+
 describe('a damaged event store is reported and rebuilt from the journal', () => {
   it('deleted profile', async () => {
     const dataDir = join(root, 'deleted');
@@ -112,26 +122,14 @@ describe('a damaged event store is reported and rebuilt from the journal', () =>
     await expectRecovered('rolled-back profile', dataDir, acknowledged, /rolled back/);
   });
 
-  it('the largest store file truncated', async () => {
-    const dataDir = join(root, 'truncated');
-    const host = await start(dataDir);
-    const acknowledged = await publish(host, 1_500);
-    await stop(host);
-    const file = leveldbFiles(dataDir)[0]!;
-    truncateSync(file, Math.floor(statSync(file).size / 3));
-    await expectRecovered('truncated store file', dataDir, acknowledged, /lost|rolled back|unreadable|reset/);
-  });
+  it('the largest store file truncated', () =>
+    expectLargestFileDamageRecovered('truncated store file', (file) => truncateSync(file, Math.floor(statSync(file).size / 3))));
 
-  it('one byte flipped in the largest store file', async () => {
-    const dataDir = join(root, 'flipped');
-    const host = await start(dataDir);
-    const acknowledged = await publish(host, 1_500);
-    await stop(host);
-    const file = leveldbFiles(dataDir)[0]!;
-    const bytes = readFileSync(file);
-    const at = Math.floor(bytes.length / 4);
-    bytes[at] = (bytes[at] as number) ^ 0xff;
-    writeFileSync(file, bytes);
-    await expectRecovered('flipped byte', dataDir, acknowledged, /lost|rolled back|unreadable|reset/);
-  });
+  it('one byte flipped in the largest store file', () =>
+    expectLargestFileDamageRecovered('flipped byte', (file) => {
+      const bytes = readFileSync(file);
+      const at = Math.floor(bytes.length / 4);
+      bytes[at] = (bytes[at] as number) ^ 0xff;
+      writeFileSync(file, bytes);
+    }));
 });

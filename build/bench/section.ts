@@ -1,0 +1,25 @@
+/** What run.ts gives every benchmark section, and what a section gives back. */
+import { ensureRendererBuilt } from '../../main/platform/rendererBuild';
+import { CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
+
+export interface SectionSettings {
+  /** The short run (`--quick`): fewer events, shorter phases. */
+  readonly quick: boolean;
+  /** How many times a section repeats its measurement (the figures are medians). */
+  readonly runs: number;
+  readonly log: (line: string) => void;
+}
+
+/** For the sections that measure once, however many runs were asked. */
+export type SingleRunSettings = Omit<SectionSettings, 'runs'>;
+
+/** One key per figure, as printed in the benchmark's last line. */
+export type Figures = Record<string, number | string | boolean | null>;
+
+/** Chromium's path, once the renderer is built: what a section that opens the console's pages needs first. */
+export async function chromiumWithRenderer(log: (line: string) => void): Promise<string> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(CHROMIUM_MISSING);
+  await ensureRendererBuilt(log);
+  return executablePath;
+}
