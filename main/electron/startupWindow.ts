@@ -45,7 +45,14 @@ export function startupWindow(title: string): StartupWindow {
           title,
           backgroundColor: '#121212',
           autoHideMenuBar: true,
-          webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true },
+          webPreferences: {
+            sandbox: true,
+            contextIsolation: true,
+            nodeIntegration: false,
+            webSecurity: true,
+            // The page has no links, but middle-click would open one in a new window.
+            disableBlinkFeatures: 'Auxclick',
+          },
         });
         hardenContents(window.webContents);
       }
