@@ -21,7 +21,7 @@ import { CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
 import { openBridgePage } from './bridgePage';
 import { median, percentile, perSecond, round } from './stats';
 import { telemetryInputs, type TelemetryInput } from './workload';
-import type { SectionSettings } from './section';
+import { cleanUp, type SectionSettings } from './section';
 
 export type BridgeBenchSettings = SectionSettings;
 
@@ -164,8 +164,6 @@ export async function measureBridge(settings: BridgeBenchSettings): Promise<Reco
       target_bridge_batched_met: batchedRatio >= TARGET_RATIO,
     };
   } finally {
-    await page?.close();
-    await host?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await cleanUp(log, 'bridge', [() => page?.close(), () => host?.close(), () => rmSync(dataDir, { recursive: true, force: true })]);
   }
 }

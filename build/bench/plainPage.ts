@@ -13,11 +13,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
+import { killGroup, stopGroup } from '../../main/platform/processGroup';
 
 interface Reply {
   readonly id: number;
   readonly result?: Record<string, unknown>;
   readonly error?: { message: string };
+}
+
+interface ProtocolEvent {
+  readonly method: string;
+  readonly sessionId?: string;
 }
 
 export interface PlainPage {
@@ -46,12 +52,26 @@ async function devToolsAddress(profile: string, chromium: ChildProcess): Promise
 /** Starts Chromium (`executablePath`, with `args`) on a blank profile and opens `url` in a page driven as above. */
 export async function openPlainPage(executablePath: string, args: readonly string[], url: string): Promise<PlainPage> {
   const profile = mkdtempSync(join(tmpdir(), 'plant-bench-plain-'));
-  const chromium = spawn(executablePath, [...args, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'], { stdio: 'ignore' });
+  // A process group of its own: Chromium's helpers (renderer, GPU, network service) outlive a
+  // browser process killed outright and keep writing into the profile, so the profile is
+  // removed only once the whole group has gone.
+  const chromium = spawn(executablePath, [...args, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'], { stdio: 'ignore', detached: true });
+  const group = chromium.pid;
+  const exited = new Promise<void>((resolve) => {
+    if (chromium.exitCode !== null || chromium.signalCode !== null) resolve();
+    else chromium.once('exit', () => resolve()).once('error', () => resolve());
+  });
+  let closeBrowser: (() => Promise<unknown>) | undefined;
   const stop = async () => {
-    if (chromium.exitCode === null) {
-      chromium.kill('SIGKILL');
-      await new Promise((resolve) => chromium.once('exit', resolve));
+    if (chromium.exitCode === null && chromium.signalCode === null) {
+      // Asked to close, Chromium shuts its helpers down and flushes the profile itself.
+      void closeBrowser?.().catch(() => undefined);
+      if (!closeBrowser) killGroup(group, 'SIGKILL');
+      const forced = setTimeout(() => killGroup(group, 'SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(forced);
     }
+    await stopGroup(group);
     rmSync(profile, { recursive: true, force: true });
   };
   try {
@@ -59,9 +79,16 @@ export async function openPlainPage(executablePath: string, args: readonly strin
     await new Promise<void>((resolve, reject) => socket.once('open', resolve).once('error', reject));
     let nextId = 0;
     const waiting = new Map<number, { resolve: (reply: Reply) => void }>();
+    const eventWaiters: { method: string; sessionId: string; resolve: () => void }[] = [];
     socket.on('message', (data) => {
-      const reply = JSON.parse(String(data)) as Partial<Reply>;
-      if (typeof reply.id === 'number') waiting.get(reply.id)?.resolve(reply as Reply);
+      const message = JSON.parse(String(data)) as Partial<Reply> & Partial<ProtocolEvent>;
+      if (typeof message.id === 'number') waiting.get(message.id)?.resolve(message as Reply);
+      else if (message.method) {
+        for (const waiter of eventWaiters.filter((w) => w.method === message.method && w.sessionId === message.sessionId)) {
+          eventWaiters.splice(eventWaiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
+      }
     });
     const send = async (method: string, params: Record<string, unknown>, sessionId?: string): Promise<Record<string, unknown>> => {
       const id = ++nextId;
@@ -73,15 +100,19 @@ export async function openPlainPage(executablePath: string, args: readonly strin
       if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
       return reply.result ?? {};
     };
-    const { targetId } = await send('Target.createTarget', { url });
+    closeBrowser = () => send('Browser.close', {});
+    // The page starts blank and is navigated once attached, so that the load event is seen:
+    // evaluating while a navigation commits finds no execution context.
+    const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
     const { sessionId } = (await send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string };
-    // Wait for the document to load (the page's origin is what lets the bridge's socket in).
-    for (let waited = 0; ; waited += 50) {
-      const state = await send('Runtime.evaluate', { expression: 'document.readyState', returnByValue: true }, sessionId);
-      if ((state.result as { value?: unknown }).value === 'complete') break;
-      if (waited > 20_000) throw new Error(`the page ${url} did not load within 20 s`);
-      await sleep(50);
-    }
+    await send('Page.enable', {}, sessionId);
+    const loaded = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the page ${url} did not load within 20 s`)), 20_000);
+      eventWaiters.push({ method: 'Page.loadEventFired', sessionId, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+    const navigation = await send('Page.navigate', { url }, sessionId);
+    if (typeof navigation.errorText === 'string') throw new Error(`cannot open ${url}: ${navigation.errorText}`);
+    await loaded;
     const evaluate = async <T>(expression: string): Promise<T> => {
       const result = await send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, sessionId);
       const thrown = result.exceptionDetails as { exception?: { description?: string }; text?: string } | undefined;
@@ -97,8 +128,8 @@ export async function openPlainPage(executablePath: string, args: readonly strin
         }
       },
       async close() {
-        socket.close();
         await stop();
+        socket.close();
       },
     };
   } catch (error) {

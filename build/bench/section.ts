@@ -23,3 +23,18 @@ export async function chromiumWithRenderer(log: (line: string) => void): Promise
   await ensureRendererBuilt(log);
   return executablePath;
 }
+
+/**
+ * Runs a section's clean-up steps in order, each even if one before it failed, and logs a
+ * failure instead of throwing it: the figures already measured are the section's result,
+ * and a profile or process that could not be removed must not replace them with an error.
+ */
+export async function cleanUp(log: (line: string) => void, section: string, steps: readonly (() => unknown)[]): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      log(`${section}: clean-up failed (the figures stand): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}

@@ -22,7 +22,7 @@ import { connectConsole, CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource'
 import { openPlainPage, type PlainPage } from './plainPage';
 import { descendantsOf, kbField, readProcesses } from './rss';
 import { percentile, round } from './stats';
-import { chromiumWithRenderer, type SingleRunSettings } from './section';
+import { chromiumWithRenderer, cleanUp, type SingleRunSettings } from './section';
 
 export type SoakSettings = SingleRunSettings;
 
@@ -145,10 +145,12 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
       target_soak_lost_met: lost === 0,
     };
   } finally {
-    await source?.close();
-    for (const page of pages) await page.close();
-    await host?.close();
-    await broker.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await cleanUp(log, 'soak', [
+      () => source?.close(),
+      ...pages.map((page) => () => page.close()),
+      () => host?.close(),
+      () => broker.stop(),
+      () => rmSync(dataDir, { recursive: true, force: true }),
+    ]);
   }
 }

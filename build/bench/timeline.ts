@@ -16,7 +16,7 @@ import { startWebHost, type WebHost } from '../../main/web/server';
 import { CHROMIUM_ARGS, CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
 import { median, percentile, round } from './stats';
 import { BENCH_BASE_TIME, TELEMETRY_SOURCE, TELEMETRY_TYPE, telemetryPayload } from './workload';
-import type { SingleRunSettings } from './section';
+import { cleanUp, type SingleRunSettings } from './section';
 
 /** The few page globals the in-page code uses (build/ is type-checked without the DOM library). */
 interface PageElement {
@@ -157,9 +157,7 @@ export async function measureTimeline(settings: TimelineBenchSettings): Promise<
       target_timeline_scroll_met: p95(scroll.frames) <= 16,
     };
   } finally {
-    await page?.close();
-    await host?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await cleanUp(log, 'timeline', [() => page?.close(), () => host?.close(), () => rmSync(dataDir, { recursive: true, force: true })]);
   }
 }
 
