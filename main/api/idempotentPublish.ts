@@ -40,8 +40,8 @@ export class IdempotentPublisher {
     if (id === undefined) return this.bus.publish(input);
     const running = this.inFlight.get(id);
     if (running) return this.answerFor(input, running);
-    const found = await this.stored(input);
-    if (found) return found;
+    // A retry is rare: the store is asked about the id only when storing it failed (the store
+    // refuses an id it holds), not before every publish, which cost a store round trip each.
     const publishing = this.bus.publish(input);
     this.inFlight.set(id, publishing);
     try {
@@ -53,6 +53,16 @@ export class IdempotentPublisher {
 
   async publishBatch(inputs: readonly Input[]): Promise<StoredEvent[]> {
     refuseClaimedOrigin(inputs);
+    // As for one publish: the batch is tried as it is, and only a failed one is looked up
+    // event by event (a retry of a batch stored in part, or an id taken by another event).
+    if (!inputs.some((input) => input.id !== undefined && this.inFlight.has(input.id))) {
+      try {
+        return await this.bus.publishBatch(inputs);
+      } catch (error) {
+        const known = await Promise.all(inputs.map((input) => this.storedAfterFailure(input, error)));
+        if (known.every((event) => event === null)) throw error;
+      }
+    }
     const known = await Promise.all(inputs.map(async (input) => (input.id !== undefined ? ((await this.inFlight.get(input.id)?.catch(() => null)) ?? (await this.stored(input))) : null)));
     const fresh = inputs.filter((_, i) => known[i] === null);
     const published = fresh.length > 0 ? await this.bus.publishBatch(fresh) : [];
@@ -60,12 +70,25 @@ export class IdempotentPublisher {
     return known.map((event) => event ?? (published[next++] as StoredEvent));
   }
 
+  /**
+   * After a failed publish: the stored event with this input's id, or null. An id taken by a
+   * different event is refused as such; a store that cannot answer leaves the first failure standing.
+   */
+  private async storedAfterFailure(input: Input, failure: unknown): Promise<StoredEvent | null> {
+    try {
+      return await this.stored(input);
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw failure;
+    }
+  }
+
   /** The outcome of `publishing`; when it failed but the event is stored after all (a race with a retry), that event. */
   private async answerFor(input: Input, publishing: Promise<StoredEvent>): Promise<StoredEvent> {
     try {
       return await publishing;
     } catch (error) {
-      const found = await this.stored(input).catch(() => null);
+      const found = await this.storedAfterFailure(input, error);
       if (found) return found;
       throw error;
     }

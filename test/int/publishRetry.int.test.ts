@@ -53,6 +53,30 @@ describe('publishing the same event id again', () => {
     expect(await store.count({ types: ['operator.*'] })).toBe(3);
   });
 
+  it('asks the store about ids only when storing failed, not once per new event', async () => {
+    const { store, call } = await start();
+    let lookups = 0;
+    const get = store.get.bind(store);
+    store.get = (id: string) => ((lookups += 1), get(id));
+    await call('events.publish', note(newEventId()));
+    const batch = Array.from({ length: 100 }, (_, i) => note(newEventId(), `note ${i}`));
+    expect(await call('events.publishBatch', batch)).toMatchObject({ ok: true });
+    expect(lookups).toBe(0);
+    expect(await store.count({ types: ['operator.*'] })).toBe(101);
+  });
+
+  it('refuses a batch holding an id of a different stored event, in one sentence, and stores none of it', async () => {
+    const { store, call } = await start();
+    const id = newEventId();
+    await call('events.publish', note(id, 'first'));
+    const answer = await call('events.publishBatch', [note(newEventId(), 'new'), note(id, 'something else')]);
+    expect(answer).toEqual({
+      ok: false,
+      error: { code: 'invalid-input', message: `events.publishBatch: event.id: ${id} is already the id of another event; give each event its own id` },
+    });
+    expect(await store.count({ types: ['operator.*'] })).toBe(1);
+  });
+
   it('refuses an id that belongs to a different event, in one sentence', async () => {
     const { call } = await start();
     const id = newEventId();
