@@ -33,6 +33,10 @@ export interface PlainPage {
   call<A, T>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
   /** Resolves once `predicate` (an expression) is true in the page; fails after `timeoutMs`. */
   waitFor(predicate: string, timeoutMs: number): Promise<void>;
+  /** The Chromium browser process (its helpers are its descendants). */
+  readonly pid: number | undefined;
+  /** Sends a DevTools protocol command to the page (profiling, say); resolves with its result. */
+  protocol(method: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -127,6 +131,8 @@ export async function openPlainPage(executablePath: string, args: readonly strin
           if (performance.now() - started > timeoutMs) throw new Error(`waited ${timeoutMs} ms for ${predicate} in the page`);
         }
       },
+      pid: chromium.pid,
+      protocol: (method, params = {}) => send(method, params, sessionId),
       async close() {
         await stop();
         socket.close();

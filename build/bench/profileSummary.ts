@@ -9,7 +9,7 @@ import type { CpuProfile } from './profileDevTools';
 const TICKS_PER_S = 100;
 
 /** utime + stime of a /proc stat file, in ms (0 when the process is gone). */
-function cpuMsOf(statPath: string): number {
+export function cpuMsOf(statPath: string): number {
   try {
     const stat = readFileSync(statPath, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -3,7 +3,7 @@ import { originOf } from '../../../shared/events/plantOrigin';
 import Close from '@mui/icons-material/Close';
 import ContentCopy from '@mui/icons-material/ContentCopy';
 import { Box, Button, Divider, Drawer, IconButton, Stack, Typography } from '@mui/material';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { StoredEvent } from '../../../shared/events/event';
 import { useReportError } from '../../common/ErrorsProvider';
 import { formatTime } from '../../common/format';
@@ -11,7 +11,8 @@ import { equipmentOf } from './causationTree';
 import { CorrelationTrace } from './CorrelationTrace';
 import { EquipmentAtTime } from './EquipmentAtTime';
 
-export function EventDrawer({ event, onClose, onOpen }: { readonly event: StoredEvent | null; readonly onClose: () => void; readonly onOpen: (e: StoredEvent) => void }) {
+// Memoised: the timeline re-renders on every frame of live events, which change nothing here.
+export const EventDrawer = memo(function EventDrawer({ event, onClose, onOpen }: { readonly event: StoredEvent | null; readonly onClose: () => void; readonly onOpen: (e: StoredEvent) => void }) {
   const report = useReportError();
   const [copied, setCopied] = useState(false);
   const json = event ? JSON.stringify(event, null, 2) : '';
@@ -59,4 +60,4 @@ export function EventDrawer({ event, onClose, onOpen }: { readonly event: Stored
       )}
     </Drawer>
   );
-}
+});

@@ -1,17 +1,27 @@
 /**
- * The virtualized event list: only the rows in view (plus a few) exist in the page, so a
- * list of any length scrolls at the display's frame rate. Nearing the end of what is loaded
- * asks for the next page. Rows are styled once on the container (no per-row style objects).
+ * The event list, windowed: only the rows in view (plus a few) exist in the page, so a list
+ * of any length scrolls at the display's frame rate. Every row has one height, so which rows
+ * show is arithmetic on the scroll position (rowWindow.ts), re-rendered only when that
+ * changes. Row elements are reused: a row scrolled out of view becomes the one scrolled in
+ * (its text and attributes change; no element is removed or created). Live events put above the
+ * rows in view move the scroll position by their height, so that what the operator reads (or
+ * is about to click) stays put; at the top the list simply shows them. Nearing the end of what
+ * is loaded asks for the next page. Rows are styled once on the container (no per-row style objects).
  */
 import { Box } from '@mui/material';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { StoredEvent } from '../../../shared/events/event';
 import { formatTime } from '../../common/format';
+import { addedAbove, rowWindow, sameRows } from './rowWindow';
 
 export const ROW_HEIGHT = 34;
 /** Ask for the next page when this many rows from the end (well ahead of a fast scroll). */
 const PREFETCH_ROWS = 300;
+/** Rows rendered beyond each edge of the view. */
+const OVERSCAN = 8;
+/** The view's height until it is measured. */
+const FIRST_HEIGHT = 1_000;
 
 const PRIORITY_CLASS = { LOW: 'p-low', NORMAL: 'p-normal', HIGH: 'p-high', CRITICAL: 'p-critical' } as const;
 
@@ -33,20 +43,90 @@ export interface EventListProps {
   readonly hasOlder: boolean;
   readonly loadingOlder: boolean;
   readonly selectedId: string | null;
-  readonly onOpen: (event: StoredEvent) => void;
+  readonly onOpen: (e: StoredEvent) => void;
   readonly onNearEnd: () => void;
+  /** Told when the list leaves its top (true) and comes back to it (false). */
+  readonly onScrolledAway?: (away: boolean) => void;
 }
 
-export function EventList({ events, hasOlder, loadingOlder, selectedId, onOpen, onNearEnd }: EventListProps) {
+export const EventList = memo(function EventList({ events, hasOlder, loadingOlder, selectedId, onOpen, onNearEnd, onScrolledAway }: EventListProps) {
   const scroller = useRef<HTMLDivElement>(null);
+  // The scroll position and height the rows were last rendered for; a scroll within a row
+  // changes nothing on screen but the scroll itself.
+  const view = useRef({ top: 0, height: FIRST_HEIGHT });
+  const [, rerender] = useState(0);
+  const head = useRef<number | undefined>(undefined);
+  // Events put on top since the list was shown: an event's index minus this is its own for as
+  // long as it is loaded, and so is the row element showing it (see the slots below).
+  const prepended = useRef(0);
   const count = events.length + (hasOlder ? 1 : 0);
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
-  const items = virtualizer.getVirtualItems();
-  const lastIndex = items[items.length - 1]?.index ?? 0;
+
+  // Live events above a scrolled list: render at the position the layout effect below moves to.
+  const added = addedAbove(head.current, events);
+  const base = prepended.current + added;
+  const top = view.current.top > 0 ? view.current.top + added * ROW_HEIGHT : 0;
+  const { first, end } = rowWindow(top, view.current.height, ROW_HEIGHT, count, OVERSCAN);
+
+  useLayoutEffect(() => {
+    head.current = events[0]?.seq;
+    prepended.current += added;
+    const element = scroller.current;
+    if (!element || top === view.current.top) return;
+    view.current = { ...view.current, top };
+    element.scrollTop = top;
+  }, [events, added, top]);
+
+  const measure = useCallback(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const next = { top: element.scrollTop, height: element.clientHeight || FIRST_HEIGHT };
+    const changed = !sameRows(view.current, next, ROW_HEIGHT);
+    if (next.top > 0 !== view.current.top > 0) onScrolledAway?.(next.top > 0);
+    view.current = next;
+    // At once, not at React's next turn: a row scrolled into view is never blank on the frame that shows it.
+    if (changed) flushSync(() => rerender((n) => n + 1));
+  }, [onScrolledAway]);
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    measure();
+    element.addEventListener('scroll', measure, { passive: true });
+    const resized = new ResizeObserver(measure);
+    resized.observe(element);
+    return () => {
+      element.removeEventListener('scroll', measure);
+      resized.disconnect();
+    };
+  }, [measure]);
 
   useEffect(() => {
-    if (hasOlder && !loadingOlder && lastIndex >= events.length - PREFETCH_ROWS) onNearEnd();
-  }, [lastIndex, events.length, hasOlder, loadingOlder, onNearEnd]);
+    if (hasOlder && !loadingOlder && end >= events.length - PREFETCH_ROWS) onNearEnd();
+  }, [end, events.length, hasOlder, loadingOlder, onNearEnd]);
+
+  // Each event has its slot (its index less the events put on top since, modulo the slots),
+  // and the slots keep their order in the page: scrolling changes what the slots leaving the
+  // view show instead of replacing elements, and live events put on top leave every row
+  // element showing the event it showed (a click lands on the row the operator aimed at).
+  const slots = Math.ceil(view.current.height / ROW_HEIGHT) + 2 * OVERSCAN + 2;
+  const mod = (n: number) => ((n % slots) + slots) % slots;
+  const rows = [];
+  for (let slot = 0; slot < slots; slot++) {
+    const index = first + mod(slot - mod(first - base));
+    if (index >= end) continue;
+    const event = events[index];
+    rows.push(
+      <div key={slot} role="listitem" className="item" style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}>
+        {event ? (
+          <Row event={event} selected={event.id === selectedId} onOpen={onOpen} />
+        ) : (
+          <div className="loader" data-testid="older-loader">
+            Loading older events…
+          </div>
+        )}
+      </div>,
+    );
+  }
 
   return (
     <Box
@@ -62,6 +142,8 @@ export function EventList({ events, hasOlder, loadingOlder, selectedId, onOpen, 
         border: 1,
         borderColor: 'divider',
         borderRadius: 1,
+        // Each row's layout is its own: a row added or changed lays out nothing else.
+        '& .item': { position: 'absolute', top: 0, left: 0, width: '100%', height: ROW_HEIGHT, contain: 'strict' },
         '& .row': {
           all: 'unset', boxSizing: 'border-box', display: 'flex', alignItems: 'center', gap: '12px', width: '100%', height: ROW_HEIGHT, px: 1,
           fontSize: 13, cursor: 'pointer', borderBottom: `1px solid ${theme.palette.divider}`, whiteSpace: 'nowrap', overflow: 'hidden',
@@ -81,22 +163,7 @@ export function EventList({ events, hasOlder, loadingOlder, selectedId, onOpen, 
         '& .loader': { display: 'flex', alignItems: 'center', height: ROW_HEIGHT, px: 1, color: theme.palette.text.secondary },
       })}
     >
-      <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
-        {items.map((item) => {
-          const event = events[item.index];
-          return (
-            <div key={event?.seq ?? 'older'} role="listitem" style={{ position: 'absolute', top: 0, left: 0, width: '100%', height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
-              {event ? (
-                <Row event={event} selected={event.id === selectedId} onOpen={onOpen} />
-              ) : (
-                <div className="loader" data-testid="older-loader">
-                  Loading older events…
-                </div>
-              )}
-            </div>
-          );
-        })}
-      </div>
+      <div style={{ height: count * ROW_HEIGHT, position: 'relative', width: '100%' }}>{rows}</div>
     </Box>
   );
-}
+});

@@ -28,6 +28,7 @@ export function TimelineView() {
   // The export takes the filter as it is when the dialog opens (a quick range becomes absolute then).
   const [exporting, setExporting] = useState<ReturnType<typeof exportFiltersOfTimeline> | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
+  const closeDrawer = useCallback(() => setSelected(null), []);
   const apply = useCallback((next: TimelineFilter) => setStoredFilter(filterToJson(next) as Record<string, never>), [setStoredFilter]);
 
   // An event another view asked to open (the compare view's causes): its detail, once.
@@ -104,10 +105,10 @@ export function TimelineView() {
             </EmptyState>
           )
         ) : (
-          <EventList events={events} hasOlder={hasOlder} loadingOlder={timeline.loadingOlder} selectedId={selected?.id ?? null} onOpen={setSelected} onNearEnd={timeline.loadOlder} />
+          <EventList events={events} hasOlder={hasOlder} loadingOlder={timeline.loadingOlder} selectedId={selected?.id ?? null} onOpen={setSelected} onNearEnd={timeline.loadOlder} onScrolledAway={timeline.setScrolledAway} />
         )}
       </Box>
-      <EventDrawer event={selected} onClose={() => setSelected(null)} onOpen={setSelected} />
+      <EventDrawer event={selected} onClose={closeDrawer} onOpen={setSelected} />
       {exporting && <ExportDialog title="Export this view" filters={exporting.filters} notApplied={exporting.notApplied} onClose={() => setExporting(null)} />}
     </Stack>
   );

@@ -18,6 +18,15 @@ export interface LoadedEvents {
 
 export const NOTHING_LOADED: LoadedEvents = { events: [], hasOlder: true };
 
+/**
+ * The bound for live events: MAX_LOADED at the top of the list; scrolled away from it, the
+ * length reached by the older pages the operator scrolled to (each live event then lets one
+ * of the oldest loaded go, instead of a thousand at once under the rows being read).
+ */
+export function liveBound(length: number, scrolledAway: boolean): number {
+  return scrolledAway ? Math.max(MAX_LOADED, length) : MAX_LOADED;
+}
+
 /** Union by seq, newest first. */
 function unionBySeq(a: readonly StoredEvent[], b: readonly StoredEvent[]): StoredEvent[] {
   const bySeq = new Map<number, StoredEvent>();

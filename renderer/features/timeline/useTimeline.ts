@@ -9,7 +9,7 @@ import type { PlantApi } from '../../../shared/api/plantApi';
 import type { StoredEvent } from '../../../shared/events/event';
 import { createFrameBatcher } from '../../common/frameBatcher';
 import { errorMessage } from '../../common/format';
-import { addNewer, addOlder, NOTHING_LOADED, olderCursor, type LoadedEvents } from './eventList';
+import { addNewer, addOlder, liveBound, NOTHING_LOADED, olderCursor, type LoadedEvents } from './eventList';
 import { livePredicate, toQuery, type TimelineFilter } from './filterModel';
 
 /** The first page: what a screen shows, quickly. */
@@ -39,6 +39,8 @@ export interface Timeline extends TimelineState {
   loadOlder(): void;
   reload(): void;
   setPaused(paused: boolean): void;
+  /** The list is scrolled away from its top (true) or back at it. */
+  setScrolledAway(away: boolean): void;
 }
 
 const INITIAL: TimelineState = { loaded: NOTHING_LOADED, ready: false, loadingOlder: false, error: null, paused: false, newWhilePaused: 0, dropped: 0, firstPageAt: null };
@@ -48,6 +50,7 @@ export function useTimeline(plant: PlantApi, filter: TimelineFilter, filterKey: 
   const generation = useRef(0);
   const pausedRef = useRef(false);
   const olderInFlight = useRef(false);
+  const scrolledAway = useRef(false);
   const stateRef = useRef(state);
   stateRef.current = state;
   const filterRef = useRef(filter);
@@ -80,7 +83,7 @@ export function useTimeline(plant: PlantApi, filter: TimelineFilter, filterKey: 
       const fresh = items.filter(matches);
       if (fresh.length === 0 && overflow === 0) return;
       if (pausedRef.current) return setState((s) => ({ ...s, newWhilePaused: s.newWhilePaused + fresh.length + overflow }));
-      setState((s) => ({ ...s, loaded: addNewer(s.loaded, fresh), dropped: s.dropped + overflow }));
+      setState((s) => ({ ...s, loaded: addNewer(s.loaded, fresh, liveBound(s.loaded.events.length, scrolledAway.current)), dropped: s.dropped + overflow }));
     }, 2_000);
     const unsubscribe = plant.events.subscribe('*', (event) => batcher.push(event), {
       onReady: loadFirst,
@@ -135,5 +138,9 @@ export function useTimeline(plant: PlantApi, filter: TimelineFilter, filterKey: 
     loadFirst();
   }, [loadFirst]);
 
-  return { ...state, loadOlder, reload, setPaused };
+  const setScrolledAway = useCallback((away: boolean) => {
+    scrolledAway.current = away;
+  }, []);
+
+  return { ...state, loadOlder, reload, setPaused, setScrolledAway };
 }
