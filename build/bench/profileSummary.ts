@@ -19,7 +19,7 @@ export function cpuMsOf(statPath: string): number {
   }
 }
 
-function commandLine(pid: number): string[] {
+export function commandLine(pid: number): string[] {
   try {
     // Chromium rewrites its helpers' command lines as one text with spaces.
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
@@ -29,7 +29,7 @@ function commandLine(pid: number): string[] {
 }
 
 /** A Chromium process's role: browser, renderer, gpu-process, utility (with its service), zygote. */
-function roleOf(args: readonly string[]): string {
+export function roleOf(args: readonly string[]): string {
   const type = args.find((arg) => arg.startsWith('--type='))?.slice(7);
   if (!type) return 'browser';
   const service = args.find((arg) => arg.startsWith('--utility-sub-type='))?.slice(19);

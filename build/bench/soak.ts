@@ -7,20 +7,22 @@
  * - the resident memory growth of every process, extrapolated to an hour from a
  *   least-squares line over the run's second half (the first half is warm-up: caches,
  *   JIT, the store's first segments): the host (this Node process, which also runs the
- *   publisher's worker thread) and the largest of any Chromium process;
+ *   publisher's worker thread), the largest of any Chromium process, and one key per
+ *   process by what it serves and its role (soakMemory.ts), e.g. `…_timeline_renderer`;
+ * - the JavaScript heap of the host and of each console window, sampled the same way
+ *   (`soak_js_heap_growth_mb_per_hour_<host|timeline|equipment>`);
  * - events lost: sent by the source minus stored;
  * - the timeline window's p95 frame time while the events arrive.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWebHost, type WebHost } from '../../main/web/server';
 import { CHROMIUM_ARGS } from '../../test/support/chromium';
 import { MosquittoBroker } from '../../test/support/mosquitto';
-import { slopePerSecond } from './e2e';
 import { connectConsole, CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource';
 import { openPlainPage, type PlainPage } from './plainPage';
-import { descendantsOf, kbField, readProcesses } from './rss';
+import { growthFigures, HeapTrail, MemoryTrail } from './soakMemory';
 import { percentile, round } from './stats';
 import { chromiumWithRenderer, cleanUp, type SingleRunSettings } from './section';
 
@@ -49,43 +51,6 @@ const FRAME_RECORDER = `(() => {
   requestAnimationFrame(tick);
 })()`;
 
-function residentKb(pid: number): number | undefined {
-  try {
-    return kbField(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Resident memory samples per process of the benchmark (this process and its descendants). */
-class MemoryTrail {
-  readonly samples = new Map<number, { command: string; kb: number[]; at: number[] }>();
-
-  sample(): void {
-    const processes = readProcesses();
-    for (const pid of [process.pid, ...descendantsOf(process.pid, processes)]) {
-      const kb = residentKb(pid);
-      if (kb === undefined) continue;
-      const trail = this.samples.get(pid) ?? { command: pid === process.pid ? 'host' : (processes.get(pid)?.command ?? '?'), kb: [], at: [] };
-      trail.kb.push(kb);
-      trail.at.push(performance.now());
-      this.samples.set(pid, trail);
-    }
-  }
-
-  /** MB per hour from the second half of each process's samples; processes seen in fewer than 4 samples are left out. */
-  growth(): { pid: number; command: string; mbPerHour: number }[] {
-    const out: { pid: number; command: string; mbPerHour: number }[] = [];
-    for (const [pid, trail] of this.samples) {
-      if (trail.kb.length < 4) continue;
-      const half = trail.kb.slice(Math.floor(trail.kb.length / 2));
-      const spacingS = (trail.at[trail.at.length - 1]! - trail.at[0]!) / 1000 / (trail.at.length - 1);
-      out.push({ pid, command: trail.command, mbPerHour: (slopePerSecond(half) / spacingS / 1024) * 3600 });
-    }
-    return out;
-  }
-}
-
 export async function measureSoak(settings: SoakSettings): Promise<Record<string, number | boolean | string | null>> {
   const { log, quick } = settings;
   const executablePath = await chromiumWithRenderer(log);
@@ -100,12 +65,21 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
     const core = host.core;
     await connectConsole(host, broker.url);
     const timeline = await openView(executablePath, host, 'timeline');
-    pages.push(timeline, await openView(executablePath, host, 'equipment'));
+    const equipment = await openView(executablePath, host, 'equipment');
+    pages.push(timeline, equipment);
     source = await MqttSource.start(broker.url);
 
-    const trail = new MemoryTrail();
-    trail.sample();
-    const sampler = setInterval(() => trail.sample(), quick ? 2_000 : 5_000);
+    const windows = new Map<number, string>();
+    if (timeline.pid !== undefined) windows.set(timeline.pid, 'timeline');
+    if (equipment.pid !== undefined) windows.set(equipment.pid, 'equipment');
+    const trail = new MemoryTrail(windows);
+    const heaps = new HeapTrail(new Map([['timeline', timeline], ['equipment', equipment]]));
+    const sample = () => {
+      trail.sample();
+      heaps.sample().catch((error: unknown) => log(`soak: a heap sample failed: ${String(error)}`));
+    };
+    sample();
+    const sampler = setInterval(sample, quick ? 2_000 : 5_000);
     log(`soak: ${RATE} events/s for ${seconds} s, the console open on the timeline and the equipment board`);
     const done = source.publish({ phase: 'soak', rate: RATE, seconds });
     // The frames of the run's second half, when the store and the pages are past their start.
@@ -113,6 +87,7 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
     await timeline.evaluate(FRAME_RECORDER);
     const sent = await done;
     clearInterval(sampler);
+    const heapGrowth = heaps.figures();
     const frames = await timeline.evaluate<number[]>('(globalThis.__framesStop = true, globalThis.__frames)');
 
     // Everything sent should be stored once the path has caught up; wait while the count still grows.
@@ -125,10 +100,11 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
     }
     const growth = trail.growth();
     const hostGrowth = growth.find((g) => g.pid === process.pid)?.mbPerHour ?? Number.NaN;
-    const chromium = growth.filter((g) => g.pid !== process.pid && /chrom/i.test(g.command));
+    const chromium = growth.filter((g) => g.pid !== process.pid && /renderer|gpu|browser|utility|zygote/.test(g.name));
     const chromiumWorst = chromium.reduce((worst, g) => Math.max(worst, g.mbPerHour), Number.NEGATIVE_INFINITY);
     const worst = Math.max(hostGrowth, chromiumWorst);
-    for (const g of growth) log(`soak: pid ${g.pid} (${g.command}) ${g.mbPerHour.toFixed(1)} MB/h`);
+    for (const g of growth) log(`soak: pid ${g.pid} (${g.name}) ${g.mbPerHour.toFixed(1)} MB/h`);
+    log(`soak: JavaScript heap growth (MB/h): ${JSON.stringify(heapGrowth)}`);
     const lost = sent.sent - stored;
     log(`soak: sent ${sent.sent} (acknowledged ${sent.acked}), stored ${stored}; ${frames.length} frames measured`);
     return {
@@ -138,9 +114,12 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
       soak_rss_growth_mb_per_hour: round(worst),
       soak_rss_growth_mb_per_hour_host: round(hostGrowth),
       soak_rss_growth_mb_per_hour_chromium: round(chromiumWorst),
+      ...growthFigures(growth),
+      ...heapGrowth,
       soak_events_sent: sent.sent,
       soak_events_lost: lost,
       soak_ui_p95_frame_ms: round(percentile(frames, 95)),
+      soak_rss_goal_mb_per_hour: GOAL_MB_PER_HOUR,
       target_soak_rss_met: worst <= GOAL_MB_PER_HOUR,
       target_soak_lost_met: lost === 0,
     };

@@ -1,0 +1,120 @@
+/**
+ * The soak's memory figures: resident memory of every process of the benchmark sampled over
+ * the run, each process named by what it serves (the host; the store host's Chromium; the
+ * timeline's and the equipment board's windows) and its Chromium role, and the JavaScript
+ * heap of the host and of each console window, which grows with what the code keeps (an RSS
+ * trail also moves with the allocator's rhythm and with buffers outside the heap).
+ */
+import { readFileSync } from 'node:fs';
+import { slopePerSecond } from './e2e';
+import type { PlainPage } from './plainPage';
+import { commandLine, roleOf } from './profileSummary';
+import { descendantsOf, kbField, readProcesses, type ProcInfo } from './rss';
+
+function residentKb(pid: number): number | undefined {
+  try {
+    return kbField(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
+  } catch {
+    return undefined;
+  }
+}
+
+/** `store_host_renderer`, `timeline_gpu_process`, `equipment_utility_networkservice`…: a key's suffix. */
+function keyPart(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+}
+
+export interface Growth {
+  readonly pid: number;
+  /** What the process serves and its role, as a key suffix (`host`, `timeline_renderer`…). */
+  readonly name: string;
+  readonly mbPerHour: number;
+}
+
+/** Resident memory samples per process of the benchmark (this process and its descendants). */
+export class MemoryTrail {
+  private readonly samples = new Map<number, { name: string; kb: number[]; at: number[] }>();
+
+  /** `windows`: the browser process of each console window, by the name its processes go by. */
+  constructor(private readonly windows: ReadonlyMap<number, string>) {}
+
+  private nameOf(pid: number, processes: Map<number, ProcInfo>): string {
+    if (pid === process.pid) return 'host';
+    const command = processes.get(pid)?.command ?? '?';
+    const args = commandLine(pid);
+    if (!/chrom/i.test(command) && !/chrom/i.test(args[0] ?? '')) return keyPart(command);
+    let window: string | undefined;
+    for (let at: number | undefined = pid; at !== undefined && at > 1 && window === undefined; at = processes.get(at)?.parent) window = this.windows.get(at);
+    return keyPart(`${window ?? 'store host'} ${roleOf(args)}`);
+  }
+
+  sample(): void {
+    const processes = readProcesses();
+    for (const pid of [process.pid, ...descendantsOf(process.pid, processes)]) {
+      const kb = residentKb(pid);
+      if (kb === undefined) continue;
+      const trail = this.samples.get(pid) ?? { name: this.nameOf(pid, processes), kb: [], at: [] };
+      trail.kb.push(kb);
+      trail.at.push(performance.now());
+      this.samples.set(pid, trail);
+    }
+  }
+
+  /** MB per hour from the second half of each process's samples; processes seen in fewer than 4 samples are left out. */
+  growth(): Growth[] {
+    const out: Growth[] = [];
+    for (const [pid, trail] of this.samples) {
+      if (trail.kb.length < 4) continue;
+      const from = Math.floor(trail.kb.length / 2);
+      const half = trail.kb.slice(from);
+      const at = trail.at.slice(from);
+      const spacingS = ((at[at.length - 1] as number) - (at[0] as number)) / 1000 / (at.length - 1);
+      out.push({ pid, name: trail.name, mbPerHour: (slopePerSecond(half) / spacingS / 1024) * 3600 });
+    }
+    return out;
+  }
+}
+
+/** The figures of the trail: the largest growth of each name (several processes may share one). */
+export function growthFigures(growth: readonly Growth[]): Record<string, number> {
+  const worst = new Map<string, number>();
+  for (const g of growth) worst.set(g.name, Math.max(worst.get(g.name) ?? Number.NEGATIVE_INFINITY, g.mbPerHour));
+  return Object.fromEntries([...worst].sort(([a], [b]) => a.localeCompare(b)).map(([name, mb]) => [`soak_rss_growth_mb_per_hour_${name}`, Math.round(mb * 10) / 10]));
+}
+
+/**
+ * JavaScript heap in use, sampled like the resident memory (no forced collection, which
+ * would itself bend the trail): the host's and each console window's.
+ */
+export class HeapTrail {
+  private readonly samples = new Map<string, { mb: number[]; at: number[] }>();
+
+  constructor(private readonly pages: ReadonlyMap<string, PlainPage>) {}
+
+  async sample(): Promise<void> {
+    const add = (name: string, mb: number) => {
+      const trail = this.samples.get(name) ?? { mb: [], at: [] };
+      trail.mb.push(mb);
+      trail.at.push(performance.now());
+      this.samples.set(name, trail);
+    };
+    add('host', process.memoryUsage().heapUsed / (1024 * 1024));
+    for (const [name, page] of this.pages) {
+      const { usedSize } = (await page.protocol('Runtime.getHeapUsage')) as { usedSize: number };
+      add(name, usedSize / (1024 * 1024));
+    }
+  }
+
+  /** `soak_js_heap_growth_mb_per_hour_<name>`, from the second half of the samples. */
+  figures(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, trail] of this.samples) {
+      if (trail.mb.length < 4) continue;
+      const from = Math.floor(trail.mb.length / 2);
+      const at = trail.at.slice(from);
+      const spacingS = ((at[at.length - 1] as number) - (at[0] as number)) / 1000 / (at.length - 1);
+      out[`soak_js_heap_growth_mb_per_hour_${name}`] = Math.round((slopePerSecond(trail.mb.slice(from)) / spacingS) * 3600 * 10) / 10;
+    }
+    return out;
+  }
+}
