@@ -172,7 +172,8 @@ export async function measureTimeline(settings: TimelineBenchSettings): Promise<
     const liveStarted = performance.now();
     try {
       // The live tail flows once the newest row shown is newer than the seeded history.
-      await page.waitFor(`Number(document.querySelector('[data-testid="event-row"]')?.getAttribute('data-seq')) > ${events}`, 30_000);
+      // (Row elements are reused, so the newest is looked for among them all.)
+      await page.waitFor(`Math.max(0, ...Array.from(document.querySelectorAll('[data-testid="event-row"]'), (row) => Number(row.getAttribute('data-seq')))) > ${events}`, 30_000);
       const stopProfile = settings.profile ? await profilePage(page, settings.profile) : undefined;
       cpuBefore = chromiumCpuMs(page);
       live = await scrollFrames(page, SCROLL_ROWS, ROWS_PER_FRAME);
