@@ -8,7 +8,7 @@ import type { EventPage, EventQuery, Snapshot } from '../../../shared/store/even
 import { finishPage, planPage } from '../../../shared/store/pagePlan';
 import type { PostgresConnection } from './pgConnection';
 import { conditionsOf, KNOWN_TYPES_SQL, SqlParams, whereClause } from './pgFilters';
-import { EVENT_COLUMNS, EVENT_FROM, eventOf } from './pgRows';
+import { columnText, EVENT_COLUMNS, EVENT_FROM, eventOf } from './pgRows';
 import type { EventRow } from './pgRows';
 
 interface SnapshotRow {
@@ -80,19 +80,19 @@ export class PgReader {
     await this.db.query(
       `INSERT INTO snapshots (key, seq, max_ts, created_at, state) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (key, seq) DO UPDATE SET max_ts = EXCLUDED.max_ts, created_at = EXCLUDED.created_at, state = EXCLUDED.state`,
-      [snapshot.key, snapshot.seq, snapshot.maxTimestamp, snapshot.createdAt, JSON.stringify(snapshot.state)],
+      [columnText(snapshot.key), snapshot.seq, snapshot.maxTimestamp, snapshot.createdAt, JSON.stringify(snapshot.state)],
       'the snapshot was not saved',
     );
   }
 
   async nearestSnapshot(key: string, bounds: { toSeq?: number; toTime?: number } = {}): Promise<Snapshot | null> {
     const params = new SqlParams();
-    const conditions = [`key = ${params.add(key)}`];
+    const conditions = [`key = ${params.add(columnText(key))}`];
     if (bounds.toSeq !== undefined) conditions.push(`seq <= ${params.add(bounds.toSeq)}::float8`);
     if (bounds.toTime !== undefined) conditions.push(`max_ts <= ${params.add(bounds.toTime)}::float8`);
     const result = await this.db.query<SnapshotRow>(`SELECT * FROM snapshots WHERE ${conditions.join(' AND ')} ORDER BY seq DESC LIMIT 1`, params.values);
     const row = result.rows[0];
     if (!row) return null;
-    return { key: row.key, seq: Number(row.seq), maxTimestamp: row.max_ts, state: JSON.parse(row.state) as Snapshot['state'], createdAt: row.created_at };
+    return { key, seq: Number(row.seq), maxTimestamp: row.max_ts, state: JSON.parse(row.state) as Snapshot['state'], createdAt: row.created_at };
   }
 }

@@ -10,6 +10,8 @@
  *
  * An invalid event, or one whose id is stored or taken earlier in the group, is refused
  * alone; a transaction that fails fails every append in it and stores nothing of them.
+ * When PostgreSQL itself refuses rows (PostgresRefusedError), the group's appends go again
+ * one transaction each, so that only the append holding them fails.
  */
 import { storeHashOf } from '../../../shared/audit/chain';
 import { subjectOf } from '../../../shared/events/event';
@@ -18,7 +20,7 @@ import { sealEvent } from '../../../shared/events/sealed';
 import { EventValidationError } from '../../../shared/events/validate';
 import type { AppendInput } from '../../../shared/store/eventStore';
 import { numberedCopy } from '../../../shared/store/numbered';
-import type { PostgresConnection } from './pgConnection';
+import { PostgresRefusedError, type PostgresConnection } from './pgConnection';
 import { APPEND_LOCK } from './pgSchema';
 import { bodyOf, columnText, payloadText, priorityCode, statusCode } from './pgRows';
 
@@ -133,6 +135,10 @@ export class PgWriter {
         );
       }, `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
     } catch (error) {
+      if (error instanceof PostgresRefusedError && group.length > 1) {
+        for (const op of group) await this.commit([op]);
+        return;
+      }
       // Every append of the group not refused on its own fails with the transaction (a settled promise ignores this).
       for (const op of group) op.reject(error);
       return;
