@@ -58,8 +58,25 @@ export class PgReader {
     // A time window: the planner would walk seq and read each row's time until the page is full, reading every
     // event before the window (it takes matches to be spread evenly over seq). `seq + 0` cannot be read in order
     // from an index, so the page's seqs are picked from the time index and sorted, then only their rows are read.
-    const picked = `SELECT e.seq FROM ${EVENT_FROM} ${whereClause(conditions)} ORDER BY e.seq + 0 ${order} LIMIT ${plan.limit + 1}`;
-    return finishPage(plan, await this.events(`WHERE e.seq IN (${picked})`, params.values, `ORDER BY e.seq ${order}`));
+    // Events are appended about in time order, so the window is read in the page's direction (newest first read
+    // backwards): the sort keeping the best page then rarely takes a row in, which cost a third more CPU otherwise.
+    // A forward read needs no subquery, whose extra step costs more than it saves there.
+    const where = whereClause(conditions);
+    const picked = plan.scan === 'asc'
+      ? `SELECT e.seq FROM ${EVENT_FROM} ${where} ORDER BY e.seq + 0 ASC LIMIT ${plan.limit + 1}`
+      : `SELECT w.seq FROM (SELECT e.seq FROM ${EVENT_FROM} ${where} ORDER BY e.ts DESC) w ORDER BY w.seq + 0 DESC LIMIT ${plan.limit + 1}`;
+    return finishPage(plan, await this.windowEvents(`WHERE e.seq IN (${picked})`, params.values, `ORDER BY e.seq ${order}`));
+  }
+
+  /**
+   * A time window's page, without parallel workers: the planner splits the window's index scan among two of them,
+   * which at 1,000,000 events took longer (p50 28 ms quiet) than one process alone (about 11 ms of CPU), and took
+   * CPU from everything else on the machine.
+   */
+  private async windowEvents(where: string, values: readonly unknown[], tail: string): Promise<StoredEvent[]> {
+    const result = await this.db.transaction('the read failed', (client) =>
+      client.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${EVENT_FROM} ${where} ${tail}`, values as unknown[]), 'BEGIN READ ONLY; SET LOCAL max_parallel_workers_per_gather = 0');
+    return result.rows.map(eventOf);
   }
 
   async count(query: EventQuery = {}): Promise<number> {
