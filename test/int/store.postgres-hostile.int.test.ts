@@ -57,6 +57,24 @@ describe.skipIf(!postgresAvailable())('PostgresEventStore with values PostgreSQL
     }
   });
 
+  it('keeps quotes, backslashes, braces, commas and the word NULL exactly in every column it writes', async () => {
+    const store = await PostgresEventStore.open({ url: server.url(await server.createDatabase()) });
+    try {
+      const texts = ['NULL', 'a "quoted", {braced} value', 'back\\slash \\" and \\\\', ' spaced ', '{}', '""', "it's"];
+      const stored = await store.append(makeEvents(texts.length, (i) => ({
+        source: texts[i]!, correlationId: texts[i]!, payload: { equipmentId: texts[i]!, note: texts[i]! }, metadata: { [texts[i]!]: texts[i]! },
+      })));
+      for (const [i, text] of texts.entries()) {
+        expect(await store.get(stored[i]!.id)).toEqual(stored[i]);
+        for (const query of [{ sources: [text] }, { subject: text }, { correlationId: text }]) expect((await store.query(query)).events).toEqual([stored[i]]);
+      }
+      expect((await store.query({ text: '{braced}' })).events).toEqual([stored[1]]);
+      expect(await verifyStoreChain(store)).toMatchObject({ ok: true, events: texts.length });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('still finds a long subject that an earlier version stored as it was', async () => {
     const database = await server.createDatabase();
     const store = await PostgresEventStore.open({ url: server.url(database) });
