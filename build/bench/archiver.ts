@@ -27,9 +27,9 @@ import { plantMixEvent } from './workload';
 import type { Figures, SectionSettings } from './section';
 
 const GOAL_EVENTS_PER_S = 20_000;
-/** The archiver's own sizes (archiver.ts): up to 1,000 events an append, pulls of 4,000 messages. */
+/** The archiver's own sizes (archiver.ts): up to 1,000 events an append, pulls of 6,000 messages. */
 const BATCH = 1_000;
-const PULL = 4_000;
+const PULL = 6_000;
 
 export type ArchiverBenchSettings = SectionSettings;
 

@@ -6,11 +6,18 @@
  * counts as a duplicate; the same id with other content keeps the later message as rejected,
  * as a station does. The append is tried first as it is, because duplicates are rare: only a
  * refusal for an id already stored costs the look-up that sorts them out.
+ *
+ * A valid event that PostgreSQL itself refuses (PostgresRefusedError: a constraint or a
+ * trigger the database's owner added, a value it cannot hold) would fail its batch every
+ * time it came again. The batch is then split in halves until the refused events stand
+ * alone; the rest is stored, and each refused one is kept as `plant.message.rejected` with
+ * PostgreSQL's reason and acknowledged. Only when even that record is refused does the batch fail.
  */
 import { isDuplicateIdError } from '../../shared/events/derivedId';
 import type { PlantEvent, StoredEvent } from '../../shared/events/event';
 import { sealInput } from '../../shared/events/sealed';
 import type { AppendInput } from '../../shared/store/eventStore';
+import { PostgresRefusedError } from '../store/postgres/pgConnection';
 import { decodeMessage, rejectedEvent, sameContent, type MessageMeta, type RejectCode } from '../plant/wireEvent';
 
 /** What the archiver needs of its store (PostgresEventStore). */
@@ -45,8 +52,11 @@ export const ARCHIVER_SOURCE = 'plant-archiver';
 const MAX_LOOKUPS = 3;
 
 class BatchPlan {
+  /** The candidates not yet stored, by id. */
   readonly byId = new Map<string, Candidate>();
   duplicates = 0;
+  stored = 0;
+  rejected = 0;
 
   constructor(private readonly stream: string) {}
 
@@ -73,22 +83,58 @@ class BatchPlan {
     const input = rejectedEvent(message.data, message.meta, code, reason, this.stream);
     this.add({ event: sealInput(input, { source: ARCHIVER_SOURCE, status: 'PUBLISHED' }), message, rejection: true });
   }
+
+  committed(candidates: readonly Candidate[]): void {
+    for (const candidate of candidates) this.byId.delete(candidate.event.id);
+    this.stored += candidates.length;
+    this.rejected += candidates.filter((c) => c.rejection).length;
+  }
+
+  /** A candidate PostgreSQL refused on its own: kept as rejected instead (a refused rejection fails the batch). */
+  refused(candidate: Candidate, error: PostgresRefusedError): void {
+    if (candidate.rejection) throw error;
+    this.byId.delete(candidate.event.id);
+    this.reject(candidate.message, 'store-refused', `PostgreSQL refused the event ${candidate.event.id} (${error.reason})`);
+  }
+
+  get outcome(): BatchOutcome {
+    return { stored: this.stored, rejected: this.rejected, duplicates: this.duplicates };
+  }
 }
 
-/** Appends the batch once; resolves after the commit, or rejects with nothing of it stored. */
+/** Appends `candidates`; what PostgreSQL refuses is split in halves until each refused event stands alone. */
+async function appendApart(target: ArchiveTarget, plan: BatchPlan, candidates: readonly Candidate[]): Promise<void> {
+  try {
+    await target.append(candidates.map((c) => c.event));
+  } catch (error) {
+    if (!(error instanceof PostgresRefusedError)) throw error;
+    if (candidates.length === 1) return plan.refused(candidates[0]!, error);
+    const half = candidates.length >> 1;
+    await appendApart(target, plan, candidates.slice(0, half));
+    await appendApart(target, plan, candidates.slice(half));
+    return;
+  }
+  plan.committed(candidates);
+}
+
+/**
+ * Appends the batch (once, unless PostgreSQL refuses part of it); resolves after the commit. On a
+ * rejection the batch comes again, and a part already committed then counts as duplicates.
+ */
 export async function archiveBatch(target: ArchiveTarget, messages: readonly StreamMessage[], stream: string): Promise<BatchOutcome> {
   const plan = new BatchPlan(stream);
   for (const message of messages) plan.take(message);
-  for (let lookups = 0; ; lookups++) {
+  for (let lookups = 0; ; ) {
     const candidates = [...plan.byId.values()];
-    if (candidates.length === 0) return { stored: 0, rejected: 0, duplicates: plan.duplicates };
+    if (candidates.length === 0) return plan.outcome;
     try {
-      await target.append(candidates.map((c) => c.event));
-      return { stored: candidates.length, rejected: candidates.filter((c) => c.rejection).length, duplicates: plan.duplicates };
+      // Stores them all, or some with the refused ones turned into rejections, which the next round stores.
+      await appendApart(target, plan, candidates);
+      continue;
     } catch (error) {
-      if (!isDuplicateIdError(error) || lookups >= MAX_LOOKUPS) throw error;
+      if (!isDuplicateIdError(error) || lookups++ >= MAX_LOOKUPS) throw error;
     }
-    const stored = await target.getMany(candidates.map((c) => c.event.id));
+    const stored = await target.getMany([...plan.byId.keys()]);
     for (const existing of stored) {
       const candidate = plan.byId.get(existing.id)!;
       plan.byId.delete(existing.id);

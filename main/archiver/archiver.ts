@@ -16,7 +16,7 @@ import type { ArchiveTarget } from './archiveBatch';
 import { ArchiverStoppedError, MessageBatcher, type ArchiveCounts } from './messageBatcher';
 
 export const DEFAULT_CONSUMER = 'archiver';
-/** Events one append takes at most: half of what is in hand, so that the next batch gathers while one commits. */
+/** Events one append takes at most: a third of what is in hand, so that one batch commits, one waits behind it and one gathers. */
 const MAX_BATCH = 1_000;
 /**
  * Messages delivered and not yet acknowledged, at most (the client pulls twice as many ahead).
@@ -25,7 +25,7 @@ const MAX_BATCH = 1_000;
  * duplicate check. Measured on a 2-core machine under a load average of 15: with 8,000 in hand
  * 33 of 20,000 messages came twice, with 4,000 (pulls of 8,000) at about 1,000 events/s 5,587.
  */
-const IN_HAND = 2_000;
+const IN_HAND = 3_000;
 /** How long a message of a failed batch waits before the server sends it again. */
 const RETRY_DELAY_MS = 1_000;
 /** How long a stop waits for the acknowledgements to reach the server. */

@@ -1,9 +1,10 @@
 /**
- * Group commit for stream messages: each message handed in waits in a queue; one batch at a
- * time (up to `maxBatch`) goes into the archive in one append, and every message of it
+ * Group commit for stream messages: each message handed in waits in a queue; each batch (up
+ * to `maxBatch`) goes into the archive in one append, and every message of it
  * settles when that append has committed (resolve: the consumer acknowledges it) or failed
  * (reject: the consumer hands it back to the server). While a batch commits, the next one
- * gathers, so batches grow by themselves when the database is the slower side.
+ * is checked and queued behind it, and the one after gathers, so batches grow by themselves
+ * when the database is the slower side.
  */
 import type { ConsumedMeta } from '../plant/consume';
 import { archiveBatch, type ArchiveTarget, type BatchOutcome, type StreamMessage } from './archiveBatch';
@@ -26,6 +27,9 @@ export class ArchiverStoppedError extends Error {
     super('the archiver stopped before this message was stored');
   }
 }
+
+/** Batches handed to the store at once: one committing, one checked and waiting behind it. */
+const IN_FLIGHT = 2;
 
 interface Waiting {
   readonly message: StreamMessage;
@@ -59,7 +63,7 @@ export class MessageBatcher {
     });
   }
 
-  /** Takes no more messages and hands back those not yet in a batch; the batch committing finishes. */
+  /** Takes no more messages and hands back those not yet in a batch; the batches handed to the store finish. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.abandon(this.waiting.splice(0));
@@ -67,28 +71,41 @@ export class MessageBatcher {
   }
 
   private async flush(): Promise<void> {
+    const committing: Promise<void>[] = [];
     try {
-      while (this.waiting.length > 0 && !this.stopped) {
-        const batch = this.waiting.splice(0, this.maxBatch);
-        let outcome: BatchOutcome;
-        try {
-          outcome = await archiveBatch(this.target, batch.map((w) => w.message), this.stream);
-        } catch (error) {
-          this.counts.inHand -= batch.length;
-          this.onFailure(error, batch.length);
-          for (const w of batch) w.reject(error);
+      for (;;) {
+        // The next batch is checked and queued while one commits, so that PostgreSQL and this process work at once;
+        // their appends still commit one after the other, in order. Messages that came meanwhile are looked at
+        // after every commit, so none waits for a later message to start a flush.
+        if (this.waiting.length > 0 && !this.stopped && committing.length < IN_FLIGHT) {
+          committing.push(this.store(this.waiting.splice(0, this.maxBatch)));
           continue;
         }
-        this.counts.stored += outcome.stored;
-        this.counts.rejected += outcome.rejected;
-        this.counts.duplicates += outcome.duplicates;
-        this.counts.batches++;
-        this.counts.inHand -= batch.length;
-        for (const w of batch) w.resolve();
+        if (committing.length === 0) break;
+        await committing.shift();
       }
     } finally {
       this.flushing = null;
     }
+  }
+
+  /** One batch into the archive; its messages settle when it has committed or failed. */
+  private async store(batch: readonly Waiting[]): Promise<void> {
+    let outcome: BatchOutcome;
+    try {
+      outcome = await archiveBatch(this.target, batch.map((w) => w.message), this.stream);
+    } catch (error) {
+      this.counts.inHand -= batch.length;
+      this.onFailure(error, batch.length);
+      for (const w of batch) w.reject(error);
+      return;
+    }
+    this.counts.stored += outcome.stored;
+    this.counts.rejected += outcome.rejected;
+    this.counts.duplicates += outcome.duplicates;
+    this.counts.batches++;
+    this.counts.inHand -= batch.length;
+    for (const w of batch) w.resolve();
   }
 
   private abandon(waiting: readonly Waiting[]): void {

@@ -31,7 +31,7 @@ export type Decoded =
   | { readonly ok: true; readonly event: PlantEvent }
   | { readonly ok: false; readonly code: RejectCode; readonly reason: string };
 
-export type RejectCode = 'too-large' | 'bad-encoding' | 'not-json' | 'invalid-event' | 'subject-mismatch' | 'id-conflict';
+export type RejectCode = 'too-large' | 'bad-encoding' | 'not-json' | 'invalid-event' | 'subject-mismatch' | 'id-conflict' | 'store-refused';
 
 /** The message body for an event this station made: the event as created, as JSON. */
 export function encodeEvent(event: StoredEvent | PlantEvent): Uint8Array {

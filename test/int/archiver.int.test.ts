@@ -5,17 +5,13 @@
 // (also while PostgreSQL or NATS is down), and copies of events in the stream; and what is no
 // event is kept once as `plant.message.rejected` with its reason.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Archiver } from '../../main/archiver/archiver';
-import { checkPlantSettings } from '../../main/plant/plantSettings';
-import { PostgresEventStore } from '../../main/store/postgres/postgresEventStore';
 import { verifyStoreChain } from '../../shared/audit/storeChain';
 import type { PlantEvent } from '../../shared/events/event';
+import { archiveHarness, SLOW } from '../support/archiveHarness';
 import { makeEvents } from '../support/events';
-import { NatsServer, natsMissing } from '../support/natsServer';
-import { PlantPublisher } from '../support/plantPublisher';
+import { natsMissing } from '../support/natsServer';
 import { postgresAvailable, serverForThisFile, type PostgresServer } from '../support/postgresServer';
 
-const SLOW = { timeout: 60_000, interval: 200 };
 const cleanups: (() => Promise<unknown>)[] = [];
 
 afterEach(async () => {
@@ -26,27 +22,7 @@ describe.skipIf(natsMissing() || !postgresAvailable())('the archiver: plant stre
   let pg!: PostgresServer;
   serverForThisFile((started) => (pg = started));
 
-  /** A NATS server, a fresh database, a publisher and a store, all removed after the test. */
-  async function setUp() {
-    const nats = await NatsServer.start();
-    cleanups.push(() => nats.stop());
-    const database = await pg.createDatabase('archive');
-    const url = pg.url(database);
-    const publisher = await PlantPublisher.connect(nats.url);
-    cleanups.push(() => publisher.close());
-    const store = await PostgresEventStore.open({ url, waitMs: 2_000 });
-    cleanups.push(() => store.close());
-    const lines: string[] = [];
-    const plant = checkPlantSettings({ servers: [nats.url], station: 'archiver' });
-    const startArchiver = async () => {
-      const archiver = await Archiver.start({ plant, target: store, log: (line) => lines.push(line) });
-      cleanups.push(() => archiver.stop());
-      return archiver;
-    };
-    const rows = async () => (await pg.sql('SELECT id, body FROM plant_events ORDER BY seq', database)).rows as { id: string; body: string }[];
-    const waitForRows = (count: number) => vi.waitFor(async () => expect((await rows()).length).toBe(count), SLOW);
-    return { nats, publisher, store, lines, startArchiver, rows, waitForRows };
-  }
+  const setUp = () => archiveHarness(pg, cleanups);
 
   const telemetry = (count: number) => makeEvents(count, (i) => ({ type: 'equipment.telemetry.recorded', payload: { equipmentId: `press-${i % 7}`, temperature: 20 + (i % 50) } }));
 

@@ -22,6 +22,22 @@ export class PostgresUnavailableError extends ApiError {
   }
 }
 
+/**
+ * PostgreSQL refused what was written (a value it cannot hold, a constraint, a trigger the
+ * database's owner added): sending the same rows again fails the same way, so a caller that
+ * retries must set them apart instead. Nothing of the transaction was stored.
+ */
+export class PostgresRefusedError extends ApiError {
+  constructor(
+    message: string,
+    /** PostgreSQL's own words (without secrets), e.g. `index row size 3024 exceeds btree version 4 maximum 2704 …`. */
+    readonly reason: string,
+  ) {
+    super('store-refused', message);
+    this.name = 'PostgresRefusedError';
+  }
+}
+
 export interface PostgresOptions {
   /** `postgres://user:password@host:port/database`; missing parts come from PGHOST, PGUSER, PGPASSWORD, PGDATABASE, PGPORT. */
   readonly url: string;
@@ -41,6 +57,17 @@ export function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(error.message);
+}
+
+/**
+ * SQLSTATE classes that blame the data: data exceptions (22), integrity constraints (23),
+ * program limits such as an index entry too large (54), and an exception raised by a trigger
+ * (P0001). Lost connections, lack of room or rights, and conflicts between transactions are
+ * not among them: those pass, and the same rows go through later.
+ */
+export function isRefusalError(error: unknown): boolean {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^(22|23|54)...$|^P0001$/.test(code);
 }
 
 /** host:port/database of a URL, for messages: never the user name or password. */
@@ -109,6 +136,10 @@ export class PostgresConnection {
     if (error instanceof PostgresUnavailableError) return error;
     if (isConnectionError(error)) {
       return new PostgresUnavailableError(`The PostgreSQL event store at ${this.target} cannot be reached (${this.reasonOf(error)}): ${what}.`);
+    }
+    if (isRefusalError(error)) {
+      const reason = this.reasonOf(error);
+      return new PostgresRefusedError(`The PostgreSQL event store at ${this.target} refused the request (${reason}): ${what}.`, reason);
     }
     if (!(error instanceof Error)) return new Error(this.reasonOf(error));
     const message = this.reasonOf(error);

@@ -8,7 +8,7 @@
  */
 import { compilePattern } from '../../../shared/events/patterns';
 import type { EventQuery } from '../../../shared/store/eventStore';
-import { columnText, priorityCode, statusCode } from './pgRows';
+import { columnKeys, priorityCode, statusCode } from './pgRows';
 
 /** The distinct types stored, one index probe each (a "loose index scan"). */
 export const KNOWN_TYPES_SQL = `WITH RECURSIVE t(type) AS (
@@ -36,6 +36,12 @@ export async function typesOf(patterns: readonly string[], knownTypes: () => Pro
   return [...new Set([...exact, ...matched])];
 }
 
+/** `column` equal to one of the forms that stand for `value` (pgRows.ts). */
+function matches(column: string, value: string, params: SqlParams): string {
+  const keys = columnKeys(value);
+  return keys.length === 1 ? `${column} = ${params.add(keys[0])}` : `${column} = ANY(${params.add(keys)}::text[])`;
+}
+
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The conditions of a query's filters (already validated), ANDed by the caller. */
@@ -45,13 +51,13 @@ export async function conditionsOf(query: EventQuery, params: SqlParams, knownTy
     const types = await typesOf(query.types, knownTypes);
     where.push(types.length === 0 ? 'false' : `e.type = ANY(${params.add(types)}::text[])`);
   }
-  if (query.sources?.length) where.push(`e.source = ANY(${params.add(query.sources.map((source) => columnText(source)))}::text[])`);
+  if (query.sources?.length) where.push(`e.source = ANY(${params.add(query.sources.flatMap(columnKeys))}::text[])`);
   if (query.priorities?.length) where.push(`e.priority = ANY(${params.add(query.priorities.map(priorityCode))}::int2[])`);
   if (query.statuses?.length) where.push(`coalesce(s.status, e.status0) = ANY(${params.add(query.statuses.map(statusCode))}::int2[])`);
   if (query.from !== undefined) where.push(`e.ts >= ${params.add(query.from)}::float8`);
   if (query.to !== undefined) where.push(`e.ts <= ${params.add(query.to)}::float8`);
-  if (query.correlationId !== undefined) where.push(`e.correlation_id = ${params.add(columnText(query.correlationId))}`);
-  if (query.subject !== undefined) where.push(`e.subject = ${params.add(columnText(query.subject))}`);
+  if (query.correlationId !== undefined) where.push(matches('e.correlation_id', query.correlationId, params));
+  if (query.subject !== undefined) where.push(matches('e.subject', query.subject, params));
   if (query.text !== undefined && query.text.length > 0) where.push(`e.payload_lc LIKE ${params.add(`%${escapeLike(query.text.toLowerCase())}%`)}`);
   return where;
 }

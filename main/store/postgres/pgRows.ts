@@ -8,7 +8,14 @@
  * from outside) keeps it JSON-escaped instead, and so does a string that begins with a
  * double quote, so that no plain string can pass for an escaped one. Lookups escape the
  * same way, and `body` always has the exact value.
+ *
+ * A B-tree index entry must fit in a third of a page (2,704 bytes), and the subject comes
+ * from the payload with no length limit: PostgreSQL refused an event whose `equipmentId` was
+ * 3,000 random characters, for ever. A column value longer than COLUMN_BYTES is therefore
+ * kept as `"#sha256:` and the SHA-256 of its text: it ends in a hex digit, where an escaped
+ * string ends in a quote, so it cannot pass for either other form.
  */
+import { createHash } from 'node:crypto';
 import { EVENT_STATUSES, PRIORITIES, STATUS_CODE, subjectOf } from '../../../shared/events/event';
 import type { EventStatus, JsonObject, JsonValue, PlantEvent, StoredEvent } from '../../../shared/events/event';
 
@@ -25,12 +32,32 @@ export interface EventRow {
 
 const UNSAFE = /[\u0000]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** The longest column value kept as it is, in UTF-8 bytes: with the 200-character type it stays well inside an index entry. */
+export const COLUMN_BYTES = 1_024;
+const HASHED = '"#sha256:';
+
+/** The value plain, or JSON-escaped when text cannot hold it plain (the form before long values were hashed). */
+const escapedText = (value: string): string => (UNSAFE.test(value) || value.startsWith('"') ? JSON.stringify(value) : value);
+
 /** A string as a filter column holds it (see above). */
 export function columnText(value: string): string;
 export function columnText(value: string | undefined): string | null;
 export function columnText(value: string | undefined): string | null {
   if (value === undefined) return null;
-  return UNSAFE.test(value) || value.startsWith('"') ? JSON.stringify(value) : value;
+  const text = escapedText(value);
+  // Three bytes at most per UTF-16 unit: most values are settled without counting.
+  if (text.length * 3 <= COLUMN_BYTES || Buffer.byteLength(text) <= COLUMN_BYTES) return text;
+  return HASHED + createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * The column values that stand for `value` in a lookup: its form, and for a long value also
+ * the plain one, which a database written before long values were hashed may hold (when
+ * PostgreSQL could compress it into the index).
+ */
+export function columnKeys(value: string): string[] {
+  const text = columnText(value);
+  return text.startsWith(HASHED) ? [text, escapedText(value)] : [text];
 }
 
 interface Body {

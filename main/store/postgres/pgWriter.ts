@@ -10,6 +10,8 @@
  *
  * An invalid event, or one whose id is stored or taken earlier in the group, is refused
  * alone; a transaction that fails fails every append in it and stores nothing of them.
+ * When PostgreSQL itself refuses rows (PostgresRefusedError), the group's appends go again
+ * one transaction each, so that only the append holding them fails.
  */
 import { storeHashOf } from '../../../shared/audit/chain';
 import { subjectOf } from '../../../shared/events/event';
@@ -18,15 +20,31 @@ import { sealEvent } from '../../../shared/events/sealed';
 import { EventValidationError } from '../../../shared/events/validate';
 import type { AppendInput } from '../../../shared/store/eventStore';
 import { numberedCopy } from '../../../shared/store/numbered';
-import type { PostgresConnection } from './pgConnection';
+import { PostgresRefusedError, type PostgresConnection } from './pgConnection';
 import { APPEND_LOCK } from './pgSchema';
+import { arrayLiteral, numberElements, textElements } from './pgArrays';
 import { bodyOf, columnText, payloadText, priorityCode, statusCode } from './pgRows';
 
 /** Events one group commit writes at most. */
 const MAX_GROUP_EVENTS = 10_000;
 
+/** An append's columns that do not depend on seq, as array literal elements (pgArrays.ts), made before its transaction. */
+interface PreparedColumns {
+  readonly ids: string;
+  readonly types: string;
+  readonly sources: string;
+  readonly timestamps: string;
+  readonly priorities: string;
+  readonly statuses: string;
+  readonly subjects: string;
+  readonly correlations: string;
+  readonly bodies: string;
+  readonly texts: string;
+}
+
 type AppendOp = {
   readonly events: readonly PlantEvent[];
+  readonly columns: PreparedColumns;
   readonly deliveries: readonly (readonly string[])[];
   resolve(value: StoredEvent[]): void;
   reject(error: unknown): void;
@@ -39,6 +57,26 @@ export function eventColumns(events: readonly StoredEvent[]): unknown[] {
     events.map((e) => e.timestamp), events.map((e) => priorityCode(e.priority)), events.map((e) => statusCode(e.status)),
     events.map((e) => columnText(e.subject)), events.map((e) => columnText(e.correlationId)), events.map((e) => e.hash),
     events.map(bodyOf), events.map(payloadText),
+  ];
+}
+
+function prepareColumns(events: readonly PlantEvent[]): PreparedColumns {
+  return {
+    ids: textElements(events.map((e) => e.id)), types: textElements(events.map((e) => e.type)),
+    sources: textElements(events.map((e) => columnText(e.source))), timestamps: numberElements(events.map((e) => e.timestamp)),
+    priorities: numberElements(events.map((e) => priorityCode(e.priority))), statuses: numberElements(events.map((e) => statusCode(e.status))),
+    subjects: textElements(events.map((e) => columnText(subjectOf(e.payload)))), correlations: textElements(events.map((e) => columnText(e.correlationId))),
+    bodies: textElements(events.map(bodyOf)), texts: textElements(events.map(payloadText)),
+  };
+}
+
+/** The group's rows in INSERT_EVENTS' column order, as array literals. */
+function groupColumns(ops: readonly AppendOp[], stored: readonly StoredEvent[]): string[] {
+  const joined = (column: keyof PreparedColumns) => arrayLiteral(ops.map((op) => op.columns[column]));
+  return [
+    arrayLiteral([numberElements(stored.map((e) => e.seq))]), joined('ids'), joined('types'), joined('sources'), joined('timestamps'),
+    joined('priorities'), joined('statuses'), joined('subjects'), joined('correlations'), arrayLiteral([textElements(stored.map((e) => e.hash))]),
+    joined('bodies'), joined('texts'),
   ];
 }
 
@@ -62,7 +100,7 @@ export class PgWriter {
     if (sealed.length === 0) return [];
     if (this.closed) throw new Error('the event store is closed');
     return new Promise<StoredEvent[]>((resolve, reject) => {
-      this.ops.push({ events: sealed, deliveries, resolve, reject });
+      this.ops.push({ events: sealed, columns: prepareColumns(sealed), deliveries, resolve, reject });
       this.draining ??= this.drain();
     });
   }
@@ -129,10 +167,14 @@ export class PgWriter {
            deliveries AS (INSERT INTO deliveries (subscriber, event_id, seq, status, record)
              SELECT d.subscriber, d.event_id, d.seq, 'PUBLISHED', d.record FROM unnest($13::text[], $14::text[], $15::int8[], $16::text[]) AS d(subscriber, event_id, seq, record))
            UPDATE chain_head SET seq = $17, hash = $18`,
-          [...eventColumns(all), subscribers, deliveryIds, deliverySeqs, records, seq, prevHash],
+          [...groupColumns(accepted, all), subscribers, deliveryIds, deliverySeqs, records, seq, prevHash],
         );
       }, `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
     } catch (error) {
+      if (error instanceof PostgresRefusedError && group.length > 1) {
+        for (const op of group) await this.commit([op]);
+        return;
+      }
       // Every append of the group not refused on its own fails with the transaction (a settled promise ignores this).
       for (const op of group) op.reject(error);
       return;
