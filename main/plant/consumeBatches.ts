@@ -8,7 +8,7 @@
  * A batch whose handler failed is handed back (nak) to come again later: nothing is lost,
  * and nothing is acknowledged that was not kept.
  */
-import { jetstream, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, PubHeaders, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { consumedMeta, type ConsumedMeta, type ConsumeOptions, type Consumption } from './consume';
 
@@ -17,6 +17,8 @@ const MAX_BATCH = 500;
 export interface ConsumedMessage {
   readonly data: Uint8Array;
   readonly meta: ConsumedMeta;
+  /** The publisher's message id (its event id, for a station's message), from the header. */
+  readonly msgId: string | null;
 }
 
 export async function consumeBatches(
@@ -34,7 +36,7 @@ export async function consumeBatches(
     const taken = batch;
     batch = [];
     try {
-      await onBatch(taken.map((msg) => ({ data: msg.data, meta: consumedMeta(msg) })));
+      await onBatch(taken.map((msg) => ({ data: msg.data, meta: consumedMeta(msg), msgId: msg.headers?.get(PubHeaders.MsgIdHdr) || null })));
       for (const msg of taken) msg.ack();
     } catch (error) {
       for (const msg of taken) msg.nak(options.retryDelayMs ?? 2_000);

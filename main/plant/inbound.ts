@@ -12,6 +12,7 @@ import type { EventStore } from '../../shared/store/eventStore';
 import type { EventBus } from '../bus/eventBus';
 import type { ConsumedMeta } from './consume';
 import type { ConsumedMessage } from './consumeBatches';
+import type { Echoes } from './echoes';
 import { decodeMessage, rejectedEvent, sameContent, type RejectCode } from './wireEvent';
 
 export interface InboundCounts {
@@ -31,6 +32,8 @@ export class Inbound {
     private readonly store: EventStore,
     private readonly stream: string,
     private readonly station: string,
+    /** What the outbox sent lately: this station's events coming back are known by their bytes. */
+    private readonly echoes: Echoes | null = null,
   ) {}
 
   async onEvent(event: PlantEvent, meta: ConsumedMeta): Promise<void> {
@@ -63,18 +66,29 @@ export class Inbound {
   }
 
   /**
-   * A batch of stream messages, in stream order: the valid events not stored yet are published
-   * together (one store write); should that fail on an id already stored (or one given twice),
-   * each event takes the one-by-one path, which tells a copy from a conflict.
+   * A batch of stream messages, in stream order. This station's own events coming back are
+   * recognised by their bytes (Echoes) or, failing that, looked up together; the valid events
+   * not stored yet are published together (one store write); should that fail on an id
+   * already stored (or one given twice), each event takes the one-by-one path, which tells a
+   * copy from a conflict.
    */
   async onBatch(messages: readonly ConsumedMessage[]): Promise<void> {
-    const fresh: { event: PlantEvent; meta: ConsumedMeta }[] = [];
-    for (const { data, meta } of messages) {
+    const valid: { event: PlantEvent; meta: ConsumedMeta }[] = [];
+    const own: number[] = [];
+    for (const { data, meta, msgId } of messages) {
+      if (this.echoes?.take(msgId, data)) {
+        this.alreadyHere(meta);
+        continue;
+      }
       const decoded = decodeMessage(data, meta);
       if (!decoded.ok) await this.onRejected(data, meta, decoded.code, decoded.reason);
-      else if (meta.station === this.station || messages.length === 1) await this.onEvent(decoded.event, meta);
-      else fresh.push({ event: decoded.event, meta });
+      else if (messages.length === 1) await this.onEvent(decoded.event, meta);
+      else {
+        if (meta.station === this.station) own.push(valid.length);
+        valid.push({ event: decoded.event, meta });
+      }
     }
+    const fresh = await this.withoutOwnCopies(valid, own);
     if (fresh.length === 0) return;
     try {
       await this.bus.publishBatch(fresh.map((item) => item.event));
@@ -86,6 +100,28 @@ export class Inbound {
     this.counts.received += fresh.length;
     this.counts.stored += fresh.length;
     this.counts.behind = (fresh[fresh.length - 1] as { meta: ConsumedMeta }).meta.pending;
+  }
+
+  /** `valid` less this station's events (at the indexes `own`) that are stored here with the same content; looked up at once. */
+  private async withoutOwnCopies<T extends { event: PlantEvent; meta: ConsumedMeta }>(valid: T[], own: readonly number[]): Promise<T[]> {
+    if (own.length === 0) return valid;
+    const copies = await Promise.all(own.map((at) => this.store.get((valid[at] as T).event.id)));
+    const drop = new Set<number>();
+    own.forEach((at, i) => {
+      const copy = copies[i];
+      const item = valid[at] as T;
+      if (copy && sameContent(copy, item.event)) {
+        drop.add(at);
+        this.alreadyHere(item.meta);
+      }
+    });
+    return valid.filter((_, at) => !drop.has(at));
+  }
+
+  private alreadyHere(meta: ConsumedMeta): void {
+    this.counts.received++;
+    this.counts.alreadyStored++;
+    this.counts.behind = meta.pending;
   }
 
   async onRejected(data: Uint8Array, meta: ConsumedMeta, code: RejectCode, reason: string): Promise<void> {

@@ -55,7 +55,7 @@ export class PlantLink {
     this.log = options.log ?? ((line) => console.warn(line));
     const onError = options.onError ?? ((error: unknown) => this.log(`[plant] ${(error as Error)?.message ?? String(error)}`));
     this.outbox = new Outbox({ store: options.store, bus: options.bus, station: options.settings.station, stream: options.settings.stream, onError });
-    this.inbound = new Inbound(options.bus, options.store, options.settings.stream, options.settings.station);
+    this.inbound = new Inbound(options.bus, options.store, options.settings.stream, options.settings.station, this.outbox.echoes);
   }
 
   async start(): Promise<void> {
