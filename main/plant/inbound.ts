@@ -138,6 +138,11 @@ export class Inbound {
     return valid.filter((_, at) => !drop.has(at));
   }
 
+  /** The consumer says, as the link connects, how many messages it has still to deliver. */
+  connected(waiting: number): void {
+    this.counts.behind = waiting;
+  }
+
   /** A message is handled: how far behind the consumer is, as the latest message in stream order says (batches may finish out of order). */
   private handled(meta: ConsumedMeta): void {
     if (meta.streamSeq < this.behindAt) return;
