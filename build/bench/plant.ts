@@ -2,8 +2,8 @@
  * The plant link (issue 14), against a real nats-server with JetStream (Debian's):
  * - `plant_publish_events_per_s`: a station's events published, until the stream
  *   acknowledged every one (its outbox empty), next to `plant_raw_jetstream_publish_per_s`,
- *   the JetStream client alone publishing the same bodies with the same message ids and as
- *   many in flight; their ratio beside them;
+ *   the JetStream client alone publishing the same bodies with the same message ids and
+ *   headers, the same connection options and as many in flight; their ratio beside them;
  * - `plant_fanout_p50_ms` / `_p99_ms`: published at station A at 1,000 events/s until stored
  *   and pushed (the bus's tap) at station B;
  * - `plant_catch_up_events_per_s`: a browser-mode host on its on-disk store (Chromium's
@@ -73,7 +73,8 @@ async function rawPublish(server: NatsServer, count: number): Promise<number> {
   const core = await station('bench-raw', server.url);
   await core.close();
   const bodies = telemetryInputs(count).map((input) => createEvent(TYPE, input.payload, { source: input.source }));
-  const nc = await connect({ servers: server.url });
+  // The client as the station configures it (no async traces), and the same headers as its messages.
+  const nc = await connect({ servers: server.url, noAsyncTraces: true });
   try {
     const js = jetstream(nc);
     const h = headers();
@@ -82,7 +83,7 @@ async function rawPublish(server: NatsServer, count: number): Promise<number> {
     const worker = async () => {
       while (next < bodies.length) {
         const event = bodies[next++]!;
-        await js.publish(`plant.${TYPE}`, encodeEvent(event), { msgID: event.id, headers: h });
+        await js.publish(`plant.${TYPE}`, encodeEvent(event), { msgID: event.id, headers: h, expect: { streamName: 'PLANT' } });
       }
     };
     const started = performance.now();

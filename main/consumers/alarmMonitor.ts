@@ -41,6 +41,12 @@ export interface AlarmMonitorOptions {
    * events are not evaluated, time does not tick, nothing is published or snapshotted.
    */
   readonly review?: boolean;
+  /**
+   * The plant link (main/plant), when this station shares its history with others: its own
+   * downtime is then no gap in the history (it catches up what it missed), so absence is
+   * judged from the last reading in the history alone, and not while it is still catching up.
+   */
+  readonly sharedHistory?: { linked(): boolean; catchingUp(): boolean };
 }
 
 export class AlarmMonitor {
@@ -69,8 +75,9 @@ export class AlarmMonitor {
       this.maxTimestamp = snapshot.maxTimestamp;
     }
     for await (const events of pages(this.options.store, {}, this.lastSeq)) this.fold(events, true);
-    // The engine was stopped until now: the silence while it was off is not the plant's.
-    this.resume();
+    // The engine was stopped until now: the silence while it was off is not the plant's
+    // (unless the station shares the plant history, which holds what came meanwhile).
+    if (!this.options.sharedHistory?.linked()) this.resume();
     if (this.options.review) return;
     this.untap = this.options.bus.onPublished((events) => this.fold(events, false));
     this.ticker = setInterval(() => this.tick(), this.options.tickMs ?? 1_000);
@@ -208,7 +215,7 @@ export class AlarmMonitor {
       const now = this.now();
       // A source is down: keep absence monitors counting from now, so none fires for its outage.
       if (this.sourcesDown.size > 0) this.engine = resumeAlarms(this.engine, now);
-      const step = tickAlarms(this.engine, now);
+      const step = tickAlarms(this.engine, now, { absence: !this.options.sharedHistory?.catchingUp() });
       this.engine = step.state;
       this.publish(step.drafts, 'deadline');
     } catch (error) {

@@ -99,7 +99,8 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
   const files = new FileAccess(settings, dataDir);
   const equipment = new EquipmentProjector(store, review ? { ...options.projector, snapshotEvery: 0 } : options.projector);
   const pushes = new PushHub();
-  const alarms = new AlarmMonitor({ bus, store, review, ...options.alarmClock, ...(options.alarmSnapshotEvery ? { snapshotEvery: options.alarmSnapshotEvery } : {}) });
+  const plantLink = new PlantLinkControl({ bus, store, settings, commandLine: options.plant ?? null, review });
+  const alarms = new AlarmMonitor({ bus, store, review, sharedHistory: plantLink, ...options.alarmClock, ...(options.alarmSnapshotEvery ? { snapshotEvery: options.alarmSnapshotEvery } : {}) });
   const aggregates = new Aggregates();
 
   await equipment.rebuild();
@@ -135,7 +136,6 @@ export async function createPlantCore(options: PlantCoreOptions): Promise<PlantC
     },
   });
   if (!review) await mqtt.resume();
-  const plantLink = new PlantLinkControl({ bus, store, settings, commandLine: options.plant ?? null, review });
   await plantLink.start();
   if (!review) opcua.resume();
   simulator?.start();

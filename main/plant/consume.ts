@@ -6,7 +6,7 @@
  * the server (nak) to come again later: nothing is lost, and nothing is acknowledged that
  * was not kept. `consumeEvents` adds the check that each message is an event.
  */
-import { AckPolicy, DeliverPolicy, JetStreamApiError, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, JetStreamApiError, jetstream, jetstreamManager, type ConsumerInfo, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { PlantEvent } from '../../shared/events/event';
 import { decodeMessage, STATION_HEADER, type MessageMeta, type RejectCode } from './wireEvent';
@@ -33,16 +33,19 @@ export interface Consumption {
   readonly done: Promise<void>;
 }
 
-/** Creates the durable consumer `durable` on `stream` if missing: explicit acks, from the stream's first message. */
-export async function ensureConsumer(nc: NatsConnection, stream: string, durable: string): Promise<void> {
+/**
+ * Creates the durable consumer `durable` on `stream` if missing: explicit acks, from the
+ * stream's first message. Resolves with how many messages it has not had acknowledged yet.
+ */
+export async function ensureConsumer(nc: NatsConnection, stream: string, durable: string): Promise<number> {
   const jsm = await jetstreamManager(nc);
+  const waiting = (info: ConsumerInfo) => info.num_pending + info.num_ack_pending;
   try {
-    await jsm.consumers.info(stream, durable);
-    return;
+    return waiting(await jsm.consumers.info(stream, durable));
   } catch (error) {
     if (!(error instanceof JetStreamApiError) || error.code !== 10014) throw error;
   }
-  await jsm.consumers.add(stream, {
+  const info = await jsm.consumers.add(stream, {
     durable_name: durable,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
@@ -50,6 +53,7 @@ export async function ensureConsumer(nc: NatsConnection, stream: string, durable
     ack_wait: nanos(10_000),
     max_ack_pending: 20_000,
   });
+  return waiting(info);
 }
 
 /** What the stream says about a message it delivered, besides its body. */

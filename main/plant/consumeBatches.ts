@@ -5,18 +5,27 @@
  * of one publish and one commit per message (measured: `plant_catch_up_events_per_s` in
  * build/bench/plant.ts). A batch ends when the stream has nothing more for this consumer
  * (live traffic then goes through one message at a time, without waiting) or when it is full.
- * A batch whose handler failed is handed back (nak) to come again later: nothing is lost,
- * and nothing is acknowledged that was not kept.
+ * Up to IN_HAND batches are in hand at once, each acknowledged after its own commit. A batch
+ * whose handler failed is handed back (nak) to come again later: nothing is lost, and
+ * nothing is acknowledged that was not kept.
  */
-import { jetstream, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, PubHeaders, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { consumedMeta, type ConsumedMeta, type ConsumeOptions, type Consumption } from './consume';
 
 const MAX_BATCH = 500;
+/**
+ * Batches handled at once: the next one is taken from the client and decoded while the one
+ * before is being stored (the handler keeps their order on the bus), so neither side waits
+ * for the other; measured in `plant_catch_up_events_per_s`.
+ */
+const IN_HAND = 4;
 
 export interface ConsumedMessage {
   readonly data: Uint8Array;
   readonly meta: ConsumedMeta;
+  /** The publisher's message id (its event id, for a station's message), from the header. */
+  readonly msgId: string | null;
 }
 
 export async function consumeBatches(
@@ -28,13 +37,13 @@ export async function consumeBatches(
 ): Promise<Consumption> {
   const consumer = await jetstream(nc).consumers.get(stream, durable);
   // Short pull requests: after a server restart (which forgets them) the client asks again within seconds.
-  const messages = await consumer.consume({ max_messages: MAX_BATCH * 2, expires: 5_000 });
+  const messages = await consumer.consume({ max_messages: MAX_BATCH * (IN_HAND + 1), expires: 5_000 });
   let batch: JsMsg[] = [];
   const flush = async (): Promise<void> => {
     const taken = batch;
     batch = [];
     try {
-      await onBatch(taken.map((msg) => ({ data: msg.data, meta: consumedMeta(msg) })));
+      await onBatch(taken.map((msg) => ({ data: msg.data, meta: consumedMeta(msg), msgId: msg.headers?.get(PubHeaders.MsgIdHdr) || null })));
       for (const msg of taken) msg.ack();
     } catch (error) {
       for (const msg of taken) msg.nak(options.retryDelayMs ?? 2_000);
@@ -42,11 +51,15 @@ export async function consumeBatches(
     }
   };
   const done = (async () => {
+    const inHand: Promise<void>[] = [];
     for await (const msg of messages) {
       batch.push(msg);
-      if (msg.info.pending === 0 || batch.length >= MAX_BATCH) await flush();
+      if (msg.info.pending !== 0 && batch.length < MAX_BATCH) continue;
+      inHand.push(flush());
+      if (inHand.length >= IN_HAND) await inHand.shift();
     }
-    if (batch.length > 0) await flush();
+    if (batch.length > 0) inHand.push(flush());
+    await Promise.all(inHand);
   })();
   return {
     done,

@@ -12,6 +12,7 @@ import type { EventStore } from '../../shared/store/eventStore';
 import type { EventBus } from '../bus/eventBus';
 import type { ConsumedMeta } from './consume';
 import type { ConsumedMessage } from './consumeBatches';
+import type { Echoes } from './echoes';
 import { decodeMessage, rejectedEvent, sameContent, type RejectCode } from './wireEvent';
 
 export interface InboundCounts {
@@ -25,12 +26,18 @@ export interface InboundCounts {
 
 export class Inbound {
   readonly counts: InboundCounts = { received: 0, stored: 0, alreadyStored: 0, rejected: 0, behind: 0 };
+  /** The stream sequence `behind` was last read from. */
+  private behindAt = 0;
+  /** Settles when the batch taken last has handed its events to the bus. */
+  private turn: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly bus: EventBus,
     private readonly store: EventStore,
     private readonly stream: string,
     private readonly station: string,
+    /** What the outbox sent lately: this station's events coming back are known by their bytes. */
+    private readonly echoes: Echoes | null = null,
   ) {}
 
   async onEvent(event: PlantEvent, meta: ConsumedMeta): Promise<void> {
@@ -41,7 +48,7 @@ export class Inbound {
       const own = await this.store.get(event.id);
       if (own && sameContent(own, event)) {
         this.counts.alreadyStored++;
-        this.counts.behind = meta.pending;
+        this.handled(meta);
         return;
       }
     }
@@ -58,26 +65,53 @@ export class Inbound {
         return;
       }
     } finally {
-      this.counts.behind = meta.pending;
+      this.handled(meta);
     }
   }
 
   /**
-   * A batch of stream messages, in stream order: the valid events not stored yet are published
-   * together (one store write); should that fail on an id already stored (or one given twice),
-   * each event takes the one-by-one path, which tells a copy from a conflict.
+   * A batch of stream messages, in stream order. This station's own events coming back are
+   * recognised by their bytes (Echoes) or, failing that, looked up together; the valid events
+   * not stored yet are published together (one store write); should that fail on an id
+   * already stored (or one given twice), each event takes the one-by-one path, which tells a
+   * copy from a conflict.
+   *
+   * Several batches may be in hand at once (consumeBatches.ts): each decodes while the ones
+   * before it are being stored, but hands its events to the bus only after they handed theirs,
+   * so the local order stays the stream's.
    */
   async onBatch(messages: readonly ConsumedMessage[]): Promise<void> {
-    const fresh: { event: PlantEvent; meta: ConsumedMeta }[] = [];
-    for (const { data, meta } of messages) {
+    const valid: { event: PlantEvent; meta: ConsumedMeta }[] = [];
+    const own: number[] = [];
+    const bad: { data: Uint8Array; meta: ConsumedMeta; code: RejectCode; reason: string }[] = [];
+    for (const { data, meta, msgId } of messages) {
+      if (this.echoes?.take(msgId, data)) {
+        this.alreadyHere(meta);
+        continue;
+      }
       const decoded = decodeMessage(data, meta);
-      if (!decoded.ok) await this.onRejected(data, meta, decoded.code, decoded.reason);
-      else if (meta.station === this.station || messages.length === 1) await this.onEvent(decoded.event, meta);
-      else fresh.push({ event: decoded.event, meta });
+      if (!decoded.ok) bad.push({ data, meta, code: decoded.code, reason: decoded.reason });
+      else {
+        if (meta.station === this.station) own.push(valid.length);
+        valid.push({ event: decoded.event, meta });
+      }
     }
-    if (fresh.length === 0) return;
+    const previous = this.turn;
+    let handedOver!: () => void;
+    this.turn = new Promise((resolve) => (handedOver = resolve));
+    let fresh: typeof valid;
+    let committed: Promise<unknown>;
     try {
-      await this.bus.publishBatch(fresh.map((item) => item.event));
+      await previous;
+      for (const { data, meta, code, reason } of bad) await this.onRejected(data, meta, code, reason);
+      fresh = await this.withoutOwnCopies(valid, own);
+      if (fresh.length === 0) return;
+      committed = this.bus.publishBatch(fresh.map((item) => item.event));
+    } finally {
+      handedOver();
+    }
+    try {
+      await committed;
     } catch (error) {
       if (!isDuplicateIdError(error)) throw error;
       for (const { event, meta } of fresh) await this.onEvent(event, meta);
@@ -85,12 +119,46 @@ export class Inbound {
     }
     this.counts.received += fresh.length;
     this.counts.stored += fresh.length;
-    this.counts.behind = (fresh[fresh.length - 1] as { meta: ConsumedMeta }).meta.pending;
+    this.handled((fresh[fresh.length - 1] as { meta: ConsumedMeta }).meta);
+  }
+
+  /** `valid` less this station's events (at the indexes `own`) that are stored here with the same content; looked up at once. */
+  private async withoutOwnCopies<T extends { event: PlantEvent; meta: ConsumedMeta }>(valid: T[], own: readonly number[]): Promise<T[]> {
+    if (own.length === 0) return valid;
+    const copies = await Promise.all(own.map((at) => this.store.get((valid[at] as T).event.id)));
+    const drop = new Set<number>();
+    own.forEach((at, i) => {
+      const copy = copies[i];
+      const item = valid[at] as T;
+      if (copy && sameContent(copy, item.event)) {
+        drop.add(at);
+        this.alreadyHere(item.meta);
+      }
+    });
+    return valid.filter((_, at) => !drop.has(at));
+  }
+
+  /** The consumer says, as the link connects, how many messages it has still to deliver. */
+  connected(waiting: number): void {
+    this.counts.behind = waiting;
+  }
+
+  /** A message is handled: how far behind the consumer is, as the latest message in stream order says (batches may finish out of order). */
+  private handled(meta: ConsumedMeta): void {
+    if (meta.streamSeq < this.behindAt) return;
+    this.behindAt = meta.streamSeq;
+    this.counts.behind = meta.pending;
+  }
+
+  private alreadyHere(meta: ConsumedMeta): void {
+    this.counts.received++;
+    this.counts.alreadyStored++;
+    this.handled(meta);
   }
 
   async onRejected(data: Uint8Array, meta: ConsumedMeta, code: RejectCode, reason: string): Promise<void> {
     this.counts.received++;
-    this.counts.behind = meta.pending;
+    this.handled(meta);
     await this.keepRejected(data, meta, code, reason);
   }
 

@@ -11,9 +11,14 @@
  * delivery records, with their bounded in-memory queues, would hold publishes up instead).
  * After a crash the events after the saved position are published again; the stream's
  * duplicate window and every station's id check keep one copy.
+ *
+ * The events come from the bus's tap as they are committed, in order; the store is read
+ * only to catch up (after a start, a gap, or a window that was full). Up to IN_FLIGHT
+ * publishes await their acknowledgements at once, and each acknowledgement sends the next
+ * one at once (publishWindow.ts); the position is saved at most once a second.
  */
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
-import { headers } from '@nats-io/transport-node';
+import { headers, type MsgHdrs } from '@nats-io/transport-node';
 import type { StoredEvent } from '../../shared/events/event';
 import type { EventStore } from '../../shared/store/eventStore';
 import { encodeCursor } from '../../shared/store/pagePlan';
@@ -21,17 +26,14 @@ import type { EventBus } from '../bus/eventBus';
 import { HEALTH_EVENT_TYPE } from '../producers/systemHealth';
 import { subjectOf } from './plantStream';
 import { originOf } from '../../shared/events/plantOrigin';
+import { Echoes } from './echoes';
+import { PublishWindow, type WindowEntry } from './publishWindow';
 import { encodeEvent, PLANT_MESSAGE_REJECTED, STATION_HEADER } from './wireEvent';
 
 export const OUTBOX_KEY = 'plant-link:outbox';
 const READ_AHEAD = 5_000;
 const IN_FLIGHT = 512;
 const SAVE_EVERY_MS = 1_000;
-
-interface Entry {
-  readonly event: StoredEvent;
-  state: 'waiting' | 'sent' | 'acked';
-}
 
 export interface OutboxOptions {
   readonly store: EventStore;
@@ -54,14 +56,20 @@ export function isOutbound(event: StoredEvent): boolean {
 }
 
 export class Outbox {
-  private entries: Entry[] = [];
+  private readonly window = new PublishWindow(IN_FLIGHT);
+  /** What was sent lately, for the inbound side to recognise this station's events coming back. */
+  readonly echoes = new Echoes();
   /** Events up to this seq are acknowledged (or not ours to send); saved as the snapshot's seq. */
   private position = 0;
   private savedPosition = 0;
-  /** The last seq read from the store into `entries`. */
+  /** The last seq taken into the window (from the tap or the store). */
   private readTo = 0;
   private head = 0;
+  private querying = false;
+  private lastStoreRead = 0;
   private js: JetStreamClient | null = null;
+  /** One header set for every publish: the client encodes it during the call, so reusing it is safe. */
+  private readonly headers: MsgHdrs = headers();
   private wakeUp: (() => void) | null = null;
   /** Set by a wake that found the pump busy, so that its next sleep does not miss it. */
   private woken = false;
@@ -74,25 +82,21 @@ export class Outbox {
   published = 0;
   duplicates = 0;
 
-  constructor(private readonly options: OutboxOptions) {}
+  constructor(private readonly options: OutboxOptions) {
+    this.headers.set(STATION_HEADER, options.station);
+  }
 
   async start(): Promise<void> {
     const snapshot = await this.options.store.nearestSnapshot(OUTBOX_KEY);
     this.position = this.savedPosition = this.readTo = snapshot?.seq ?? 0;
-    this.untap = this.options.bus.onPublished((events) => {
-      const last = events[events.length - 1];
-      if (last && last.seq > this.head) this.head = last.seq;
-      this.wake();
-    });
+    this.untap = this.options.bus.onPublished((events) => this.tapped(events));
     this.head = Math.max(this.head, await this.options.store.headSeq());
     this.pumping = this.pump();
   }
 
   /** Events waiting for the stream: those read and not acknowledged, and (as an upper bound) those not read yet. */
   waiting(): number {
-    let unacked = 0;
-    for (const entry of this.entries) if (entry.state !== 'acked') unacked++;
-    return unacked + Math.max(0, this.head - this.readTo);
+    return this.window.unacked + Math.max(0, this.head - this.readTo);
   }
 
   /** The stream to publish to while connected; null while not. */
@@ -108,6 +112,34 @@ export class Outbox {
     this.wake();
     await this.pumping;
     await this.save(true);
+  }
+
+  /** Committed events, from the bus: taken straight into the window when they follow what was read. */
+  private tapped(events: readonly StoredEvent[]): void {
+    const last = events[events.length - 1];
+    if (!last) return;
+    if (last.seq > this.head) this.head = last.seq;
+    // While the store is read, or the window is full, the store read takes them later.
+    if (!this.querying && this.window.unacked < READ_AHEAD && this.take(events, true)) this.fill();
+    this.wake();
+  }
+
+  /**
+   * Takes events after `readTo` into the window; with `contiguous`, stops at a gap in seq
+   * (a batch the tap gave out of order is then read from the store). True when any was taken.
+   */
+  private take(events: readonly StoredEvent[], contiguous: boolean): boolean {
+    let taken = false;
+    for (const event of events) {
+      if (event.seq <= this.readTo) continue;
+      if (contiguous && event.seq !== this.readTo + 1) break;
+      this.readTo = event.seq;
+      taken = true;
+      if (isOutbound(event)) this.window.add(event);
+    }
+    if (this.readTo > this.head) this.head = this.readTo;
+    if (taken) this.position = this.window.position(this.readTo);
+    return taken;
   }
 
   private wake(): void {
@@ -140,7 +172,7 @@ export class Outbox {
           continue;
         }
         const read = await this.readMore();
-        const sent = this.sendWaiting(js);
+        const sent = this.fill();
         await this.save(false);
         if (!read && !sent) await this.sleep(SAVE_EVERY_MS);
       } catch (error) {
@@ -150,56 +182,59 @@ export class Outbox {
     }
   }
 
-  /** Reads the next page of the log after `readTo` into the entries; false when there was nothing to read. */
+  /**
+   * Reads the next page of the log after `readTo` into the window: when the tap left events
+   * out, and once a second besides (events written to the store without the bus, such as an
+   * import). False when there was nothing to read.
+   */
   private async readMore(): Promise<boolean> {
-    if (this.entries.length >= READ_AHEAD) return false;
-    const page = await this.options.store.query({ order: 'asc', limit: 1_000, ...(this.readTo > 0 ? { cursor: encodeCursor({ seq: this.readTo, back: false, order: 'asc' }) } : {}) });
-    if (page.events.length === 0) return false;
-    for (const event of page.events) {
-      this.readTo = event.seq;
-      if (isOutbound(event)) this.entries.push({ event, state: 'waiting' });
+    if (this.window.unacked >= READ_AHEAD) return false;
+    if (this.readTo >= this.head && Date.now() - this.lastStoreRead < SAVE_EVERY_MS) return false;
+    this.querying = true;
+    let page;
+    try {
+      this.lastStoreRead = Date.now();
+      page = await this.options.store.query({ order: 'asc', limit: 1_000, ...(this.readTo > 0 ? { cursor: encodeCursor({ seq: this.readTo, back: false, order: 'asc' }) } : {}) });
+    } finally {
+      this.querying = false;
     }
-    this.head = Math.max(this.head, this.readTo);
-    this.advance();
-    return true;
+    return this.take(page.events, false);
   }
 
-  /** Sends what waits, up to IN_FLIGHT unacknowledged at once; false when nothing was sent. */
-  private sendWaiting(js: JetStreamClient): boolean {
-    let inFlight = 0;
-    for (const entry of this.entries) if (entry.state === 'sent') inFlight++;
+  /** Publishes what waits while the window has room (and the link is up, not backing off); false when nothing was sent. */
+  private fill(): boolean {
+    const js = this.js;
+    if (!js || this.closed || Date.now() < this.retryAt) return false;
     let sent = false;
-    for (const entry of this.entries) {
-      if (inFlight >= IN_FLIGHT) break;
-      if (entry.state !== 'waiting') continue;
-      entry.state = 'sent';
-      inFlight++;
+    for (let entry = this.window.take(); entry; entry = this.window.take()) {
       sent = true;
       this.send(js, entry);
     }
     return sent;
   }
 
-  private send(js: JetStreamClient, entry: Entry): void {
-    const h = headers();
-    h.set(STATION_HEADER, this.options.station);
-    js.publish(subjectOf(entry.event.type), encodeEvent(entry.event), {
-      msgID: entry.event.id,
-      headers: h,
+  private send(js: JetStreamClient, entry: WindowEntry): void {
+    const { event } = entry;
+    const body = encodeEvent(event);
+    this.echoes.sent(event.id, body);
+    js.publish(subjectOf(event.type), body, {
+      msgID: event.id,
+      headers: this.headers,
       expect: { streamName: this.options.stream },
       timeout: this.options.ackTimeoutMs ?? 5_000,
     }).then(
       (ack: PubAck) => {
-        entry.state = 'acked';
         this.published++;
         if (ack.duplicate) this.duplicates++;
         this.failures = 0;
-        this.advance();
-        this.wake();
+        if (this.window.acked(entry)) this.position = this.window.position(this.readTo);
+        // The next publish leaves at once; the pump is woken only to read more.
+        this.fill();
+        if (this.window.unacked <= READ_AHEAD / 2 && this.readTo < this.head) this.wake();
       },
       (error: unknown) => {
         // Not acknowledged (server gone, no stream, timeout): it waits, and the outbox backs off.
-        entry.state = 'waiting';
+        this.window.failed(entry);
         // The publishes in flight fail together: one backoff step for the lot, one log line for the first.
         if (Date.now() < this.retryAt) return;
         this.failures++;
@@ -208,15 +243,6 @@ export class Outbox {
         this.wake();
       },
     );
-  }
-
-  /** Moves the position past the acknowledged entries at the front. */
-  private advance(): void {
-    let done = 0;
-    while (done < this.entries.length && (this.entries[done] as Entry).state === 'acked') done++;
-    if (done > 0) this.entries = this.entries.slice(done);
-    const first = this.entries[0];
-    this.position = first ? first.event.seq - 1 : this.readTo;
   }
 
   private async save(force: boolean): Promise<void> {

@@ -49,13 +49,14 @@ export class PlantLink {
   private running: Promise<void> = Promise.resolve();
   private closed = false;
   private wakeRetry: (() => void) | null = null;
+  private caughtUpOnce = false;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: PlantLinkOptions) {
     this.log = options.log ?? ((line) => console.warn(line));
     const onError = options.onError ?? ((error: unknown) => this.log(`[plant] ${(error as Error)?.message ?? String(error)}`));
     this.outbox = new Outbox({ store: options.store, bus: options.bus, station: options.settings.station, stream: options.settings.stream, onError });
-    this.inbound = new Inbound(options.bus, options.store, options.settings.stream, options.settings.station);
+    this.inbound = new Inbound(options.bus, options.store, options.settings.stream, options.settings.station, this.outbox.echoes);
   }
 
   async start(): Promise<void> {
@@ -80,6 +81,17 @@ export class PlantLink {
       rejected: this.inbound.counts.rejected,
       lastError: this.lastError,
     };
+  }
+
+  /**
+   * True once the station has had the plant history up to a point since it started (it was
+   * connected and not behind), except while it catches up again after an outage: until then
+   * its history lacks what other stations stored meanwhile, so absence is not judged from it.
+   */
+  caughtUp(): boolean {
+    const { state } = this.status();
+    if (state === 'connected') this.caughtUpOnce = true;
+    return this.caughtUpOnce && state !== 'catching-up';
   }
 
   /** Stops taking and sending; what waits stays in the outbox for the next start. */
@@ -139,7 +151,7 @@ export class PlantLink {
     try {
       if (this.closed) return;
       await ensureStream(await jetstreamManager(nc), settings.stream);
-      await ensureConsumer(nc, settings.stream, durableName(settings.station));
+      this.inbound.connected(await ensureConsumer(nc, settings.stream, durableName(settings.station)));
       this.watch(nc);
       this.consumption = await consumeBatches(nc, settings.stream, durableName(settings.station), (messages) => this.inbound.onBatch(messages), {
         onError: (error) => this.failed(`messages from the stream could not be stored yet (they will come again): ${(error as Error)?.message ?? String(error)}`),

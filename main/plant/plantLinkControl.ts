@@ -41,6 +41,18 @@ export class PlantLinkControl {
     return this.current;
   }
 
+  /** True when this run links the station to the plant stream (or is about to). */
+  linked(): boolean {
+    if (this.options.review) return false;
+    return this.current !== null || this.options.commandLine !== null || this.saved() !== null;
+  }
+
+  /** True while the link has not caught up with the plant history since it started, or has yet to start. */
+  catchingUp(): boolean {
+    const link = this.current;
+    return link ? !link.caughtUp() : this.linked();
+  }
+
   /** Starts the link of the command line, else that of the saved settings (a bad saved entry is logged by field, never with its secrets). */
   async start(): Promise<void> {
     if (this.options.review) return;

@@ -69,13 +69,18 @@ function evaluateInto(work: Work, event: MonitoredEvent): void {
   work.clock(event.timestamp);
 }
 
-/** Lets time pass to `now`: delays end, windows slide, absence and downtime rules fire, shelving expires. */
-export function tickAlarms(state: AlarmEngineState, now: number): AlarmEngineStep {
+/**
+ * Lets time pass to `now`: delays end, windows slide, absence and downtime rules fire, shelving
+ * expires. With `absence: false` absence is not judged at this tick (the history it is judged
+ * from is not complete yet: a station catching up the plant history).
+ */
+export function tickAlarms(state: AlarmEngineState, now: number, options: { absence?: boolean } = {}): AlarmEngineStep {
   const work = new Work(state);
   const rules = new Map(state.rules.map((rule) => [rule.id, rule]));
-  // Equipment named by an absence rule is watched from the first tick, even before it is ever heard.
+  const judgeAbsence = options.absence ?? true;
+  // Equipment named by an absence rule that no rule change dated is watched from the first tick, even before it is ever heard.
   for (const rule of state.rules) {
-    if (rule.kind !== 'absence' || !rule.enabled) continue;
+    if (rule.kind !== 'absence' || !rule.enabled || !judgeAbsence) continue;
     for (const equipmentId of rule.equipment ?? []) {
       const id = alarmIdOf(rule.id, equipmentId);
       if (!state.monitors[id]) work.setMonitor(id, initialMonitor(rule, now));
@@ -84,7 +89,7 @@ export function tickAlarms(state: AlarmEngineState, now: number): AlarmEngineSte
   for (const [id, monitor] of Object.entries(work.monitors)) {
     const parsed = parseAlarmId(id);
     const rule = parsed && rules.get(parsed.ruleId);
-    if (!parsed || !rule || !rule.enabled) continue;
+    if (!parsed || !rule || !rule.enabled || (!judgeAbsence && rule.kind === 'absence')) continue;
     work.step(rule, parsed.equipmentId, id, monitor, elapse(rule, monitor, now));
   }
   for (const alarm of Object.values(state.alarms)) {
@@ -128,6 +133,15 @@ export function setAlarmRules(state: AlarmEngineState, candidate: unknown, now: 
       work.apply(rule, parsed.equipmentId, id, { active: false, value: null, limit: null, at: now, cause: null });
     }
     work.deleteMonitor(id);
+  }
+  // Equipment named by a new or changed absence rule is watched from the rule change: a time
+  // in the shared history, so every station counts its silence from the same moment.
+  for (const rule of rules) {
+    if (rule.kind !== 'absence' || !rule.enabled || JSON.stringify(old.get(rule.id)) === kept.get(rule.id)) continue;
+    for (const equipmentId of rule.equipment ?? []) {
+      const id = alarmIdOf(rule.id, equipmentId);
+      if (!work.monitors[id]) work.setMonitor(id, initialMonitor(rule, now));
+    }
   }
   return work.done();
 }
