@@ -11,6 +11,10 @@ export interface PublishPhase {
   readonly phase: string;
   readonly rate: number;
   readonly seconds: number;
+  /** The first topic levels (default `plant/line-1`); another prefix reaches the broker but not the console. */
+  readonly topicPrefix?: string;
+  /** Stop at the end of the phase's time even if the rate was not reached (measuring the publisher's own ceiling). */
+  readonly stopAtDeadline?: boolean;
 }
 
 export interface PhaseDone {
@@ -44,21 +48,21 @@ async function run(url: string): Promise<void> {
 }
 
 /** Publishes `rate` messages a second for `seconds`, catching up after a late tick rather than drifting. */
-async function publishPhase(client: mqtt.MqttClient, { phase, rate, seconds }: PublishPhase): Promise<PhaseDone> {
+async function publishPhase(client: mqtt.MqttClient, { phase, rate, seconds, topicPrefix = 'plant/line-1', stopAtDeadline = false }: PublishPhase): Promise<PhaseDone> {
   const total = Math.round(rate * seconds);
   let sent = 0;
   let acked = 0;
   let failed = 0;
   const pending: Promise<void>[] = [];
   const started = now();
-  while (sent < total) {
+  while (sent < total && !(stopAtDeadline && now() - started >= seconds * 1000)) {
     const due = Math.min(total, Math.floor(((now() - started) / 1000) * rate));
     for (; sent < due; sent++) {
       const metric = sent % METRICS.length;
       const equipment = `press-${String(sent % 50).padStart(3, '0')}`;
       const body = JSON.stringify({ metric: METRICS[metric], value: 40 + (sent % 600) / 10, unit: UNITS[metric], phase, n: sent, sentAt: now() });
       pending.push(
-        client.publishAsync(`plant/line-1/${equipment}/telemetry`, body, { qos: 1 }).then(
+        client.publishAsync(`${topicPrefix}/${equipment}/telemetry`, body, { qos: 1 }).then(
           () => void acked++,
           () => void failed++,
         ),
