@@ -29,6 +29,12 @@ export interface PhaseDone {
 const METRICS = ['temperature', 'current', 'pressure', 'vibration'] as const;
 const UNITS = ['degC', 'A', 'bar', 'mm/s'] as const;
 const TICK_MS = 5;
+/**
+ * Messages sent and not yet acknowledged, at most: a QoS 1 message holds one of 65,535 packet
+ * ids until its PUBACK, and a publisher asked for more than it can do (the ceiling phase)
+ * would otherwise run out of them and wait for ever.
+ */
+const MAX_UNACKNOWLEDGED = 30_000;
 
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -57,7 +63,7 @@ async function publishPhase(client: mqtt.MqttClient, { phase, rate, seconds, top
   const started = now();
   while (sent < total && !(stopAtDeadline && now() - started >= seconds * 1000)) {
     const due = Math.min(total, Math.floor(((now() - started) / 1000) * rate));
-    for (; sent < due; sent++) {
+    for (; sent < due && sent - acked - failed < MAX_UNACKNOWLEDGED; sent++) {
       const metric = sent % METRICS.length;
       const equipment = `press-${String(sent % 50).padStart(3, '0')}`;
       const body = JSON.stringify({ metric: METRICS[metric], value: 40 + (sent % 600) / 10, unit: UNITS[metric], phase, n: sent, sentAt: now() });
