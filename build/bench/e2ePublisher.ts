@@ -11,6 +11,10 @@ export interface PublishPhase {
   readonly phase: string;
   readonly rate: number;
   readonly seconds: number;
+  /** The first topic levels (default `plant/line-1`); another prefix reaches the broker but not the console. */
+  readonly topicPrefix?: string;
+  /** Stop at the end of the phase's time even if the rate was not reached (measuring the publisher's own ceiling). */
+  readonly stopAtDeadline?: boolean;
 }
 
 export interface PhaseDone {
@@ -25,6 +29,12 @@ export interface PhaseDone {
 const METRICS = ['temperature', 'current', 'pressure', 'vibration'] as const;
 const UNITS = ['degC', 'A', 'bar', 'mm/s'] as const;
 const TICK_MS = 5;
+/**
+ * Messages sent and not yet acknowledged, at most: a QoS 1 message holds one of 65,535 packet
+ * ids until its PUBACK, and a publisher asked for more than it can do (the ceiling phase)
+ * would otherwise run out of them and wait for ever.
+ */
+const MAX_UNACKNOWLEDGED = 30_000;
 
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -44,21 +54,21 @@ async function run(url: string): Promise<void> {
 }
 
 /** Publishes `rate` messages a second for `seconds`, catching up after a late tick rather than drifting. */
-async function publishPhase(client: mqtt.MqttClient, { phase, rate, seconds }: PublishPhase): Promise<PhaseDone> {
+async function publishPhase(client: mqtt.MqttClient, { phase, rate, seconds, topicPrefix = 'plant/line-1', stopAtDeadline = false }: PublishPhase): Promise<PhaseDone> {
   const total = Math.round(rate * seconds);
   let sent = 0;
   let acked = 0;
   let failed = 0;
   const pending: Promise<void>[] = [];
   const started = now();
-  while (sent < total) {
+  while (sent < total && !(stopAtDeadline && now() - started >= seconds * 1000)) {
     const due = Math.min(total, Math.floor(((now() - started) / 1000) * rate));
-    for (; sent < due; sent++) {
+    for (; sent < due && sent - acked - failed < MAX_UNACKNOWLEDGED; sent++) {
       const metric = sent % METRICS.length;
       const equipment = `press-${String(sent % 50).padStart(3, '0')}`;
       const body = JSON.stringify({ metric: METRICS[metric], value: 40 + (sent % 600) / 10, unit: UNITS[metric], phase, n: sent, sentAt: now() });
       pending.push(
-        client.publishAsync(`plant/line-1/${equipment}/telemetry`, body, { qos: 1 }).then(
+        client.publishAsync(`${topicPrefix}/${equipment}/telemetry`, body, { qos: 1 }).then(
           () => void acked++,
           () => void failed++,
         ),

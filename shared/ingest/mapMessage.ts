@@ -2,9 +2,14 @@
  * Turns one MQTT message into an event as a producer publishes it, by the first rule whose
  * topic template matches. Pure: never throws on a message; what cannot be mapped comes back
  * as `{ ok: false, code, reason }` for the caller to keep as a rejected message.
+ *
+ * A mapped event comes back sealed (checked, given its id, frozen: shared/events/sealed.ts),
+ * status PUBLISHED, so that the bus takes it as it is: checking and copying each message's
+ * event a second time on the bus was a tenth of the host's time per message.
  */
 import { CLAIMED_ORIGIN_REASON, claimsPlantOrigin } from '../events/plantOrigin';
 import type { JsonObject, JsonValue } from '../events/event';
+import { sealInput } from '../events/sealed';
 import { EventValidationError, validatePublishInput, type PublishInput } from '../events/validate';
 import type { RejectCode } from './ingestEvents';
 import { MAX_MESSAGE_BYTES } from './ingestEvents';
@@ -61,12 +66,12 @@ function mapByRule(rule: CompiledRule, message: IngestMessage, captures: TopicCa
     if (!isObject(ctx.body)) throw new Rejection('bad-body', 'body must be a JSON object holding an event ({ "type", "payload", ... })');
     const input = validatePublishInput(ctx.body);
     if (claimsPlantOrigin(input.metadata)) throw new Rejection('bad-field', CLAIMED_ORIGIN_REASON);
-    return {
+    return sealMapped(rule, {
       ...input,
       source: input.source ?? rule.source,
       timestamp: input.timestamp ?? message.receivedAt,
       metadata: { ...input.metadata, ingest: provenance },
-    };
+    });
   }
   const candidate: Record<string, unknown> = {
     type: rule.type,
@@ -81,7 +86,11 @@ function mapByRule(rule: CompiledRule, message: IngestMessage, captures: TopicCa
     if (typeof correlationId !== 'string') throw new Rejection('bad-field', `correlationId: must be a string (got ${describe(correlationId)})`);
     candidate.correlationId = correlationId;
   }
-  return validatePublishInput(candidate);
+  return sealMapped(rule, candidate);
+}
+
+function sealMapped(rule: CompiledRule, candidate: Record<string, unknown>): PublishInput {
+  return sealInput(candidate, { source: rule.source, status: 'PUBLISHED' });
 }
 
 function decodeBody(rule: CompiledRule, raw: string): JsonValue {

@@ -6,6 +6,9 @@ import { mapMessage, type MapResult } from '../../shared/ingest/mapMessage';
 import { publicSettings, validateMqttSettings } from '../../shared/ingest/mqttSettings';
 import { compileTopicTemplate, topicMatchesFilter, validateTopicFilter } from '../../shared/ingest/topicTemplate';
 import { thrownBy } from '../support/errors';
+import { EventBus } from '../../main/bus/eventBus';
+import { isSealedEvent } from '../../shared/events/sealed';
+import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 
 const AT = Date.UTC(2024, 4, 1, 8, 0, 0);
 const ID = '018f3a5c-1b2d-7abc-8def-0123456789ab';
@@ -126,13 +129,35 @@ describe('mapping messages with the default mapping', () => {
       ok: true,
       rule: 'equipment status',
       event: {
+        id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/),
         type: 'equipment.status.changed',
         payload: { lineId: 'line-1', equipmentId: 'press-2', newStatus: 'down', reason: 'jam' },
         source: 'mqtt-ingest',
         timestamp: Date.UTC(2024, 4, 1, 7, 59),
+        priority: 'NORMAL',
+        status: 'PUBLISHED',
         metadata: { ingest: { origin: 'mqtt', topic: 'plant/line-1/press-2/status', rule: 'equipment status', receivedAt: AT } },
       },
     });
+  });
+
+  it('given a mapped message, then its event is sealed and the bus stores that very event, not a copy', async () => {
+    const result = map('plant/l1/oven-1/telemetry', { temperature: 212.5 });
+    if (!result.ok) throw new Error(result.reason);
+    expect(isSealedEvent(result.event)).toBe(true);
+    expect(Object.isFrozen(result.event.payload)).toBe(true);
+    const seen: unknown[] = [];
+    const bus = new EventBus({ store: new InMemoryEventStore() });
+    bus.onPublished((events) => seen.push(...events.map((event) => event.payload)));
+    await bus.publishBatch([result.event]);
+    expect(seen).toEqual([{ temperature: 212.5, lineId: 'l1', equipmentId: 'oven-1' }]);
+    expect(seen[0]).toBe(result.event.payload);
+    await bus.close();
+  });
+
+  it('given an event on plant/events claiming fields it may not, then it is refused and nothing is sealed for it', () => {
+    const result = map('plant/events', { type: 'maintenance.completed', payload: { equipmentId: 'p1' }, priority: 'URGENT' });
+    expect(result).toMatchObject({ ok: false, code: 'invalid-event' });
   });
 
   it('given telemetry, then the body object is merged with the topic levels and the time of arrival is used', () => {

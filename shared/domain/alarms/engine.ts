@@ -5,7 +5,7 @@
  * shelve expiry), `commandAlarms` applies operator commands. Time only comes in as event
  * timestamps and `now` arguments, so a replay through the same steps gives the same drafts.
  */
-import type { JsonValue } from '../../events/event';
+import type { JsonObject, JsonValue } from '../../events/event';
 import { PRIORITY_RANK } from '../../events/event';
 import { matchesPattern } from '../../events/patterns';
 import { decideAlarm } from './decide';
@@ -17,6 +17,7 @@ import type { ConditionChange, MonitoredEvent, MonitorState, MonitorStep } from 
 import { alarmIdOf, DEFAULT_MAX_SHELVE_MS, parseAlarmId, ruleWatches } from './rules';
 import type { AlarmRule } from './rules';
 import { validateAlarmRules } from './validateRule';
+import { planOf } from './rulePlan';
 
 export interface AlarmEngineState {
   rules: AlarmRule[];
@@ -57,9 +58,13 @@ export function evaluateAlarmsInOrder(state: AlarmEngineState, events: readonly 
 function evaluateInto(work: Work, event: MonitoredEvent): void {
   const equipmentId = equipmentOf(event.payload);
   if (equipmentId === null || event.type.startsWith('alarm.') || !Number.isFinite(event.timestamp)) return;
-  for (const rule of work.rules) {
+  const plan = planOf(work.rules);
+  const payload = event.payload as JsonObject;
+  for (const rule of plan.rulesFor(event.type)) {
     if (!rule.enabled || !ruleWatches(rule, equipmentId)) continue;
-    const id = alarmIdOf(rule.id, equipmentId);
+    // A threshold rule reads one field: an event without a number there leaves its monitor as it was.
+    if (rule.kind === 'threshold' && !isFiniteNumber(payload[rule.field])) continue;
+    const id = plan.alarmId(rule, equipmentId);
     // Absence is timed from the first event of any type the equipment sends.
     if (!work.monitors[id] && rule.kind === 'absence') work.setMonitor(id, initialMonitor(rule, event.timestamp));
     if (!matchesPattern(watchedType(rule), event.type)) continue;
@@ -217,6 +222,10 @@ export class Work {
     const state = changed ? { ...this.base, monitors: this.monitors, alarms: this.alarms, clock: this.latest } : this.base;
     return { state, drafts: this.drafts };
   }
+}
+
+function isFiniteNumber(value: JsonValue | undefined): boolean {
+  return typeof value === 'number' && Number.isFinite(value);
 }
 
 function equipmentOf(payload: JsonValue): string | null {
