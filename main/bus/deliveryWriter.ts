@@ -111,8 +111,8 @@ export class DeliveryWriter {
     }
     this.flushing = (async () => {
       try {
-        if (records.length > 0) await this.store.putDeliveries(records);
-        if (updates.length > 0) await this.store.updateStatuses(updates);
+        // Both in one turn: a store over RPC carries them in one message, not two round trips.
+        await Promise.all([records.length > 0 ? this.store.putDeliveries(records) : undefined, updates.length > 0 ? this.store.updateStatuses(updates) : undefined]);
       } catch (error) {
         this.onError(error);
         // Keep what failed, unless something newer was recorded meanwhile.

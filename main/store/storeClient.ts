@@ -11,11 +11,13 @@
  * If the supervisor gives up on the host (it kept failing), every call fails with its sentence.
  */
 import type { ChainHead } from '../../shared/audit/chain';
-import type { StoredEvent } from '../../shared/events/event';
+import { subjectOf } from '../../shared/events/event';
+import type { PlantEvent, StoredEvent } from '../../shared/events/event';
+import { numberedCopy } from '../../shared/store/numbered';
 import { LinkClosedError, type MessageLink } from '../../shared/rpc/link';
 import { isSealedEvent } from '../../shared/events/sealed';
 import { EventValidationError, validatePlantEvent } from '../../shared/events/validate';
-import { parseStoreMessage, type StoreError, type StoreMethod, type StoreRequest, type StoreResponse } from '../../shared/rpc/storeProtocol';
+import { parseAppendReply, parseStoreMessage, type AppendReply, type StoreError, type StoreMethod, type StoreRequest, type StoreResponse } from '../../shared/rpc/storeProtocol';
 import type {
   AppendInput, DeadLetter, DeliveryRecord, EventPage, EventQuery, EventStore, GetEventsByTypeOptions, ReplayOptions,
   ReplayResult, Snapshot, StatusUpdate,
@@ -30,6 +32,15 @@ function errorFrom(error: StoreError | undefined): Error {
     return new EventValidationError(error.field, error.rule);
   }
   return Object.assign(new Error(String(error?.message ?? 'the store host failed')), { name: String(error?.name ?? 'Error') });
+}
+
+/** The stored events of an append, from the events sent and the host's reply (as the store builds them). */
+function storedFrom(events: readonly PlantEvent[], reply: AppendReply): StoredEvent[] {
+  return events.map((event, i) => {
+    const stored = numberedCopy(event, reply.first + i, subjectOf(event.payload));
+    stored.hash = reply.hashes[i] as string;
+    return stored as StoredEvent;
+  });
 }
 
 interface Call {
@@ -75,12 +86,17 @@ export class StoreClient implements EventStore {
     // Checked here as well as in the host: copying across the boundary would erase some
     // defects (a class instance arrives as a plain object) before the host could see them.
     // A sealed event (the bus's) was checked when it was sealed and cannot have changed since.
+    let valid: PlantEvent[];
     try {
-      for (const event of events) if (!isSealedEvent(event)) validatePlantEvent(event);
+      valid = events.map((event) => (isSealedEvent(event) ? event : validatePlantEvent(event)));
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.call('append', deliveries ? [events, deliveries] : [events]) as Promise<StoredEvent[]>;
+    // The host answers with seqs and hashes (AppendReply); an append answered from the store
+    // after a crash (resendAppend) comes back as stored events.
+    return this.call('append', deliveries ? [events, deliveries] : [events]).then((value) =>
+      Array.isArray(value) ? (value as StoredEvent[]) : storedFrom(valid, parseAppendReply(value, valid.length)),
+    );
   }
   get(id: string): Promise<StoredEvent | null> {
     return this.call('get', [id]) as Promise<StoredEvent | null>;

@@ -110,7 +110,7 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
   }
 
   putDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
-    return this.deliveries.putDeliveries(records);
+    return this.writer.serial(() => this.deliveries.putDeliveries(records));
   }
 
   getDelivery(eventId: string, subscriber: string): Promise<DeliveryRecord | null> {

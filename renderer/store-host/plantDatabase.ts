@@ -30,7 +30,9 @@
  * indexes; queries run on an in-memory index rebuilt from the summaries at open. The
  * upgrade copies the events of a version-2 database, in seq order, into segments inside the
  * upgrade transaction. Version 4 drops the old `events` table (Dexie lets an upgrade read a
- * table that a later version deletes).
+ * table that a later version deletes). Version 5 adds `deliveryBatches`: the deliveries of
+ * fresh events, one row per append (deliveryBatches.ts); rows of `deliveries` written before
+ * stay as they are.
  */
 import { Dexie } from 'dexie';
 import type { ChromeTransactionDurability, Table, Transaction } from 'dexie';
@@ -41,8 +43,9 @@ import type { ChainHead } from '../../shared/audit/chain';
 import { EventColumns } from './eventColumns';
 import { commitPacked, packEvents } from './segmentFormat';
 import type { OpenSegment, SegmentRow, SummaryRow } from './segmentFormat';
+import type { DeliveryBatchRow } from './deliveryBatches';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 /** The meta key of the audit chain's head. */
 export const AUDIT_HEAD_KEY = 'auditHead';
 /** Events hashed per read-and-write step of the version-2 upgrade. */
@@ -78,6 +81,8 @@ export const SCHEMA_V3 = {
 };
 
 export const SCHEMA_V4 = { ...SCHEMA_V3, events: null };
+
+export const SCHEMA_V5 = { ...SCHEMA_V4, deliveryBatches: 'first, *pendingSubs' };
 
 /** The version-3 upgrade: every stored event, in seq order, into segments and their summaries. */
 async function packStoredEvents(tx: Transaction): Promise<void> {
@@ -126,6 +131,7 @@ export class PlantDatabase extends Dexie {
   segments!: Table<SegmentRow, number>;
   summaries!: Table<SummaryRow, number>;
   deliveries!: Table<DeliveryRow, [string, string]>;
+  deliveryBatches!: Table<DeliveryBatchRow, number>;
   snapshots!: Table<Snapshot, [string, number]>;
   checkpoints!: Table<CheckpointRow, string>;
   meta!: Table<MetaRow, string>;
@@ -144,6 +150,7 @@ export class PlantDatabase extends Dexie {
     this.version(2).stores(SCHEMA_V1).upgrade(hashStoredEvents);
     this.version(3).stores(SCHEMA_V3).upgrade(packStoredEvents);
     this.version(4).stores(SCHEMA_V4).upgrade((tx) => tx.table('meta').put({ key: 'schemaVersion', value: 4 }));
+    this.version(5).stores(SCHEMA_V5).upgrade((tx) => tx.table('meta').put({ key: 'schemaVersion', value: 5 }));
     this.on('populate', (tx) => {
       void tx.table('meta').add({ key: 'schemaVersion', value: SCHEMA_VERSION });
     });

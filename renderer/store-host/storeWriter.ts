@@ -2,11 +2,12 @@
  * The Dexie store's writer. Writes go through one queue, so seq stays gap-free and statuses
  * never race an append:
  * - group commit: every append waiting when the writer is free is written in one
- *   transaction (segments, summaries, PUBLISHED deliveries, chain head). Each append's
+ *   transaction (segments, summaries, its PUBLISHED deliveries as one batch row, chain head). Each append's
  *   promise resolves only after that transaction has committed. An append that is invalid or
  *   repeats a stored id is refused alone before the transaction starts; a transaction that
  *   fails fails the appends in it, and nothing of them is stored or visible.
- * - status moves rewrite the summaries of the segments they touch.
+ * - status moves rewrite the summaries of the segments they touch;
+ * - other writes (delivery records) run as tasks in the same queue.
  * The head, the columns and the open tail segment move only after a commit. Each write
  * first checks the chain head stored in the database: should another store object have
  * written meanwhile (a store host given up for dead finishing its last writes), the store
@@ -22,8 +23,8 @@ import type { ChainHead } from '../../shared/audit/chain';
 import { numberedCopy } from '../../shared/store/numbered';
 import { STATUS_CODE } from './eventColumns';
 import { AUDIT_HEAD_KEY } from './plantDatabase';
-import type { DeliveryRow, PlantDatabase } from './plantDatabase';
-import { toRow } from './deliveryTable';
+import type { PlantDatabase } from './plantDatabase';
+import { newBatch } from './deliveryBatches';
 import { commitPacked, packEvents, summaryOf } from './segmentFormat';
 import type { PackedEvents } from './segmentFormat';
 import type { SegmentReader } from './segmentReader';
@@ -34,7 +35,8 @@ const MAX_GROUP_EVENTS = 20_000;
 type Settle<T> = { resolve(value: T): void; reject(error: unknown): void };
 type AppendOp = { kind: 'append'; events: PlantEvent[]; deliveries: readonly (readonly string[])[] } & Settle<StoredEvent[]>;
 type StatusOp = { kind: 'status'; updates: readonly StatusUpdate[] } & Settle<void>;
-type WriteOp = AppendOp | StatusOp;
+type TaskOp = { kind: 'task'; run: () => Promise<void> } & Settle<void>;
+type WriteOp = AppendOp | StatusOp | TaskOp;
 
 /** Thrown inside a write transaction that finds the database's head moved by another writer. */
 class MovedHeadError extends Error {
@@ -71,6 +73,11 @@ export class StoreWriter {
     return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'status', updates, resolve, reject }));
   }
 
+  /** Runs `run` in the write queue, after the writes queued before it. */
+  serial(run: () => Promise<void>): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'task', run, resolve, reject }));
+  }
+
   /**
    * Refuses the writes still queued and waits for the one in progress. A store host closes
    * when its link is gone, and the client sends again whatever it has no answer for (main
@@ -102,9 +109,10 @@ export class StoreWriter {
     try {
       while (this.ops.length > 0) {
         const first = this.ops[0] as WriteOp;
-        if (first.kind === 'status') {
+        if (first.kind !== 'append') {
           this.ops.shift();
-          await this.writeStatuses(first).then(first.resolve, first.reject);
+          const written = first.kind === 'status' ? this.writeStatuses(first) : Promise.resolve().then(first.run);
+          await written.then(first.resolve, first.reject);
           continue;
         }
         const group: AppendOp[] = [];
@@ -159,30 +167,23 @@ export class StoreWriter {
     const firstSeq = columns.length + 1;
     let seq = columns.length;
     let prevHash = state.headHash;
-    const now = Date.now();
-    const deliveryRows: DeliveryRow[] = [];
     const storedPerOp = accepted.map((op) =>
-      op.events.map((event, i) => {
+      op.events.map((event) => {
         const stored = numberedCopy(event, ++seq, subjectOf(event.payload));
         stored.hash = prevHash = storeHashOf(prevHash, stored);
-        const subscribers = op.deliveries[i];
-        if (subscribers !== undefined && subscribers.length > 0) {
-          for (const subscriber of new Set(subscribers)) {
-            deliveryRows.push(toRow({ eventId: stored.id, seq, subscriber, status: 'PUBLISHED', attempts: 0, errors: [], updatedAt: now }));
-          }
-        }
         return stored as StoredEvent;
       }),
     );
     const all = storedPerOp.flat();
+    const batch = newBatch(firstSeq, seq, accepted.flatMap((op) => op.events.map((_, i) => op.deliveries[i])), Date.now());
     let packed: PackedEvents;
     try {
       packed = packEvents(columns, state.tail, all);
-      await db.transaction('rw', [db.segments, db.summaries, db.deliveries, db.meta], async () => {
+      await db.transaction('rw', [db.segments, db.summaries, db.deliveryBatches, db.meta], async () => {
         await this.expectHead(firstSeq - 1);
         await db.segments.bulkPut([...packed.segments]);
         await db.summaries.bulkPut([...packed.summaries]);
-        if (deliveryRows.length > 0) await db.deliveries.bulkAdd(deliveryRows);
+        if (batch) await db.deliveryBatches.put(batch);
         await db.meta.put({ key: AUDIT_HEAD_KEY, value: { seq, hash: prevHash } });
       });
     } catch (error) {

@@ -2,6 +2,7 @@
  * The store host's side of the store RPC: takes request batches from main, runs them on
  * the store one after another (so appends keep their order), and answers each batch with one
  * message. A request that fails validation gets an error response; the store never sees it.
+ * An append is answered with its first seq and hashes only (storeProtocol.ts: AppendReply).
  *
  * Plain TypeScript over a MessageLink, with no DOM: the store host page serves its Dexie
  * store with it, and tests and the benchmark serve their stores with it in Node.
@@ -9,7 +10,8 @@
 import { EventValidationError } from '../events/validate';
 import type { EventStore } from '../store/eventStore';
 import type { MessageLink } from './link';
-import { parseStoreMessage, parseStoreRequest, type StoreError, type StoreResponse } from './storeProtocol';
+import type { StoredEvent } from '../events/event';
+import { appendReplyOf, parseStoreMessage, parseStoreRequest, type StoreError, type StoreResponse } from './storeProtocol';
 
 function errorOf(error: unknown): StoreError {
   if (error instanceof EventValidationError) return { name: error.name, message: error.message, field: error.field, rule: error.rule };
@@ -53,7 +55,9 @@ export function serveStore(store: EventStore, link: MessageLink): void {
         appends = [];
       }
       const call = store[request.method] as (...args: readonly unknown[]) => Promise<unknown>;
-      const running = Promise.resolve().then(() => call.apply(store, [...request.args]));
+      const running = Promise.resolve()
+        .then(() => call.apply(store, [...request.args]))
+        .then((value) => (request.method === 'append' ? appendReplyOf(value as StoredEvent[]) : value));
       const response = running.then(
         (value): StoreResponse => ({ id, ok: true, value: value ?? null }),
         (error: unknown): StoreResponse => ({ id, ok: false, error: errorOf(error) }),

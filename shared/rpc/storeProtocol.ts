@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { EVENT_STATUSES } from '../events/event';
+import type { StoredEvent } from '../events/event';
 
 export const STORE_METHODS = [
   'append', 'get', 'getBySeq', 'query', 'count', 'headSeq', 'updateStatuses', 'putDeliveries', 'getDelivery',
@@ -24,6 +25,31 @@ export interface StoreRequest {
 export type StoreResponse =
   | { readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly id: number; readonly ok: false; readonly error: StoreError };
+
+/**
+ * What an append answers over the link: the first seq and each event's hash. The client has
+ * the events it sent; the rest of each stored event (seq, subject) follows from them, so
+ * the events do not travel back.
+ */
+export interface AppendReply {
+  readonly first: number;
+  readonly hashes: readonly string[];
+}
+
+export function appendReplyOf(stored: readonly StoredEvent[]): AppendReply {
+  return { first: stored[0]?.seq ?? 0, hashes: stored.map((event) => event.hash ?? '') };
+}
+
+/** Checks an append's reply for `count` events; throws an Error naming what is wrong. */
+export function parseAppendReply(candidate: unknown, count: number): AppendReply {
+  const reply = candidate as Partial<AppendReply> | null;
+  if (reply === null || typeof reply !== 'object' || !Array.isArray(reply.hashes) || reply.hashes.length !== count) {
+    throw new TypeError(`append reply: must carry ${count} hashes`);
+  }
+  if (count > 0 && !(Number.isSafeInteger(reply.first) && (reply.first as number) >= 1)) throw new TypeError('append reply: first must be a seq of at least 1');
+  if (!reply.hashes.every((hash) => typeof hash === 'string')) throw new TypeError('append reply: every hash must be a string');
+  return reply as AppendReply;
+}
 
 /** An error as it crosses: validation errors keep the field and rule they name. */
 export interface StoreError {

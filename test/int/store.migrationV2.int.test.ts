@@ -246,9 +246,9 @@ describe('DexieEventStore: schema 2 → 4 migration into segments', () => {
     await store.close();
 
     const raw = await rawContents(deps, 'plant-v2');
-    expect(raw.stores).toEqual(['checkpoints', 'deliveries', 'meta', 'segments', 'snapshots', 'summaries']);
+    expect(raw.stores).toEqual(['checkpoints', 'deliveries', 'deliveryBatches', 'meta', 'segments', 'snapshots', 'summaries']);
     expect(raw.stores).not.toContain('events');
-    expect(raw.schemaVersion).toBe(4);
+    expect(raw.schemaVersion).toBe(5);
     expect(raw.checkpoints).toEqual([fixture.checkpoint]);
     expect(raw.segments.length).toBeGreaterThanOrEqual(Math.ceil(N / SEGMENT_MAX_EVENTS));
     expect(raw.summaries).toBe(raw.segments.length);
@@ -281,7 +281,7 @@ describe('DexieEventStore: schema 2 → 4 migration into segments', () => {
     await expectSameAs(store, after, { ...fixture, deliveries: [...fixture.deliveries, record] });
     expect(await store.count({ statuses: ['PROCESSED'] })).toBe(events.filter((e) => e.status === 'PROCESSED').length + 2);
     await store.close();
-    expect((await rawContents(deps, 'plant-v2')).schemaVersion).toBe(4);
+    expect((await rawContents(deps, 'plant-v2')).schemaVersion).toBe(5);
   });
 
   it.each([
@@ -301,7 +301,7 @@ describe('DexieEventStore: schema 2 → 4 migration into segments', () => {
 
     const raw = await rawContents(deps, 'plant-v2-empty');
     expect(raw.stores).not.toContain('events');
-    expect(raw.schemaVersion).toBe(4);
+    expect(raw.schemaVersion).toBe(5);
     expect(raw.segments).toEqual([]);
     expect(raw.checkpoints).toEqual([{ name: 'projection', seq: 0, updatedAt: BASE_TIME + 77 }]);
 
