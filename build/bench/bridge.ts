@@ -19,6 +19,8 @@ import { ensureRendererBuilt } from '../../main/platform/rendererBuild';
 import { startWebHost, type WebHost } from '../../main/web/server';
 import { CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
 import { openBridgePage } from './bridgePage';
+import { cpuMsOf } from './profileSummary';
+import { descendantsOf, readProcesses } from './rss';
 import { median, percentile, perSecond, round } from './stats';
 import { telemetryInputs, type TelemetryInput } from './workload';
 import { cleanUp, type SectionSettings } from './section';
@@ -41,15 +43,18 @@ function singleRun(count: number, ms: number, latencies: readonly number[]): Sin
 
 /** The page side of the benchmark: the bridge alone, at the host's origin (so the host lets its socket in). */
 interface BridgePage {
-  singles(inputs: readonly TelemetryInput[]): Promise<{ ms: number; latencies: number[] }>;
-  batches(batches: readonly TelemetryInput[][]): Promise<number>;
+  /** Hands the page what the next phase publishes (outside the phase: a large script to compile). */
+  load(work: readonly TelemetryInput[] | readonly TelemetryInput[][]): Promise<void>;
+  singles(): Promise<{ ms: number; latencies: number[] }>;
+  batches(): Promise<number>;
   close(): Promise<void>;
 }
 
 async function openPublishingPage(executablePath: string, host: WebHost): Promise<BridgePage> {
   const page = await openBridgePage(executablePath, host, 'bench-bridge');
   return {
-    singles: (inputs) =>
+    load: (work) => page.evaluate(`globalThis.__work = ${JSON.stringify(work)}; undefined`),
+    singles: () =>
       page.evaluate(`(async (inputs) => {
         const latencies = [];
         const started = performance.now();
@@ -59,24 +64,43 @@ async function openPublishingPage(executablePath: string, host: WebHost): Promis
           latencies.push(performance.now() - before);
         }
         return { ms: performance.now() - started, latencies };
-      })(${JSON.stringify(inputs)})`),
-    batches: (batches) =>
+      })(globalThis.__work)`),
+    batches: () =>
       page.evaluate(`(async (batches) => {
         const started = performance.now();
         for (const batch of batches) await globalThis.plant.events.publishBatch(batch);
         return performance.now() - started;
-      })(${JSON.stringify(batches)})`),
+      })(globalThis.__work)`),
     close: () => page.close(),
   };
 }
 
-async function bridgeSingle(page: BridgePage, inputs: readonly TelemetryInput[]): Promise<SingleRun> {
-  const { ms, latencies } = await page.singles(inputs);
-  return singleRun(inputs.length, ms, latencies);
+/**
+ * CPU ms so far of every process of the benchmark (this host, the store host's Chromium, the
+ * page's Chromium): a phase's CPU per event is a figure a loaded machine bends far less than
+ * its rate, which waits on two cores shared with everything else.
+ */
+function cpuMsAll(): number {
+  return [process.pid, ...descendantsOf(process.pid, readProcesses())].reduce((sum, pid) => sum + cpuMsOf(`/proc/${pid}/stat`), 0);
 }
 
-async function bridgeBatched(page: BridgePage, batches: readonly TelemetryInput[][]): Promise<number> {
-  return perSecond(batches.length * BATCH_SIZE, await page.batches(batches));
+/** Runs `phase` and adds its CPU ms per 1,000 events to `into`. */
+async function withCpu<T>(events: number, into: number[], phase: () => Promise<T>): Promise<T> {
+  const before = cpuMsAll();
+  const result = await phase();
+  into.push(((cpuMsAll() - before) * 1000) / events);
+  return result;
+}
+
+/** The singles loaded into the page, published; `count` of them. */
+async function bridgeSingle(page: BridgePage, count: number): Promise<SingleRun> {
+  const { ms, latencies } = await page.singles();
+  return singleRun(count, ms, latencies);
+}
+
+/** The batches loaded into the page, published; `count` of them. */
+async function bridgeBatched(page: BridgePage, count: number): Promise<number> {
+  return perSecond(count * BATCH_SIZE, await page.batches());
 }
 
 async function directSingle(host: WebHost, inputs: readonly TelemetryInput[]): Promise<SingleRun> {
@@ -114,9 +138,11 @@ export async function measureBridge(settings: BridgeBenchSettings): Promise<Reco
     const batches = Array.from({ length: batchCount }, (_, b) => telemetryInputs(BATCH_SIZE).map((input) => ({ ...input, payload: { ...input.payload, batch: b } })));
     // Warm both paths up (single and batched) before anything is timed.
     const warmBatch = [telemetryInputs(BATCH_SIZE).map((input) => ({ ...input, payload: { ...input.payload, batch: -1 } }))];
-    await bridgeSingle(page, inputs.slice(0, 50));
+    await page.load(inputs.slice(0, 50));
+    await bridgeSingle(page, 50);
     await directSingle(host, inputs.slice(0, 50));
-    await bridgeBatched(page, warmBatch);
+    await page.load(warmBatch);
+    await bridgeBatched(page, 1);
     await directBatched(host, warmBatch.map((batch) => batch.map((input) => ({ ...input, payload: { ...input.payload, batch: -2 } }))));
     // Each timed phase starts with the host idle: the console's own subscribers (projector,
     // alarms, aggregates) have caught up with what the phase before published.
@@ -126,17 +152,23 @@ export async function measureBridge(settings: BridgeBenchSettings): Promise<Reco
     const direct: SingleRun[] = [];
     const bridgeBatch: number[] = [];
     const directBatch: number[] = [];
+    const cpu = { bridgeSingle: [] as number[], directSingle: [] as number[], bridgeBatch: [] as number[], directBatch: [] as number[] };
+    const batchEvents = batchCount * BATCH_SIZE;
     for (let run = 0; run < settings.runs; run++) {
       const bridgeFirst = run % 2 === 0;
       for (const which of bridgeFirst ? ['bridge', 'direct'] : ['direct', 'bridge']) {
         await idle();
-        if (which === 'bridge') bridge.push(await bridgeSingle(page, inputs));
-        else direct.push(await directSingle(host, inputs));
+        if (which === 'bridge') {
+          await page.load(inputs);
+          bridge.push(await withCpu(singles, cpu.bridgeSingle, () => bridgeSingle(page as BridgePage, singles)));
+        } else direct.push(await withCpu(singles, cpu.directSingle, () => directSingle(host as WebHost, inputs)));
       }
       for (const which of bridgeFirst ? ['bridge', 'direct'] : ['direct', 'bridge']) {
         await idle();
-        if (which === 'bridge') bridgeBatch.push(await bridgeBatched(page, batches));
-        else directBatch.push(await directBatched(host, batches));
+        if (which === 'bridge') {
+          await page.load(batches);
+          bridgeBatch.push(await withCpu(batchEvents, cpu.bridgeBatch, () => bridgeBatched(page as BridgePage, batchCount)));
+        } else directBatch.push(await withCpu(batchEvents, cpu.directBatch, () => directBatched(host as WebHost, batches)));
       }
       const last = <T>(list: readonly T[]) => list[list.length - 1] as T;
       log(
@@ -158,6 +190,13 @@ export async function measureBridge(settings: BridgeBenchSettings): Promise<Reco
       direct_publish_p50_ms: round(median(direct.map((r) => r.p50))),
       direct_publish_p99_ms: round(median(direct.map((r) => r.p99))),
       direct_publish_batched_events_per_s: round(median(directBatch)),
+      bridge_cpu_ms_per_1000_single: round(median(cpu.bridgeSingle)),
+      direct_cpu_ms_per_1000_single: round(median(cpu.directSingle)),
+      bridge_cpu_ms_per_1000_batched: round(median(cpu.bridgeBatch)),
+      direct_cpu_ms_per_1000_batched: round(median(cpu.directBatch)),
+      // Direct over bridge, like the rate ratios: 1 when the bridge costs nothing.
+      bridge_vs_direct_single_cpu: round(median(cpu.directSingle) / median(cpu.bridgeSingle)),
+      bridge_vs_direct_batched_cpu: round(median(cpu.directBatch) / median(cpu.bridgeBatch)),
       bridge_vs_direct_single: singleRatio,
       bridge_vs_direct_batched: batchedRatio,
       target_bridge_single_met: singleRatio >= TARGET_RATIO,

@@ -90,7 +90,12 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
     const heapGrowth = heaps.figures();
     const frames = await timeline.evaluate<number[]>('(globalThis.__framesStop = true, globalThis.__frames)');
 
+    // What the timeline holds at the end: its live list is bounded (a page heap still filling
+    // towards that bound is not a leak).
+    const timelineRows = await timeline.evaluate<number>(`Number((document.querySelector('[data-testid="loaded-count"]')?.textContent ?? '').split(' ')[0].replaceAll(',', ''))`);
     // Everything sent should be stored once the path has caught up; wait while the count still grows.
+    // How long that takes says whether the path kept up or built a backlog (held in memory meanwhile).
+    const sentAt = performance.now();
     let stored = 0;
     for (let still = 0; still < 10; await sleep(1_000)) {
       const now = await core.store.count({ types: [TELEMETRY] });
@@ -98,6 +103,7 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
       stored = now;
       if (stored >= sent.sent) break;
     }
+    const catchUpS = (performance.now() - sentAt) / 1000;
     const growth = trail.growth();
     const hostGrowth = growth.find((g) => g.pid === process.pid)?.mbPerHour ?? Number.NaN;
     const chromium = growth.filter((g) => g.pid !== process.pid && /renderer|gpu|browser|utility|zygote/.test(g.name));
@@ -118,6 +124,8 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
       ...heapGrowth,
       soak_events_sent: sent.sent,
       soak_events_lost: lost,
+      soak_catch_up_s: round(catchUpS),
+      soak_timeline_rows_loaded: timelineRows,
       soak_ui_p95_frame_ms: round(percentile(frames, 95)),
       soak_rss_goal_mb_per_hour: GOAL_MB_PER_HOUR,
       target_soak_rss_met: worst <= GOAL_MB_PER_HOUR,
