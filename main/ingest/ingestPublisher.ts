@@ -26,6 +26,12 @@ export interface IngestPublisherOptions {
   readonly bus: IngestBus;
   readonly capacity?: number;
   readonly batchSize?: number;
+  /**
+   * Queued events at which a source that can hold its messages upstream is asked to (see
+   * `holding`); it may send again once half of that is worked off. Defaults to four batches,
+   * or half the capacity when that is smaller.
+   */
+  readonly holdAt?: number;
   /** Attempts at one batch when the store fails (an overloaded bus is waited for without limit). */
   readonly maxAttempts?: number;
   readonly onError?: (error: unknown) => void;
@@ -44,6 +50,7 @@ export class IngestPublisher {
   private head = 0;
   private running: Promise<void> | null = null;
   private idleWaiters: (() => void)[] = [];
+  private roomWaiters: (() => void)[] = [];
   private published = 0;
   private lost = 0;
   private retries = 0;
@@ -53,6 +60,7 @@ export class IngestPublisher {
   private overflowing = false;
   private readonly capacity: number;
   private readonly batchSize: number;
+  private readonly holdAt: number;
   private readonly maxAttempts: number;
   private readonly onError: (error: unknown) => void;
 
@@ -62,6 +70,7 @@ export class IngestPublisher {
     // store round trip, a commit and a journal sync whatever its size, so a backlog is worked
     // off in few large appends (500 held the end-to-end path to a few thousand events/s).
     this.batchSize = options.batchSize ?? 2_000;
+    this.holdAt = Math.max(1, options.holdAt ?? Math.min(this.batchSize * 4, Math.floor(this.capacity / 2)));
     this.maxAttempts = options.maxAttempts ?? 8;
     this.onError = options.onError ?? logErrorAs('[ingest]');
   }
@@ -82,15 +91,23 @@ export class IngestPublisher {
   }
 
   /**
-   * True from a batch the store refused for lack of disk space until a batch is stored again:
-   * a source that can hold its messages upstream (MQTT: QoS 1 not acknowledged) does so meanwhile.
+   * True while a source that can hold its messages upstream (MQTT: QoS 1 left unacknowledged,
+   * so the broker keeps them) should: from a batch the store refused for lack of disk space
+   * until a batch is stored again, and while `holdAt` events are queued. A source that outruns
+   * the store then waits at the broker instead of filling this queue until events are lost.
    */
   get holding(): boolean {
-    return this.refusedByStore;
+    return this.refusedByStore || this.queued() >= this.holdAt;
+  }
+
+  /** Resolves once a holding source may send again: the store takes appends and the queue is down to half of `holdAt` (or the publisher closed). */
+  whenRoom(): Promise<void> {
+    if (this.hasRoom()) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
   metrics(): IngestPublisherMetrics {
-    return { queued: this.queue.length - this.head, published: this.published, lost: this.lost, retries: this.retries };
+    return { queued: this.queued(), published: this.published, lost: this.lost, retries: this.retries };
   }
 
   /** Resolves once everything queued so far is published or given up. */
@@ -103,6 +120,7 @@ export class IngestPublisher {
   async close(): Promise<void> {
     await this.idle();
     this.closed = true;
+    this.wakeIfRoom();
   }
 
   private async run(): Promise<void> {
@@ -112,14 +130,14 @@ export class IngestPublisher {
       try {
         await this.options.bus.publishBatch(batch);
         this.published += batch.length;
-        this.advance(batch.length);
         failures = 0;
         this.refusedByStore = false;
+        this.advance(batch.length);
       } catch (error) {
         if (error instanceof BusClosedError) {
           this.lost += this.queue.length - this.head;
-          this.advance(this.queue.length - this.head);
           this.closed = true;
+          this.advance(this.queue.length - this.head);
           this.onError(new Error(`ingest stopped: the bus closed with events still queued (${error.message})`));
           break;
         }
@@ -150,5 +168,21 @@ export class IngestPublisher {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
+    this.wakeIfRoom();
+  }
+
+  private queued(): number {
+    return this.queue.length - this.head;
+  }
+
+  private hasRoom(): boolean {
+    return this.closed || (!this.refusedByStore && this.queued() <= this.holdAt / 2);
+  }
+
+  private wakeIfRoom(): void {
+    if (this.roomWaiters.length === 0 || !this.hasRoom()) return;
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake();
   }
 }

@@ -6,7 +6,9 @@
  * - a message that cannot be mapped or fails validation is published as an
  *   `ingest.message.rejected` event (topic, code, reason, bounded excerpt of the raw body),
  *   so it is stored and listed with the dead letters, and counted in `metrics().rejected`;
- * - what the queue cannot hold is counted as `lost` and reported to `onError`.
+ * - when the store falls behind, QoS 1 messages are left unacknowledged at the queue's hold
+ *   mark, so the broker keeps them; what a full queue still cannot hold (QoS 0 has no such
+ *   brake) is counted as `lost` and reported to `onError`.
  *
  * The connection's life is published as `ingest.connection.changed` events (connecting,
  * connected, disconnected, error, with the reason), and lost connections are retried with
@@ -153,10 +155,11 @@ export class MqttIngest {
 
   /**
    * Lets mqtt.js acknowledge a message: at once normally (the publisher's queue carries it
-   * through a busy bus), but while the store refuses appends for lack of disk space only once
-   * it is stored. mqtt.js reads no further packet meanwhile, so the rest of the messages wait
-   * at the broker (its in-flight window and queue), unacknowledged, instead of in this
-   * process's memory; when space is back they come in and are stored, each once.
+   * through a busy bus), but while the publisher holds (the store refuses appends for lack of
+   * disk space, or the queue is as long as it should get) only once there is room again.
+   * mqtt.js reads no further packet meanwhile, so the rest of the messages wait at the broker
+   * (its in-flight window and queue), unacknowledged, instead of in this process's memory or
+   * given up for a full queue; then they come in and are stored, each once.
    */
   private acknowledge(client: MqttClient, callback: () => void): void {
     if (!this.publisher.holding) {
@@ -174,7 +177,7 @@ export class MqttIngest {
           client.reschedulePing(true);
         }, everyMs)
       : null;
-    void this.publisher.idle().then(() => {
+    void this.publisher.whenRoom().then(() => {
       if (keepAlive) clearInterval(keepAlive);
       callback();
     });
