@@ -42,8 +42,9 @@ class Rejection {
 
 /** Maps `message` by `mapping`; the event carries `metadata.ingest` saying where it came from. */
 export function mapMessage(mapping: CompiledMapping, message: IngestMessage): MapResult {
+  const levels = typeof message.topic === 'string' ? message.topic.split('/') : [];
   for (const rule of mapping.rules) {
-    const captures = rule.template.match(message.topic);
+    const captures = rule.template.matchSplit(message.topic, levels);
     if (captures === null) continue;
     try {
       return { ok: true, rule: rule.name, event: mapByRule(rule, message, captures) };

@@ -23,6 +23,8 @@ export interface TopicTemplate {
   readonly names: readonly string[];
   /** The named levels of `topic`, or null when the template does not match it. */
   match(topic: string): TopicCaptures | null;
+  /** The same, given the topic's levels as well (`topic.split('/')`), so that several templates tried on one topic split it once. */
+  matchSplit(topic: string, levels: readonly string[]): TopicCaptures | null;
 }
 
 type Level = { kind: 'literal'; text: string } | { kind: 'any' } | { kind: 'named'; name: string } | { kind: 'rest' };
@@ -69,19 +71,21 @@ export function compileTopicTemplate(template: unknown, field: string): TopicTem
     template: template as string,
     filter,
     names: [...names],
-    match: (topic) => matchLevels(levels, topic, startsWild),
+    match: (topic) => (typeof topic === 'string' ? matchLevels(levels, topic, topic.split('/'), startsWild) : null),
+    matchSplit: (topic, parts) => (typeof topic === 'string' ? matchLevels(levels, topic, parts, startsWild) : null),
   };
 }
 
 /** Whether `topic` (a concrete topic) is one the MQTT `filter` subscribes to. */
 export function topicMatchesFilter(filter: string, topic: string): boolean {
   const levels = filter.split('/').map((level): Level => (level === '#' ? { kind: 'rest' } : level === '+' ? { kind: 'any' } : { kind: 'literal', text: level }));
-  return matchLevels(levels, topic, levels[0]?.kind !== 'literal') !== null;
+  return typeof topic === 'string' && matchLevels(levels, topic, topic.split('/'), levels[0]?.kind !== 'literal') !== null;
 }
 
-function matchLevels(levels: readonly Level[], topic: string, startsWild: boolean): TopicCaptures | null {
-  if (typeof topic !== 'string' || topic === '' || (startsWild && topic.startsWith('$'))) return null;
-  const parts = topic.split('/');
+function matchLevels(levels: readonly Level[], topic: string, parts: readonly string[], startsWild: boolean): TopicCaptures | null {
+  if (topic === '' || (startsWild && topic.startsWith('$'))) return null;
+  // A topic of another depth is refused before anything is built for it (a trailing '#' takes any depth from its level on).
+  if (parts.length !== levels.length && levels[levels.length - 1]?.kind !== 'rest') return null;
   const captures: TopicCaptures = {};
   for (let i = 0; i < levels.length; i++) {
     const level = levels[i] as Level;
