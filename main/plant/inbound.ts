@@ -140,6 +140,8 @@ export class Inbound {
 
   /** The consumer says, as the link connects, how many messages it has still to deliver. */
   connected(waiting: number): void {
+    // Messages of the last connection left unacknowledged come again with their old sequence numbers.
+    this.behindAt = 0;
     this.counts.behind = waiting;
   }
 

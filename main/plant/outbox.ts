@@ -31,7 +31,10 @@ import { PublishWindow, type WindowEntry } from './publishWindow';
 import { encodeEvent, PLANT_MESSAGE_REJECTED, STATION_HEADER } from './wireEvent';
 
 export const OUTBOX_KEY = 'plant-link:outbox';
+/** Events read ahead from the store into the window, at most. */
 const READ_AHEAD = 5_000;
+/** Events taken from the bus's tap into the window, at most (they are in memory already); beyond, the store is read later. */
+const TAP_AHEAD = 20_000;
 const IN_FLIGHT = 512;
 const SAVE_EVERY_MS = 1_000;
 
@@ -66,6 +69,9 @@ export class Outbox {
   private readTo = 0;
   private head = 0;
   private querying = false;
+  /** What the tap gave while the store was being read, taken once the read is in. */
+  private stashed: (readonly StoredEvent[])[] = [];
+  private stashedCount = 0;
   private lastStoreRead = 0;
   private js: JetStreamClient | null = null;
   /** One header set for every publish: the client encodes it during the call, so reusing it is safe. */
@@ -119,8 +125,16 @@ export class Outbox {
     const last = events[events.length - 1];
     if (!last) return;
     if (last.seq > this.head) this.head = last.seq;
-    // While the store is read, or the window is full, the store read takes them later.
-    if (!this.querying && this.window.unacked < READ_AHEAD && this.take(events, true)) this.fill();
+    if (this.querying) {
+      // Kept for when the read is in; the read itself may end before them, or cover them.
+      if (this.stashedCount < TAP_AHEAD) {
+        this.stashed.push(events);
+        this.stashedCount += events.length;
+      }
+    } else if (this.window.unacked < TAP_AHEAD && this.take(events, true)) {
+      this.fill();
+    }
+    // A full window, or a gap, leaves them to a store read.
     this.wake();
   }
 
@@ -198,7 +212,11 @@ export class Outbox {
     } finally {
       this.querying = false;
     }
-    return this.take(page.events, false);
+    let taken = this.take(page.events, false);
+    for (const events of this.stashed) taken = this.take(events, true) || taken;
+    this.stashed = [];
+    this.stashedCount = 0;
+    return taken;
   }
 
   /** Publishes what waits while the window has room (and the link is up, not backing off); false when nothing was sent. */

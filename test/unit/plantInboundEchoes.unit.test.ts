@@ -1,7 +1,8 @@
 // The inbound side of the link with the outbox's memory of what it sent: the station's own
 // event coming back byte for byte is counted as stored without a second copy, while a message
 // that reuses one of its ids (with its station header, even) but differs in content is still
-// kept as an id conflict, and the stored event is left as it was.
+// kept as an id conflict, and the stored event is left as it was. And how far behind the
+// link reports itself after a reconnection, when old messages come again.
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../main/bus/eventBus';
 import { Echoes } from '../../main/plant/echoes';
@@ -42,5 +43,17 @@ describe('this station’s own events coming back from the stream', () => {
     const stored = await readAll(store);
     expect(stored.find((e) => e.id === mine.id)?.payload).toEqual({ note: 'made at a' });
     expect(stored.filter((e) => e.type === 'plant.message.rejected').map((e) => (e.payload as { code: string }).code)).toEqual(['id-conflict', 'id-conflict']);
+  });
+});
+
+describe('how far behind the link is', () => {
+  it('follows messages that come again after a reconnection, though their sequence numbers are older', async () => {
+    const { inbound, mine, body } = await stationA();
+    await inbound.onBatch([{ data: body, meta: { ...meta(10), pending: 0 }, msgId: mine.id }]);
+    // Reconnected: the server still has 5 for this station, among them 3, left unacknowledged before.
+    inbound.connected(5);
+    expect(inbound.counts.behind).toBe(5);
+    await inbound.onBatch([{ data: body, meta: { ...meta(3), pending: 0 }, msgId: mine.id }]);
+    expect(inbound.counts.behind).toBe(0);
   });
 });
