@@ -157,6 +157,20 @@ export class SegmentReader {
     return at < 0 ? undefined : candidates[at];
   }
 
+  /** `seqOfId` for many ids at once: their segments are read in one go. Unknown ids are left out. */
+  async seqsOfIds(ids: readonly string[]): Promise<Map<string, number>> {
+    const candidates = ids.map((id) => this.columns.seqsOfId(id));
+    const segments = await this.segmentsFor(candidates.flat());
+    const found = new Map<string, number>();
+    ids.forEach((id, i) => {
+      const seqs = candidates[i] as number[];
+      const prefix = idPrefix(id);
+      const at = this.textsIn(seqs, segments).findIndex((text) => text?.startsWith(prefix));
+      if (at >= 0) found.set(id, seqs[at] as number);
+    });
+    return found;
+  }
+
   /**
    * Walks seqs in [lo, hi] in `dir` order, reading the events the columns let through,
    * `batch` candidates at a time, until `take` returns false. With `readAhead`, the next

@@ -209,9 +209,10 @@ export class StoreWriter {
     const { db, reader } = this;
     const { columns } = reader;
     const moves = new Map<number, number>();
-    for (const { eventId, status } of op.updates) {
-      if (typeof eventId !== 'string' || !(status in STATUS_CODE)) continue;
-      const seq = await reader.seqOfId(eventId);
+    const updates = op.updates.filter(({ eventId, status }) => typeof eventId === 'string' && status in STATUS_CODE);
+    const seqs = await reader.seqsOfIds(updates.map((update) => update.eventId));
+    for (const { eventId, status } of updates) {
+      const seq = seqs.get(eventId);
       if (seq === undefined) continue;
       const current = EVENT_STATUSES[moves.get(seq) ?? columns.status[seq - 1]!] as EventStatus;
       if (isForwardStatus(current, status)) moves.set(seq, STATUS_CODE[status]);

@@ -7,7 +7,7 @@
  * name against the list below and every argument's shape before the store sees it.
  */
 import { z } from 'zod';
-import { EVENT_STATUSES } from '../events/event';
+import { checkStatusArgs } from './deliveryCheck';
 import type { StoredEvent } from '../events/event';
 
 export const STORE_METHODS = [
@@ -66,40 +66,22 @@ export type StoreMessage =
   | { readonly kind: 'ready' };
 
 const text = z.string().min(1).max(200);
-const seq = z.number().int().positive();
 const ms = z.number().refine(Number.isFinite, 'must be finite');
-const attemptError = z.object({ attempt: z.number().int().nonnegative(), at: ms, message: z.string().max(10_000) }).strict();
-const delivery = z
-  .object({
-    eventId: text,
-    seq,
-    subscriber: text,
-    status: z.enum(['PUBLISHED', 'DELIVERED', 'PROCESSED', 'FAILED']),
-    attempts: z.number().int().nonnegative(),
-    lastError: z.string().max(10_000).optional(),
-    errors: z.array(attemptError).max(100),
-    nextAttemptAt: ms.optional(),
-    deadLetteredAt: ms.optional(),
-    discardedAt: ms.optional(),
-    discardReason: z.string().max(1_000).optional(),
-    updatedAt: ms,
-  })
-  .strict();
 const snapshot = z.object({ key: text, seq: z.number().int().nonnegative(), maxTimestamp: ms, state: z.json(), createdAt: ms }).strict();
-const statusUpdate = z.object({ eventId: text, status: z.enum(EVENT_STATUSES) }).strict();
 const bounds = z.object({ toSeq: z.number().optional(), toTime: z.number().optional() }).strict();
 const many = <T extends z.ZodType>(item: T) => z.array(item).max(100_000);
 
-/** Argument shapes per method. Events and queries are checked again, field by field, by the store. */
-const ARGS: Record<StoreMethod, z.ZodType<readonly unknown[]>> = {
+/**
+ * Argument shapes per method. Events and queries are checked again, field by field, by the
+ * store; delivery records and status updates by deliveryCheck.ts.
+ */
+const ARGS: Record<Exclude<StoreMethod, 'putDeliveries' | 'updateStatuses'>, z.ZodType<readonly unknown[]>> = {
   append: z.union([z.tuple([many(z.unknown())]), z.tuple([many(z.unknown()), many(z.array(text).max(1_000))])]),
   get: z.tuple([text]),
   getBySeq: z.tuple([z.number()]),
   query: z.tuple([z.unknown()]),
   count: z.union([z.tuple([]), z.tuple([z.unknown()])]),
   headSeq: z.tuple([]),
-  updateStatuses: z.tuple([many(statusUpdate)]),
-  putDeliveries: z.tuple([many(delivery)]),
   getDelivery: z.tuple([text, text]),
   pendingDeliveries: z.tuple([text]),
   deliveriesOf: z.tuple([text]),
@@ -117,7 +99,8 @@ export function parseStoreRequest(candidate: unknown): StoreRequest {
   if (typeof method !== 'string' || !(STORE_METHODS as readonly string[]).includes(method)) {
     throw new TypeError(`request.method: "${String(method)}" is not a store method`);
   }
-  const parsed = ARGS[method as StoreMethod].safeParse(args);
+  if (method === 'putDeliveries' || method === 'updateStatuses') return { id, method, args: checkStatusArgs(method, args) };
+  const parsed = ARGS[method as keyof typeof ARGS].safeParse(args);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new TypeError(`${method}(${['args', ...(issue?.path ?? [])].join('.')}): ${issue?.message ?? 'invalid arguments'}`);
