@@ -9,10 +9,11 @@
  *   store reads only the summaries (about 40 bytes per event) to rebuild the in-memory
  *   index (eventColumns.ts).
  *
- * A segment that is not full is the tail: the next append rewrites it with its new events,
- * in the same transaction as the summary, so segments stay full and few. A segment is also
- * closed at SEGMENT_MAX_CHARS, which keeps every row well under the size at which Chromium
- * moves a value out to a separate blob file.
+ * An append writes its events as segments of their own, and the writer merges small ones
+ * later (segmentMerge.ts), so segments end up full and few without an append rewriting what
+ * is stored. A segment holds at most SEGMENT_MAX_CHARS, which keeps every row well under the
+ * size at which Chromium moves a value out to a separate blob file. (The version-3 upgrade
+ * still fills an open tail as it packs: placeInSegments.)
  *
  * Each string starts with the event's id (`{"id":"…",`), so an id can be confirmed without
  * parsing the event. The fields the columns hold are not in the string (see encodeEvent).

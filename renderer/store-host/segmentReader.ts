@@ -24,6 +24,8 @@ type Segments = Map<number, readonly (string | null)[]>;
 export class SegmentReader {
   /** Parsed-ready segments by first seq, least recently used first. */
   private readonly cache: Segments = new Map();
+  /** Moves on every merge: a read that began before it may name rows the merge deleted. */
+  private layout = 0;
 
   constructor(
     private readonly db: PlantDatabase,
@@ -55,6 +57,26 @@ export class SegmentReader {
   segmentLength(first: number): number {
     const at = lastAtMost(this.firsts, first);
     return (this.firsts[at + 1] ?? this.columns.length + 1) - first;
+  }
+
+  /**
+   * Segments `firsts` (consecutive, ascending) were merged into one row at `firsts[0]` holding
+   * `events`, with the text filter `filter`; called once the merge has committed.
+   */
+  merged(firsts: readonly number[], events: readonly (string | null)[], filter: Uint8Array | undefined): void {
+    const [first, ...gone] = firsts;
+    if (first === undefined) return;
+    const at = lastAtMost(this.firsts, first);
+    if (this.firsts[at] !== first || gone.some((seq, k) => this.firsts[at + 1 + k] !== seq)) throw new Error(`segment merge: segments ${firsts.join(', ')} are not consecutive`);
+    this.firsts.splice(at + 1, gone.length);
+    this.layout += 1;
+    for (const seq of gone) {
+      this.cache.delete(seq);
+      this.columns.textFilters.delete(seq);
+    }
+    if (filter) this.columns.textFilters.set(first, filter);
+    else this.columns.textFilters.delete(first);
+    this.remember(first, events);
   }
 
   remember(first: number, events: readonly (string | null)[]): void {
@@ -97,24 +119,38 @@ export class SegmentReader {
     return span <= missing.length * 2 ? this.db.segments.where('first').between(lo, hi, true, true).toArray() : this.db.segments.bulkGet([...missing]);
   }
 
-  /** Starts reading the segments that hold these seqs. */
-  private segmentsFor(seqs: readonly number[]): Promise<Segments> {
-    const firsts = [...new Set(seqs.map((seq) => this.segmentOf(seq)))].sort((a, b) => a - b);
-    return this.segments(firsts);
+  /**
+   * Reads the segments that hold these seqs. Should a merge commit while they are read, a
+   * row it deleted comes back missing: the seqs it held are read again under the merged
+   * row (events never change, so rows read before the merge stay right).
+   */
+  private async segmentsFor(seqs: readonly number[]): Promise<Segments> {
+    const firstsOf = (some: readonly number[]) => [...new Set(some.map((seq) => this.segmentOf(seq)))].sort((a, b) => a - b);
+    const layout = this.layout;
+    const found = await this.segments(firstsOf(seqs));
+    if (layout === this.layout) return found;
+    const lost = seqs.filter((seq) => this.rowHolding(seq, found).events.length === 0);
+    if (lost.length > 0) for (const [first, events] of await this.segmentsFor(lost)) found.set(first, events);
+    return found;
+  }
+
+  /** The row among `segments` that holds `seq` (an empty one when none does). */
+  private rowHolding(seq: number, segments: Segments): { first: number; events: readonly (string | null)[] } {
+    const first = this.segmentOf(seq);
+    const events = segments.get(first);
+    if (events && seq - first < events.length) return { first, events };
+    // Rows read before a merge are keyed by their own first seqs, no longer in `firsts`.
+    for (const [key, rows] of segments) if (key <= seq && seq - key < rows.length) return { first: key, events: rows };
+    return { first: seq, events: [] };
   }
 
   /** The stored JSON of these seqs (ascending or descending), undefined where none. */
   private textsIn(seqs: readonly number[], segments: Segments): (string | null | undefined)[] {
     let first = 0;
-    let end = 0;
-    let events: readonly (string | null)[] | undefined;
+    let events: readonly (string | null)[] = [];
     return seqs.map((seq) => {
-      if (seq < first || seq >= end) {
-        first = this.segmentOf(seq);
-        end = first + this.segmentLength(first);
-        events = segments.get(first);
-      }
-      return events?.[seq - first];
+      if (seq < first || seq >= first + events.length) ({ first, events } = this.rowHolding(seq, segments));
+      return events[seq - first];
     });
   }
 
