@@ -4,11 +4,7 @@
  * append fails, its units are retried one by one so that one bad unit fails alone.
  *
  * Two appends are in flight at most: once the store has committed a batch (stagedAppend.ts),
- * the next one is sent while the first is made durable (the journal's sync) and delivered,
- * if at least `overlapAt` events wait for it; fewer wait until the first has settled and then
- * go as one larger append, since every append costs the store host a share of its own
- * whatever its size (sending whatever waited at each commit made three times as many appends
- * on the end-to-end path at 3,000 events/s, and cost the store host a quarter more per event).
+ * the next one is sent while the first is made durable (the journal's sync) and delivered.
  * What that keeps:
  * - every unit settles only after its own append is durable, and the units settle in the
  *   order their batches were committed;
@@ -32,20 +28,12 @@ export interface AppendUnit {
 }
 
 const MAX_EVENTS_PER_APPEND = 2_000;
-/** The default of `overlapAt`: a quarter of the largest append. */
-export const OVERLAP_AT_EVENTS = 500;
 
 export class AppendBatcher {
   private queue: AppendUnit[] = [];
   private running: Promise<void> | null = null;
 
-  /** Events in `queue`. */
-  private queuedEvents = 0;
-
-  constructor(
-    private readonly store: EventStore,
-    private readonly overlapAt = OVERLAP_AT_EVENTS,
-  ) {}
+  constructor(private readonly store: EventStore) {}
 
   get pending(): number {
     return this.queue.length;
@@ -57,7 +45,6 @@ export class AppendBatcher {
 
   submit(unit: AppendUnit): void {
     this.queue.push(unit);
-    this.queuedEvents += unit.events.length;
     if (!this.running) {
       this.running = Promise.resolve().then(() => this.run());
     }
@@ -77,9 +64,8 @@ export class AppendBatcher {
       // on here: `running` is still set, so submit() started no other run.
       do {
         while (this.queue.length > 0) {
-          // At most two in flight: one being committed, one on its way to disk; and the second
-          // only when enough waits for it.
-          await (this.queuedEvents >= this.overlapAt ? beforeLast : last);
+          // At most two in flight: one being committed, one on its way to disk.
+          await beforeLast;
           const units = this.takeBatch();
           const { settled } = await this.commit(units, last);
           beforeLast = last;
@@ -154,7 +140,6 @@ export class AppendBatcher {
       count += size;
       taken++;
     }
-    this.queuedEvents -= count;
     return this.queue.splice(0, taken);
   }
 }
