@@ -4,7 +4,11 @@
  * append fails, its units are retried one by one so that one bad unit fails alone.
  *
  * Two appends are in flight at most: once the store has committed a batch (stagedAppend.ts),
- * the next one is sent while the first is made durable (the journal's sync) and delivered.
+ * the next one is sent while the first is made durable (the journal's sync) and delivered,
+ * if at least `overlapAt` events wait for it; fewer wait until the first has settled and then
+ * go as one larger append, since every append costs the store host a share of its own
+ * whatever its size (sending whatever waited at each commit made three times as many appends
+ * on the end-to-end path at 3,000 events/s, and cost the store host a quarter more per event).
  * What that keeps:
  * - every unit settles only after its own append is durable, and the units settle in the
  *   order their batches were committed;
@@ -28,12 +32,20 @@ export interface AppendUnit {
 }
 
 const MAX_EVENTS_PER_APPEND = 2_000;
+/** The default of `overlapAt`: a quarter of the largest append. */
+export const OVERLAP_AT_EVENTS = 500;
 
 export class AppendBatcher {
   private queue: AppendUnit[] = [];
   private running: Promise<void> | null = null;
 
-  constructor(private readonly store: EventStore) {}
+  /** Events in `queue`. */
+  private queuedEvents = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly overlapAt = OVERLAP_AT_EVENTS,
+  ) {}
 
   get pending(): number {
     return this.queue.length;
@@ -45,6 +57,7 @@ export class AppendBatcher {
 
   submit(unit: AppendUnit): void {
     this.queue.push(unit);
+    this.queuedEvents += unit.events.length;
     if (!this.running) {
       this.running = Promise.resolve().then(() => this.run());
     }
@@ -64,8 +77,9 @@ export class AppendBatcher {
       // on here: `running` is still set, so submit() started no other run.
       do {
         while (this.queue.length > 0) {
-          // At most two in flight: one being committed, one on its way to disk.
-          await beforeLast;
+          // At most two in flight: one being committed, one on its way to disk; and the second
+          // only when enough waits for it.
+          await (this.queuedEvents >= this.overlapAt ? beforeLast : last);
           const units = this.takeBatch();
           const { settled } = await this.commit(units, last);
           beforeLast = last;
@@ -140,6 +154,7 @@ export class AppendBatcher {
       count += size;
       taken++;
     }
+    this.queuedEvents -= count;
     return this.queue.splice(0, taken);
   }
 }

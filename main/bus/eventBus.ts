@@ -50,6 +50,8 @@ export interface EventBusOptions {
   readonly random?: () => number;
   /** The store was rebuilt from the journal up to this seq: its deliveries are given again (rebuiltDeliveries.ts). */
   readonly redeliverUpToSeq?: number;
+  /** Events that must wait for an append to be sent while the one before is made durable (appendBatcher.ts). */
+  readonly overlapAt?: number;
 }
 
 export type Unsubscribe = () => void;
@@ -95,7 +97,7 @@ export class EventBus {
     this.onError = options.onError ?? logErrorAs('[bus]');
     this.random = options.random ?? Math.random;
     this.writer = new DeliveryWriter(this.store, this.onError);
-    this.appends = new AppendBatcher(this.store);
+    this.appends = new AppendBatcher(this.store, options.overlapAt);
     this.admission = new Admission({
       publishTimeoutMs: options.publishTimeoutMs ?? 5_000,
       isClosed: () => this.closed,

@@ -42,6 +42,12 @@ export interface IngestPublisherOptions {
    * or half the capacity when that is smaller.
    */
   readonly holdAt?: number;
+  /**
+   * Events that must be waiting when a batch is committed for the next to be handed over at
+   * once, while that one is made durable; fewer wait for it and then go as one larger append.
+   * Defaults to a quarter of a batch.
+   */
+  readonly overlapAt?: number;
   /** Attempts at one batch when the store fails (an overloaded bus is waited for without limit). */
   readonly maxAttempts?: number;
   readonly onError?: (error: unknown) => void;
@@ -71,6 +77,7 @@ export class IngestPublisher {
   private readonly capacity: number;
   private readonly batchSize: number;
   private readonly holdAt: number;
+  private readonly overlapAt: number;
   private readonly maxAttempts: number;
   private readonly onError: (error: unknown) => void;
 
@@ -81,6 +88,8 @@ export class IngestPublisher {
     // off in few large appends (500 held the end-to-end path to a few thousand events/s).
     this.batchSize = options.batchSize ?? 2_000;
     this.holdAt = Math.max(1, options.holdAt ?? Math.min(this.batchSize * 4, Math.floor(this.capacity / 2)));
+    // Each append costs the store host a share of its own whatever its size (appendBatcher.ts).
+    this.overlapAt = Math.max(1, options.overlapAt ?? Math.floor(this.batchSize / 4));
     this.maxAttempts = options.maxAttempts ?? 8;
     this.onError = options.onError ?? logErrorAs('[ingest]');
   }
@@ -134,16 +143,17 @@ export class IngestPublisher {
   }
 
   /**
-   * Publishes the queue in batches, in order. The next batch is handed to the bus once the
-   * one before is committed, so that its commit overlaps that one's journal sync; since it
-   * goes only after that commit, it cannot be stored ahead of a batch the store refused.
+   * Publishes the queue in batches, in order. With `overlapAt` events waiting, the next batch
+   * is handed to the bus once the one before is committed, so that its commit overlaps that
+   * one's journal sync; since it goes only after that commit, it cannot be stored ahead of a
+   * batch the store refused.
    */
   private async run(): Promise<void> {
     let failures = 0;
     let first: Sent | null = null;
     while (this.queued() > 0) {
       first ??= this.send(0);
-      const second: Sent | null = (await first.committed) && this.queued() > first.size ? this.send(first.size) : null;
+      const second: Sent | null = (await first.committed) && this.queued() - first.size >= this.overlapAt ? this.send(first.size) : null;
       const result = await first.outcome;
       if (result === null) {
         this.published += first.size;

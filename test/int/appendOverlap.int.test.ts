@@ -25,7 +25,7 @@ async function journaledBus(segmentBytes?: number) {
   const journal = await Journal.open(dataDir, segmentBytes ? { segmentBytes } : {});
   const inner = new InMemoryEventStore({ sha256HexOfText: nodeSha256HexOfText });
   const store = new JournaledStore({ store: inner, journal, dataDir, databaseId: null, anchorEveryMs: 0 });
-  return { dataDir, inner, store, bus: new EventBus({ store }) };
+  return { dataDir, inner, store, bus: new EventBus({ store, overlapAt: 1 }) };
 }
 
 const events = (from: number, count: number) =>

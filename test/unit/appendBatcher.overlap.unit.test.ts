@@ -51,9 +51,9 @@ const turns = async (n = 20) => {
   for (let i = 0; i < n; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 };
 
-function setUp() {
+function setUp(overlapAt = 1) {
   const store = new StagedStore();
-  const bus = new EventBus({ store });
+  const bus = new EventBus({ store, overlapAt });
   const settled: string[] = [];
   const publish = (name: string) =>
     bus.publish({ type: 'equipment.telemetry.recorded', payload: { name } }).then(
@@ -61,6 +61,18 @@ function setUp() {
       (error: Error) => void settled.push(`${name} failed: ${error.message}`),
     );
   return { store, bus, settled, publish };
+}
+
+/** a committed and on its way to disk, b and c published while it was committed. */
+async function aCommittedBAndCWaiting(overlapAt: number) {
+  const set = setUp(overlapAt);
+  const a = set.publish('a');
+  await turns();
+  const b = set.publish('b');
+  const c = set.publish('c');
+  set.store.calls[0]!.commit.resolve();
+  await turns();
+  return { ...set, a, b, c };
 }
 
 /** a committed and on its way to disk, b sent behind it and committed too. */
@@ -116,13 +128,7 @@ describe('append batcher: a second append in flight', () => {
   });
 
   it('retries a refused batch unit by unit before anything queued behind it is sent', async () => {
-    const { store, settled, publish } = setUp();
-    const a = publish('a');
-    await turns();
-    const b = publish('b');
-    const c = publish('c');
-    store.calls[0]!.commit.resolve();
-    await turns();
+    const { store, settled, publish, a, b, c } = await aCommittedBAndCWaiting(1);
     expect(store.calls.map((call) => call.names)).toEqual([['a'], ['b', 'c']]);
     const d = publish('d');
     store.calls[1]!.commit.reject(new Error('refused together'));
@@ -143,6 +149,19 @@ describe('append batcher: a second append in flight', () => {
     store.calls[4]!.commit.resolve();
     await Promise.all([a, b, c, d]);
     expect(settled).toEqual(['a stored as 1', 'b failed: b is bad', 'c stored as 2', 'd stored as 3']);
+  });
+
+  it('sends fewer events than the overlap mark only once the batch before has settled, together', async () => {
+    const { store, settled, publish, a, b, c } = await aCommittedBAndCWaiting(3);
+    expect(store.calls.map((call) => call.names)).toEqual([['a']]);
+    const d = publish('d');
+    store.calls[0]!.durable.resolve();
+    await turns();
+    expect(store.calls.map((call) => call.names)).toEqual([['a'], ['b', 'c', 'd']]);
+    store.calls[1]!.commit.resolve();
+    store.calls[1]!.durable.resolve();
+    await Promise.all([a, b, c, d]);
+    expect(settled).toEqual(['a stored as 1', 'b stored as 2', 'c stored as 3', 'd stored as 4']);
   });
 
   it('fails both batches when the first cannot be made durable after the second was sent', async () => {

@@ -78,6 +78,26 @@ describe('ingest publisher: a second batch in flight', () => {
     expect(publisher.metrics()).toEqual({ queued: 0, published: 4, lost: 0, retries: 0 });
   });
 
+  it('given fewer events waiting than the overlap mark at a commit, then they wait for that batch and go as one larger batch', async () => {
+    const { bus, handed, stored } = heldBus();
+    const publisher = new IngestPublisher({ batchSize: 8, overlapAt: 3, bus });
+    for (let n = 0; n < 2; n++) publisher.enqueue(input(n));
+    await turns();
+    for (let n = 2; n < 4; n++) publisher.enqueue(input(n));
+    handed[0]!.committed();
+    await turns();
+    publisher.enqueue(input(4));
+    await turns();
+    expect(handed).toHaveLength(1);
+    handed[0]!.resolve();
+    await expect.poll(() => handed.length).toBe(2);
+    expect(handed[1]!.ns).toEqual([2, 3, 4]);
+    handed[1]!.committed();
+    handed[1]!.resolve();
+    await publisher.idle();
+    expect(stored).toEqual([0, 1, 2, 3, 4]);
+  });
+
   it('given a batch refused before its commit, then nothing behind it goes to the bus until it is retried', async () => {
     const { bus, handed, stored } = heldBus();
     const publisher = new IngestPublisher({ batchSize: 2, bus });
