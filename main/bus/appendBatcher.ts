@@ -7,8 +7,9 @@
  * the next one is sent while the first is made durable (the journal's sync) and delivered,
  * if at least `overlapAt` events wait for it; fewer wait until the first has settled and then
  * go as one larger append, since every append costs the store host a share of its own
- * whatever its size (sending whatever waited at each commit made three times as many appends
- * on the end-to-end path at 3,000 events/s, and cost the store host a quarter more per event).
+ * whatever its size (sending whatever waited at each commit made 923 appends of 43 events
+ * instead of 503 of 80 on the end-to-end path at 2,000 events/s, and the store host spent 242
+ * instead of 173 ms of CPU per 1,000 events).
  * What that keeps:
  * - every unit settles only after its own append is durable, and the units settle in the
  *   order their batches were committed;
