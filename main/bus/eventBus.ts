@@ -50,9 +50,20 @@ export interface EventBusOptions {
   readonly random?: () => number;
   /** The store was rebuilt from the journal up to this seq: its deliveries are given again (rebuiltDeliveries.ts). */
   readonly redeliverUpToSeq?: number;
+  /** Events that must wait for an append to be sent while the one before is made durable (appendBatcher.ts). */
+  readonly overlapAt?: number;
 }
 
 export type Unsubscribe = () => void;
+
+export interface PublishOptions {
+  /**
+   * Called once the store has committed the events (their order is then fixed), before the
+   * publish resolves (once they are durable). A publisher that sends in order may send its
+   * next batch then: it cannot be stored ahead of this one (appendBatcher.ts).
+   */
+  readonly committed?: () => void;
+}
 
 export class EventBus {
   readonly deadLetters: DeadLetterQueue;
@@ -86,7 +97,7 @@ export class EventBus {
     this.onError = options.onError ?? logErrorAs('[bus]');
     this.random = options.random ?? Math.random;
     this.writer = new DeliveryWriter(this.store, this.onError);
-    this.appends = new AppendBatcher(this.store);
+    this.appends = new AppendBatcher(this.store, options.overlapAt);
     this.admission = new Admission({
       publishTimeoutMs: options.publishTimeoutMs ?? 5_000,
       isClosed: () => this.closed,
@@ -118,7 +129,7 @@ export class EventBus {
   }
 
   /** Publishes events atomically, in order: all are stored, or none is. */
-  publishBatch(events: readonly (PlantEvent | PublishInput)[]): Promise<StoredEvent[]> {
+  publishBatch(events: readonly (PlantEvent | PublishInput)[], options: PublishOptions = {}): Promise<StoredEvent[]> {
     let normalised: PlantEvent[];
     try {
       if (!Array.isArray(events)) throw new EventValidationError('events', 'must be an array of events');
@@ -127,7 +138,7 @@ export class EventBus {
       return Promise.reject(error);
     }
     if (normalised.length === 0) return Promise.resolve([]);
-    return this.publishEvents(normalised, false);
+    return this.publishEvents(normalised, false, options.committed);
   }
 
   /**
@@ -237,15 +248,15 @@ export class EventBus {
    * their subscribers. Resolves with the one stored event when `single`, else with all.
    */
   private publishEvents(events: PlantEvent[], single: true): Promise<StoredEvent>;
-  private publishEvents(events: PlantEvent[], single: false): Promise<StoredEvent[]>;
-  private publishEvents(events: PlantEvent[], single: boolean): Promise<StoredEvent | StoredEvent[]> {
+  private publishEvents(events: PlantEvent[], single: false, committed?: () => void): Promise<StoredEvent[]>;
+  private publishEvents(events: PlantEvent[], single: boolean, committed?: () => void): Promise<StoredEvent | StoredEvent[]> {
     if (this.closed) return Promise.reject(new BusClosedError());
     const routes = events.map((event) => this.route(event.type));
     const demand = Demand.of(routes);
     // One promise per publish: the unit settles it, whether it goes straight to the append or
     // waits for room first.
     return new Promise((resolve, reject) => {
-      const unit = new PublishUnit(this, events, routes, demand, single, resolve, reject);
+      const unit = new PublishUnit(this, events, routes, demand, single, resolve, reject, committed);
       if (this.admission.reserveOrWait(unit, demand)) this.appends.submit(unit);
     });
   }

@@ -53,6 +53,8 @@ export class PublishUnit implements AppendUnit {
     private readonly single: boolean,
     private readonly settle: (stored: StoredEvent | StoredEvent[]) => void,
     private readonly fail: (error: unknown) => void,
+    /** The publisher's wish to hear of the commit (PublishOptions.committed). */
+    readonly committed?: () => void,
   ) {
     this.subscribers = routes.length === 1 ? (routes[0] as Route).single : routes.map((route) => route.names);
   }

@@ -19,7 +19,17 @@ import { DiskSpaceError } from '../store/diskGuard';
 import { logErrorAs } from '../core/logError';
 
 export interface IngestBus {
-  publishBatch(events: readonly (PlantEvent | PublishInput)[]): Promise<unknown>;
+  /** `committed`, when the bus reports it, says the events' place in the store is fixed (eventBus.ts: PublishOptions). */
+  publishBatch(events: readonly (PlantEvent | PublishInput)[], options?: { readonly committed?: () => void }): Promise<unknown>;
+}
+
+/** A batch handed to the bus: how many events from the queue's head on, and what became of it. */
+interface Sent {
+  readonly size: number;
+  /** Null once stored, else what the bus threw. */
+  readonly outcome: Promise<{ readonly error: unknown } | null>;
+  /** True once the bus reported the commit; false when the batch settled without one. */
+  readonly committed: Promise<boolean>;
 }
 
 export interface IngestPublisherOptions {
@@ -32,6 +42,12 @@ export interface IngestPublisherOptions {
    * or half the capacity when that is smaller.
    */
   readonly holdAt?: number;
+  /**
+   * Events that must be waiting when a batch is committed for the next to be handed over at
+   * once, while that one is made durable; fewer wait for it and then go as one larger append.
+   * Defaults to a quarter of a batch.
+   */
+  readonly overlapAt?: number;
   /** Attempts at one batch when the store fails (an overloaded bus is waited for without limit). */
   readonly maxAttempts?: number;
   readonly onError?: (error: unknown) => void;
@@ -61,6 +77,7 @@ export class IngestPublisher {
   private readonly capacity: number;
   private readonly batchSize: number;
   private readonly holdAt: number;
+  private readonly overlapAt: number;
   private readonly maxAttempts: number;
   private readonly onError: (error: unknown) => void;
 
@@ -71,6 +88,8 @@ export class IngestPublisher {
     // off in few large appends (500 held the end-to-end path to a few thousand events/s).
     this.batchSize = options.batchSize ?? 2_000;
     this.holdAt = Math.max(1, options.holdAt ?? Math.min(this.batchSize * 4, Math.floor(this.capacity / 2)));
+    // Each append costs the store host a share of its own whatever its size (appendBatcher.ts).
+    this.overlapAt = Math.max(1, options.overlapAt ?? Math.floor(this.batchSize / 4));
     this.maxAttempts = options.maxAttempts ?? 8;
     this.onError = options.onError ?? logErrorAs('[ingest]');
   }
@@ -123,43 +142,81 @@ export class IngestPublisher {
     this.wakeIfRoom();
   }
 
+  /**
+   * Publishes the queue in batches, in order. With `overlapAt` events waiting, the next batch
+   * is handed to the bus once the one before is committed, so that its commit overlaps that
+   * one's journal sync; since it goes only after that commit, it cannot be stored ahead of a
+   * batch the store refused.
+   */
   private async run(): Promise<void> {
     let failures = 0;
-    while (this.head < this.queue.length) {
-      const batch = this.queue.slice(this.head, this.head + this.batchSize);
-      try {
-        await this.options.bus.publishBatch(batch);
-        this.published += batch.length;
+    let first: Sent | null = null;
+    while (this.queued() > 0) {
+      first ??= this.send(0);
+      const second: Sent | null = (await first.committed) && this.queued() - first.size >= this.overlapAt ? this.send(first.size) : null;
+      const result = await first.outcome;
+      if (result === null) {
+        this.published += first.size;
         failures = 0;
         this.refusedByStore = false;
-        this.advance(batch.length);
-      } catch (error) {
-        if (error instanceof BusClosedError) {
-          this.lost += this.queue.length - this.head;
-          this.closed = true;
-          this.advance(this.queue.length - this.head);
-          this.onError(new Error(`ingest stopped: the bus closed with events still queued (${error.message})`));
-          break;
-        }
-        failures++;
-        this.retries++;
-        if (error instanceof DiskSpaceError) this.refusedByStore = true;
-        // An overloaded bus, or a disk too full to store on, is waited for without limit: the
-        // events stay queued (and counted) instead of being given up.
-        if (!(error instanceof BusOverloadError || error instanceof DiskSpaceError) && failures >= this.maxAttempts) {
-          this.lost += batch.length;
-          this.advance(batch.length);
-          this.onError(new Error(`ingest gave up a batch of ${batch.length} events after ${failures} attempts: ${String(error)}`));
-          failures = 0;
-          continue;
-        }
-        await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures, { maxAttempts: 0, baseDelayMs: 100, maxDelayMs: 5_000, jitter: 0.3 })));
+        this.advance(first.size);
+        first = second;
+        continue;
       }
+      first = await this.behindFailed(first, second);
+      const { error } = result;
+      if (error instanceof BusClosedError) {
+        this.lost += this.queued();
+        this.closed = true;
+        this.advance(this.queued());
+        this.onError(new Error(`ingest stopped: the bus closed with events still queued (${error.message})`));
+        break;
+      }
+      failures++;
+      this.retries++;
+      if (error instanceof DiskSpaceError) this.refusedByStore = true;
+      // An overloaded bus, or a disk too full to store on, is waited for without limit: the
+      // events stay queued (and counted) instead of being given up.
+      const size = Math.min(this.batchSize, this.queued());
+      if (!(error instanceof BusOverloadError || error instanceof DiskSpaceError) && failures >= this.maxAttempts) {
+        this.lost += size;
+        this.advance(size);
+        this.onError(new Error(`ingest gave up a batch of ${size} events after ${failures} attempts: ${String(error)}`));
+        failures = 0;
+        continue;
+      }
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures, { maxAttempts: 0, baseDelayMs: 100, maxDelayMs: 5_000, jitter: 0.3 })));
     }
     this.running = null;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const wake of waiters) wake();
+  }
+
+  /**
+   * The batch `failed` was refused after its commit, and `second` was sent behind it: the bus
+   * fails it too (the journal chains it on the failed one). Should it have been stored all
+   * the same, it is counted and taken out of the queue, so that it is not stored twice.
+   * Returns null: the next attempt starts again from the queue's head.
+   */
+  private async behindFailed(failed: Sent, second: Sent | null): Promise<null> {
+    if (second && (await second.outcome) === null) {
+      this.published += second.size;
+      this.queue.splice(this.head + failed.size, second.size);
+    }
+    return null;
+  }
+
+  /** Hands the batch at `offset` events past the queue's head to the bus. */
+  private send(offset: number): Sent {
+    const batch = this.queue.slice(this.head + offset, this.head + offset + this.batchSize);
+    let reportCommit: () => void = () => undefined;
+    const reported = new Promise<boolean>((resolve) => (reportCommit = () => resolve(true)));
+    const outcome = this.options.bus.publishBatch(batch, { committed: reportCommit }).then(
+      () => null,
+      (error: unknown) => ({ error }),
+    );
+    return { size: batch.length, outcome, committed: Promise.race([reported, outcome.then(() => false)]) };
   }
 
   private advance(count: number): void {

@@ -32,6 +32,7 @@ import { mapMessage } from '../../shared/ingest/mapMessage';
 import { publicSettings, validateMqttSettings, type ValidMqttSettings } from '../../shared/ingest/mqttSettings';
 import { IngestPublisher, type IngestBus } from './ingestPublisher';
 import { clientOptions } from './mqttOptions';
+import { gatherWrites } from './gatherWrites';
 import { rejectedMessageEvent } from './rejectedIngest';
 import { isSparkplugTopic } from './sparkplug/topic';
 import { SparkplugIngest } from './sparkplug/sparkplugIngest';
@@ -163,6 +164,7 @@ export class MqttIngest {
    */
   private acknowledge(client: MqttClient, callback: () => void): void {
     if (!this.publisher.holding) {
+      gatherWrites(client);
       callback();
       return;
     }

@@ -20,6 +20,7 @@ import type {
 } from '../../shared/store/eventStore';
 import { writeAnchor } from './anchor';
 import type { Journal } from './journal';
+import type { StagedAppend } from '../bus/stagedAppend';
 
 export interface JournaledStoreOptions {
   readonly store: EventStore;
@@ -61,6 +62,15 @@ export class JournaledStore implements EventStore {
   }
 
   async append(events: readonly AppendInput[], deliveries?: readonly (readonly string[])[]): Promise<StoredEvent[]> {
+    return (await this.appendStaged(events, deliveries)).durable;
+  }
+
+  /**
+   * The append in its two stages (main/bus/stagedAppend.ts): resolves once the store has
+   * committed, with `durable`, which resolves once the journal has the events on disk too.
+   * The bus sends its next append meanwhile, so the journal's sync overlaps the next commit.
+   */
+  async appendStaged(events: readonly AppendInput[], deliveries?: readonly (readonly string[])[]): Promise<StagedAppend> {
     this.options.admit?.(events);
     this.appending++;
     let stored: StoredEvent[];
@@ -69,11 +79,13 @@ export class JournaledStore implements EventStore {
     } finally {
       this.appending--;
     }
-    if (stored.length === 0) return stored;
+    if (stored.length === 0) return { durable: Promise.resolve(stored) };
     if (this.databaseId === null && stored[0]?.seq === 1) this.databaseId = stored[0].id;
-    await this.journalInOrder(stored);
-    this.anchorSoon();
-    return stored;
+    const durable = this.journalInOrder(stored).then(() => {
+      this.anchorSoon();
+      return stored;
+    });
+    return { durable };
   }
 
   private journalInOrder(stored: StoredEvent[]): Promise<void> {
