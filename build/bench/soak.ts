@@ -10,7 +10,9 @@
  *   publisher's worker thread), the largest of any Chromium process, and one key per
  *   process by what it serves and its role (soakMemory.ts), e.g. `…_timeline_renderer`;
  * - the JavaScript heap of the host and of each console window, sampled the same way
- *   (`soak_js_heap_growth_mb_per_hour_<host|timeline|equipment>`);
+ *   (`soak_js_heap_growth_mb_per_hour_<host|timeline|equipment>`), and what is left of it
+ *   after a forced full collection at a quarter and at the end of the run
+ *   (`soak_js_live_heap_growth_mb_per_hour_<…>`: a leak shows there, the collector's rhythm does not);
  * - events lost: sent by the source minus stored;
  * - the timeline window's p95 frame time while the events arrive.
  */
@@ -83,11 +85,14 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
     log(`soak: ${RATE} events/s for ${seconds} s, the console open on the timeline and the equipment board`);
     const done = source.publish({ phase: 'soak', rate: RATE, seconds });
     // The frames of the run's second half, when the store and the pages are past their start.
-    await sleep((seconds * 1000) / 2);
+    // The first forced collection in the first half, which neither the memory trails (their
+    // second half) nor the frames see; the last once the path has caught up.
+    await sleep((seconds * 1000) / 4);
+    await heaps.collected();
+    await sleep((seconds * 1000) / 4);
     await timeline.evaluate(FRAME_RECORDER);
     const sent = await done;
     clearInterval(sampler);
-    const heapGrowth = heaps.figures();
     const frames = await timeline.evaluate<number[]>('(globalThis.__framesStop = true, globalThis.__frames)');
 
     // What the timeline holds at the end: its live list is bounded (a page heap still filling
@@ -104,6 +109,9 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
       if (stored >= sent.sent) break;
     }
     const catchUpS = (performance.now() - sentAt) / 1000;
+    // Caught up: nothing is in flight any more that the last collection would count as kept.
+    await heaps.collected();
+    const heapGrowth = heaps.figures();
     const growth = trail.growth();
     const hostGrowth = growth.find((g) => g.pid === process.pid)?.mbPerHour ?? Number.NaN;
     const chromium = growth.filter((g) => g.pid !== process.pid && /renderer|gpu|browser|utility|zygote/.test(g.name));

@@ -89,6 +89,9 @@ export function growthFigures(growth: readonly Growth[]): Record<string, number>
 export class HeapTrail {
   private readonly samples = new Map<string, { mb: number[]; at: number[] }>();
 
+  /** The heap after a forced collection, at each `collected()`. */
+  private readonly live = new Map<string, { mb: number; at: number }[]>();
+
   constructor(private readonly pages: ReadonlyMap<string, PlainPage>) {}
 
   async sample(): Promise<void> {
@@ -105,6 +108,27 @@ export class HeapTrail {
     }
   }
 
+  /**
+   * The heap left after a full collection, now (the host's only when Node runs with
+   * --expose-gc, as `npm run bench` does). Two of these say whether the code keeps what it
+   * allocates: the samples above also climb while the collector merely waits for its next
+   * major collection (heap snapshots of a soak showed the host's, the timeline's and the
+   * equipment board's live heaps flat while their sampled heaps grew).
+   */
+  async collected(): Promise<void> {
+    const at = performance.now();
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc) {
+      gc();
+      this.live.set('host', [...(this.live.get('host') ?? []), { mb: process.memoryUsage().heapUsed / (1024 * 1024), at }]);
+    }
+    for (const [name, page] of this.pages) {
+      await page.protocol('HeapProfiler.collectGarbage');
+      const { usedSize } = (await page.protocol('Runtime.getHeapUsage')) as { usedSize: number };
+      this.live.set(name, [...(this.live.get(name) ?? []), { mb: usedSize / (1024 * 1024), at }]);
+    }
+  }
+
   /** `soak_js_heap_growth_mb_per_hour_<name>`, from the second half of the samples. */
   figures(): Record<string, number> {
     const out: Record<string, number> = {};
@@ -114,6 +138,13 @@ export class HeapTrail {
       const at = trail.at.slice(from);
       const spacingS = ((at[at.length - 1] as number) - (at[0] as number)) / 1000 / (at.length - 1);
       out[`soak_js_heap_growth_mb_per_hour_${name}`] = Math.round((slopePerSecond(trail.mb.slice(from)) / spacingS) * 3600 * 10) / 10;
+    }
+    // From the first collection to the last: what stayed reachable, per hour.
+    for (const [name, points] of this.live) {
+      const first = points[0];
+      const last = points[points.length - 1];
+      if (!first || !last || last.at <= first.at) continue;
+      out[`soak_js_live_heap_growth_mb_per_hour_${name}`] = Math.round(((last.mb - first.mb) / (last.at - first.at)) * 3_600_000 * 10) / 10;
     }
     return out;
   }
