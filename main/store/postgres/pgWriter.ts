@@ -24,6 +24,7 @@ import { PostgresRefusedError, type PostgresConnection } from './pgConnection';
 import { APPEND_LOCK } from './pgSchema';
 import { arrayLiteral, numberElements, textElements } from './pgArrays';
 import { bodyOf, columnText, payloadText, priorityCode, statusCode } from './pgRows';
+import { blockColumns, insertBlocks, prepareBlocks, type PreparedBlocks } from './pgTextBlocks';
 
 /** Events one group commit writes at most. */
 const MAX_GROUP_EVENTS = 10_000;
@@ -40,6 +41,7 @@ interface PreparedColumns {
   readonly correlations: string;
   readonly bodies: string;
   readonly texts: string;
+  readonly blocks: PreparedBlocks;
 }
 
 type AppendOp = {
@@ -61,18 +63,19 @@ export function eventColumns(events: readonly StoredEvent[]): unknown[] {
 }
 
 function prepareColumns(events: readonly PlantEvent[]): PreparedColumns {
+  const texts = events.map(payloadText);
   return {
     ids: textElements(events.map((e) => e.id)), types: textElements(events.map((e) => e.type)),
     sources: textElements(events.map((e) => columnText(e.source))), timestamps: numberElements(events.map((e) => e.timestamp)),
     priorities: numberElements(events.map((e) => priorityCode(e.priority))), statuses: numberElements(events.map((e) => statusCode(e.status))),
     subjects: textElements(events.map((e) => columnText(subjectOf(e.payload)))), correlations: textElements(events.map((e) => columnText(e.correlationId))),
-    bodies: textElements(events.map(bodyOf)), texts: textElements(events.map(payloadText)),
+    bodies: textElements(events.map(bodyOf)), texts: textElements(texts), blocks: prepareBlocks(texts),
   };
 }
 
 /** The group's rows in INSERT_EVENTS' column order, as array literals. */
 function groupColumns(ops: readonly AppendOp[], stored: readonly StoredEvent[]): string[] {
-  const joined = (column: keyof PreparedColumns) => arrayLiteral(ops.map((op) => op.columns[column]));
+  const joined = (column: Exclude<keyof PreparedColumns, 'blocks'>) => arrayLiteral(ops.map((op) => op.columns[column]));
   return [
     arrayLiteral([numberElements(stored.map((e) => e.seq))]), joined('ids'), joined('types'), joined('sources'), joined('timestamps'),
     joined('priorities'), joined('statuses'), joined('subjects'), joined('correlations'), arrayLiteral([textElements(stored.map((e) => e.hash))]),
@@ -153,7 +156,8 @@ export class PgWriter {
           accepted.push(op);
         }
         if (accepted.length === 0) return;
-        let seq = Number(row.seq);
+        const firstSeq = Number(row.seq) + 1;
+        let seq = firstSeq - 1;
         let prevHash = row.hash;
         stored = accepted.map((op) => op.events.map((event) => {
           const numbered = numberedCopy(event, ++seq, subjectOf(event.payload));
@@ -165,9 +169,10 @@ export class PgWriter {
         await client.query(
           `WITH events AS (${INSERT_EVENTS}),
            deliveries AS (INSERT INTO deliveries (subscriber, event_id, seq, status, record)
-             SELECT d.subscriber, d.event_id, d.seq, 'PUBLISHED', d.record FROM unnest($13::text[], $14::text[], $15::int8[], $16::text[]) AS d(subscriber, event_id, seq, record))
+             SELECT d.subscriber, d.event_id, d.seq, 'PUBLISHED', d.record FROM unnest($13::text[], $14::text[], $15::int8[], $16::text[]) AS d(subscriber, event_id, seq, record)),
+           blocks AS (${insertBlocks(19, 20, 21)})
            UPDATE chain_head SET seq = $17, hash = $18`,
-          [...groupColumns(accepted, all), subscribers, deliveryIds, deliverySeqs, records, seq, prevHash],
+          [...groupColumns(accepted, all), subscribers, deliveryIds, deliverySeqs, records, seq, prevHash, ...blockColumns(accepted.map((op) => op.columns.blocks), firstSeq)],
         );
       }, `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
     } catch (error) {
