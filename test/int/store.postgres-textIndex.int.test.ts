@@ -48,6 +48,10 @@ describe.skipIf(!postgresAvailable())('PostgresEventStore free text', () => {
       // One append larger than a block, then small ones: blocks of several sizes.
       all.push(...await store.append(notedEvents(BLOCK_EVENTS + 300, 0)));
       for (let i = 0; i < 12; i++) all.push(...await store.append(notedEvents(40, all.length)));
+      // Appends handed in together commit together and share blocks.
+      const from = all.length;
+      const together = await Promise.all(Array.from({ length: 9 }, (_, i) => store.append(notedEvents(130, from + i * 130))));
+      all.push(...together.flat());
       for (const text of TEXTS) {
         for (const order of ['asc', 'desc'] as const) {
           const [paged, scanned] = await pagedAndScanned(store, all, { text, order });
@@ -67,6 +71,7 @@ describe.skipIf(!postgresAvailable())('PostgresEventStore free text', () => {
     const url = server.url(database);
     let store = await PostgresEventStore.open({ url });
     const before = await store.append(notedEvents(BLOCK_EVENTS + 150, 0));
+    expect((await server.sql('SELECT count(*)::int AS n FROM text_blocks', database)).rows[0].n).toBe(2);
     const answers = await Promise.all(TEXTS.map((text) => store.query({ text, order: 'desc', limit: 500 })));
     await store.close();
     await server.sql(TO_VERSION_2, database);

@@ -3,7 +3,7 @@
 // would miss events; and whole words must narrow, or a query would read every block.
 import { describe, expect, it } from 'vitest';
 import { blockKeys, queryKeys } from '../../main/store/postgres/textKeys';
-import { joinRanges } from '../../main/store/postgres/pgTextBlocks';
+import { blockColumns, joinRanges, prepareBlocks } from '../../main/store/postgres/pgTextBlocks';
 import { seededRandom } from '../support/random';
 
 const holdsAll = (block: readonly number[], wanted: readonly number[]): boolean => {
@@ -43,6 +43,18 @@ describe('free-text keys', () => {
     expect(queryKeys('ab')).toEqual([]);
     expect(queryKeys('"a')).not.toEqual([]);
     expect(queryKeys('lone \ud800 high')).toEqual([]);
+  });
+
+  it('shares a block between appends committed together up to 1,000 events, each block holding its events\' keys', () => {
+    const texts = (n: number, word: string) => Array.from({ length: n }, (_, i) => `{"note":"${word} ${i}"}`);
+    const appends = [prepareBlocks(texts(250, 'alpha')), prepareBlocks(texts(700, 'beta')), prepareBlocks(texts(1_200, 'gamma')), prepareBlocks(texts(40, 'delta'))];
+    const [firsts, lasts, keys] = blockColumns(appends, 101);
+    expect(firsts.map((f, i) => [f, lasts[i]])).toEqual([[101, 1050], [1051, 2050], [2051, 2290]]);
+    const asNumbers = keys.map((literal) => literal.slice(1, -1).split(',').map(Number));
+    expect(holdsAll(asNumbers[0]!, queryKeys(' alpha ')) && holdsAll(asNumbers[0]!, queryKeys(' beta '))).toBe(true);
+    expect(holdsAll(asNumbers[0]!, queryKeys(' gamma '))).toBe(false);
+    expect(holdsAll(asNumbers[1]!, queryKeys(' gamma ')) && !holdsAll(asNumbers[1]!, queryKeys(' delta '))).toBe(true);
+    expect(holdsAll(asNumbers[2]!, queryKeys(' gamma ')) && holdsAll(asNumbers[2]!, queryKeys(' delta '))).toBe(true);
   });
 
   it('joins the ranges of adjacent blocks', () => {

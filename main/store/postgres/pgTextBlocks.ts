@@ -16,38 +16,54 @@ export const BLOCK_EVENTS = 1_000;
 /** Candidate ranges a query names one by one (index range scans); beyond, it filters the rows it reads in order. */
 const LISTED_RANGES = 32;
 
-/** An append's blocks, made before its transaction: how many events each holds, and its keys as an array literal. */
+/** An append's parts of at most BLOCK_EVENTS events, made before its transaction: how many events each holds, and its keys. */
 export interface PreparedBlocks {
   readonly sizes: readonly number[];
-  readonly keys: readonly string[];
+  readonly keys: readonly (readonly number[])[];
 }
 
 /** The blocks of one append's texts (lowercased payloads, in order). */
 export function prepareBlocks(texts: readonly string[]): PreparedBlocks {
   const sizes: number[] = [];
-  const keys: string[] = [];
+  const keys: number[][] = [];
   for (let at = 0; at < texts.length; at += BLOCK_EVENTS) {
     const part = texts.slice(at, at + BLOCK_EVENTS);
     sizes.push(part.length);
-    keys.push(`{${blockKeys(part).join(',')}}`);
+    keys.push(blockKeys(part));
   }
   return { sizes, keys };
 }
 
-/** The rows of appends numbered from `firstSeq` on, as the three arrays INSERT_BLOCKS takes. */
+/**
+ * The rows of appends committed together, numbered from `firstSeq` on, as the three arrays
+ * INSERT_BLOCKS takes. Consecutive parts share a block while it holds at most BLOCK_EVENTS
+ * events: keys are shared between events, so a block of 1,000 plant-mix events has 2.4 keys
+ * per event, one of 250 4.9 and one event alone 78, and PostgreSQL's index work follows the keys.
+ */
 export function blockColumns(appends: readonly PreparedBlocks[], firstSeq: number): [number[], number[], string[]] {
   const firsts: number[] = [];
   const lasts: number[] = [];
   const keys: string[] = [];
-  let seq = firstSeq;
+  let first = firstSeq;
+  let size = 0;
+  let parts: (readonly number[])[] = [];
+  const close = () => {
+    if (size === 0) return;
+    firsts.push(first);
+    lasts.push(first + size - 1);
+    keys.push(`{${(parts.length === 1 ? parts[0]! : [...new Set(parts.flat())]).join(',')}}`);
+    first += size;
+    size = 0;
+    parts = [];
+  };
   for (const blocks of appends) {
-    blocks.sizes.forEach((size, i) => {
-      firsts.push(seq);
-      lasts.push(seq + size - 1);
-      keys.push(blocks.keys[i]!);
-      seq += size;
+    blocks.sizes.forEach((partSize, i) => {
+      if (size + partSize > BLOCK_EVENTS) close();
+      size += partSize;
+      parts.push(blocks.keys[i]!);
     });
   }
+  close();
   return [firsts, lasts, keys];
 }
 
