@@ -16,8 +16,16 @@ import type { ArchiveTarget } from './archiveBatch';
 import { ArchiverStoppedError, MessageBatcher, type ArchiveCounts } from './messageBatcher';
 
 export const DEFAULT_CONSUMER = 'archiver';
-/** Events one append takes at most: a third of what is in hand, so that one batch commits, one waits behind it and one gathers. */
-const MAX_BATCH = 1_000;
+/**
+ * Events one append takes at most, and appends handed to the store at once. The store commits the
+ * appends queued behind a commit together, so small appends still make large transactions; but each
+ * append is checked and prepared in one piece of synchronous work, during which the transaction in
+ * progress waits for its next round trip. Measured on the same loaded 2-core machine, 20,000 events:
+ * 2 appends of 1,000 archived 1,514 and 1,839 events/s, 8 of 250 2,257, 2,488 and 2,366/s (12 of 250
+ * 2,117/s, 6 of 500 1,886/s), at the same CPU per event.
+ */
+const MAX_BATCH = 250;
+const IN_FLIGHT = 8;
 /**
  * Messages delivered and not yet acknowledged, at most (the client pulls twice as many ahead).
  * Small enough that what waits in the client is stored within the consumer's ack wait (10 s)
@@ -61,7 +69,7 @@ export class Archiver {
     stream: string,
     maxBatch: number,
   ) {
-    this.batcher = new MessageBatcher(target, stream, maxBatch, (error, messages) => this.failed(error, messages));
+    this.batcher = new MessageBatcher(target, stream, maxBatch, (error, messages) => this.failed(error, messages), IN_FLIGHT);
   }
 
   /** Connects, makes the stream and the durable consumer if missing, and starts archiving. */

@@ -2,9 +2,10 @@
  * Group commit for stream messages: each message handed in waits in a queue; each batch (up
  * to `maxBatch`) goes into the archive in one append, and every message of it
  * settles when that append has committed (resolve: the consumer acknowledges it) or failed
- * (reject: the consumer hands it back to the server). While a batch commits, the next one
- * is checked and queued behind it, and the one after gathers, so batches grow by themselves
- * when the database is the slower side.
+ * (reject: the consumer hands it back to the server). While a batch commits, the next ones
+ * (up to `inFlight` in all) are checked and queued behind it, where the store commits them
+ * together, and the one after gathers, so batches grow by themselves when the database is
+ * the slower side.
  */
 import type { ConsumedMeta } from '../plant/consume';
 import { archiveBatch, type ArchiveTarget, type BatchOutcome, type StreamMessage } from './archiveBatch';
@@ -28,7 +29,7 @@ export class ArchiverStoppedError extends Error {
   }
 }
 
-/** Batches handed to the store at once: one committing, one checked and waiting behind it. */
+/** Batches handed to the store at once unless told otherwise: one committing, one checked and waiting behind it. */
 const IN_FLIGHT = 2;
 
 interface Waiting {
@@ -49,6 +50,8 @@ export class MessageBatcher {
     private readonly maxBatch: number,
     /** Told once per failed batch (its messages come again). */
     private readonly onFailure: (error: unknown, messages: number) => void,
+    /** Batches handed to the store at once (the store commits those queued together). */
+    private readonly inFlight = IN_FLIGHT,
   ) {}
 
   /** Resolves once the message is stored (or known to be); rejects when it was not. */
@@ -77,7 +80,7 @@ export class MessageBatcher {
         // The next batch is checked and queued while one commits, so that PostgreSQL and this process work at once;
         // their appends still commit one after the other, in order. Messages that came meanwhile are looked at
         // after every commit, so none waits for a later message to start a flush.
-        if (this.waiting.length > 0 && !this.stopped && committing.length < IN_FLIGHT) {
+        if (this.waiting.length > 0 && !this.stopped && committing.length < this.inFlight) {
           committing.push(this.store(this.waiting.splice(0, this.maxBatch)));
           continue;
         }

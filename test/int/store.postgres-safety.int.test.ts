@@ -13,6 +13,7 @@ import { makeDelivery, makeEvents } from '../support/events';
 import { freePort } from '../support/ports';
 import type { PostgresServer } from '../support/postgresServer';
 import { postgresAvailable, serverForThisFile } from '../support/postgresServer';
+import { TO_VERSION_2 } from '../support/postgresStore';
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -63,7 +64,7 @@ describe.skipIf(!postgresAvailable())('PostgresEventStore beyond the contract', 
     await (await PostgresEventStore.open({ url: server.url(database) })).close();
     await server.sql('INSERT INTO schema_version (version) VALUES (99)', database);
     const error = await rejection(PostgresEventStore.open({ url: server.url(database) }));
-    expect(error.message).toMatch(/^The PostgreSQL event store at 127\.0\.0\.1:\d+\/\w+ has schema version 99, newer than this console's 2: open it with a newer version of the console; nothing was changed\.$/);
+    expect(error.message).toMatch(/^The PostgreSQL event store at 127\.0\.0\.1:\d+\/\w+ has schema version 99, newer than this console's 3: open it with a newer version of the console; nothing was changed\.$/);
     expect((await server.sql('SELECT max(version) AS v FROM schema_version', database)).rows[0].v).toBe(99);
   });
 
@@ -74,12 +75,12 @@ describe.skipIf(!postgresAvailable())('PostgresEventStore beyond the contract', 
     const stored = await store.append(makeEvents(30));
     await store.close();
     // The database as version 1 left it: its own time index, no covering one.
-    await server.sql('DROP INDEX plant_events_ts_cover; CREATE INDEX plant_events_ts ON plant_events (ts); DELETE FROM schema_version WHERE version = 2', database);
+    await server.sql(`${TO_VERSION_2} DROP INDEX plant_events_ts_cover; CREATE INDEX plant_events_ts ON plant_events (ts); DELETE FROM schema_version WHERE version = 2`, database);
     store = await PostgresEventStore.open({ url });
     try {
       const indexes = (await server.sql("SELECT indexname FROM pg_indexes WHERE tablename = 'plant_events' AND indexname LIKE 'plant_events_ts%'", database)).rows;
       expect(indexes).toEqual([{ indexname: 'plant_events_ts_cover' }]);
-      expect((await server.sql('SELECT max(version) AS v FROM schema_version', database)).rows[0].v).toBe(2);
+      expect((await server.sql('SELECT max(version) AS v FROM schema_version', database)).rows[0].v).toBe(3);
       const window = { from: stored[5]!.timestamp, to: stored[24]!.timestamp };
       expect((await store.query({ ...window, order: 'desc', limit: 8 })).events.map((e) => e.seq)).toEqual([25, 24, 23, 22, 21, 20, 19, 18]);
       expect(await verifyStoreChain(store)).toMatchObject({ ok: true, events: 30 });

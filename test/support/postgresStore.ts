@@ -38,3 +38,8 @@ export async function freshPostgresStore(server: PostgresServer, options: { wait
     tamper: postgresTamper(url, () => latest),
   };
 }
+
+/** SQL that turns a database of the current schema back into what schema version 2 left (free text under pg_trgm). */
+export const TO_VERSION_2 = `DROP TABLE text_blocks;
+  CREATE INDEX plant_events_text ON plant_events USING gin (payload_lc gin_trgm_ops);
+  DELETE FROM schema_version WHERE version = 3;`;

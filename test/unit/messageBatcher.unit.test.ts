@@ -47,6 +47,18 @@ describe('MessageBatcher', () => {
     expect(batcher.counts).toMatchObject({ stored: 6, batches: 3, inHand: 0 });
   });
 
+  it('hands the store as many batches at once as it is told, and no more', async () => {
+    const { target, pending, commitOldest } = heldStore();
+    const batcher = new MessageBatcher(target, 'PLANT', 2, () => undefined, 3);
+    const outcomes = Array.from({ length: 8 }, () => batcher.add(...message()));
+    await vi.waitFor(() => expect(pending.map((p) => p.events.length)).toEqual([2, 2, 2]));
+    commitOldest();
+    await vi.waitFor(() => expect(pending.map((p) => p.events.length)).toEqual([2, 2, 2]));
+    while (pending.length > 0) commitOldest();
+    await Promise.all(outcomes);
+    expect(batcher.counts).toMatchObject({ stored: 8, batches: 4, inHand: 0 });
+  });
+
   it('lets the batches handed to the store finish at a stop, and hands back the rest', async () => {
     const { target, pending, commitOldest } = heldStore();
     const batcher = new MessageBatcher(target, 'PLANT', 2, () => undefined);

@@ -9,6 +9,7 @@
 import { compilePattern } from '../../../shared/events/patterns';
 import type { EventQuery } from '../../../shared/store/eventStore';
 import { columnKeys, priorityCode, statusCode } from './pgRows';
+import { textBlockCondition, type FindBlocks } from './pgTextBlocks';
 
 /** The distinct types stored, one index probe each (a "loose index scan"). */
 export const KNOWN_TYPES_SQL = `WITH RECURSIVE t(type) AS (
@@ -45,7 +46,7 @@ function matches(column: string, value: string, params: SqlParams): string {
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The conditions of a query's filters (already validated), ANDed by the caller. */
-export async function conditionsOf(query: EventQuery, params: SqlParams, knownTypes: () => Promise<string[]>): Promise<string[]> {
+export async function conditionsOf(query: EventQuery, params: SqlParams, knownTypes: () => Promise<string[]>, findBlocks: FindBlocks): Promise<string[]> {
   const where: string[] = [];
   if (query.types?.length) {
     const types = await typesOf(query.types, knownTypes);
@@ -58,7 +59,12 @@ export async function conditionsOf(query: EventQuery, params: SqlParams, knownTy
   if (query.to !== undefined) where.push(`e.ts <= ${params.add(query.to)}::float8`);
   if (query.correlationId !== undefined) where.push(matches('e.correlation_id', query.correlationId, params));
   if (query.subject !== undefined) where.push(matches('e.subject', query.subject, params));
-  if (query.text !== undefined && query.text.length > 0) where.push(`e.payload_lc LIKE ${params.add(`%${escapeLike(query.text.toLowerCase())}%`)}`);
+  if (query.text !== undefined && query.text.length > 0) {
+    const text = query.text.toLowerCase();
+    const blocks = await textBlockCondition(text, (value) => params.add(value), findBlocks);
+    if (blocks !== null) where.push(blocks);
+    where.push(`e.payload_lc LIKE ${params.add(`%${escapeLike(text)}%`)}`);
+  }
   return where;
 }
 

@@ -8,6 +8,7 @@ import type { EventPage, EventQuery, Snapshot } from '../../../shared/store/even
 import { finishPage, planPage } from '../../../shared/store/pagePlan';
 import type { PostgresConnection } from './pgConnection';
 import { conditionsOf, KNOWN_TYPES_SQL, SqlParams, whereClause } from './pgFilters';
+import { FIND_BLOCKS_SQL, joinRanges } from './pgTextBlocks';
 import { columnText, EVENT_COLUMNS, EVENT_FROM, eventOf } from './pgRows';
 import type { EventRow } from './pgRows';
 
@@ -23,6 +24,9 @@ export class PgReader {
   constructor(private readonly db: PostgresConnection) {}
 
   private readonly knownTypes = async (): Promise<string[]> => (await this.db.query<{ type: string }>(KNOWN_TYPES_SQL)).rows.map((row) => row.type);
+
+  private readonly findBlocks = async (keys: readonly number[]): Promise<[number, number][]> =>
+    joinRanges((await this.db.query<{ first_seq: string; last_seq: string }>(FIND_BLOCKS_SQL, [keys])).rows);
 
   private async events(where: string, values: readonly unknown[], tail = ''): Promise<StoredEvent[]> {
     const result = await this.db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${EVENT_FROM} ${where} ${tail}`, values);
@@ -48,7 +52,7 @@ export class PgReader {
   async query(query: EventQuery): Promise<EventPage> {
     const plan = planPage(query);
     const params = new SqlParams();
-    const conditions = await conditionsOf(query, params, this.knownTypes);
+    const conditions = await conditionsOf(query, params, this.knownTypes, this.findBlocks);
     if (plan.after !== undefined) conditions.push(`e.seq ${plan.scan === 'asc' ? '>' : '<'} ${params.add(plan.after)}::int8`);
     const order = plan.scan === 'asc' ? 'ASC' : 'DESC';
     const page = `ORDER BY e.seq ${order} LIMIT ${plan.limit + 1}`;
@@ -83,7 +87,7 @@ export class PgReader {
     const { cursor: _cursor, limit: _limit, ...filters } = query;
     planPage(filters);
     const params = new SqlParams();
-    const where = whereClause(await conditionsOf(filters, params, this.knownTypes));
+    const where = whereClause(await conditionsOf(filters, params, this.knownTypes, this.findBlocks));
     const result = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${EVENT_FROM} ${where}`, params.values);
     return Number(result.rows[0]?.n ?? 0);
   }

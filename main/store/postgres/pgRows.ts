@@ -74,13 +74,20 @@ interface Body {
 
 /** The immutable part of an event as stored. */
 export function bodyOf(event: PlantEvent): string {
-  const body: Body = {
-    id: event.id, type: event.type, source: event.source, timestamp: event.timestamp,
-    payload: event.payload, priority: event.priority, metadata: event.metadata,
-  };
-  if (event.correlationId !== undefined) body.correlationId = event.correlationId;
-  if (event.causationId !== undefined) body.causationId = event.causationId;
-  return JSON.stringify(body);
+  return bodyWithPayload(event, JSON.stringify(event.payload));
+}
+
+/**
+ * bodyOf with the payload's JSON made already (the appender makes it once for the body and
+ * the free-text column): the very text JSON.stringify gives for the Body object, member by
+ * member in its order.
+ */
+export function bodyWithPayload(event: PlantEvent, payloadJson: string): string {
+  let out = `{"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)},"source":${JSON.stringify(event.source)},"timestamp":${JSON.stringify(event.timestamp)}`;
+  out += `,"payload":${payloadJson},"priority":${JSON.stringify(event.priority)},"metadata":${JSON.stringify(event.metadata)}`;
+  if (event.correlationId !== undefined) out += `,"correlationId":${JSON.stringify(event.correlationId)}`;
+  if (event.causationId !== undefined) out += `,"causationId":${JSON.stringify(event.causationId)}`;
+  return `${out}}`;
 }
 
 /** The lowercased payload text that free-text queries search, as the other stores search it. */

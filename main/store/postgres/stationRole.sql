@@ -5,8 +5,8 @@ CREATE ROLE plant_station LOGIN PASSWORD 'choose-one';
 GRANT CONNECT ON DATABASE plant TO plant_station;
 GRANT USAGE ON SCHEMA public TO plant_station;
 GRANT SELECT ON schema_version TO plant_station;
--- Events: read and append only (the trigger refuses UPDATE and DELETE even to the owner).
-GRANT SELECT, INSERT ON plant_events TO plant_station;
+-- Events and their free-text index: read and append only (triggers refuse UPDATE and DELETE even to the owner).
+GRANT SELECT, INSERT ON plant_events, text_blocks TO plant_station;
 -- What moves after an append: statuses, delivery records, snapshots, the chain head.
 GRANT SELECT, INSERT, UPDATE ON event_status, deliveries, snapshots TO plant_station;
 GRANT SELECT, UPDATE ON chain_head TO plant_station;
