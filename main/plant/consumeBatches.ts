@@ -28,6 +28,24 @@ export interface ConsumedMessage {
   readonly msgId: string | null;
 }
 
+/** A message as the handler sees it: its stream metadata is read only when asked for (this station's own events coming back need none). */
+class Consumed implements ConsumedMessage {
+  readonly msgId: string | null;
+  private known: ConsumedMeta | null = null;
+
+  constructor(private readonly msg: JsMsg) {
+    this.msgId = msg.headers?.get(PubHeaders.MsgIdHdr) || null;
+  }
+
+  get data(): Uint8Array {
+    return this.msg.data;
+  }
+
+  get meta(): ConsumedMeta {
+    return (this.known ??= consumedMeta(this.msg));
+  }
+}
+
 export async function consumeBatches(
   nc: NatsConnection,
   stream: string,
@@ -43,7 +61,7 @@ export async function consumeBatches(
     const taken = batch;
     batch = [];
     try {
-      await onBatch(taken.map((msg) => ({ data: msg.data, meta: consumedMeta(msg), msgId: msg.headers?.get(PubHeaders.MsgIdHdr) || null })));
+      await onBatch(taken.map((msg) => new Consumed(msg)));
       for (const msg of taken) msg.ack();
     } catch (error) {
       for (const msg of taken) msg.nak(options.retryDelayMs ?? 2_000);

@@ -84,11 +84,16 @@ export class Inbound {
     const valid: { event: PlantEvent; meta: ConsumedMeta }[] = [];
     const own: number[] = [];
     const bad: { data: Uint8Array; meta: ConsumedMeta; code: RejectCode; reason: string }[] = [];
-    for (const { data, meta, msgId } of messages) {
+    let echoed = 0;
+    let lastEcho: ConsumedMessage | null = null;
+    for (const message of messages) {
+      const { data, msgId } = message;
       if (this.echoes?.take(msgId, data)) {
-        this.alreadyHere(meta);
+        echoed++;
+        lastEcho = message;
         continue;
       }
+      const meta = message.meta;
       const decoded = decodeMessage(data, meta);
       if (!decoded.ok) bad.push({ data, meta, code: decoded.code, reason: decoded.reason });
       else {
@@ -96,6 +101,8 @@ export class Inbound {
         valid.push({ event: decoded.event, meta });
       }
     }
+    // Echoes are counted together: their metadata is read for the last one only.
+    if (lastEcho) this.alreadyHere(lastEcho.meta, echoed);
     const previous = this.turn;
     let handedOver!: () => void;
     this.turn = new Promise((resolve) => (handedOver = resolve));
@@ -152,9 +159,9 @@ export class Inbound {
     this.counts.behind = meta.pending;
   }
 
-  private alreadyHere(meta: ConsumedMeta): void {
-    this.counts.received++;
-    this.counts.alreadyStored++;
+  private alreadyHere(meta: ConsumedMeta, count = 1): void {
+    this.counts.received += count;
+    this.counts.alreadyStored += count;
     this.handled(meta);
   }
 
