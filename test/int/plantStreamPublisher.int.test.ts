@@ -40,8 +40,11 @@ describe.skipIf(natsMissing())('the plant stream publisher', () => {
     expect(first.filter((o) => o.error === null && !o.duplicate)).toHaveLength(ids.length);
     const again = await publish(publisher, 'plant.operator.note.added', 'id-7');
     expect(again).toEqual({ error: null, duplicate: true });
-    const info = await (await jetstreamManager(nc!)).streams.info('PLANT');
-    expect(info.state.messages).toBe(ids.length);
+    const jsm = await jetstreamManager(nc!);
+    expect((await jsm.streams.info('PLANT')).state.messages).toBe(ids.length);
+    // Each message carries its own id, the station and the stream it was meant for.
+    const last = await jsm.streams.getMessage('PLANT', { seq: ids.length });
+    expect(['Nats-Msg-Id', 'Plant-Station', 'Nats-Expected-Stream'].map((key) => last!.header.get(key))).toEqual([ids.at(-1), 'a', 'PLANT']);
     expect(publisher.inFlight).toBe(0);
     publisher.close();
   });
