@@ -14,13 +14,18 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { consumedMeta, type ConsumedMeta, type ConsumeOptions, type Consumption } from './consume';
 
 /**
- * As many as the bus appends at once (MAX_EVENTS_PER_APPEND in main/bus/appendBatcher.ts):
- * the store host's cost per append is largely fixed, so a batch is one append. Measured in a
- * 50,000-event catch-up, CPU per 1,000 events, batches of 500 (4 in hand) against 2,000 (3 in
- * hand): host main thread 58 -> 50 ms, store-host page 54 -> 38 ms, Chromium's browser process
- * (IndexedDB) 16 -> 10 ms.
+ * The store host's cost per append is largely fixed, so larger batches cost less per event.
+ * Measured in a 50,000-event catch-up on a loaded machine, CPU per 1,000 events (host main
+ * thread, store-host page, Chromium's browser process with IndexedDB): batches of 500, 4 in
+ * hand: 58, 54, 16 ms; 1,000, 3 in hand: 55-63, 49-54, 12-14 ms; 2,000, 3 in hand: 50-56,
+ * 38-50, 10-12 ms. Not 2,000: every message taken from the server must be acknowledged within
+ * the consumer's ack_wait (10 s, consume.ts), and those in hand, being gathered and in the
+ * client's buffer (BUFFERED) add up: up to 6,000 here, 12,000 with batches of 2,000, which a
+ * station slowed to 1,000 events/s would not keep.
  */
-const MAX_BATCH = 2_000;
+const MAX_BATCH = 1_000;
+/** Messages the client keeps ready beyond the batches in hand. */
+const BUFFERED = 2 * MAX_BATCH;
 /**
  * Batches handled at once: the next one is taken from the client and decoded while the one
  * before is being stored (the handler keeps their order on the bus), so neither side waits
@@ -62,7 +67,7 @@ export async function consumeBatches(
 ): Promise<Consumption> {
   const consumer = await jetstream(nc).consumers.get(stream, durable);
   // Short pull requests: after a server restart (which forgets them) the client asks again within seconds.
-  const messages = await consumer.consume({ max_messages: MAX_BATCH * (IN_HAND + 1), expires: 5_000 });
+  const messages = await consumer.consume({ max_messages: BUFFERED, expires: 5_000 });
   let batch: JsMsg[] = [];
   const flush = async (): Promise<void> => {
     const taken = batch;
