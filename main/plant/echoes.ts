@@ -11,13 +11,13 @@
 const DEFAULT_LIMIT = 16_384;
 
 export class Echoes {
-  private readonly bodies = new Map<string, Uint8Array>();
+  private readonly bodies = new Map<string, Buffer>();
 
   constructor(private readonly limit = DEFAULT_LIMIT) {}
 
   /** Remembers the body sent with message id `id` (a resend keeps its first place in line). */
   sent(id: string, body: Uint8Array): void {
-    this.bodies.set(id, body);
+    this.bodies.set(id, Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
     if (this.bodies.size > this.limit) {
       // A Map iterates in insertion order: the first key is the oldest.
       const oldest = this.bodies.keys().next().value as string;
@@ -29,7 +29,7 @@ export class Echoes {
   take(id: string | null, data: Uint8Array): boolean {
     if (id === null) return false;
     const body = this.bodies.get(id);
-    if (!body || !sameBytes(body, data)) return false;
+    if (!body || !body.equals(data)) return false;
     this.bodies.delete(id);
     return true;
   }
@@ -37,8 +37,4 @@ export class Echoes {
   get size(): number {
     return this.bodies.size;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }

@@ -3,17 +3,26 @@
  * bus (so it is stored, then delivered to the local consumers like any event) unless its id
  * is already stored. The same id with the same content is the station's own event coming
  * back, or a derived event another station made too: nothing to do. The same id with other
- * content, and a message that is no event at all, are kept as `plant.message.rejected`.
+ * content, a message that is no event at all, and an event the local store refuses for good
+ * (storeRefusal.ts), are kept as `plant.message.rejected`.
  * Every path resolves only after the local commit, so the message is acknowledged after it.
  */
 import { isDuplicateIdError } from '../../shared/events/derivedId';
-import type { PlantEvent } from '../../shared/events/event';
+import type { JsonObject, PlantEvent } from '../../shared/events/event';
 import type { EventStore } from '../../shared/store/eventStore';
 import type { EventBus } from '../bus/eventBus';
 import type { ConsumedMeta } from './consume';
 import type { ConsumedMessage } from './consumeBatches';
 import type { Echoes } from './echoes';
+import { isStoreRefusal, refusalReason } from './storeRefusal';
 import { decodeMessage, rejectedEvent, sameContent, type RejectCode } from './wireEvent';
+
+/** A valid event of a batch, with what the stream said of its message and the message's body. */
+interface Item {
+  readonly event: PlantEvent;
+  readonly meta: ConsumedMeta;
+  readonly data: Uint8Array;
+}
 
 export interface InboundCounts {
   received: number;
@@ -40,7 +49,8 @@ export class Inbound {
     private readonly echoes: Echoes | null = null,
   ) {}
 
-  async onEvent(event: PlantEvent, meta: ConsumedMeta): Promise<void> {
+  /** `data`: the message's body, when at hand, for the excerpt of a rejection. */
+  async onEvent(event: PlantEvent, meta: ConsumedMeta, data?: Uint8Array): Promise<void> {
     this.counts.received++;
     // The station's own event coming back is nearly always stored already: a look-up is
     // enough, and spares the bus a publish that the store would refuse.
@@ -56,12 +66,17 @@ export class Inbound {
       await this.bus.publish(event);
       this.counts.stored++;
     } catch (error) {
+      const body = data ?? new TextEncoder().encode(JSON.stringify(event));
+      if (isStoreRefusal(error)) {
+        await this.keepRejected(body, meta, 'store-refused', `the local store refused the event ${event.id} (${refusalReason(error)})`);
+        return;
+      }
       if (!isDuplicateIdError(error)) throw error;
       const stored = await this.store.get(event.id);
       if (stored && sameContent(stored, event)) {
         this.counts.alreadyStored++;
       } else {
-        await this.keepRejected(new TextEncoder().encode(JSON.stringify(event)), meta, 'id-conflict', `the event id ${event.id} is already stored here with other content`);
+        await this.keepRejected(body, meta, 'id-conflict', `the event id ${event.id} is already stored here with other content`);
         return;
       }
     } finally {
@@ -81,21 +96,28 @@ export class Inbound {
    * so the local order stays the stream's.
    */
   async onBatch(messages: readonly ConsumedMessage[]): Promise<void> {
-    const valid: { event: PlantEvent; meta: ConsumedMeta }[] = [];
+    const valid: Item[] = [];
     const own: number[] = [];
     const bad: { data: Uint8Array; meta: ConsumedMeta; code: RejectCode; reason: string }[] = [];
-    for (const { data, meta, msgId } of messages) {
+    let echoed = 0;
+    let lastEcho: ConsumedMessage | null = null;
+    for (const message of messages) {
+      const { data, msgId } = message;
       if (this.echoes?.take(msgId, data)) {
-        this.alreadyHere(meta);
+        echoed++;
+        lastEcho = message;
         continue;
       }
+      const meta = message.meta;
       const decoded = decodeMessage(data, meta);
       if (!decoded.ok) bad.push({ data, meta, code: decoded.code, reason: decoded.reason });
       else {
         if (meta.station === this.station) own.push(valid.length);
-        valid.push({ event: decoded.event, meta });
+        valid.push({ event: decoded.event, meta, data });
       }
     }
+    // Echoes are counted together: their metadata is read for the last one only.
+    if (lastEcho) this.alreadyHere(lastEcho.meta, echoed);
     const previous = this.turn;
     let handedOver!: () => void;
     this.turn = new Promise((resolve) => (handedOver = resolve));
@@ -113,13 +135,42 @@ export class Inbound {
     try {
       await committed;
     } catch (error) {
-      if (!isDuplicateIdError(error)) throw error;
-      for (const { event, meta } of fresh) await this.onEvent(event, meta);
+      await this.notStoredTogether(fresh, error);
       return;
     }
-    this.counts.received += fresh.length;
-    this.counts.stored += fresh.length;
-    this.handled((fresh[fresh.length - 1] as { meta: ConsumedMeta }).meta);
+    this.storedTogether(fresh);
+  }
+
+  private storedTogether(items: readonly Item[]): void {
+    this.counts.received += items.length;
+    this.counts.stored += items.length;
+    this.handled((items[items.length - 1] as Item).meta);
+  }
+
+  /**
+   * `items` were published together and `error` says why they were not stored. An id already
+   * stored: each takes the one-by-one path, which tells a copy from a conflict. A refusal for
+   * good by the local store: the halves go apart until each refused event stands alone, and it
+   * is kept as rejected with the store's reason while the rest is stored (as the archiver does,
+   * main/archiver/archiveBatch.ts), so that the batch is acknowledged instead of coming again
+   * for ever. Anything else fails the batch, which comes again later.
+   */
+  private async notStoredTogether(items: readonly Item[], error: unknown): Promise<void> {
+    if (isDuplicateIdError(error) || (isStoreRefusal(error) && items.length === 1)) {
+      for (const { event, meta, data } of items) await this.onEvent(event, meta, data);
+      return;
+    }
+    if (!isStoreRefusal(error)) throw error;
+    const half = items.length >> 1;
+    for (const part of [items.slice(0, half), items.slice(half)]) {
+      try {
+        await this.bus.publishBatch(part.map((item) => item.event));
+      } catch (partError) {
+        await this.notStoredTogether(part, partError);
+        continue;
+      }
+      this.storedTogether(part);
+    }
   }
 
   /** `valid` less this station's events (at the indexes `own`) that are stored here with the same content; looked up at once. */
@@ -152,9 +203,9 @@ export class Inbound {
     this.counts.behind = meta.pending;
   }
 
-  private alreadyHere(meta: ConsumedMeta): void {
-    this.counts.received++;
-    this.counts.alreadyStored++;
+  private alreadyHere(meta: ConsumedMeta, count = 1): void {
+    this.counts.received += count;
+    this.counts.alreadyStored += count;
     this.handled(meta);
   }
 
@@ -165,8 +216,15 @@ export class Inbound {
   }
 
   private async keepRejected(data: Uint8Array, meta: ConsumedMeta, code: RejectCode, reason: string): Promise<void> {
+    const rejection = rejectedEvent(data, meta, code, reason, this.stream);
     try {
-      await this.bus.publish(rejectedEvent(data, meta, code, reason, this.stream));
+      try {
+        await this.bus.publish(rejection);
+      } catch (error) {
+        if (!isStoreRefusal(error)) throw error;
+        // The store refuses even the record (its excerpt holds what the store cannot take): kept without the excerpt.
+        await this.bus.publish({ ...rejection, payload: { ...(rejection.payload as JsonObject), excerpt: '' } });
+      }
       this.counts.rejected++;
     } catch (error) {
       // Kept before, and the acknowledgement was lost: the message came again.

@@ -17,8 +17,6 @@
  * publishes await their acknowledgements at once, and each acknowledgement sends the next
  * one at once (publishWindow.ts); the position is saved at most once a second.
  */
-import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
-import { headers, type MsgHdrs } from '@nats-io/transport-node';
 import type { StoredEvent } from '../../shared/events/event';
 import type { EventStore } from '../../shared/store/eventStore';
 import { encodeCursor } from '../../shared/store/pagePlan';
@@ -28,7 +26,8 @@ import { subjectOf } from './plantStream';
 import { originOf } from '../../shared/events/plantOrigin';
 import { Echoes } from './echoes';
 import { PublishWindow, type WindowEntry } from './publishWindow';
-import { encodeEvent, PLANT_MESSAGE_REJECTED, STATION_HEADER } from './wireEvent';
+import type { StreamSender } from './streamPublisher';
+import { encodeEvent, PLANT_MESSAGE_REJECTED } from './wireEvent';
 
 export const OUTBOX_KEY = 'plant-link:outbox';
 /** Events read ahead from the store into the window, at most. */
@@ -44,8 +43,6 @@ export interface OutboxOptions {
   readonly station: string;
   readonly stream: string;
   readonly onError: (error: unknown) => void;
-  /** How long one publish waits for the stream's acknowledgement. */
-  readonly ackTimeoutMs?: number;
 }
 
 /**
@@ -73,9 +70,7 @@ export class Outbox {
   private stashed: (readonly StoredEvent[])[] = [];
   private stashedCount = 0;
   private lastStoreRead = 0;
-  private js: JetStreamClient | null = null;
-  /** One header set for every publish: the client encodes it during the call, so reusing it is safe. */
-  private readonly headers: MsgHdrs = headers();
+  private js: StreamSender | null = null;
   private wakeUp: (() => void) | null = null;
   /** Set by a wake that found the pump busy, so that its next sleep does not miss it. */
   private woken = false;
@@ -88,9 +83,7 @@ export class Outbox {
   published = 0;
   duplicates = 0;
 
-  constructor(private readonly options: OutboxOptions) {
-    this.headers.set(STATION_HEADER, options.station);
-  }
+  constructor(private readonly options: OutboxOptions) {}
 
   async start(): Promise<void> {
     const snapshot = await this.options.store.nearestSnapshot(OUTBOX_KEY);
@@ -106,7 +99,7 @@ export class Outbox {
   }
 
   /** The stream to publish to while connected; null while not. */
-  attach(js: JetStreamClient | null): void {
+  attach(js: StreamSender | null): void {
     this.js = js;
     this.retryAt = 0;
     this.wake();
@@ -231,36 +224,32 @@ export class Outbox {
     return sent;
   }
 
-  private send(js: JetStreamClient, entry: WindowEntry): void {
+  private send(js: StreamSender, entry: WindowEntry): void {
     const { event } = entry;
     const body = encodeEvent(event);
     this.echoes.sent(event.id, body);
-    js.publish(subjectOf(event.type), body, {
-      msgID: event.id,
-      headers: this.headers,
-      expect: { streamName: this.options.stream },
-      timeout: this.options.ackTimeoutMs ?? 5_000,
-    }).then(
-      (ack: PubAck) => {
-        this.published++;
-        if (ack.duplicate) this.duplicates++;
-        this.failures = 0;
-        if (this.window.acked(entry)) this.position = this.window.position(this.readTo);
-        // The next publish leaves at once; the pump is woken only to read more.
-        this.fill();
-        if (this.window.unacked <= READ_AHEAD / 2 && this.readTo < this.head) this.wake();
-      },
-      (error: unknown) => {
-        // Not acknowledged (server gone, no stream, timeout): it waits, and the outbox backs off.
-        this.window.failed(entry);
-        // The publishes in flight fail together: one backoff step for the lot, one log line for the first.
-        if (Date.now() < this.retryAt) return;
-        this.failures++;
-        this.retryAt = Date.now() + Math.min(10_000, 250 * 2 ** Math.min(this.failures, 6));
-        if (this.failures === 1) this.options.onError(new Error(`the stream did not acknowledge a publish (${(error as Error)?.message ?? String(error)}); ${this.waiting()} events wait in the outbox and are sent again`));
-        this.wake();
-      },
-    );
+    js.publish(subjectOf(event.type), body, event.id, (error, duplicate) => (error ? this.unacknowledged(entry, error) : this.acknowledged(entry, duplicate)));
+  }
+
+  private acknowledged(entry: WindowEntry, duplicate: boolean): void {
+    this.published++;
+    if (duplicate) this.duplicates++;
+    this.failures = 0;
+    if (this.window.acked(entry)) this.position = this.window.position(this.readTo);
+    // The next publish leaves at once; the pump is woken only to read more.
+    this.fill();
+    if (this.window.unacked <= READ_AHEAD / 2 && this.readTo < this.head) this.wake();
+  }
+
+  /** Not acknowledged (server gone, no stream, timeout): it waits, and the outbox backs off. */
+  private unacknowledged(entry: WindowEntry, error: Error): void {
+    this.window.failed(entry);
+    // The publishes in flight fail together: one backoff step for the lot, one log line for the first.
+    if (Date.now() < this.retryAt) return;
+    this.failures++;
+    this.retryAt = Date.now() + Math.min(10_000, 250 * 2 ** Math.min(this.failures, 6));
+    if (this.failures === 1) this.options.onError(new Error(`the stream did not acknowledge a publish (${error.message}); ${this.waiting()} events wait in the outbox and are sent again`));
+    this.wake();
   }
 
   private async save(force: boolean): Promise<void> {

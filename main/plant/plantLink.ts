@@ -6,7 +6,7 @@
  * NATS client reconnects by itself after a lost connection; meanwhile the link reports
  * itself offline and the outbox waits.
  */
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { PlantLinkState, PlantLinkStatus } from '../../shared/api/plantStatus';
 import type { EventStore } from '../../shared/store/eventStore';
@@ -18,6 +18,7 @@ import { connectPlant, PlantConnectError } from './natsConnection';
 import { Outbox } from './outbox';
 import type { PlantLinkSettings } from './plantSettings';
 import { ensureStream, PlantStreamError } from './plantStream';
+import { StreamPublisher } from './streamPublisher';
 
 /** Behind by more than this many messages, the link says it is catching up. */
 const CATCHING_UP_AT = 50;
@@ -148,21 +149,23 @@ export class PlantLink {
     const { settings } = this.options;
     const nc = await connectPlant(settings, this.options.connectTimeoutMs);
     this.nc = nc;
+    const publisher = new StreamPublisher(nc, settings.stream, settings.station);
     try {
       if (this.closed) return;
       await ensureStream(await jetstreamManager(nc), settings.stream);
       this.inbound.connected(await ensureConsumer(nc, settings.stream, durableName(settings.station)));
-      this.watch(nc);
+      this.watch(nc, publisher);
       this.consumption = await consumeBatches(nc, settings.stream, durableName(settings.station), (messages) => this.inbound.onBatch(messages), {
         onError: (error) => this.failed(`messages from the stream could not be stored yet (they will come again): ${(error as Error)?.message ?? String(error)}`),
       });
-      this.outbox.attach(jetstream(nc));
+      this.outbox.attach(publisher);
       this.enter('connected');
       this.log(`[plant] station ${settings.station} linked to ${settings.servers.join(', ')} (stream ${settings.stream})`);
       const ended = await nc.closed();
       if (ended instanceof Error && !this.closed) throw new PlantConnectError(`the connection to ${settings.servers.join(', ')} ended: ${ended.message}`);
     } finally {
       this.outbox.attach(null);
+      publisher.close();
       await this.consumption?.stop().catch(() => undefined);
       this.consumption = null;
       if (!nc.isClosed()) await nc.close().catch(() => undefined);
@@ -171,7 +174,7 @@ export class PlantLink {
   }
 
   /** Follows the client's own reconnections: offline while it is away, connected again when it is back. */
-  private watch(nc: NatsConnection): void {
+  private watch(nc: NatsConnection, publisher: StreamPublisher): void {
     void (async () => {
       for await (const status of nc.status()) {
         if (status.type === 'disconnect') {
@@ -179,7 +182,7 @@ export class PlantLink {
           this.outbox.attach(null);
         } else if (status.type === 'reconnect') {
           this.enter('connected');
-          this.outbox.attach(jetstream(nc));
+          this.outbox.attach(publisher);
         }
       }
     })().catch(() => undefined);

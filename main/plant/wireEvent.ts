@@ -35,7 +35,8 @@ export type RejectCode = 'too-large' | 'bad-encoding' | 'not-json' | 'invalid-ev
 
 /** The message body for an event this station made: the event as created, as JSON. */
 export function encodeEvent(event: StoredEvent | PlantEvent): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(portable(event)));
+  // A Buffer (from Node's pool for small bodies) costs less to make than TextEncoder's array, and compares at once (echoes.ts).
+  return Buffer.from(JSON.stringify(portable(event)), 'utf8');
 }
 
 /** The event without what each store adds or changes (seq, hash, subject, status, and the receiving side's origin). */
