@@ -121,6 +121,7 @@ export function verdict(msg: Msg, stream: string): [Error | null, boolean] {
   } catch {
     return [new Error('the stream answered with something that is not JSON'), false];
   }
+  if (typeof answer !== 'object' || answer === null) return [new Error('the stream answered with JSON that is not an object'), false];
   if (answer.error) return [new Error(`the stream refused the message: ${String(answer.error.description ?? 'no reason given')} (${String(answer.error.err_code ?? '?')})`), false];
   if (answer.stream !== stream) return [new Error(`the acknowledgement names stream ${String(answer.stream)}, not ${stream}`), false];
   return [null, answer.duplicate === true];
