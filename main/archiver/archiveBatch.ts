@@ -13,11 +13,13 @@
  * alone; the rest is stored, and each refused one is kept as `plant.message.rejected` with
  * PostgreSQL's reason and acknowledged. Only when even that record is refused does the batch fail.
  */
+import type { ApiError } from '../../shared/api/errors';
 import { isDuplicateIdError } from '../../shared/events/derivedId';
 import type { PlantEvent, StoredEvent } from '../../shared/events/event';
 import { sealInput } from '../../shared/events/sealed';
 import type { AppendInput } from '../../shared/store/eventStore';
-import { PostgresRefusedError } from '../store/postgres/pgConnection';
+import { storeSplittingRefusals } from '../plant/splitRefused';
+import { isStoreRefusal, refusalReason } from '../plant/storeRefusal';
 import { decodeMessage, rejectedEvent, sameContent, type MessageMeta, type RejectCode } from '../plant/wireEvent';
 
 /** What the archiver needs of its store (PostgresEventStore). */
@@ -91,10 +93,10 @@ class BatchPlan {
   }
 
   /** A candidate PostgreSQL refused on its own: kept as rejected instead (a refused rejection fails the batch). */
-  refused(candidate: Candidate, error: PostgresRefusedError): void {
+  refused(candidate: Candidate, error: ApiError): void {
     if (candidate.rejection) throw error;
     this.byId.delete(candidate.event.id);
-    this.reject(candidate.message, 'store-refused', `PostgreSQL refused the event ${candidate.event.id} (${error.reason})`);
+    this.reject(candidate.message, 'store-refused', `PostgreSQL refused the event ${candidate.event.id} (${refusalReason(error)})`);
   }
 
   get outcome(): BatchOutcome {
@@ -102,19 +104,19 @@ class BatchPlan {
   }
 }
 
-/** Appends `candidates`; what PostgreSQL refuses is split in halves until each refused event stands alone. */
+/** Appends `candidates`; what PostgreSQL refuses is split in halves until each refused event stands alone (splitRefused.ts). */
 async function appendApart(target: ArchiveTarget, plan: BatchPlan, candidates: readonly Candidate[]): Promise<void> {
-  try {
-    await target.append(candidates.map((c) => c.event));
-  } catch (error) {
-    if (!(error instanceof PostgresRefusedError)) throw error;
-    if (candidates.length === 1) return plan.refused(candidates[0]!, error);
-    const half = candidates.length >> 1;
-    await appendApart(target, plan, candidates.slice(0, half));
-    await appendApart(target, plan, candidates.slice(half));
-    return;
-  }
-  plan.committed(candidates);
+  await storeSplittingRefusals(
+    candidates,
+    async (part) => {
+      await target.append(part.map((c) => c.event));
+      plan.committed(part);
+    },
+    (alone, error) => {
+      if (!isStoreRefusal(error)) throw error;
+      plan.refused(alone[0]!, error);
+    },
+  );
 }
 
 /**

@@ -14,6 +14,7 @@ import type { EventBus } from '../bus/eventBus';
 import type { ConsumedMeta } from './consume';
 import type { ConsumedMessage } from './consumeBatches';
 import type { Echoes } from './echoes';
+import { splitRefused } from './splitRefused';
 import { isStoreRefusal, refusalReason } from './storeRefusal';
 import { decodeMessage, rejectedEvent, sameContent, type RejectCode } from './wireEvent';
 
@@ -151,26 +152,23 @@ export class Inbound {
    * `items` were published together and `error` says why they were not stored. An id already
    * stored: each takes the one-by-one path, which tells a copy from a conflict. A refusal for
    * good by the local store: the halves go apart until each refused event stands alone, and it
-   * is kept as rejected with the store's reason while the rest is stored (as the archiver does,
-   * main/archiver/archiveBatch.ts), so that the batch is acknowledged instead of coming again
+   * is kept as rejected with the store's reason while the rest is stored (splitRefused.ts, as the
+   * archiver does), so that the batch is acknowledged instead of coming again
    * for ever. Anything else fails the batch, which comes again later.
    */
   private async notStoredTogether(items: readonly Item[], error: unknown): Promise<void> {
-    if (isDuplicateIdError(error) || (isStoreRefusal(error) && items.length === 1)) {
-      for (const { event, meta, data } of items) await this.onEvent(event, meta, data);
-      return;
-    }
-    if (!isStoreRefusal(error)) throw error;
-    const half = items.length >> 1;
-    for (const part of [items.slice(0, half), items.slice(half)]) {
-      try {
+    await splitRefused(
+      items,
+      error,
+      async (part) => {
         await this.bus.publishBatch(part.map((item) => item.event));
-      } catch (partError) {
-        await this.notStoredTogether(part, partError);
-        continue;
-      }
-      this.storedTogether(part);
-    }
+        this.storedTogether(part);
+      },
+      async (part, partError) => {
+        if (!isDuplicateIdError(partError) && !isStoreRefusal(partError)) throw partError;
+        for (const { event, meta, data } of part) await this.onEvent(event, meta, data);
+      },
+    );
   }
 
   /** `valid` less this station's events (at the indexes `own`) that are stored here with the same content; looked up at once. */
