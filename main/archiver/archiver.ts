@@ -1,19 +1,22 @@
 /**
  * The plant's archiver (issue 15 §2): a durable consumer of the plant stream, under a name
- * of its own, that keeps every event in the archive (PostgreSQL) once. Messages are taken in
- * batches (messageBatcher.ts), each batch one append, and a message is acknowledged only
- * after its batch committed; one whose batch failed goes back to the server and comes again.
- * The NATS client reconnects by itself (for ever) and the consumer asks again after a server
- * restart, so an outage on either side only delays the archive.
+ * of its own, that keeps every event in the archive (PostgreSQL) once. Messages are read by
+ * pullStream.ts and taken in batches (messageBatcher.ts), each batch one append, and a message
+ * is acknowledged only after its batch committed; one whose batch failed goes back to the
+ * server and comes again. Exactly once by id: a message that comes again (its acknowledgement
+ * lost, or its batch failed after part of it committed) is found stored and counted as a
+ * duplicate (archiveBatch.ts). The NATS client reconnects by itself (for ever) and the reader
+ * asks again after a reconnection, so an outage on either side only delays the archive.
  */
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { consumeMessages, ensureConsumer, type Consumption } from '../plant/consume';
+import { ensureConsumer } from '../plant/consume';
 import { connectPlant } from '../plant/natsConnection';
 import type { PlantLinkSettings } from '../plant/plantSettings';
 import { ensureStream } from '../plant/plantStream';
 import type { ArchiveTarget } from './archiveBatch';
 import { ArchiverStoppedError, MessageBatcher, type ArchiveCounts } from './messageBatcher';
+import { PullStream, type Delivered } from './pullStream';
 
 export const DEFAULT_CONSUMER = 'archiver';
 /**
@@ -27,13 +30,14 @@ export const DEFAULT_CONSUMER = 'archiver';
 const MAX_BATCH = 250;
 const IN_FLIGHT = 8;
 /**
- * Messages delivered and not yet acknowledged, at most (the client pulls twice as many ahead).
- * Small enough that what waits in the client is stored within the consumer's ack wait (10 s)
- * even on a slow machine: a message that waits longer is sent again by the server and costs a
- * duplicate check. Measured on a 2-core machine under a load average of 15: with 8,000 in hand
- * 33 of 20,000 messages came twice, with 4,000 (pulls of 8,000) at about 1,000 events/s 5,587.
+ * Messages asked for or delivered and not yet acknowledged, at most (pullStream.ts). Small
+ * enough that what waits is stored within the consumer's ack wait (10 s) even on a slow
+ * machine: a message that waits longer is sent again by the server and costs a duplicate
+ * check. Measured on a 2-core machine under a load average of 15 (the client's consume then):
+ * with 8,000 in hand 33 of 20,000 messages came twice, with 4,000 (pulls of 8,000) at about
+ * 1,000 events/s 5,587.
  */
-const IN_HAND = 3_000;
+const WINDOW = 4_000;
 /** How long a message of a failed batch waits before the server sends it again. */
 const RETRY_DELAY_MS = 1_000;
 /** How long a stop waits for the acknowledgements to reach the server. */
@@ -56,7 +60,10 @@ export interface ArchiverStatus extends Readonly<ArchiveCounts> {
 
 export class Archiver {
   private readonly batcher: MessageBatcher;
-  private consumption: Consumption | undefined;
+  private reader: PullStream | undefined;
+  /** Settles when the archiver has stopped or its connection closed for good. */
+  readonly done: Promise<void>;
+  private ended!: () => void;
   private natsConnected = true;
   /** The last failure told, and how many batches had committed then. */
   private lastFailure = { reason: '', batches: -1 };
@@ -69,7 +76,9 @@ export class Archiver {
     stream: string,
     maxBatch: number,
   ) {
-    this.batcher = new MessageBatcher(target, stream, maxBatch, (error, messages) => this.failed(error, messages), IN_FLIGHT);
+    this.batcher = new MessageBatcher(target, stream, maxBatch, (batch, error) => this.settled(batch, error), IN_FLIGHT);
+    this.done = new Promise<void>((resolve) => (this.ended = resolve));
+    void nc.closed().then(() => this.ended());
   }
 
   /** Connects, makes the stream and the durable consumer if missing, and starts archiving. */
@@ -81,12 +90,7 @@ export class Archiver {
       await ensureStream(await jetstreamManager(nc), plant.stream);
       await ensureConsumer(nc, plant.stream, durable);
       const archiver = new Archiver(log, nc, options.target, plant.stream, options.maxBatch ?? MAX_BATCH);
-      archiver.consumption = await consumeMessages(nc, plant.stream, durable, (data, meta) => archiver.batcher.add(data, meta), {
-        concurrency: IN_HAND,
-        retryDelayMs: RETRY_DELAY_MS,
-        // Each failed batch is told once by the batcher, not once per message.
-        onError: () => undefined,
-      });
+      archiver.reader = new PullStream(nc, plant.stream, durable, (message) => archiver.batcher.add(message), { window: WINDOW, retryDelayMs: RETRY_DELAY_MS, log });
       archiver.watch(plant.servers.join(', '));
       log(`archiving stream ${plant.stream} from ${plant.servers.join(', ')} as consumer ${durable}`);
       return archiver;
@@ -94,11 +98,6 @@ export class Archiver {
       await nc.close().catch(() => undefined);
       throw error;
     }
-  }
-
-  /** Settles when the consumption ends: after `stop`, or when the connection closed for good. */
-  get done(): Promise<void> {
-    return this.consumption!.done;
   }
 
   status(): ArchiverStatus {
@@ -112,17 +111,21 @@ export class Archiver {
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.reader?.stop();
       await this.batcher.stop();
-      // Both wait on the server; while it is away, the stop goes on after DRAIN_MS (what was not acknowledged comes again).
-      await withinDrainTime(this.consumption?.stop());
+      // Waits on the server; while it is away, the stop goes on after DRAIN_MS (what was not acknowledged comes again).
       await withinDrainTime(this.nc.drain());
       if (!this.nc.isClosed()) await this.nc.close().catch(() => undefined);
+      this.ended();
     })();
     return this.stopping;
   }
 
-  private failed(error: unknown, messages: number): void {
-    if (error instanceof ArchiverStoppedError) return;
+  /** A batch committed (acknowledged) or failed (handed back, and told once per outage). */
+  private settled(batch: readonly Delivered[], error: unknown): void {
+    this.reader?.settle(batch, error);
+    if (error === null || error instanceof ArchiverStoppedError) return;
+    const messages = batch.length;
     const reason = error instanceof Error ? error.message : String(error);
     const { batches } = this.batcher.counts;
     // An outage fails every batch the same way: said once, until a batch goes through again.

@@ -1,14 +1,15 @@
 /**
  * Group commit for stream messages: each message handed in waits in a queue; each batch (up
- * to `maxBatch`) goes into the archive in one append, and every message of it
- * settles when that append has committed (resolve: the consumer acknowledges it) or failed
- * (reject: the consumer hands it back to the server). While a batch commits, the next ones
+ * to `maxBatch`) goes into the archive in one append, and the batch is settled, all its
+ * messages at once, when that append has committed (`settled(batch, null)`: the reader
+ * acknowledges them) or failed (`settled(batch, error)`: it hands them back to the server).
+ * No promise per message: one per batch. While a batch commits, the next ones
  * (up to `inFlight` in all) are checked and queued behind it, where the store commits them
  * together, and the one after gathers, so batches grow by themselves when the database is
  * the slower side.
  */
-import type { ConsumedMeta } from '../plant/consume';
-import { archiveBatch, type ArchiveTarget, type BatchOutcome, type StreamMessage } from './archiveBatch';
+import { archiveBatch, type ArchiveTarget, type BatchOutcome } from './archiveBatch';
+import type { Delivered } from './pullStream';
 
 export interface ArchiveCounts {
   stored: number;
@@ -32,15 +33,9 @@ export class ArchiverStoppedError extends Error {
 /** Batches handed to the store at once unless told otherwise: one committing, one checked and waiting behind it. */
 const IN_FLIGHT = 2;
 
-interface Waiting {
-  readonly message: StreamMessage;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
 export class MessageBatcher {
   readonly counts: ArchiveCounts = { stored: 0, rejected: 0, duplicates: 0, batches: 0, streamPending: 0, inHand: 0 };
-  private readonly waiting: Waiting[] = [];
+  private readonly waiting: Delivered[] = [];
   private flushing: Promise<void> | null = null;
   private stopped = false;
 
@@ -48,22 +43,20 @@ export class MessageBatcher {
     private readonly target: ArchiveTarget,
     private readonly stream: string,
     private readonly maxBatch: number,
-    /** Told once per failed batch (its messages come again). */
-    private readonly onFailure: (error: unknown, messages: number) => void,
+    /** Told once per batch: `error` null once it committed (acknowledge its messages), else why it did not (they come again). */
+    private readonly settled: (batch: readonly Delivered[], error: unknown) => void,
     /** Batches handed to the store at once (the store commits those queued together). */
     private readonly inFlight = IN_FLIGHT,
   ) {}
 
-  /** Resolves once the message is stored (or known to be); rejects when it was not. */
-  add(data: Uint8Array, meta: ConsumedMeta): Promise<void> {
-    if (this.stopped) return Promise.reject(new ArchiverStoppedError());
-    this.counts.streamPending = meta.pending;
+  /** Queues the message; its batch is settled once it is stored (or known to be), or was not. */
+  add(message: Delivered): void {
+    if (this.stopped) return this.settled([message], new ArchiverStoppedError());
+    this.counts.streamPending = message.pending;
     this.counts.inHand++;
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ message: { data, meta }, resolve, reject });
-      // Started on the next turn, so that the messages the client already holds join the first batch.
-      this.flushing ??= new Promise<void>((started) => setImmediate(started)).then(() => this.flush());
-    });
+    this.waiting.push(message);
+    // Started on the next turn, so that the messages the client already holds join the first batch.
+    this.flushing ??= new Promise<void>((started) => setImmediate(started)).then(() => this.flush());
   }
 
   /** Takes no more messages and hands back those not yet in a batch; the batches handed to the store finish. */
@@ -92,15 +85,14 @@ export class MessageBatcher {
     }
   }
 
-  /** One batch into the archive; its messages settle when it has committed or failed. */
-  private async store(batch: readonly Waiting[]): Promise<void> {
+  /** One batch into the archive, settled when it has committed or failed. */
+  private async store(batch: readonly Delivered[]): Promise<void> {
     let outcome: BatchOutcome;
     try {
-      outcome = await archiveBatch(this.target, batch.map((w) => w.message), this.stream);
+      outcome = await archiveBatch(this.target, batch, this.stream);
     } catch (error) {
       this.counts.inHand -= batch.length;
-      this.onFailure(error, batch.length);
-      for (const w of batch) w.reject(error);
+      this.settled(batch, error);
       return;
     }
     this.counts.stored += outcome.stored;
@@ -108,12 +100,11 @@ export class MessageBatcher {
     this.counts.duplicates += outcome.duplicates;
     this.counts.batches++;
     this.counts.inHand -= batch.length;
-    for (const w of batch) w.resolve();
+    this.settled(batch, null);
   }
 
-  private abandon(waiting: readonly Waiting[]): void {
+  private abandon(waiting: readonly Delivered[]): void {
     this.counts.inHand -= waiting.length;
-    const error = new ArchiverStoppedError();
-    for (const w of waiting) w.reject(error);
+    if (waiting.length > 0) this.settled(waiting, new ArchiverStoppedError());
   }
 }

@@ -1,10 +1,11 @@
 // The archiver's batcher with a store whose commits the test releases one by one: the next
-// batch goes to the store while one commits, each message settles with its own batch, and a
-// message that arrives while batches commit is stored without waiting for another message.
+// batch goes to the store while one commits, each batch is settled (acknowledged) once its own
+// commit is done, and a message that arrives while batches commit is stored without waiting
+// for another message.
 import { describe, expect, it, vi } from 'vitest';
 import { MessageBatcher } from '../../main/archiver/messageBatcher';
 import type { ArchiveTarget } from '../../main/archiver/archiveBatch';
-import type { ConsumedMeta } from '../../main/plant/consume';
+import type { Delivered } from '../../main/archiver/pullStream';
 import { subjectOf } from '../../main/plant/plantStream';
 import { encodeEvent } from '../../main/plant/wireEvent';
 import type { PlantEvent, StoredEvent } from '../../shared/events/event';
@@ -21,17 +22,24 @@ function heldStore() {
 }
 
 let streamSeq = 0;
-function message(): [Uint8Array, ConsumedMeta] {
+function message(name = ''): Delivered {
   const event = makeEvent();
-  return [encodeEvent(event), { subject: subjectOf(event.type), streamSeq: ++streamSeq, storedAt: Date.now(), station: 'station-a', pending: 0, redelivered: false }];
+  ++streamSeq;
+  return { data: encodeEvent(event), meta: { subject: subjectOf(event.type), streamSeq, storedAt: Date.now(), station: 'station-a' }, pending: 0, ackSubject: name || `ack.${streamSeq}` };
+}
+
+/** A batcher whose settled batches are kept in order, each message as its ack subject, or the error's message. */
+function batcherOn(target: ArchiveTarget, maxBatch: number, inFlight?: number) {
+  const settled: string[] = [];
+  const batcher = new MessageBatcher(target, 'PLANT', maxBatch, (batch, error) => settled.push(...batch.map((m) => (error === null ? m.ackSubject : `${m.ackSubject}: ${(error as Error).message}`))), inFlight);
+  return { batcher, settled };
 }
 
 describe('MessageBatcher', () => {
   it('hands the next batch to the store while one commits, and stores what came meanwhile without another message', async () => {
     const { target, pending, commitOldest } = heldStore();
-    const batcher = new MessageBatcher(target, 'PLANT', 3, () => undefined);
-    const settled: string[] = [];
-    const add = (name: string) => void batcher.add(...message()).then(() => settled.push(name));
+    const { batcher, settled } = batcherOn(target, 3);
+    const add = (name: string) => batcher.add(message(name));
 
     ['a1', 'a2', 'a3', 'b1'].forEach(add);
     await vi.waitFor(() => expect(pending.map((p) => p.events.length)).toEqual([3, 1]));
@@ -49,25 +57,27 @@ describe('MessageBatcher', () => {
 
   it('hands the store as many batches at once as it is told, and no more', async () => {
     const { target, pending, commitOldest } = heldStore();
-    const batcher = new MessageBatcher(target, 'PLANT', 2, () => undefined, 3);
-    const outcomes = Array.from({ length: 8 }, () => batcher.add(...message()));
+    const { batcher, settled } = batcherOn(target, 2, 3);
+    for (let i = 0; i < 8; i++) batcher.add(message(`m${i}`));
     await vi.waitFor(() => expect(pending.map((p) => p.events.length)).toEqual([2, 2, 2]));
     commitOldest();
     await vi.waitFor(() => expect(pending.map((p) => p.events.length)).toEqual([2, 2, 2]));
     while (pending.length > 0) commitOldest();
-    await Promise.all(outcomes);
+    await vi.waitFor(() => expect(settled).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7']));
     expect(batcher.counts).toMatchObject({ stored: 8, batches: 4, inHand: 0 });
   });
 
   it('lets the batches handed to the store finish at a stop, and hands back the rest', async () => {
     const { target, pending, commitOldest } = heldStore();
-    const batcher = new MessageBatcher(target, 'PLANT', 2, () => undefined);
-    const outcomes = Array.from({ length: 5 }, () => batcher.add(...message()).then(() => 'stored', (error: Error) => error.message));
+    const { batcher, settled } = batcherOn(target, 2);
+    for (let i = 0; i < 5; i++) batcher.add(message(`m${i}`));
     await vi.waitFor(() => expect(pending).toHaveLength(2));
     const stopped = batcher.stop();
+    batcher.add(message('late'));
     commitOldest();
     commitOldest();
     await stopped;
-    expect(await Promise.all(outcomes)).toEqual(['stored', 'stored', 'stored', 'stored', 'the archiver stopped before this message was stored']);
+    const handedBack = ': the archiver stopped before this message was stored';
+    expect(settled).toEqual([`m4${handedBack}`, `late${handedBack}`, 'm0', 'm1', 'm2', 'm3']);
   });
 });
