@@ -10,7 +10,7 @@ import { canonicalJson } from '../../shared/audit/canonical';
 import { derivedEventId } from '../../shared/events/derivedId';
 import type { JsonObject, JsonValue, PlantEvent, StoredEvent } from '../../shared/events/event';
 import { ORIGIN_KEY, type PlantOrigin } from '../../shared/events/plantOrigin';
-import { sealEvent } from '../../shared/events/sealed';
+import { sealEvent, sealParsedEvent } from '../../shared/events/sealed';
 import type { PublishInput } from '../../shared/events/validate';
 import { MAX_MESSAGE_BYTES, subjectOf } from './plantStream';
 
@@ -78,6 +78,16 @@ export function decodeMessage(data: Uint8Array, meta: MessageMeta): Decoded {
   } catch (error) {
     return { ok: false, code: 'not-json', reason: `the message is not JSON (${(error as Error).message})` };
   }
+  // The common case, checked in place (shared/events/parsedEvent.ts); anything else takes the full check, which says what is wrong.
+  const origin: PlantOrigin = { station: meta.station ?? 'unknown', streamSeq: meta.streamSeq };
+  const event = sealParsedEvent(body, 'PUBLISHED', ORIGIN_KEY, origin);
+  if (event) return withSubject(event, meta);
+  // The quick check may have changed the body before it gave up: the full check reads the text afresh.
+  return checkFully(JSON.parse(text) as unknown, meta);
+}
+
+/** The event `body` holds, checked as validatePlantEvent checks any input from outside; or why it is not one. */
+export function checkFully(body: unknown, meta: MessageMeta): Decoded {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, code: 'invalid-event', reason: 'the message is not a JSON object' };
   const fields = body as Record<string, unknown>;
   const metadata = fields.metadata;
@@ -91,6 +101,10 @@ export function decodeMessage(data: Uint8Array, meta: MessageMeta): Decoded {
   } catch (error) {
     return { ok: false, code: 'invalid-event', reason: (error as Error).message };
   }
+  return withSubject(event, meta);
+}
+
+function withSubject(event: PlantEvent, meta: MessageMeta): Decoded {
   if (meta.subject !== subjectOf(event.type)) {
     return { ok: false, code: 'subject-mismatch', reason: `the message came on ${meta.subject.slice(0, 200)} but holds an event of type ${event.type}` };
   }
