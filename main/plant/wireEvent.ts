@@ -41,8 +41,12 @@ export function encodeEvent(event: StoredEvent | PlantEvent): Uint8Array {
 
 /** The event without what each store adds or changes (seq, hash, subject, status, and the receiving side's origin). */
 function portable(event: PlantEvent): Record<string, JsonValue> {
-  const metadata: JsonObject = { ...event.metadata };
-  delete metadata[ORIGIN_KEY];
+  // Copied only to leave the origin out: what the station sends has none.
+  let metadata = event.metadata;
+  if (Object.hasOwn(metadata, ORIGIN_KEY)) {
+    metadata = { ...metadata };
+    delete metadata[ORIGIN_KEY];
+  }
   return {
     id: event.id,
     type: event.type,
