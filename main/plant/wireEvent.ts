@@ -1,7 +1,8 @@
 /**
  * An event on the plant stream, both ways. Out: the event as it was created (no local seq,
  * hash, subject or delivery status), as JSON, with the station in a header. In: the message
- * checked as an event like any input from outside (shared/events/validate.ts); its subject
+ * checked as an event by the same rules as any input from outside (shared/events/validate.ts),
+ * in place as JSON.parse made it (shared/events/parsedEvent.ts) with the full check behind; its subject
  * must be `plant.<its type>`; it keeps where it came from in `metadata.plant`. A message
  * that is not a valid event becomes the payload of a `plant.message.rejected` event whose id
  * and time come from the stream message, so that a redelivery stores it once.
