@@ -68,6 +68,11 @@ function runOf(count: number, startedAt: number, cpuBefore: CpuNow): PublishRun 
   return { rate, cpu: { main: per1000(after.main - cpuBefore.main), all: per1000(after.all - cpuBefore.all), nats: per1000(after.nats - cpuBefore.nats) } };
 }
 
+/** CPU per 1,000 events of a run: the publishing process's threads and nats-server. */
+function cpuTotal(run: PublishRun): number {
+  return run.cpu.all + run.cpu.nats;
+}
+
 async function until(what: string, done: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
@@ -272,6 +277,9 @@ export async function measurePlant(settings: { runs: number; quick: boolean; log
       plant_raw_jetstream_publish_per_s: round(median(raw.map((r) => r.rate))),
       plant_publish_vs_raw: round(median(ratios)),
       plant_publish_vs_raw_lowest: round(Math.min(...ratios)),
+      // The same comparison by CPU, which a loaded machine moves far less than the rates: the raw run's CPU per 1,000 events
+      // (its process, all threads, and nats-server) over the station's, median over the runs.
+      plant_publish_vs_raw_by_cpu: round(median(station.map((s, i) => cpuTotal(raw[i]!) / cpuTotal(s)))),
       // CPU per 1,000 events while each was timed (medians over the runs): the publishing process (its main thread, and all its threads) and nats-server.
       plant_publish_cpu_main_ms_per_1000: round(median(station.map((r) => r.cpu.main))),
       plant_publish_cpu_all_ms_per_1000: round(median(station.map((r) => r.cpu.all))),
