@@ -26,12 +26,52 @@ import { startWebHost } from '../../main/web/server';
 import { createEvent } from '../../shared/events/create';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 import { NatsServer } from '../../test/support/natsServer';
+import { cpuMsOf } from './profileSummary';
+import { descendantsOf, readProcesses } from './rss';
 import { median, round } from './stats';
 import { telemetryInputs } from './workload';
 
 const TYPE = 'bench.sample.recorded';
 const IN_FLIGHT = 512;
+/** The publish warm-up: each side publishes this many events this many times before any run is timed. */
+const WARM_UP_EVENTS = 20_000;
+const WARM_UP_ROUNDS = 2;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** CPU ms so far: this process's main thread, all its threads, and the nats-server it started (from /proc). */
+interface CpuNow {
+  readonly main: number;
+  readonly all: number;
+  readonly nats: number;
+}
+
+function cpuNow(): CpuNow {
+  const processes = readProcesses();
+  const nats = descendantsOf(process.pid, processes).filter((pid) => /nats-server/.test(processes.get(pid)?.command ?? ''));
+  return {
+    main: cpuMsOf(`/proc/${process.pid}/task/${process.pid}/stat`),
+    all: cpuMsOf(`/proc/${process.pid}/stat`),
+    nats: nats.reduce((sum, pid) => sum + cpuMsOf(`/proc/${pid}/stat`), 0),
+  };
+}
+
+/** What one publish run measured: its rate, and CPU ms per 1,000 events of each side while it was timed. */
+interface PublishRun {
+  readonly rate: number;
+  readonly cpu: CpuNow;
+}
+
+function runOf(count: number, startedAt: number, cpuBefore: CpuNow): PublishRun {
+  const rate = count / ((performance.now() - startedAt) / 1000);
+  const after = cpuNow();
+  const per1000 = (ms: number) => (ms * 1000) / count;
+  return { rate, cpu: { main: per1000(after.main - cpuBefore.main), all: per1000(after.all - cpuBefore.all), nats: per1000(after.nats - cpuBefore.nats) } };
+}
+
+/** CPU per 1,000 events of a run: the publishing process's threads and nats-server. */
+function cpuTotal(run: PublishRun): number {
+  return run.cpu.all + run.cpu.nats;
+}
 
 async function until(what: string, done: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -54,23 +94,24 @@ async function freshStream(server: NatsServer): Promise<void> {
   await nc.close();
 }
 
-async function stationPublish(server: NatsServer, count: number): Promise<number> {
+async function stationPublish(server: NatsServer, count: number): Promise<PublishRun> {
   await freshStream(server);
   const core = await station('bench-a', server.url);
   try {
     // The same events as the raw client's, made before the clock starts as its are (ids included).
     const inputs = telemetryInputs(count).map((input) => createEvent(TYPE, input.payload, { source: input.source }));
+    const cpuBefore = cpuNow();
     const started = performance.now();
     for (let i = 0; i < inputs.length; i += 500) await core.bus.publishBatch(inputs.slice(i, i + 500));
     // Acknowledged: every event's publish answered by the stream, and nothing left waiting (a resend would count twice in `published`).
     await until('the outbox to empty', () => (core.plant?.status().published ?? 0) >= count && core.plant?.status().waiting === 0, 120_000);
-    return count / ((performance.now() - started) / 1000);
+    return runOf(count, started, cpuBefore);
   } finally {
     await core.close();
   }
 }
 
-async function rawPublish(server: NatsServer, count: number): Promise<number> {
+async function rawPublish(server: NatsServer, count: number): Promise<PublishRun> {
   await freshStream(server);
   // The stream as the link makes it: let a station create it, then publish beside it.
   const core = await station('bench-raw', server.url);
@@ -89,9 +130,10 @@ async function rawPublish(server: NatsServer, count: number): Promise<number> {
         await js.publish(`plant.${TYPE}`, encodeEvent(event), { msgID: event.id, headers: h, expect: { streamName: 'PLANT' } });
       }
     };
+    const cpuBefore = cpuNow();
     const started = performance.now();
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-    return count / ((performance.now() - started) / 1000);
+    return runOf(count, started, cpuBefore);
   } finally {
     await nc.close();
   }
@@ -201,20 +243,26 @@ export async function measurePlant(settings: { runs: number; quick: boolean; log
   const server = await NatsServer.start();
   try {
     const count = settings.quick ? 5_000 : 20_000;
-    // One short round of each first, not counted: the first run otherwise times the JIT compiling the station's code.
-    await stationPublish(server, 2_000);
-    await rawPublish(server, 2_000);
-    const station: number[] = [];
-    const raw: number[] = [];
+    // Rounds of each first, not counted, until the code is compiled: the station's path (bus, store, consumers, outbox,
+    // its echoes) costs its process 81, 50, then 32-38 ms of CPU per 1,000 events in its first, second and later rounds of
+    // 20,000 (the raw client 36, then 24), so a short warm-up left the first runs timing the JIT, and the ratio swung with it.
+    for (let round = 0; round < WARM_UP_ROUNDS; round++) {
+      await stationPublish(server, WARM_UP_EVENTS);
+      await rawPublish(server, WARM_UP_EVENTS);
+    }
+    const station: PublishRun[] = [];
+    const raw: PublishRun[] = [];
     const ratios: number[] = [];
     for (let run = 0; run < settings.runs; run++) {
       const order = run % 2 === 0 ? (['station', 'raw'] as const) : (['raw', 'station'] as const);
-      const got: Record<string, number> = {};
+      const got: Partial<Record<'station' | 'raw', PublishRun>> = {};
       for (const which of order) got[which] = which === 'station' ? await stationPublish(server, count) : await rawPublish(server, count);
-      station.push(got.station!);
-      raw.push(got.raw!);
-      ratios.push(got.station! / got.raw!);
-      log(`plant publish run ${run + 1}/${settings.runs}: station ${Math.round(got.station!)} events/s, raw JetStream ${Math.round(got.raw!)} events/s`);
+      const [s, r] = [got.station!, got.raw!];
+      station.push(s);
+      raw.push(r);
+      ratios.push(s.rate / r.rate);
+      const cpu = (c: CpuNow) => `CPU per 1,000: main thread ${c.main.toFixed(1)} ms, all threads ${c.all.toFixed(1)}, nats-server ${c.nats.toFixed(1)}`;
+      log(`plant publish run ${run + 1}/${settings.runs}: station ${Math.round(s.rate)} events/s (${cpu(s.cpu)}), raw JetStream ${Math.round(r.rate)} events/s (${cpu(r.cpu)}), ratio ${(s.rate / r.rate).toFixed(3)}`);
     }
     const latencies = await fanout(server, settings.quick ? 3 : 10);
     latencies.sort((x, y) => x - y);
@@ -225,9 +273,20 @@ export async function measurePlant(settings: { runs: number; quick: boolean; log
     const catchUpRate = caught.station;
     log(`plant catch-up: ${backlog} events at ${Math.round(catchUpRate)} events/s, the JetStream client alone ${Math.round(caught.raw)}/s`);
     return {
-      plant_publish_events_per_s: round(median(station)),
-      plant_raw_jetstream_publish_per_s: round(median(raw)),
+      plant_publish_events_per_s: round(median(station.map((r) => r.rate))),
+      plant_raw_jetstream_publish_per_s: round(median(raw.map((r) => r.rate))),
       plant_publish_vs_raw: round(median(ratios)),
+      plant_publish_vs_raw_lowest: round(Math.min(...ratios)),
+      // The same comparison by CPU, which a loaded machine moves far less than the rates: the raw run's CPU per 1,000 events
+      // (its process, all threads, and nats-server) over the station's, median over the runs.
+      plant_publish_vs_raw_by_cpu: round(median(station.map((s, i) => cpuTotal(raw[i]!) / cpuTotal(s)))),
+      // CPU per 1,000 events while each was timed (medians over the runs): the publishing process (its main thread, and all its threads) and nats-server.
+      plant_publish_cpu_main_ms_per_1000: round(median(station.map((r) => r.cpu.main))),
+      plant_publish_cpu_all_ms_per_1000: round(median(station.map((r) => r.cpu.all))),
+      plant_publish_nats_cpu_ms_per_1000: round(median(station.map((r) => r.cpu.nats))),
+      plant_raw_publish_cpu_main_ms_per_1000: round(median(raw.map((r) => r.cpu.main))),
+      plant_raw_publish_cpu_all_ms_per_1000: round(median(raw.map((r) => r.cpu.all))),
+      plant_raw_publish_nats_cpu_ms_per_1000: round(median(raw.map((r) => r.cpu.nats))),
       plant_fanout_p50_ms: round(at(50)),
       plant_fanout_p99_ms: round(at(99)),
       plant_catch_up_events: backlog,

@@ -1,7 +1,8 @@
 /**
  * An event on the plant stream, both ways. Out: the event as it was created (no local seq,
  * hash, subject or delivery status), as JSON, with the station in a header. In: the message
- * checked as an event like any input from outside (shared/events/validate.ts); its subject
+ * checked as an event by the same rules as any input from outside (shared/events/validate.ts),
+ * in place as JSON.parse made it (shared/events/parsedEvent.ts) with the full check behind; its subject
  * must be `plant.<its type>`; it keeps where it came from in `metadata.plant`. A message
  * that is not a valid event becomes the payload of a `plant.message.rejected` event whose id
  * and time come from the stream message, so that a redelivery stores it once.
@@ -10,7 +11,7 @@ import { canonicalJson } from '../../shared/audit/canonical';
 import { derivedEventId } from '../../shared/events/derivedId';
 import type { JsonObject, JsonValue, PlantEvent, StoredEvent } from '../../shared/events/event';
 import { ORIGIN_KEY, type PlantOrigin } from '../../shared/events/plantOrigin';
-import { sealEvent } from '../../shared/events/sealed';
+import { sealEvent, sealParsedEvent } from '../../shared/events/sealed';
 import type { PublishInput } from '../../shared/events/validate';
 import { MAX_MESSAGE_BYTES, subjectOf } from './plantStream';
 
@@ -41,8 +42,12 @@ export function encodeEvent(event: StoredEvent | PlantEvent): Uint8Array {
 
 /** The event without what each store adds or changes (seq, hash, subject, status, and the receiving side's origin). */
 function portable(event: PlantEvent): Record<string, JsonValue> {
-  const metadata: JsonObject = { ...event.metadata };
-  delete metadata[ORIGIN_KEY];
+  // Copied only to leave the origin out: what the station sends has none.
+  let metadata = event.metadata;
+  if (Object.hasOwn(metadata, ORIGIN_KEY)) {
+    metadata = { ...metadata };
+    delete metadata[ORIGIN_KEY];
+  }
   return {
     id: event.id,
     type: event.type,
@@ -78,6 +83,16 @@ export function decodeMessage(data: Uint8Array, meta: MessageMeta): Decoded {
   } catch (error) {
     return { ok: false, code: 'not-json', reason: `the message is not JSON (${(error as Error).message})` };
   }
+  // The common case, checked in place (shared/events/parsedEvent.ts); anything else takes the full check, which says what is wrong.
+  const origin: PlantOrigin = { station: meta.station ?? 'unknown', streamSeq: meta.streamSeq };
+  const event = sealParsedEvent(body, 'PUBLISHED', ORIGIN_KEY, origin);
+  if (event) return withSubject(event, meta);
+  // The quick check may have changed the body before it gave up: the full check reads the text afresh.
+  return checkFully(JSON.parse(text) as unknown, meta);
+}
+
+/** The event `body` holds, checked as validatePlantEvent checks any input from outside; or why it is not one. */
+export function checkFully(body: unknown, meta: MessageMeta): Decoded {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, code: 'invalid-event', reason: 'the message is not a JSON object' };
   const fields = body as Record<string, unknown>;
   const metadata = fields.metadata;
@@ -91,6 +106,10 @@ export function decodeMessage(data: Uint8Array, meta: MessageMeta): Decoded {
   } catch (error) {
     return { ok: false, code: 'invalid-event', reason: (error as Error).message };
   }
+  return withSubject(event, meta);
+}
+
+function withSubject(event: PlantEvent, meta: MessageMeta): Decoded {
   if (meta.subject !== subjectOf(event.type)) {
     return { ok: false, code: 'subject-mismatch', reason: `the message came on ${meta.subject.slice(0, 200)} but holds an event of type ${event.type}` };
   }

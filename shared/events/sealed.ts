@@ -7,6 +7,7 @@
  */
 import type { EventStatus, JsonObject, PlantEvent, Priority } from './event';
 import { FROZEN_EMPTY_OBJECT } from './jsonCopy';
+import { checkParsedEvent } from './parsedEvent';
 import { newEventId } from './uuidv7';
 import { validatePlantEventFrozen, validatePublishInputFrozen } from './validate';
 
@@ -68,6 +69,16 @@ export function sealEvent(candidate: unknown, status?: EventStatus): PlantEvent 
   const event = validatePlantEventFrozen(candidate) as { -readonly [K in keyof PlantEvent]: PlantEvent[K] };
   if (status !== undefined) event.status = status;
   return seal(event);
+}
+
+/**
+ * An event fresh from `JSON.parse` (checked and frozen in place, see parsedEvent.ts), with
+ * `status` and `metadata[extraKey] = extra`, sealed; null when only the full check
+ * (`sealEvent`) can tell whether it is valid. `body` must not be used by anyone else.
+ */
+export function sealParsedEvent(body: unknown, status: EventStatus, extraKey: string, extra: JsonObject): PlantEvent | null {
+  const event = checkParsedEvent(body, status, extraKey, extra);
+  return event && seal(event);
 }
 
 export interface InputDefaults {
