@@ -98,8 +98,13 @@ export const EventList = memo(function EventList({ events, hasOlder, loadingOlde
   /** Draws the rows for the current scroll position, and asks for older events when nearing the end of those loaded. */
   const draw = useCallback(() => {
     const { events, hasOlder, loadingOlder, selectedId, onNearEnd } = latest.current;
-    const { first, end } = rowWindow(view.current.top, view.current.height, ROW_HEIGHT, events.length + (hasOlder ? 1 : 0), OVERSCAN);
+    const count = events.length + (hasOlder ? 1 : 0);
+    const { first } = rowWindow(view.current.top, view.current.height, ROW_HEIGHT, count, OVERSCAN);
     const slots = Math.ceil(view.current.height / ROW_HEIGHT) + 2 * OVERSCAN + 2;
+    // Every slot shows a row while there are enough (a row or two more below than the window
+    // needs): a slot left empty would leave the page and come back a frame later, its
+    // elements laid out anew each time.
+    const end = Math.min(count, first + slots);
     painter.current?.paint({ events, first, end, base: prepended.current, slots, rowHeight: ROW_HEIGHT, selectedId });
     if (hasOlder && !loadingOlder && end >= events.length - PREFETCH_ROWS) onNearEnd();
   }, []);
