@@ -1,19 +1,18 @@
 /**
  * The event list, windowed: only the rows in view (plus a few) exist in the page, so a list
  * of any length scrolls at the display's frame rate. Every row has one height, so which rows
- * show is arithmetic on the scroll position (rowWindow.ts), re-rendered only when that
- * changes. Row elements are reused: a row scrolled out of view becomes the one scrolled in
- * (its text and attributes change; no element is removed or created). Live events put above the
- * rows in view move the scroll position by their height, so that what the operator reads (or
- * is about to click) stays put; at the top the list simply shows them. Nearing the end of what
- * is loaded asks for the next page. Rows are styled once, by class names in one style sheet (no
- * per-row style objects, and no style object processed on each render).
+ * show is arithmetic on the scroll position (rowWindow.ts). The rows themselves are a pool of
+ * elements drawn without React (rowPainter.ts): a scroll updates the rows that changed in the
+ * scroll event itself, with no render. React renders the list when its events, selection or
+ * loading state change. Live events put above the rows in view move the scroll position by
+ * their height, so that what the operator reads (or is about to click) stays put; at the top
+ * the list simply shows them. Nearing the end of what is loaded asks for the next page. Rows
+ * are styled once, by class names in one style sheet.
  */
 import { GlobalStyles } from '@mui/material';
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { flushSync } from 'react-dom';
+import { memo, useCallback, useLayoutEffect, useRef } from 'react';
 import type { StoredEvent } from '../../../shared/events/event';
-import { formatTime } from '../../common/format';
+import { RowPainter } from './rowPainter';
 import { addedAbove, rowWindow, sameRows } from './rowWindow';
 
 export const ROW_HEIGHT = 34;
@@ -65,21 +64,6 @@ const EventListStyles = memo(function EventListStyles() {
   );
 });
 
-const PRIORITY_CLASS = { LOW: 'p-low', NORMAL: 'p-normal', HIGH: 'p-high', CRITICAL: 'p-critical' } as const;
-
-const Row = memo(function Row({ event, selected, onOpen }: { readonly event: StoredEvent; readonly selected: boolean; readonly onOpen: (e: StoredEvent) => void }) {
-  return (
-    <button type="button" className={`row${selected ? ' selected' : ''}`} onClick={() => onOpen(event)} data-testid="event-row" data-event-id={event.id} data-seq={event.seq}>
-      <span className="time">{formatTime(event.timestamp)}</span>
-      <span className={`prio ${PRIORITY_CLASS[event.priority]}`}>{event.priority}</span>
-      <span className="type">{event.type}</span>
-      <span className="subject">{event.subject ?? ''}</span>
-      <span className="source">{event.source}</span>
-      <span className="seq">#{event.seq}</span>
-    </button>
-  );
-});
-
 export interface EventListProps {
   readonly events: readonly StoredEvent[];
   readonly hasOlder: boolean;
@@ -93,41 +77,70 @@ export interface EventListProps {
 
 export const EventList = memo(function EventList({ events, hasOlder, loadingOlder, selectedId, onOpen, onNearEnd, onScrolledAway }: EventListProps) {
   const scroller = useRef<HTMLDivElement>(null);
-  // The scroll position and height the rows were last rendered for; a scroll within a row
+  const rowsBox = useRef<HTMLDivElement>(null);
+  // The scroll position and height the rows were last drawn for; a scroll within a row
   // changes nothing on screen but the scroll itself.
   const view = useRef({ top: 0, height: FIRST_HEIGHT });
-  const [, rerender] = useState(0);
   const head = useRef<number | undefined>(undefined);
   // Events put on top since the list was shown: an event's index minus this is its own for as
-  // long as it is loaded, and so is the row element showing it (see the slots below).
+  // long as it is loaded, and so is the row element showing it (rowPainter.ts).
   const prepended = useRef(0);
+  const painter = useRef<RowPainter | null>(null);
+  // What the last render was given, for the scroll handler (which draws rows without rendering).
+  const latest = useRef({ events, hasOlder, loadingOlder, selectedId, onOpen, onNearEnd, onScrolledAway });
+  latest.current = { events, hasOlder, loadingOlder, selectedId, onOpen, onNearEnd, onScrolledAway };
   const count = events.length + (hasOlder ? 1 : 0);
 
-  // Live events above a scrolled list: render at the position the layout effect below moves to.
+  // Live events above a scrolled list: draw at the position the layout effect below moves to.
   const added = addedAbove(head.current, events);
-  const base = prepended.current + added;
   const top = view.current.top > 0 ? view.current.top + added * ROW_HEIGHT : 0;
-  const { first, end } = rowWindow(top, view.current.height, ROW_HEIGHT, count, OVERSCAN);
+
+  /** Draws the rows for the current scroll position, and asks for older events when nearing the end of those loaded. */
+  const draw = useCallback(() => {
+    const { events, hasOlder, loadingOlder, selectedId, onNearEnd } = latest.current;
+    const count = events.length + (hasOlder ? 1 : 0);
+    const { first } = rowWindow(view.current.top, view.current.height, ROW_HEIGHT, count, OVERSCAN);
+    const slots = Math.ceil(view.current.height / ROW_HEIGHT) + 2 * OVERSCAN + 2;
+    // Every slot shows a row while there are enough (a row or two more below than the window
+    // needs): a slot left empty would leave the page and come back a frame later, its
+    // elements laid out anew each time.
+    const end = Math.min(count, first + slots);
+    painter.current?.paint({ events, first, end, base: prepended.current, slots, rowHeight: ROW_HEIGHT, selectedId });
+    if (hasOlder && !loadingOlder && end >= events.length - PREFETCH_ROWS) onNearEnd();
+  }, []);
+
+  useLayoutEffect(() => {
+    const box = rowsBox.current;
+    if (!box) return;
+    const rows = new RowPainter(box, (event) => latest.current.onOpen(event));
+    painter.current = rows;
+    return () => {
+      rows.clear();
+      painter.current = null;
+    };
+  }, []);
 
   useLayoutEffect(() => {
     head.current = events[0]?.seq;
     prepended.current += added;
     const element = scroller.current;
-    if (!element || top === view.current.top) return;
-    view.current = { ...view.current, top };
-    element.scrollTop = top;
-  }, [events, added, top]);
+    if (element && top !== view.current.top) {
+      view.current = { ...view.current, top };
+      element.scrollTop = top;
+    }
+    draw();
+  }, [events, added, top, hasOlder, loadingOlder, selectedId, draw]);
 
   const measure = useCallback(() => {
     const element = scroller.current;
     if (!element) return;
     const next = { top: element.scrollTop, height: element.clientHeight || FIRST_HEIGHT };
     const changed = !sameRows(view.current, next, ROW_HEIGHT);
-    if (next.top > 0 !== view.current.top > 0) onScrolledAway?.(next.top > 0);
+    if (next.top > 0 !== view.current.top > 0) latest.current.onScrolledAway?.(next.top > 0);
     view.current = next;
-    // At once, not at React's next turn: a row scrolled into view is never blank on the frame that shows it.
-    if (changed) flushSync(() => rerender((n) => n + 1));
-  }, [onScrolledAway]);
+    // At once, in the scroll event: a row scrolled into view is never blank on the frame that shows it.
+    if (changed) draw();
+  }, [draw]);
 
   useLayoutEffect(() => {
     const element = scroller.current;
@@ -142,38 +155,10 @@ export const EventList = memo(function EventList({ events, hasOlder, loadingOlde
     };
   }, [measure]);
 
-  useEffect(() => {
-    if (hasOlder && !loadingOlder && end >= events.length - PREFETCH_ROWS) onNearEnd();
-  }, [end, events.length, hasOlder, loadingOlder, onNearEnd]);
-
-  // Each event has its slot (its index less the events put on top since, modulo the slots),
-  // and the slots keep their order in the page: scrolling changes what the slots leaving the
-  // view show instead of replacing elements, and live events put on top leave every row
-  // element showing the event it showed (a click lands on the row the operator aimed at).
-  const slots = Math.ceil(view.current.height / ROW_HEIGHT) + 2 * OVERSCAN + 2;
-  const mod = (n: number) => ((n % slots) + slots) % slots;
-  const rows = [];
-  for (let slot = 0; slot < slots; slot++) {
-    const index = first + mod(slot - mod(first - base));
-    if (index >= end) continue;
-    const event = events[index];
-    rows.push(
-      <div key={slot} role="listitem" className="item" style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}>
-        {event ? (
-          <Row event={event} selected={event.id === selectedId} onOpen={onOpen} />
-        ) : (
-          <div className="loader" data-testid="older-loader">
-            Loading older events…
-          </div>
-        )}
-      </div>,
-    );
-  }
-
   return (
     <div ref={scroller} className={LIST_CLASS} data-testid="event-list" role="list" aria-label="Events, newest first" tabIndex={0}>
       <EventListStyles />
-      <div style={{ height: count * ROW_HEIGHT, position: 'relative', width: '100%' }}>{rows}</div>
+      <div ref={rowsBox} style={{ height: count * ROW_HEIGHT, position: 'relative', width: '100%' }} />
     </div>
   );
 });
