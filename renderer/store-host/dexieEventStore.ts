@@ -102,7 +102,7 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
   }
 
   saveSnapshot(snapshot: Snapshot): Promise<void> {
-    return this.writer.saveSnapshot(snapshot);
+    return this.reader.saveSnapshot(snapshot);
   }
 
   nearestSnapshot(key: string, bounds?: { toSeq?: number; toTime?: number }): Promise<Snapshot | null> {

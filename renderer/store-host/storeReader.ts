@@ -82,6 +82,10 @@ export class StoreReader {
     return total;
   }
 
+  async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    await this.db.snapshots.put(snapshot);
+  }
+
   async nearestSnapshot(key: string, bounds: { toSeq?: number; toTime?: number } = {}): Promise<Snapshot | null> {
     const newestFirst = this.db.snapshots
       .where('[key+seq]')

@@ -9,8 +9,6 @@
  * - an append writes only its own events, as new segments, and in the same transaction
  *   merges the small segments that are then due (segmentMerge.ts); should that transaction
  *   fail, the append is tried once more without the merges, which wait for the next append;
- * - snapshots queued among appends are written in the appends' transaction (alone, when no
- *   append is waiting or that transaction fails): a transaction costs far more than its rows;
  * - status moves rewrite the summaries of the segments they touch;
  * - other writes (delivery records) run as tasks in the same queue.
  * The head, the columns and the segment layout move only after a commit. Each write
@@ -21,7 +19,7 @@
 import { EVENT_STATUSES, subjectOf } from '../../shared/events/event';
 import type { EventStatus, PlantEvent, StoredEvent } from '../../shared/events/event';
 import { EventValidationError, validatePlantEvent } from '../../shared/events/validate';
-import type { AppendInput, Snapshot, StatusUpdate } from '../../shared/store/eventStore';
+import type { AppendInput, StatusUpdate } from '../../shared/store/eventStore';
 import { isForwardStatus } from '../../shared/store/queryMatch';
 import { storeHashOf } from '../../shared/audit/chain';
 import type { ChainHead } from '../../shared/audit/chain';
@@ -43,8 +41,7 @@ type Settle<T> = { resolve(value: T): void; reject(error: unknown): void };
 type AppendOp = { kind: 'append'; events: PlantEvent[]; deliveries: readonly (readonly string[])[] } & Settle<StoredEvent[]>;
 type StatusOp = { kind: 'status'; updates: readonly StatusUpdate[] } & Settle<void>;
 type TaskOp = { kind: 'task'; run: () => Promise<void> } & Settle<void>;
-type SnapshotOp = { kind: 'snapshot'; snapshot: Snapshot } & Settle<void>;
-type WriteOp = AppendOp | StatusOp | TaskOp | SnapshotOp;
+type WriteOp = AppendOp | StatusOp | TaskOp;
 
 /** Thrown inside a write transaction that finds the database's head moved by another writer. */
 class MovedHeadError extends Error {
@@ -79,11 +76,6 @@ export class StoreWriter {
   async updateStatuses(updates: readonly StatusUpdate[]): Promise<void> {
     if (updates.length === 0) return;
     return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'status', updates, resolve, reject }));
-  }
-
-  /** Stores a snapshot, with the appends queued around it when there are any. */
-  saveSnapshot(snapshot: Snapshot): Promise<void> {
-    return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'snapshot', snapshot, resolve, reject }));
   }
 
   /** Runs `run` in the write queue, after the writes queued before it. */
@@ -122,39 +114,23 @@ export class StoreWriter {
     try {
       while (this.ops.length > 0) {
         const first = this.ops[0] as WriteOp;
-        if (first.kind === 'status' || first.kind === 'task') {
+        if (first.kind !== 'append') {
           this.ops.shift();
           const written = first.kind === 'status' ? this.writeStatuses(first) : Promise.resolve().then(first.run);
           await written.then(first.resolve, first.reject);
           continue;
         }
         const group: AppendOp[] = [];
-        const snapshots: SnapshotOp[] = [];
         let events = 0;
-        for (let op = this.ops[0]; op?.kind === 'snapshot' || (op?.kind === 'append' && (group.length === 0 || events + op.events.length <= MAX_GROUP_EVENTS)); op = this.ops[0]) {
-          this.ops.shift();
-          if (op.kind === 'snapshot') {
-            snapshots.push(op);
-          } else {
-            group.push(op);
-            events += op.events.length;
-          }
+        while (this.ops[0]?.kind === 'append' && (group.length === 0 || events + this.ops[0].events.length <= MAX_GROUP_EVENTS)) {
+          const op = this.ops.shift() as AppendOp;
+          group.push(op);
+          events += op.events.length;
         }
-        await this.writeAppends(group, snapshots);
+        await this.writeAppends(group);
       }
     } finally {
       this.draining = false;
-    }
-  }
-
-  /** Snapshots in a transaction of their own. */
-  private async writeSnapshots(ops: readonly SnapshotOp[]): Promise<void> {
-    if (ops.length === 0) return;
-    try {
-      await this.db.snapshots.bulkPut(ops.map((op) => op.snapshot));
-      for (const op of ops) op.resolve();
-    } catch (error) {
-      for (const op of ops) op.reject(error);
     }
   }
 
@@ -175,7 +151,7 @@ export class StoreWriter {
     if (stored !== seq) throw new MovedHeadError(`the stored head is seq ${stored}, not ${seq}: another writer appended`);
   }
 
-  private async writeAppends(group: readonly AppendOp[], snapshots: readonly SnapshotOp[], reloaded = false, merging = true): Promise<void> {
+  private async writeAppends(group: readonly AppendOp[], reloaded = false, merging = true): Promise<void> {
     const accepted: AppendOp[] = [];
     const taken = new Set<string>();
     for (const op of group) {
@@ -189,7 +165,7 @@ export class StoreWriter {
         accepted.push(op);
       }
     }
-    if (accepted.length === 0) return this.writeSnapshots(snapshots);
+    if (accepted.length === 0) return;
     const { db, reader } = this;
     const { columns, state } = reader;
     const dictionaries = columns.dictionarySizes();
@@ -218,9 +194,9 @@ export class StoreWriter {
       const mergedSummaries = merges.map(({ segment, filter }) => summaryOf(columns, segment.first, segment.events.length, filter));
       // A merge may take in the new parts: their rows are put first, then the merged row over the first, then the rest deleted.
       const gone = merges.flatMap(({ firsts }) => firsts.slice(1));
-      await db.transaction('rw', [db.segments, db.summaries, db.deliveryBatches, db.meta, db.snapshots], async () => {
+      await db.transaction('rw', [db.segments, db.summaries, db.deliveryBatches, db.meta], async () => {
         // Requests run in the order they are made; a moved head throws and aborts them all.
-        const writes: (Promise<unknown> | undefined)[] = [
+        const writes = [
           this.expectHead(firstSeq - 1),
           db.segments.bulkPut([...packed.segments, ...merges.map(({ segment }) => ({ first: segment.first, events: segment.events }))]),
           db.summaries.bulkPut([...packed.summaries, ...mergedSummaries]),
@@ -228,21 +204,17 @@ export class StoreWriter {
           db.meta.put({ key: AUDIT_HEAD_KEY, value: { seq, hash: prevHash } }),
         ];
         if (gone.length > 0) writes.push(db.segments.bulkDelete(gone), db.summaries.bulkDelete(gone));
-        if (snapshots.length > 0) writes.push(db.snapshots.bulkPut(snapshots.map((op) => op.snapshot)));
         await Promise.all(writes);
       });
     } catch (error) {
       columns.rollback(dictionaries);
       if (isMovedHead(error) && !reloaded) {
         await reader.reload();
-        return this.writeAppends(accepted, snapshots, true, merging);
+        return this.writeAppends(accepted, true, merging);
       }
-      if (!isMovedHead(error) && (merges.length > 0 || snapshots.length > 0)) {
-        await this.writeAppends(accepted, [], reloaded, false);
-        return this.writeSnapshots(snapshots);
-      }
+      if (!isMovedHead(error) && merges.length > 0) return this.writeAppends(accepted, reloaded, false);
       for (const op of accepted) op.reject(error);
-      return this.writeSnapshots(snapshots);
+      return;
     }
     commitPacked(columns, packed, all.length);
     for (const row of packed.segments) {
@@ -256,7 +228,6 @@ export class StoreWriter {
     }
     state.headHash = prevHash;
     accepted.forEach((op, i) => op.resolve(storedPerOp[i] as StoredEvent[]));
-    for (const op of snapshots) op.resolve();
   }
 
   private async writeStatuses(op: StatusOp, reloaded = false): Promise<void> {

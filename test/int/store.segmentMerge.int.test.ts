@@ -75,33 +75,6 @@ describe('DexieEventStore: appends write only their own events', () => {
     await store.close();
   });
 
-  it('writes snapshots saved among appends in the appends\' transaction: 10 appends and 10 snapshots, 2 write transactions', async () => {
-    const store = await DexieEventStore.open('plant-snapshot-ride', freshDeps());
-    // Every IndexedDB transaction Dexie starts, implicit ones (a lone put) included, goes through its core.
-    const core = dbOf(store).core as unknown as { transaction: (stores: string[], mode: string, options?: unknown) => unknown };
-    let writes = 0;
-    const transaction = core.transaction.bind(core);
-    core.transaction = (stores, mode, options) => {
-      if (mode === 'readwrite') writes += 1;
-      return transaction(stores, mode, options);
-    };
-    const saved: Promise<unknown>[] = [];
-    for (let i = 1; i <= 10; i++) {
-      saved.push(store.append(makeEvents(3)));
-      saved.push(store.saveSnapshot({ key: 'equipment:press-1', seq: 3 * i, maxTimestamp: i, state: { i }, createdAt: i }));
-    }
-    await Promise.all(saved);
-    // The first append goes alone (the writer was idle); everything queued behind it goes in one transaction.
-    expect(writes).toBe(2);
-    expect(await store.nearestSnapshot('equipment:press-1')).toMatchObject({ seq: 30, state: { i: 10 } });
-    expect(await store.nearestSnapshot('equipment:press-1', { toSeq: 14 })).toMatchObject({ seq: 12 });
-    // With no append waiting, a snapshot is written alone.
-    await store.saveSnapshot({ key: 'equipment:press-2', seq: 30, maxTimestamp: 1, state: null, createdAt: 1 });
-    expect(writes).toBe(3);
-    expect(await store.nearestSnapshot('equipment:press-2')).toMatchObject({ seq: 30 });
-    await store.close();
-  });
-
   it('keeps every event, hash, status and text match across merges and a reopen, and the chain verifies', async () => {
     const deps = freshDeps();
     let store = await DexieEventStore.open('plant-merge-reopen', deps);
