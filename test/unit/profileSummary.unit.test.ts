@@ -27,8 +27,8 @@ describe('profile summary', () => {
     expect(byFunction[0]).toMatch(/ hot /);
     // 900 samples of 200 µs (the last has no gap after it), per 1,000 of a million events.
     expect(byFunction[0]).toMatch(/^ {2}- 0\.18 hot/);
-    expect(byFunction[1]).toMatch(/^ {2}- 0\.02 cold/);
-    expect(lines[0]).toMatch(/1 sample gaps over 1000 µs cut to it, leaving out 5\.0/);
+    expect(byFunction[1]).toMatch(/^ {2}- 0\.03 cold/);
+    expect(lines[0]).toMatch(/1 sample gaps over 8000 µs cut to it, leaving out 5\.0/);
   });
 
   it('caps a gap at a few median intervals and counts what it left out', () => {
@@ -41,7 +41,7 @@ describe('profile summary', () => {
 
   it('leaves an even profile as it is', () => {
     const profile: CpuProfile = { nodes: [{ id: 1, callFrame: frame('hot') }], samples: [1, 1, 1], timeDeltas: [200, 200, 200] };
-    expect(sampleTimes(profile)).toEqual({ us: [200, 200, 0], capUs: 1_000, droppedUs: 0, capped: 0 });
+    expect(sampleTimes(profile)).toEqual({ us: [200, 200, 0], capUs: 200 * SAMPLE_GAP_CAP, droppedUs: 0, capped: 0 });
     expect(summarise(profile, 1_000)[0]).toBe('total sampled 0.4 ms per 1,000 events (idle included as "(idle)")');
   });
 });
