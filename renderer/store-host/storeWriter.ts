@@ -6,8 +6,9 @@
  *   promise resolves only after that transaction has committed. An append that is invalid or
  *   repeats a stored id is refused alone before the transaction starts; a transaction that
  *   fails fails the appends in it, and nothing of them is stored or visible.
- * - an append writes only its own events, as new segments; after the appends of a group
- *   the writer merges the small segments that are due (segmentMerge.ts), one transaction each;
+ * - an append writes only its own events, as new segments, and in the same transaction
+ *   merges the small segments that are then due (segmentMerge.ts); should that transaction
+ *   fail, the append is tried once more without the merges, which wait for the next append;
  * - status moves rewrite the summaries of the segments they touch;
  * - other writes (delivery records) run as tasks in the same queue.
  * The head, the columns and the segment layout move only after a commit. Each write
@@ -29,7 +30,8 @@ import type { PlantDatabase } from './plantDatabase';
 import { newBatch } from './deliveryBatches';
 import { commitPacked, packEvents, summaryOf } from './segmentFormat';
 import type { PackedEvents } from './segmentFormat';
-import { charsOf, mergedSegment, mergedTextFilter, nextMergeStep } from './segmentMerge';
+import { charsOf, planMerges } from './segmentMerge';
+import type { PlannedMerge } from './segmentMerge';
 import type { SegmentReader } from './segmentReader';
 
 /** Events one group commit writes at most. */
@@ -126,7 +128,6 @@ export class StoreWriter {
           events += op.events.length;
         }
         await this.writeAppends(group);
-        await this.mergeParts();
       }
     } finally {
       this.draining = false;
@@ -150,7 +151,7 @@ export class StoreWriter {
     if (stored !== seq) throw new MovedHeadError(`the stored head is seq ${stored}, not ${seq}: another writer appended`);
   }
 
-  private async writeAppends(group: readonly AppendOp[], reloaded = false): Promise<void> {
+  private async writeAppends(group: readonly AppendOp[], reloaded = false, merging = true): Promise<void> {
     const accepted: AppendOp[] = [];
     const taken = new Set<string>();
     for (const op of group) {
@@ -181,72 +182,52 @@ export class StoreWriter {
     const all = storedPerOp.flat();
     const batch = newBatch(firstSeq, seq, accepted.flatMap((op) => op.events.map((_, i) => op.deliveries[i])), Date.now());
     let packed: PackedEvents;
+    let merges: PlannedMerge[] = [];
+    let left = state.parts;
     try {
-      // Only the new events are written, as segments of their own: merges join them later (segmentMerge.ts).
+      // Only the new events are written, as segments of their own, with the merges they make due (segmentMerge.ts).
       packed = packEvents(columns, undefined, all);
+      const parts = packed.segments.map((row) => ({ first: row.first, events: row.events, chars: charsOf(row.events) }));
+      if (merging) ({ merges, left } = planMerges([...state.parts, ...parts], (first) => packed.filters.get(first) ?? columns.textFilters.get(first)));
+      else left = [...state.parts, ...parts];
+      // Summaries read the columns, where packEvents has set the new events (not yet committed).
+      const mergedSummaries = merges.map(({ segment, filter }) => summaryOf(columns, segment.first, segment.events.length, filter));
+      // A merge may take in the new parts: their rows are put first, then the merged row over the first, then the rest deleted.
+      const gone = merges.flatMap(({ firsts }) => firsts.slice(1));
       await db.transaction('rw', [db.segments, db.summaries, db.deliveryBatches, db.meta], async () => {
-        await this.expectHead(firstSeq - 1);
-        await db.segments.bulkPut([...packed.segments]);
-        await db.summaries.bulkPut([...packed.summaries]);
-        if (batch) await db.deliveryBatches.put(batch);
-        await db.meta.put({ key: AUDIT_HEAD_KEY, value: { seq, hash: prevHash } });
+        // Requests run in the order they are made; a moved head throws and aborts them all.
+        const writes = [
+          this.expectHead(firstSeq - 1),
+          db.segments.bulkPut([...packed.segments, ...merges.map(({ segment }) => ({ first: segment.first, events: segment.events }))]),
+          db.summaries.bulkPut([...packed.summaries, ...mergedSummaries]),
+          batch ? db.deliveryBatches.put(batch) : undefined,
+          db.meta.put({ key: AUDIT_HEAD_KEY, value: { seq, hash: prevHash } }),
+        ];
+        if (gone.length > 0) writes.push(db.segments.bulkDelete(gone), db.summaries.bulkDelete(gone));
+        await Promise.all(writes);
       });
     } catch (error) {
       columns.rollback(dictionaries);
       if (isMovedHead(error) && !reloaded) {
         await reader.reload();
-        return this.writeAppends(accepted, true);
+        return this.writeAppends(accepted, true, merging);
       }
+      if (!isMovedHead(error) && merges.length > 0) return this.writeAppends(accepted, reloaded, false);
       for (const op of accepted) op.reject(error);
       return;
     }
     commitPacked(columns, packed, all.length);
     for (const row of packed.segments) {
       state.firsts.push(row.first);
-      state.parts.push({ first: row.first, events: row.events, chars: charsOf(row.events) });
       reader.remember(row.first, row.events);
+    }
+    // The tamper tests reload the state behind the writer's back: the database holds the merges, the reload read them.
+    if (reader.state === state) {
+      for (const { firsts, segment, filter } of merges) reader.merged(firsts, segment.events, filter);
+      state.parts = left;
     }
     state.headHash = prevHash;
     accepted.forEach((op, i) => op.resolve(storedPerOp[i] as StoredEvent[]));
-  }
-
-  /**
-   * Merges the runs of parts that are due (segmentMerge.ts), each in a transaction of its
-   * own. A merge that fails leaves its parts as they are, readable, and is tried again after
-   * the next append; another writer found meanwhile makes the store read the database again.
-   */
-  private async mergeParts(): Promise<void> {
-    const { db, reader } = this;
-    for (let step = nextMergeStep(reader.state.parts); step && !this.closed; step = nextMergeStep(reader.state.parts)) {
-      const { state } = reader;
-      const { parts } = state;
-      if ('keep' in step) {
-        parts.shift();
-        continue;
-      }
-      const run = parts.slice(0, step.merge);
-      const segment = mergedSegment(run);
-      const { columns } = reader;
-      const filter = mergedTextFilter(run.map((part) => columns.textFilters.get(part.first)));
-      try {
-        const summary = summaryOf(columns, segment.first, segment.events.length, filter);
-        const gone = run.slice(1).map((part) => part.first);
-        await db.transaction('rw', [db.segments, db.summaries, db.meta], async () => {
-          await this.expectHead(columns.length);
-          await db.segments.put({ first: segment.first, events: segment.events });
-          await db.summaries.put(summary);
-          await db.segments.bulkDelete(gone);
-          await db.summaries.bulkDelete(gone);
-        });
-      } catch (error) {
-        if (isMovedHead(error)) await reader.reload();
-        return;
-      }
-      // The tamper tests reload the state behind the writer's back: the database holds the merge, the reload read it.
-      if (reader.state !== state) return;
-      reader.merged(run.map((part) => part.first), segment.events, filter);
-      parts.splice(0, step.merge, segment);
-    }
   }
 
   private async writeStatuses(op: StatusOp, reloaded = false): Promise<void> {

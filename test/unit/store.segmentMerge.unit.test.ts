@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { SEGMENT_MAX_CHARS, SEGMENT_MAX_EVENTS, textFilterOf } from '../../renderer/store-host/segmentFormat';
 import type { OpenSegment } from '../../renderer/store-host/segmentFormat';
-import { charsOf, mergedSegment, mergedTextFilter, nextMergeStep } from '../../renderer/store-host/segmentMerge';
+import { charsOf, mergedSegment, mergedTextFilter, nextMergeStep, planMerges } from '../../renderer/store-host/segmentMerge';
 
 /** Consecutive parts from `first`, of these event counts, each text `chars` long. */
 function partsOf(counts: readonly number[], chars = 10, first = 1): OpenSegment[] {
@@ -45,6 +45,25 @@ describe('nextMergeStep', () => {
       expect(merged.events.length).toBeLessThanOrEqual(SEGMENT_MAX_EVENTS);
       expect(merged.chars).toBeLessThanOrEqual(SEGMENT_MAX_CHARS);
     }
+  });
+});
+
+describe('planMerges', () => {
+  it('takes every due step in turn and leaves the parts that may still merge', () => {
+    const parts = partsOf([60, 60, 20, 100, 10]);
+    const filterOf = (first: number) => textFilterOf(undefined, [`part at ${first}`]);
+    const { merges, left } = planMerges(parts, filterOf);
+    // 60 + 60 closes at 20; 120 then goes unmerged; 20 + 100 closes at 10; 10 may still grow.
+    expect(merges.map((merge) => merge.firsts)).toEqual([[1, 61], [121, 141]]);
+    expect(merges[0]!.segment).toEqual(mergedSegment(parts.slice(0, 2)));
+    expect(merges[1]!.filter).toEqual(mergedTextFilter([filterOf(121), filterOf(141)]));
+    expect(left).toEqual([parts[4]]);
+  });
+
+  it('plans nothing while the only run may still grow, and lets full parts go', () => {
+    expect(planMerges(partsOf([5, 10]), () => undefined)).toEqual({ merges: [], left: partsOf([5, 10]) });
+    const full = partsOf([SEGMENT_MAX_EVENTS, 1]);
+    expect(planMerges(full, () => undefined)).toEqual({ merges: [], left: [full[1]] });
   });
 });
 
