@@ -1,15 +1,12 @@
 /**
- * A durable JetStream consumer as a reusable unit (the station's inbound link, and an
- * archiver into PostgreSQL): every message of `stream` goes to `onMessage`, in stream order,
- * several at a time so that their local writes share commits; a message is acknowledged
- * only after its `onMessage` resolved, and one whose `onMessage` failed is handed back to
- * the server (nak) to come again later: nothing is lost, and nothing is acknowledged that
- * was not kept. `consumeEvents` adds the check that each message is an event.
+ * The durable JetStream consumer's shared parts: creating it (explicit acks, from the stream's
+ * first message) and reading a delivered message's stream metadata. The station's inbound
+ * reads it in batches (consumeBatches.ts); the archiver with its own pull requests
+ * (main/archiver/pullStream.ts).
  */
-import { AckPolicy, DeliverPolicy, JetStreamApiError, jetstream, jetstreamManager, type ConsumerInfo, type JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, JetStreamApiError, jetstreamManager, type ConsumerInfo, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
-import type { PlantEvent } from '../../shared/events/event';
-import { decodeMessage, STATION_HEADER, type MessageMeta, type RejectCode } from './wireEvent';
+import { STATION_HEADER, type MessageMeta } from './wireEvent';
 
 export interface ConsumedMeta extends MessageMeta {
   /** Messages of the stream after this one that this consumer has not had yet. */
@@ -66,71 +63,4 @@ export function consumedMeta(msg: JsMsg): ConsumedMeta {
     pending: msg.info.pending,
     redelivered: msg.redelivered,
   };
-}
-
-/** Hands every message of the durable consumer to `onMessage`; acknowledges each once it resolved. */
-export async function consumeMessages(
-  nc: NatsConnection,
-  stream: string,
-  durable: string,
-  onMessage: (data: Uint8Array, meta: ConsumedMeta) => Promise<void>,
-  options: ConsumeOptions = {},
-): Promise<Consumption> {
-  const concurrency = options.concurrency ?? 256;
-  const consumer = await jetstream(nc).consumers.get(stream, durable);
-  // Short pull requests: after a server restart (which forgets them) the client asks again within seconds.
-  const messages = await consumer.consume({ max_messages: Math.max(concurrency * 2, 100), expires: 5_000 });
-  const inHand: Promise<void>[] = [];
-  const handle = async (msg: JsMsg): Promise<void> => {
-    const meta = consumedMeta(msg);
-    try {
-      await onMessage(msg.data, meta);
-      msg.ack();
-    } catch (error) {
-      msg.nak(options.retryDelayMs ?? 2_000);
-      options.onError?.(error);
-    }
-  };
-  const done = (async () => {
-    for await (const msg of messages) {
-      inHand.push(handle(msg));
-      // Keeps at most `concurrency` in hand, releasing the oldest first (they finish in about that order).
-      if (inHand.length >= concurrency) await inHand.shift();
-    }
-    await Promise.all(inHand);
-  })();
-  return {
-    done,
-    async stop() {
-      await messages.close();
-      await done;
-    },
-  };
-}
-
-/**
- * `consumeMessages` for events: a valid event goes to `onEvent` with its stream metadata; a
- * message that is not one goes to `onRejected` with a reason (and is acknowledged once that
- * resolves, so a bad message is kept once and never loops).
- */
-export function consumeEvents(
-  nc: NatsConnection,
-  stream: string,
-  durable: string,
-  handlers: {
-    onEvent(event: PlantEvent, meta: ConsumedMeta): Promise<void>;
-    onRejected(data: Uint8Array, meta: ConsumedMeta, code: RejectCode, reason: string): Promise<void>;
-  },
-  options?: ConsumeOptions,
-): Promise<Consumption> {
-  return consumeMessages(
-    nc,
-    stream,
-    durable,
-    (data, meta) => {
-      const decoded = decodeMessage(data, meta);
-      return decoded.ok ? handlers.onEvent(decoded.event, meta) : handlers.onRejected(data, meta, decoded.code, decoded.reason);
-    },
-    options,
-  );
 }
