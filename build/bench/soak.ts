@@ -20,6 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWebHost, type WebHost } from '../../main/web/server';
+import { boundHostHeapGrowth } from '../../main/platform/hostHeap';
 import { CHROMIUM_ARGS } from '../../test/support/chromium';
 import { MosquittoBroker } from '../../test/support/mosquitto';
 import { connectConsole, CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource';
@@ -63,6 +64,8 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
   let source: MqttSource | undefined;
   const pages: PlainPage[] = [];
   try {
+    // The host runs in this process: bound its heap's growth as the product's host does (cli.ts, Electron's main).
+    boundHostHeapGrowth();
     host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
     const core = host.core;
     await connectConsole(host, broker.url);
