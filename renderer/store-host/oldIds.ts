@@ -10,6 +10,39 @@
  * rarely, 0.2% of ids once 7 million events are stored.
  */
 
+/**
+ * The earliest and latest timestamp of each segment before the window, by its index in the
+ * store's list of segments (16 bytes a segment): a time-range query skips the segments
+ * outside its range without reading their summaries.
+ */
+export class SegmentTimes {
+  private spans = new Float64Array(0);
+  private count = 0;
+
+  /** Adds the next segment's timestamps. */
+  add(ts: ArrayLike<number>): void {
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < ts.length; k++) {
+      min = Math.min(min, ts[k]!);
+      max = Math.max(max, ts[k]!);
+    }
+    if (this.spans.length < 2 * (this.count + 1)) {
+      const grown = new Float64Array(Math.max(1024, 2 * this.spans.length));
+      grown.set(this.spans);
+      this.spans = grown;
+    }
+    this.spans[2 * this.count] = min;
+    this.spans[2 * this.count + 1] = max;
+    this.count += 1;
+  }
+
+  /** Whether segment `index` may hold a timestamp in [from, to] (yes for a segment not added). */
+  overlaps(index: number, from: number, to: number): boolean {
+    return index >= this.count || (this.spans[2 * index + 1]! >= from && this.spans[2 * index]! <= to);
+  }
+}
+
 /** log2 of the seqs a block covers. */
 const BLOCK_BITS = 12;
 const BUCKETS = 65_536;

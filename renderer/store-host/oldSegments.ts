@@ -14,7 +14,7 @@ import { idHashes } from './eventColumns';
 import type { PlantDatabase } from './plantDatabase';
 import { mayContain } from './segmentFormat';
 import type { SummaryRow } from './segmentFormat';
-import type { OldIds } from './oldIds';
+import type { OldIds, SegmentTimes } from './oldIds';
 import { RecentCache } from './recentCache';
 import { lastAtMost } from './storeState';
 
@@ -28,6 +28,7 @@ export interface OldState {
   /** First seq of every segment, ascending. */
   readonly firsts: number[];
   readonly oldIds: OldIds;
+  readonly oldTimes: SegmentTimes;
 }
 
 /** A summary's local codes that pass a filter's column tests. */
@@ -123,7 +124,10 @@ export class OldSegments {
     hi = Math.min(hi, this.state().columns.base);
     const done = { seqs, next: dir === 'asc' ? hi + 1 : lo - 1 };
     if (filter.none || lo > hi) return done;
-    const segments = this.segmentsIn(lo, hi);
+    const { firsts, oldTimes } = this.state();
+    // Segments whose time span misses the query's are not read.
+    const timed = filter.from > Number.NEGATIVE_INFINITY || filter.to < Number.POSITIVE_INFINITY;
+    const segments = this.segmentsIn(lo, hi).filter((first) => !timed || oldTimes.overlaps(lastAtMost(firsts, first), filter.from, filter.to));
     if (dir === 'desc') segments.reverse();
     for (let at = 0; at < segments.length; at += SCAN_CHUNK) {
       const chunk = segments.slice(at, at + SCAN_CHUNK);

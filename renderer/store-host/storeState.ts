@@ -8,7 +8,7 @@
 import type { StoredEvent } from '../../shared/events/event';
 import { EMPTY_CHAIN } from '../../shared/audit/chain';
 import { EventColumns } from './eventColumns';
-import { OldIds } from './oldIds';
+import { OldIds, SegmentTimes } from './oldIds';
 import type { PlantDatabase } from './plantDatabase';
 import { checkSummary, loadSummary, SEGMENT_MAX_EVENTS } from './segmentFormat';
 import type { OpenSegment, SummaryRow } from './segmentFormat';
@@ -28,6 +28,8 @@ export interface StoreState {
   readonly columns: EventColumns;
   /** The ids of the events before the window. */
   readonly oldIds: OldIds;
+  /** The time span of each segment before the window. */
+  readonly oldTimes: SegmentTimes;
   /** First seq of every segment, ascending. */
   readonly firsts: number[];
   /** The last segments, in seq order, with their texts: those that may still be merged. */
@@ -54,8 +56,9 @@ function trailingFrom(firsts: readonly number[], length: number): number {
  * Adds a summary of an event before the window: its names to the dictionaries, its first id
  * hashes to `idh1` (from `idh1.length`, grown as needed); returns the grown array.
  */
-function loadOldSummary(columns: EventColumns, row: SummaryRow, idh1: Int32Array, lastTs: { value: number }): Int32Array {
+function loadOldSummary(columns: EventColumns, row: SummaryRow, idh1: Int32Array, lastTs: { value: number }, times: SegmentTimes): Int32Array {
   checkSummary(row, columns.length + 1);
+  times.add(row.ts);
   for (const name of row.types) columns.types.intern(name);
   for (const name of row.sources) columns.sources.intern(name);
   for (const name of row.subjects) columns.subjects.intern(name);
@@ -80,6 +83,7 @@ export async function loadState(db: PlantDatabase, window = INDEX_WINDOW): Promi
   return db.transaction('r', [db.summaries, db.segments], async () => {
     const columns = new EventColumns();
     const oldIds = new OldIds();
+    const oldTimes = new SegmentTimes();
     const firsts: number[] = [];
     const lastRow = await db.summaries.orderBy('first').last();
     // Segments that end this far back start outside the window; the trailing segments that
@@ -92,7 +96,7 @@ export async function loadState(db: PlantDatabase, window = INDEX_WINDOW): Promi
       if (rows.length === 0) break;
       for (const row of rows) {
         if (columns.length === columns.base && row.first + row.count - 1 <= windowFrom) {
-          oldIdh1 = loadOldSummary(columns, row, oldIdh1, lastTs);
+          oldIdh1 = loadOldSummary(columns, row, oldIdh1, lastTs, oldTimes);
         } else {
           if (columns.length === columns.base && (row.ts[0] ?? lastTs.value) < lastTs.value) columns.timeOrdered = false;
           loadSummary(columns, row);
@@ -117,7 +121,7 @@ export async function loadState(db: PlantDatabase, window = INDEX_WINDOW): Promi
     }
     const lastText = row?.events[row.events.length - 1];
     const headHash = lastText ? ((JSON.parse(lastText) as StoredEvent).hash ?? EMPTY_CHAIN.hash) : EMPTY_CHAIN.hash;
-    return { window, columns, oldIds, firsts, parts, headHash };
+    return { window, columns, oldIds, oldTimes, firsts, parts, headHash };
   });
 }
 
@@ -133,6 +137,10 @@ export function trimWindow(state: StoreState): void {
   const base = firsts[lastAtMost(firsts, limit + 1)]! - 1;
   if (base <= columns.base) return;
   state.oldIds.add(columns.base + 1, columns.idh1.subarray(0, base - columns.base));
+  for (let at = lastAtMost(firsts, columns.base + 1); at < firsts.length && firsts[at]! <= base; at++) {
+    const end = firsts[at + 1] ?? columns.length + 1;
+    state.oldTimes.add(columns.ts.subarray(firsts[at]! - columns.base - 1, end - columns.base - 1));
+  }
   for (const first of [...columns.textFilters.keys()]) if (first <= base) columns.textFilters.delete(first);
   columns.evict(base);
 }
