@@ -332,12 +332,14 @@ export class EventColumns {
     const step = dir === 'asc' ? 1 : -1;
     lo = Math.max(lo, this.base + 1);
     hi = Math.min(hi, this.length);
+    // Where to go on once the window's part of the range is done (below the window for 'desc').
+    const done = dir === 'asc' ? hi + 1 : lo - 1;
     if (this.timeOrdered) {
       // Time-ordered columns: a time range is a seq range.
       if (filter.from > Number.NEGATIVE_INFINITY) lo = Math.max(lo, this.firstFrom(filter.from, false));
       if (filter.to < Number.POSITIVE_INFINITY) hi = Math.min(hi, this.firstFrom(filter.to, true) - 1);
     }
-    if (filter.none || lo > hi) return { seqs, next: dir === 'asc' ? hi + 1 : lo - 1 };
+    if (filter.none || lo > hi) return { seqs, next: done };
     const { typeOk, sourceOk, subject, corr, from, to, prioMask, statusMask } = filter;
     const { type, source, subject: subjects, corr: corrs, ts, prio, status, base } = this;
     let seq = dir === 'asc' ? lo : hi;
@@ -353,6 +355,6 @@ export class EventColumns {
       seqs.push(seq);
       if (seqs.length >= max) return { seqs, next: seq + step };
     }
-    return { seqs, next: seq };
+    return { seqs, next: done };
   }
 }
