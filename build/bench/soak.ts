@@ -20,11 +20,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWebHost, type WebHost } from '../../main/web/server';
+import { boundHostHeapGrowth } from '../../main/platform/hostHeap';
 import { CHROMIUM_ARGS } from '../../test/support/chromium';
 import { MosquittoBroker } from '../../test/support/mosquitto';
 import { connectConsole, CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource';
 import { openPlainPage, type PlainPage } from './plainPage';
-import { growthFigures, HeapTrail, MemoryTrail } from './soakMemory';
+import { growthFigures, HeapTrail, HostMemoryTrail, MemoryTrail } from './soakMemory';
 import { percentile, round } from './stats';
 import { chromiumWithRenderer, cleanUp, type SingleRunSettings } from './section';
 
@@ -63,6 +64,8 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
   let source: MqttSource | undefined;
   const pages: PlainPage[] = [];
   try {
+    // The host runs in this process: bound its heap's growth as the product's host does (cli.ts, Electron's main).
+    boundHostHeapGrowth();
     host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
     const core = host.core;
     await connectConsole(host, broker.url);
@@ -76,8 +79,10 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
     if (equipment.pid !== undefined) windows.set(equipment.pid, 'equipment');
     const trail = new MemoryTrail(windows);
     const heaps = new HeapTrail(new Map([['timeline', timeline], ['equipment', equipment]]));
+    const hostMemory = new HostMemoryTrail();
     const sample = () => {
       trail.sample();
+      hostMemory.sample();
       heaps.sample().catch((error: unknown) => log(`soak: a heap sample failed: ${String(error)}`));
     };
     sample();
@@ -119,6 +124,8 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
     const worst = Math.max(hostGrowth, chromiumWorst);
     for (const g of growth) log(`soak: pid ${g.pid} (${g.name}) ${g.mbPerHour.toFixed(1)} MB/h`);
     log(`soak: JavaScript heap growth (MB/h): ${JSON.stringify(heapGrowth)}`);
+    const hostFigures = hostMemory.figures();
+    log(`soak: the host's memory (MB/h, MB at the end): ${JSON.stringify(hostFigures)}`);
     const lost = sent.sent - stored;
     log(`soak: sent ${sent.sent} (acknowledged ${sent.acked}), stored ${stored}; ${frames.length} frames measured`);
     return {
@@ -130,6 +137,7 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
       soak_rss_growth_mb_per_hour_chromium: round(chromiumWorst),
       ...growthFigures(growth),
       ...heapGrowth,
+      ...hostFigures,
       soak_events_sent: sent.sent,
       soak_events_lost: lost,
       soak_catch_up_s: round(catchUpS),

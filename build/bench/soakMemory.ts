@@ -6,6 +6,7 @@
  * trail also moves with the allocator's rhythm and with buffers outside the heap).
  */
 import { readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { slopePerSecond } from './e2e';
 import type { PlainPage } from './plainPage';
 import { commandLine, roleOf } from './profileSummary';
@@ -145,6 +146,50 @@ export class HeapTrail {
       const last = points[points.length - 1];
       if (!first || !last || last.at <= first.at) continue;
       out[`soak_js_live_heap_growth_mb_per_hour_${name}`] = Math.round(((last.mb - first.mb) / (last.at - first.at)) * 3_600_000 * 10) / 10;
+    }
+    return out;
+  }
+}
+
+/**
+ * Where the host's resident memory goes: `process.memoryUsage()` (resident, V8 heap reserved
+ * and used, memory outside the heap held by JavaScript objects, and its array buffers) and
+ * V8's heap spaces (reserved size of new, old, large-object and code space), sampled like the
+ * resident memory. Resident memory that grows while none of these does is outside V8's
+ * accounting (the allocator, socket buffers of native modules).
+ */
+export class HostMemoryTrail {
+  private readonly samples = new Map<string, number[]>();
+  private readonly at: number[] = [];
+
+  sample(): void {
+    const mb = (bytes: number) => bytes / (1024 * 1024);
+    const usage = process.memoryUsage();
+    const add = (name: string, value: number) => this.samples.set(name, [...(this.samples.get(name) ?? []), value]);
+    add('rss', mb(usage.rss));
+    add('heap_total', mb(usage.heapTotal));
+    add('heap_used', mb(usage.heapUsed));
+    add('external', mb(usage.external));
+    add('array_buffers', mb(usage.arrayBuffers));
+    for (const space of getHeapSpaceStatistics()) {
+      if (/^(new|old|large_object|code)_space$/.test(space.space_name)) add(`${space.space_name}_size`, mb(space.space_size));
+    }
+    this.at.push(performance.now());
+  }
+
+  /**
+   * `soak_host_<what>_growth_mb_per_hour` over the second half of the samples, and
+   * `soak_host_<what>_mb_end`, the last sample.
+   */
+  figures(): Record<string, number> {
+    const out: Record<string, number> = {};
+    if (this.at.length < 4) return out;
+    const from = Math.floor(this.at.length / 2);
+    const at = this.at.slice(from);
+    const spacingS = ((at[at.length - 1] as number) - (at[0] as number)) / 1000 / (at.length - 1);
+    for (const [name, mb] of this.samples) {
+      out[`soak_host_${name}_growth_mb_per_hour`] = Math.round((slopePerSecond(mb.slice(from)) / spacingS) * 3600 * 10) / 10;
+      out[`soak_host_${name}_mb_end`] = Math.round((mb[mb.length - 1] as number) * 10) / 10;
     }
     return out;
   }

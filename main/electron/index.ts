@@ -29,6 +29,7 @@ import { electronPdfRenderer } from './printPdf';
 import { createQuitHandler } from './quit';
 import { hardenContents, hardenSession } from './security';
 import { electronStoreHost } from './storeHostWindow';
+import { boundHostHeapGrowth } from '../platform/hostHeap';
 
 const PRODUCT_NAME = 'Plant Event Console';
 // Built layout (electron-vite): out/main/index.cjs, out/preload/*.cjs, out/renderer/**.
@@ -69,6 +70,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
+  boundHostHeapGrowth();
   useNodeSha256();
   await app.whenReady();
   hardenSession(session.defaultSession, isAppUrl);

@@ -14,6 +14,7 @@ import { createAppLogger, type LogLevel } from '../logging/logger';
 import { chooseLogLevel, LOG_LEVEL_USAGE, LOG_OPTIONS, parseLogLevel } from '../logging/logOptions';
 import { routeLogging } from '../logging/routing';
 import { ensureRendererBuilt } from '../platform/rendererBuild';
+import { boundHostHeapGrowth } from '../platform/hostHeap';
 import { PostgresEventStore } from '../store/postgres/postgresEventStore';
 import { STORE_OPTIONS, STORE_USAGE, storeLine, storeUrlFromArgs } from '../store/postgres/storeOption';
 import { startWebHost } from './server';
@@ -125,6 +126,7 @@ export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
 }
 
 async function main(): Promise<void> {
+  boundHostHeapGrowth();
   let args: WebArgs;
   try {
     args = parseWebArgs(process.argv.slice(2));

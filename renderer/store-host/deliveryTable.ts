@@ -50,13 +50,15 @@ export class DeliveryTable {
   async putDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
     if (records.length === 0) return;
     const { db } = this;
+    // Read before the transaction: an event before the index's window is checked on its summary.
+    const stored = await this.segments.idsStoredAt(records);
     await db.transaction('rw', [db.deliveries, db.deliveryBatches], async () => {
       const batches = new Map<number, DeliveryBatchRow>();
       const changed = new Set<DeliveryBatchRow>();
       const rows = new Map<string, DeliveryRow>();
-      for (const record of records) {
+      for (const [i, record] of records.entries()) {
         // Only Dexie's own promises may be awaited inside its transaction.
-        let row = this.storesEvent(record.eventId, record.seq) ? seenBatch(batches, record.seq) : null;
+        let row = stored[i] ? seenBatch(batches, record.seq) : null;
         if (row === undefined) row = batchHolding(record.seq, await this.lastBatchFrom(record.seq), batches);
         const at = row ? entryOf(row, record.seq, record.subscriber) : -1;
         const key = `${record.subscriber}\u0000${record.eventId}`;
@@ -76,11 +78,12 @@ export class DeliveryTable {
     });
   }
 
-  getDelivery(eventId: string, subscriber: string): Promise<DeliveryRecord | null> {
+  async getDelivery(eventId: string, subscriber: string): Promise<DeliveryRecord | null> {
+    const seqs = await this.segments.seqsWithIdHashes(eventId);
     return this.reading(async () => {
       const row = await this.db.deliveries.get([eventId, subscriber]);
       if (row) return fromRow(row);
-      for (const seq of this.segments.columns.seqsOfId(eventId)) {
+      for (const seq of seqs) {
         const batch = await this.batchOf(seq);
         const at = batch ? entryOf(batch, seq, subscriber) : -1;
         if (batch && at >= 0) return recordAt(batch, at, eventId);
@@ -111,10 +114,11 @@ export class DeliveryTable {
     return records;
   }
 
-  deliveriesOf(eventId: string): Promise<DeliveryRecord[]> {
+  async deliveriesOf(eventId: string): Promise<DeliveryRecord[]> {
+    const seqs = await this.segments.seqsWithIdHashes(eventId);
     return this.reading(async () => {
       const records = (await this.db.deliveries.where('eventId').equals(eventId).toArray()).map(fromRow);
-      for (const seq of this.segments.columns.seqsOfId(eventId)) {
+      for (const seq of seqs) {
         const batch = await this.batchOf(seq);
         if (batch) for (const at of plainEntriesAt(batch, seq)) records.push(recordAt(batch, at, eventId));
       }
@@ -138,11 +142,6 @@ export class DeliveryTable {
       const event = bySeq.get(delivery.seq);
       return event ? [{ delivery, event }] : [];
     });
-  }
-
-  /** Whether the event at `seq` has this id (by the columns' id hashes: no event is read). */
-  private storesEvent(eventId: string, seq: number): boolean {
-    return this.segments.columns.seqsOfId(eventId).includes(seq);
   }
 
   /** The batch row holding `seq`, if any. */

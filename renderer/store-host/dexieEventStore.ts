@@ -44,10 +44,11 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
     this.deliveries = new DeliveryTable(db, segments);
   }
 
-  static async open(name: string, deps?: PlantDatabaseDeps): Promise<DexieEventStore> {
+  /** `indexWindow`: events whose columns the in-memory index keeps (storeState.ts, INDEX_WINDOW); tests set a small one. */
+  static async open(name: string, deps?: PlantDatabaseDeps, options: { indexWindow?: number } = {}): Promise<DexieEventStore> {
     const db = new PlantDatabase(name, deps);
     await db.open();
-    return new DexieEventStore(db, new SegmentReader(db, await loadState(db)));
+    return new DexieEventStore(db, new SegmentReader(db, await loadState(db, options.indexWindow)));
   }
 
   /**

@@ -1,8 +1,10 @@
 /**
- * The segment store's in-memory index: one column per queried field, indexed by `seq - 1`,
- * rebuilt at open from the segment summaries (segmentFormat.ts). A page query scans the
- * columns (typed arrays, a few nanoseconds per event) for the seqs that can match and reads
- * only the segments that hold them. About 40 bytes per event: 40 MB for 1,000,000 events.
+ * The segment store's in-memory index of its recent events: one column per queried field for
+ * seqs base+1..length (the window), indexed by `seq - base - 1`, rebuilt at open from the
+ * segment summaries (segmentFormat.ts). A page query scans the columns (typed arrays, a few
+ * nanoseconds per event) for the seqs that can match and reads only the segments that hold
+ * them. About 50 bytes per event, so only a bounded window of events is kept here: older
+ * ones are answered from their summaries (oldSegments.ts) and `evict` moves the window on.
  *
  * Strings are kept once each in dictionaries (types, sources, subjects); ids and correlation
  * ids are kept as hashes, so a hit is confirmed on the event itself before it is used.
@@ -102,6 +104,8 @@ function flagsOf(dictionary: Dictionary, accepts: (name: string) => boolean): Ui
 export class EventColumns {
   /** Events committed: seqs 1..length. */
   length = 0;
+  /** Seqs 1..base are outside the window: the columns hold base+1..length. Always a segment's end. */
+  base = 0;
   /**
    * Whether timestamps never go down with seq (live events usually arrive in time order; an
    * import of old events ends it). While true, a time range is found by binary search.
@@ -127,7 +131,7 @@ export class EventColumns {
 
   /** Makes room for `count` more events beyond `length`. */
   reserve(count: number): void {
-    const need = this.length + count;
+    const need = this.length - this.base + count;
     if (this.ts.length >= need) return;
     this.idh1 = grown(this.idh1, need);
     this.idh2 = grown(this.idh2, need);
@@ -158,7 +162,7 @@ export class EventColumns {
 
   /** Writes a row at `seq` (beyond `length` until `commit`). */
   setRow(seq: number, row: EventRow): void {
-    const i = seq - 1;
+    const i = seq - this.base - 1;
     this.reserve(Math.max(0, seq - this.length));
     this.idh1[i] = row.idh1;
     this.idh2[i] = row.idh2;
@@ -185,28 +189,51 @@ export class EventColumns {
   commit(head: number): void {
     for (let seq = this.length + 1; seq <= head; seq++) {
       this.indexId(seq);
-      if (seq > 1 && this.ts[seq - 1]! < this.ts[seq - 2]!) this.timeOrdered = false;
+      const i = seq - this.base - 1;
+      if (i > 0 && this.ts[i]! < this.ts[i - 1]!) this.timeOrdered = false;
     }
     this.length = head;
   }
 
-  /** The first seq whose timestamp is >= t, or > t when `after` (length + 1 when none); only while timeOrdered. */
+  /**
+   * Moves the window's start to `base` (a segment's end, at most `length`): the columns of
+   * seqs up to it are dropped, the rest moved down, and the id table built again.
+   */
+  evict(base: number): void {
+    const drop = base - this.base;
+    if (drop <= 0) return;
+    if (base > this.length) throw new Error(`event columns: cannot evict past seq ${this.length}`);
+    for (const column of [this.idh1, this.idh2, this.type, this.source, this.subject, this.corr, this.ts, this.prio, this.status]) {
+      column.copyWithin(0, drop, this.length - this.base);
+    }
+    this.base = base;
+    this.idTable = new Int32Array(1024);
+    this.idCount = 0;
+    for (let seq = base + 1; seq <= this.length; seq++) this.indexId(seq);
+  }
+
+  /** Whether `seq` is committed and inside the window. */
+  holds(seq: number): boolean {
+    return seq > this.base && seq <= this.length;
+  }
+
+  /** The first seq of the window whose timestamp is >= t, or > t when `after` (length + 1 when none); only while timeOrdered. */
   private firstFrom(t: number, after: boolean): number {
     let lo = 0;
-    let hi = this.length;
+    let hi = this.length - this.base;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const ts = this.ts[mid]!;
       if (ts < t || (after && ts === t)) lo = mid + 1;
       else hi = mid;
     }
-    return lo + 1;
+    return this.base + lo + 1;
   }
 
   private indexId(seq: number): void {
     if ((this.idCount + 1) * 2 > this.idTable.length) this.rehash(this.idTable.length * 2);
     const mask = this.idTable.length - 1;
-    let slot = this.idh1[seq - 1]! & mask;
+    let slot = this.idh1[seq - this.base - 1]! & mask;
     while (this.idTable[slot] !== 0) slot = (slot + 1) & mask;
     this.idTable[slot] = seq;
     this.idCount += 1;
@@ -218,20 +245,20 @@ export class EventColumns {
     const mask = size - 1;
     for (const seq of old) {
       if (seq === 0) continue;
-      let slot = this.idh1[seq - 1]! & mask;
+      let slot = this.idh1[seq - this.base - 1]! & mask;
       while (this.idTable[slot] !== 0) slot = (slot + 1) & mask;
       this.idTable[slot] = seq;
     }
   }
 
-  /** Seqs whose id hashes equal those of `id` (almost always zero or one; confirm on the event). */
+  /** Seqs of the window whose id hashes equal those of `id` (almost always zero or one; confirm on the event). */
   seqsOfId(id: string): number[] {
     const [h1, h2] = idHashes(id);
     const mask = this.idTable.length - 1;
     const found: number[] = [];
     for (let slot = h1 & mask; this.idTable[slot] !== 0; slot = (slot + 1) & mask) {
       const seq = this.idTable[slot]!;
-      if (this.idh1[seq - 1] === h1 && this.idh2[seq - 1] === h2) found.push(seq);
+      if (this.idh1[seq - this.base - 1] === h1 && this.idh2[seq - this.base - 1] === h2) found.push(seq);
     }
     return found;
   }
@@ -273,17 +300,21 @@ export class EventColumns {
     };
   }
 
+  /** Whether the filter lets every event through. */
+  static unconstrained(filter: ColumnFilter): boolean {
+    return !filter.none && !filter.typeOk && !filter.sourceOk && filter.subject === undefined && filter.corr === undefined &&
+      filter.from === Number.NEGATIVE_INFINITY && filter.to === Number.POSITIVE_INFINITY && filter.prioMask === 0xff && filter.statusMask === 0xff;
+  }
+
   /**
-   * How many committed events pass the filter, read from the columns alone: the whole store
-   * when the filter constrains nothing, else counted a bounded chunk of seqs at a time.
+   * How many committed events of the window pass the filter, read from the columns alone,
+   * counted a bounded chunk of seqs at a time.
    */
   count(filter: ColumnFilter): number {
-    const unconstrained = !filter.none && !filter.typeOk && !filter.sourceOk && filter.subject === undefined && filter.corr === undefined &&
-      filter.from === Number.NEGATIVE_INFINITY && filter.to === Number.POSITIVE_INFINITY && filter.prioMask === 0xff && filter.statusMask === 0xff;
-    if (unconstrained) return this.length;
+    if (EventColumns.unconstrained(filter)) return this.length - this.base;
     const chunk = 65_536;
     let total = 0;
-    for (let lo = 1; ; ) {
+    for (let lo = this.base + 1; ; ) {
       const { seqs, next } = this.scan(filter, lo, this.length, 'asc', chunk);
       total += seqs.length;
       if (seqs.length < chunk) return total;
@@ -292,26 +323,28 @@ export class EventColumns {
   }
 
   /**
-   * Scans seqs in [lo, hi] in `dir` order, starting at `start` (lo for 'asc', hi for 'desc'
-   * by default), and collects up to `max` that pass the filter. Returns them and the seq to
-   * continue from, which is outside [lo, hi] when the range is done.
+   * Scans the window's seqs in [lo, hi] in `dir` order and collects up to `max` that pass
+   * the filter. Returns them and the seq to continue from, which is outside [lo, hi] (or
+   * below the window) when the range is done.
    */
   scan(filter: ColumnFilter, lo: number, hi: number, dir: 'asc' | 'desc', max: number): { seqs: number[]; next: number } {
     const seqs: number[] = [];
     const step = dir === 'asc' ? 1 : -1;
-    lo = Math.max(lo, 1);
+    lo = Math.max(lo, this.base + 1);
     hi = Math.min(hi, this.length);
+    // Where to go on once the window's part of the range is done (below the window for 'desc').
+    const done = dir === 'asc' ? hi + 1 : lo - 1;
     if (this.timeOrdered) {
       // Time-ordered columns: a time range is a seq range.
       if (filter.from > Number.NEGATIVE_INFINITY) lo = Math.max(lo, this.firstFrom(filter.from, false));
       if (filter.to < Number.POSITIVE_INFINITY) hi = Math.min(hi, this.firstFrom(filter.to, true) - 1);
     }
-    if (filter.none || lo > hi) return { seqs, next: dir === 'asc' ? hi + 1 : lo - 1 };
+    if (filter.none || lo > hi) return { seqs, next: done };
     const { typeOk, sourceOk, subject, corr, from, to, prioMask, statusMask } = filter;
-    const { type, source, subject: subjects, corr: corrs, ts, prio, status } = this;
+    const { type, source, subject: subjects, corr: corrs, ts, prio, status, base } = this;
     let seq = dir === 'asc' ? lo : hi;
     for (; seq >= lo && seq <= hi; seq += step) {
-      const i = seq - 1;
+      const i = seq - base - 1;
       if (subject !== undefined && subjects[i] !== subject) continue;
       if (corr !== undefined && corrs[i] !== corr) continue;
       if (typeOk && typeOk[type[i]!] !== 1) continue;
@@ -322,6 +355,6 @@ export class EventColumns {
       seqs.push(seq);
       if (seqs.length >= max) return { seqs, next: seq + step };
     }
-    return { seqs, next: seq };
+    return { seqs, next: done };
   }
 }

@@ -28,7 +28,7 @@ export const SEGMENT_MAX_CHARS = 40_000;
 export const TEXT_FILTER_BYTES = 1024;
 const TEXT_FILTER_MASK = TEXT_FILTER_BYTES * 8 - 1;
 /** A local dictionary code meaning "no subject". */
-const NO_SUBJECT = 255;
+export const NO_SUBJECT = 255;
 
 export interface SegmentRow {
   readonly first: number;
@@ -180,7 +180,7 @@ function localCodes(names: readonly string[], codes: Int32Array, from: number, c
 
 /** The summary of events first..first+count-1, taken from the columns (which must hold them), with the segment's text filter. */
 export function summaryOf(columns: EventColumns, first: number, count: number, text: Uint8Array | undefined): SummaryRow {
-  const from = first - 1;
+  const from = first - columns.base - 1;
   const to = from + count;
   const types = localCodes(columns.types.names, columns.type, from, count);
   const sources = localCodes(columns.sources.names, columns.source, from, count);
@@ -235,7 +235,7 @@ export function commitPacked(columns: EventColumns, packed: PackedEvents, count:
 }
 
 /** Checks that a summary row read from disk has the shape this version writes. */
-function checkSummary(row: SummaryRow, expectedFirst: number): void {
+export function checkSummary(row: SummaryRow, expectedFirst: number): void {
   const fail = (what: string) => {
     throw new Error(`event store: the summary of the segment at seq ${row?.first} is damaged (${what})`);
   };

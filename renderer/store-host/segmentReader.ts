@@ -1,16 +1,20 @@
 /**
  * Reads stored events out of their segments for the Dexie store: which segment holds a
  * seq, a cache of recently used segments, parsing with the current statuses from the
- * columns, and the walk over the seqs a column filter lets through. It owns the store's
- * in-memory state, so the writer and the queries see the same state after a reload.
+ * columns (or, before their window, from the summaries: oldSegments.ts), and the walk over
+ * the seqs a column filter lets through. It owns the store's in-memory state, so the writer
+ * and the queries see the same state after a reload.
  */
 import { EVENT_STATUSES, PRIORITIES } from '../../shared/events/event';
 import type { EventStatus, Priority, StoredEvent } from '../../shared/events/event';
 import type { SeqOrder } from '../../shared/store/pagePlan';
-import type { ColumnFilter, EventColumns } from './eventColumns';
+import { EventColumns, idHashes } from './eventColumns';
+import type { ColumnFilter } from './eventColumns';
+import { OldSegments } from './oldSegments';
 import type { PlantDatabase } from './plantDatabase';
-import { idPrefix, mayContain } from './segmentFormat';
-import type { SegmentRow } from './segmentFormat';
+import { idPrefix, mayContain, NO_SUBJECT } from './segmentFormat';
+import type { SegmentRow, SummaryRow } from './segmentFormat';
+import { RecentCache } from './recentCache';
 import { lastAtMost, loadState } from './storeState';
 import type { StoreState } from './storeState';
 
@@ -20,17 +24,27 @@ const SEGMENT_CACHE = 256;
 const PARALLEL_READ_SEGMENTS = 8;
 
 type Segments = Map<number, readonly (string | null)[]>;
+/** What parsing a set of seqs needs: their segments, and the summaries of those before the window. */
+interface Read {
+  readonly segments: Segments;
+  readonly summaries: ReadonlyMap<number, SummaryRow>;
+}
 
 export class SegmentReader {
-  /** Parsed-ready segments by first seq, least recently used first. */
-  private readonly cache: Segments = new Map();
+  /** Parsed-ready segments by first seq. */
+  private readonly cache = new RecentCache<readonly (string | null)[]>(SEGMENT_CACHE);
   /** Moves on every merge: a read that began before it may name rows the merge deleted. */
   private layout = 0;
+
+  /** The events before the window, answered from their summaries. */
+  readonly old: OldSegments;
 
   constructor(
     private readonly db: PlantDatabase,
     public state: StoreState,
-  ) {}
+  ) {
+    this.old = new OldSegments(db, () => this.state);
+  }
 
   get columns(): EventColumns {
     return this.state.columns;
@@ -46,8 +60,9 @@ export class SegmentReader {
    * everything rather than patching the columns.
    */
   async reload(): Promise<void> {
-    this.state = await loadState(this.db);
+    this.state = await loadState(this.db, this.state.window);
     this.cache.clear();
+    this.old.clear();
   }
 
   segmentOf(seq: number): number {
@@ -80,20 +95,12 @@ export class SegmentReader {
   }
 
   remember(first: number, events: readonly (string | null)[]): void {
-    this.cache.delete(first);
-    this.cache.set(first, events);
-    if (this.cache.size > SEGMENT_CACHE) this.cache.delete(this.cache.keys().next().value as number);
+    this.cache.remember(first, events);
   }
 
   /** The segments with these first seqs (ascending), from the cache or in one read. */
   private async segments(firsts: readonly number[]): Promise<Segments> {
-    const found: Segments = new Map();
-    const missing: number[] = [];
-    for (const first of firsts) {
-      const cached = this.cache.get(first);
-      if (cached) found.set(first, cached);
-      else missing.push(first);
-    }
+    const { found, missing } = this.cache.lookUp(firsts);
     if (missing.length === 0) return found;
     // Large reads go as several requests at once: the database reads one while the page
     // takes in another.
@@ -154,24 +161,46 @@ export class SegmentReader {
     });
   }
 
+  /** Reads what parsing these seqs needs. */
+  private async read(seqs: readonly number[]): Promise<Read> {
+    const base = this.columns.base;
+    const old = seqs.filter((seq) => seq <= base);
+    const [segments, summaries] = await Promise.all([this.segmentsFor(seqs), old.length === 0 ? new Map<number, SummaryRow>() : this.old.summariesFor(old)]);
+    return { segments, summaries };
+  }
+
   /** Parses the events at these seqs from their segments, with their current status; seqs with no stored event are left out. */
-  private parseEvents(seqs: readonly number[], segments: Segments): StoredEvent[] {
+  private parseEvents(seqs: readonly number[], { segments, summaries }: Read): StoredEvent[] {
     const texts = this.textsIn(seqs, segments);
     const events: StoredEvent[] = [];
-    const { type, types, source, sources, ts, prio, status, subject, subjects } = this.columns;
+    const { type, types, source, sources, ts, prio, status, subject, subjects, base } = this.columns;
+    let row: SummaryRow | undefined;
     texts.forEach((text, i) => {
       if (!text) return;
       const seq = seqs[i]!;
-      const at = seq - 1;
       const event = JSON.parse(text) as { -readonly [K in keyof StoredEvent]: StoredEvent[K] };
       event.seq = seq;
-      event.type = types.names[type[at]!] as string;
-      event.source = sources.names[source[at]!] as string;
-      event.timestamp = ts[at]!;
-      event.priority = PRIORITIES[prio[at]!] as Priority;
-      event.status = EVENT_STATUSES[status[at]!] as EventStatus;
-      const code = subject[at]!;
-      if (code >= 0) event.subject = subjects.names[code] as string;
+      if (seq > base) {
+        const at = seq - base - 1;
+        event.type = types.names[type[at]!] as string;
+        event.source = sources.names[source[at]!] as string;
+        event.timestamp = ts[at]!;
+        event.priority = PRIORITIES[prio[at]!] as Priority;
+        event.status = EVENT_STATUSES[status[at]!] as EventStatus;
+        const code = subject[at]!;
+        if (code >= 0) event.subject = subjects.names[code] as string;
+      } else {
+        if (!row || seq < row.first || seq >= row.first + row.count) row = summaries.get(this.segmentOf(seq));
+        if (!row) throw new Error(`event store: no summary read for seq ${seq}`);
+        const k = seq - row.first;
+        event.type = row.types[row.typeCode[k]!] as string;
+        event.source = row.sources[row.sourceCode[k]!] as string;
+        event.timestamp = row.ts[k]!;
+        event.priority = PRIORITIES[row.prio[k]!] as Priority;
+        event.status = EVENT_STATUSES[row.status[k]!] as EventStatus;
+        const code = row.subjectCode[k]!;
+        if (code !== NO_SUBJECT) event.subject = row.subjects[code] as string;
+      }
       events.push(event);
     });
     return events;
@@ -180,12 +209,36 @@ export class SegmentReader {
   /** The events at these seqs, in the same order; seqs with no stored event are left out. */
   async eventsAt(seqs: readonly number[]): Promise<StoredEvent[]> {
     if (seqs.length === 0) return [];
-    return this.parseEvents(seqs, await this.segmentsFor(seqs));
+    return this.parseEvents(seqs, await this.read(seqs));
+  }
+
+  /** Whether an event with this id may be stored (no when neither the window nor the old ids know its hash). */
+  mayHoldId(id: string): boolean {
+    return this.columns.seqsOfId(id).length > 0 || this.state.oldIds.rangesOf(idHashes(id)[0], this.columns.base).length > 0;
+  }
+
+  /** Seqs whose stored id hashes are those of `id`, in the window or before it (confirm on the event). */
+  async seqsWithIdHashes(id: string): Promise<number[]> {
+    const recent = this.columns.seqsOfId(id);
+    return this.columns.base === 0 ? recent : [...(await this.old.seqsOfId(id)), ...recent];
+  }
+
+  /** Whether the event at each `seq` has the hashes of its `eventId` (no event text is read). */
+  async idsStoredAt(records: readonly { readonly eventId: string; readonly seq: number }[]): Promise<boolean[]> {
+    const { base } = this.columns;
+    const old = records.filter(({ seq }) => seq >= 1 && seq <= base).map(({ seq }) => seq);
+    const rows = old.length === 0 ? new Map<number, SummaryRow>() : await this.old.summariesFor(old);
+    return records.map(({ eventId, seq }) => {
+      if (seq > base) return this.columns.seqsOfId(eventId).includes(seq);
+      const row = rows.get(this.segmentOf(seq));
+      const [h1, h2] = idHashes(eventId);
+      return row !== undefined && row.idh1[seq - row.first] === h1 && row.idh2[seq - row.first] === h2;
+    });
   }
 
   /** The seq of the stored event with this id, confirmed on the stored text. */
   async seqOfId(id: string): Promise<number | undefined> {
-    const candidates = this.columns.seqsOfId(id);
+    const candidates = await this.seqsWithIdHashes(id);
     if (candidates.length === 0) return undefined;
     const prefix = idPrefix(id);
     const texts = this.textsIn(candidates, await this.segmentsFor(candidates));
@@ -195,7 +248,7 @@ export class SegmentReader {
 
   /** `seqOfId` for many ids at once: their segments are read in one go. Unknown ids are left out. */
   async seqsOfIds(ids: readonly string[]): Promise<Map<string, number>> {
-    const candidates = ids.map((id) => this.columns.seqsOfId(id));
+    const candidates = await Promise.all(ids.map((id) => this.seqsWithIdHashes(id)));
     const segments = await this.segmentsFor(candidates.flat());
     const found = new Map<string, number>();
     ids.forEach((id, i) => {
@@ -218,30 +271,45 @@ export class SegmentReader {
   ): Promise<void> {
     const text = filter.text;
     const segmentOk = text === undefined ? undefined : (first: number) => mayContain(this.columns.textFilters.get(first), text);
-    const nextBatch = () => {
-      for (;;) {
-        const scanned = this.columns.scan(filter, lo, hi, dir, batch);
+    const nextBatch = async () => {
+      while (lo <= hi) {
+        const scanned = await this.scan(filter, lo, hi, dir, batch);
         if (dir === 'asc') lo = scanned.next;
         else hi = scanned.next;
-        if (scanned.seqs.length === 0) return undefined;
         // A text query reads only segments whose text filter allows the needle.
         const seqs = segmentOk ? this.inSegments(scanned.seqs, segmentOk) : scanned.seqs;
         if (seqs.length === 0) continue;
-        const segments = this.segmentsFor(seqs);
-        // A read ahead that is never awaited (the walk stopped) must not fail unobserved.
-        segments.catch(() => undefined);
-        return { seqs, segments };
+        return { seqs, read: await this.read(seqs) };
       }
+      return undefined;
     };
-    let current = nextBatch();
+    let current: Promise<{ seqs: number[]; read: Read } | undefined> | undefined = nextBatch();
     while (current) {
-      const segments = await current.segments;
-      const { seqs } = current;
+      const found = await current;
       current = undefined;
-      if (readAhead) current = nextBatch();
-      if (take(this.parseEvents(seqs, segments)) === false) return;
+      if (!found) return;
+      if (readAhead) {
+        current = nextBatch();
+        // A read ahead that is never awaited (the walk stopped) must not fail unobserved.
+        current.catch(() => undefined);
+      }
+      if (take(this.parseEvents(found.seqs, found.read)) === false) return;
       if (!readAhead) current = nextBatch();
     }
+  }
+
+  /** Seqs in [lo, hi] that pass the filter, up to `max`, from the window's columns or, before it, the summaries. */
+  private scan(filter: ColumnFilter, lo: number, hi: number, dir: SeqOrder, max: number): Promise<{ seqs: number[]; next: number }> | { seqs: number[]; next: number } {
+    const { base } = this.columns;
+    const inWindow = dir === 'asc' ? lo > base : hi > base;
+    return inWindow ? this.columns.scan(filter, lo, hi, dir, max) : this.old.scan(filter, lo, hi, dir, max);
+  }
+
+  /** How many events pass the column filter (one that needs no confirmation on the events). */
+  async count(filter: ColumnFilter): Promise<number> {
+    const { columns } = this;
+    if (EventColumns.unconstrained(filter)) return columns.length;
+    return columns.count(filter) + (columns.base === 0 ? 0 : await this.old.count(filter));
   }
 
   /** The seqs whose segment passes `ok` (asked once per segment). */

@@ -73,7 +73,7 @@ export class StoreReader {
     planPage(filters);
     const { columns } = this.segments;
     const filter = columns.filterOf(filters);
-    if (!filter.confirm) return columns.count(filter);
+    if (!filter.confirm) return this.segments.count(filter);
     const matches = compileQuery(filters);
     let total = 0;
     await this.segments.walk(filter, 1, columns.length, 'asc', READ_CHUNK, (events) => {

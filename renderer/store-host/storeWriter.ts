@@ -29,10 +29,11 @@ import { AUDIT_HEAD_KEY } from './plantDatabase';
 import type { PlantDatabase } from './plantDatabase';
 import { newBatch } from './deliveryBatches';
 import { commitPacked, packEvents, summaryOf } from './segmentFormat';
-import type { PackedEvents } from './segmentFormat';
+import type { PackedEvents, SummaryRow } from './segmentFormat';
 import { charsOf, planMerges } from './segmentMerge';
 import type { PlannedMerge } from './segmentMerge';
 import type { SegmentReader } from './segmentReader';
+import { trimWindow } from './storeState';
 
 /** Events one group commit writes at most. */
 const MAX_GROUP_EVENTS = 20_000;
@@ -138,8 +139,8 @@ export class StoreWriter {
   private async duplicateOf(events: readonly PlantEvent[], taken: Set<string>): Promise<string | undefined> {
     for (const { id } of events) {
       if (taken.has(id)) return id;
-      // Only an id whose hashes are in the columns needs its stored text read (rarely: a repeat or a hash collision).
-      if (this.reader.columns.seqsOfId(id).length > 0 && (await this.reader.seqOfId(id)) !== undefined) return id;
+      // Only an id whose hashes the index knows needs its stored text read (rarely: a repeat or a hash collision).
+      if (this.reader.mayHoldId(id) && (await this.reader.seqOfId(id)) !== undefined) return id;
     }
     return undefined;
   }
@@ -227,6 +228,7 @@ export class StoreWriter {
       state.parts = left;
     }
     state.headHash = prevHash;
+    trimWindow(state);
     accepted.forEach((op, i) => op.resolve(storedPerOp[i] as StoredEvent[]));
   }
 
@@ -236,32 +238,47 @@ export class StoreWriter {
     const moves = new Map<number, number>();
     const updates = op.updates.filter(({ eventId, status }) => typeof eventId === 'string' && status in STATUS_CODE);
     const seqs = await reader.seqsOfIds(updates.map((update) => update.eventId));
+    // Events before the index's window have their statuses in their segments' summaries only.
+    const { base } = columns;
+    const oldSeqs = [...seqs.values()].filter((seq) => seq <= base);
+    const oldRows = oldSeqs.length === 0 ? new Map<number, SummaryRow>() : await reader.old.summariesFor(oldSeqs);
+    const oldRowOf = (seq: number) => oldRows.get(reader.segmentOf(seq)) as SummaryRow;
+    const statusAt = (seq: number) => (seq > base ? columns.status[seq - base - 1]! : oldRowOf(seq).status[seq - oldRowOf(seq).first]!);
     for (const { eventId, status } of updates) {
       const seq = seqs.get(eventId);
       if (seq === undefined) continue;
-      const current = EVENT_STATUSES[moves.get(seq) ?? columns.status[seq - 1]!] as EventStatus;
+      const current = EVENT_STATUSES[moves.get(seq) ?? statusAt(seq)] as EventStatus;
       if (isForwardStatus(current, status)) moves.set(seq, STATUS_CODE[status]);
     }
     if (moves.size === 0) return;
     const previous = new Map<number, number>();
+    const movedOld = new Map<number, SummaryRow>();
     for (const [seq, code] of moves) {
-      previous.set(seq, columns.status[seq - 1]!);
-      columns.status[seq - 1] = code;
+      if (seq > base) {
+        previous.set(seq, columns.status[seq - base - 1]!);
+        columns.status[seq - base - 1] = code;
+        continue;
+      }
+      const stored = oldRowOf(seq);
+      const row = movedOld.get(stored.first) ?? { ...stored, status: Uint8Array.from(stored.status) };
+      row.status[seq - row.first] = code;
+      movedOld.set(row.first, row);
     }
-    const segments = new Set([...moves.keys()].map((seq) => reader.segmentOf(seq)));
+    const segments = new Set([...previous.keys()].map((seq) => reader.segmentOf(seq)));
     try {
       const summaries = [...segments].map((first) => summaryOf(columns, first, reader.segmentLength(first), columns.textFilters.get(first)));
       await db.transaction('rw', [db.summaries, db.meta], async () => {
         await this.expectHead(columns.length);
-        await db.summaries.bulkPut(summaries);
+        await db.summaries.bulkPut([...summaries, ...movedOld.values()]);
       });
     } catch (error) {
-      for (const [seq, code] of previous) columns.status[seq - 1] = code;
+      for (const [seq, code] of previous) columns.status[seq - base - 1] = code;
       if (isMovedHead(error) && !reloaded) {
         await reader.reload();
         return this.writeStatuses(op, true);
       }
       throw error;
     }
+    for (const row of movedOld.values()) reader.old.replaced(row);
   }
 }

@@ -22,6 +22,23 @@ describeEventStoreContract(
   { reopens: true },
 );
 
+// The same contract with an index window of one event: every query, look-up by id, status
+// move and duplicate check reaches events that only their summaries describe (oldSegments.ts).
+describeEventStoreContract(
+  'DexieEventStore on fake-indexeddb, index window of one event',
+  async () => {
+    const deps = { indexedDB: new IDBFactory(), IDBKeyRange };
+    const open = () => DexieEventStore.open('plant-events', deps, { indexWindow: 1 });
+    let latest = await open();
+    return {
+      store: latest,
+      reopen: async () => (latest = await open()),
+      tamper: dexieTamper(() => latest),
+    };
+  },
+  { reopens: true },
+);
+
 // A store host given up for dead can still finish its last writes after its successor opened
 // the same database. Neither store may overwrite the other's events: the second writer finds
 // the stored head moved, reads the database again and appends after what is there.

@@ -1,0 +1,117 @@
+// The Dexie store keeps query columns only for its last events (the index window); older
+// events are answered from their summaries. Queries, counts, look-ups by id, duplicate
+// checks and status moves must give the same answers on both sides of the window's edge:
+// each is compared here with the in-memory twin (a plain scan) holding the same events.
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import { DexieEventStore } from '../../renderer/store-host/dexieEventStore';
+import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
+import type { EventQuery, EventStore } from '../../shared/store/eventStore';
+import type { Priority, StoredEvent } from '../../shared/events/event';
+import { BASE_TIME, makeEvents } from '../support/events';
+
+const TYPES = ['equipment.status.changed', 'equipment.telemetry.recorded', 'quality.check.failed', 'alarm.raised'];
+const PRIORITIES: Priority[] = ['LOW', 'NORMAL', 'HIGH', 'CRITICAL'];
+const EVENTS = 1_500;
+const WINDOW = 200;
+
+/** Events of several kinds; a run of them goes back in time (an import), which ends the columns' time order. */
+const plantEvents = () =>
+  makeEvents(EVENTS, (i) => ({
+    type: TYPES[i % TYPES.length]!,
+    source: `line-${i % 3}`,
+    priority: PRIORITIES[(i >> 2) % 4]!,
+    timestamp: BASE_TIME + (i > 900 && i < 950 ? (i - 800) * 1000 : i * 1000),
+    payload: { equipmentId: `press-${i % 7}`, note: i % 50 === 0 ? `rare-${i}` : 'routine' },
+    ...(i % 11 === 0 ? { correlationId: `flow-${i % 4}` } : {}),
+  }));
+
+const QUERIES: EventQuery[] = [
+  {},
+  { types: ['equipment.*'] },
+  { types: ['quality.check.failed'], sources: ['line-1'] },
+  { subject: 'press-3' },
+  { subject: 'press-3', priorities: ['HIGH', 'CRITICAL'] },
+  { correlationId: 'flow-2' },
+  { text: 'rare-1' },
+  { text: 'RARE-100' },
+  { from: BASE_TIME + 100_000, to: BASE_TIME + 160_000 },
+  { from: BASE_TIME + 1_300_000 },
+  { statuses: ['PROCESSED'] },
+  { subject: 'press-9' },
+  { sources: ['nowhere'] },
+];
+
+const seqs = (events: readonly StoredEvent[]) => events.map((event) => event.seq);
+
+/** Every page of a query, following the cursors, in both orders and at two page sizes. */
+async function allPages(store: EventStore, query: EventQuery): Promise<number[][]> {
+  const out: number[][] = [];
+  for (const order of ['asc', 'desc'] as const) {
+    for (const limit of [7, 200]) {
+      let page = await store.query({ ...query, order, limit });
+      const pages = [seqs(page.events)];
+      while (page.nextCursor) {
+        page = await store.query({ ...query, order, limit, cursor: page.nextCursor });
+        pages.push(seqs(page.events));
+      }
+      out.push(pages.flat());
+    }
+  }
+  return out;
+}
+
+async function bothStores() {
+  const deps = { indexedDB: new IDBFactory(), IDBKeyRange };
+  const dexie = await DexieEventStore.open('plant-window', deps, { indexWindow: WINDOW });
+  const twin = new InMemoryEventStore();
+  const events = plantEvents();
+  // Appends of different sizes: segments of different lengths, merged behind the appends.
+  for (let at = 0, size = 1; at < events.length; at += size, size = (size * 7) % 97 + 1) {
+    const part = events.slice(at, at + size);
+    await dexie.append(part);
+    await twin.append(part);
+  }
+  return { deps, dexie, twin, events };
+}
+
+describe('DexieEventStore: queries across the index window edge', () => {
+  it('answers every query, count and look-up as a plain scan does, before and after a reopen and status moves', async () => {
+    const { deps, dexie, twin, events } = await bothStores();
+    // Status moves on events before the window and inside it.
+    const moves = [3, 150, 640, 1_100, 1_499].map((i) => ({ eventId: events[i]!.id, status: 'PROCESSED' as const }));
+    await dexie.updateStatuses(moves);
+    await twin.updateStatuses(moves);
+
+    const compare = async (store: EventStore) => {
+      for (const query of QUERIES) {
+        expect(await allPages(store, query), JSON.stringify(query)).toEqual(await allPages(twin, query));
+        expect(await store.count(query), JSON.stringify(query)).toBe(await twin.count(query));
+      }
+      for (const i of [0, 1, 127, 128, 640, 1_100, 1_299, 1_300, 1_499]) {
+        const id = events[i]!.id;
+        expect(await store.get(id)).toEqual(await twin.get(id));
+        expect(await store.getBySeq(i + 1)).toEqual(await twin.getBySeq(i + 1));
+      }
+      expect(await store.get('0190a000-0000-7000-8000-000000000000')).toBeNull();
+      expect(seqs(await store.getEventsByType('alarm.*', { limit: 30 }))).toEqual(seqs(await twin.getEventsByType('alarm.*', { limit: 30 })));
+      const replay = (s: EventStore) => s.replay({ initial: 0, reducer: (n: number) => n + 1, subject: 'press-2' });
+      expect(await replay(store)).toEqual(await replay(twin));
+    };
+    await compare(dexie);
+    await dexie.close();
+    const reopened = await DexieEventStore.open('plant-window', deps, { indexWindow: WINDOW });
+    await compare(reopened);
+    await reopened.close();
+  });
+
+  it('refuses an id stored before the window, and stores nothing of that append', async () => {
+    const { dexie, events } = await bothStores();
+    const [fresh] = makeEvents(1);
+    await expect(dexie.append([fresh!, { ...events[5]!, payload: { again: true } }])).rejects.toThrow(/duplicate id/);
+    expect(await dexie.headSeq()).toBe(EVENTS);
+    expect(await dexie.get(fresh!.id)).toBeNull();
+    expect((await dexie.get(events[5]!.id))?.payload).toEqual(events[5]!.payload);
+    await dexie.close();
+  });
+});
