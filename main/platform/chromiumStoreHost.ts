@@ -38,6 +38,21 @@ export interface ChromiumStoreHost extends StoreHostPlatform {
 
 const STDERR_LINES_KEPT = 20;
 
+/** Resolves once the child's stderr has ended, or after `boundMs` at the latest. */
+function stderrRead(child: ChildProcess, boundMs: number): Promise<void> {
+  const stream = child.stderr;
+  if (!stream || stream.readableEnded || stream.destroyed) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      stream.off('end', done).off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, boundMs);
+    stream.once('end', done).once('close', done);
+  });
+}
+
 interface Waiting {
   readonly token: string;
   resolve(link: MessageLink): void;
@@ -98,7 +113,11 @@ export function chromiumStoreHost(options: ChromiumStoreHostOptions): ChromiumSt
       const onAbort = () => fail(signal.reason as Error);
       signal.addEventListener('abort', onAbort, { once: true });
       child.once('error', (error) => fail(new Error(`cannot start Chromium (${chromiumPath}): ${error.message}`)));
-      void exited.then(() => exit && waiting?.token === token && fail(new Error(`Chromium exited before the store host page connected (${exit})${tail()}`)));
+      // 'exit' can come before the last of stderr has been read: wait for the pipe to end (its
+      // helpers may hold it open, hence the bound) so that what Chromium said is in the error.
+      void exited
+        .then(() => stderrRead(child, 1_000))
+        .then(() => exit && waiting?.token === token && fail(new Error(`Chromium exited before the store host page connected (${exit})${tail()}`)));
       waiting = {
         token,
         reject: fail,
