@@ -6,6 +6,7 @@
  */
 import { AckPolicy, DeliverPolicy, JetStreamApiError, jetstreamManager, type ConsumerInfo, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
+import { headerOf } from './messageHeaders';
 import { STATION_HEADER, type MessageMeta } from './wireEvent';
 
 export interface ConsumedMeta extends MessageMeta {
@@ -59,7 +60,7 @@ export function consumedMeta(msg: JsMsg): ConsumedMeta {
     subject: msg.subject,
     streamSeq: msg.info.streamSequence,
     storedAt: Math.floor(msg.info.timestampNanos / 1e6),
-    station: msg.headers?.get(STATION_HEADER) || null,
+    station: headerOf(msg, STATION_HEADER),
     pending: msg.info.pending,
     redelivered: msg.redelivered,
   };

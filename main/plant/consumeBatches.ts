@@ -12,6 +12,7 @@
 import { jetstream, PubHeaders, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { consumedMeta, type ConsumedMeta, type ConsumeOptions, type Consumption } from './consume';
+import { headerOf } from './messageHeaders';
 
 /**
  * The store host's cost per append is largely fixed, so larger batches cost less per event.
@@ -46,7 +47,7 @@ class Consumed implements ConsumedMessage {
   private known: ConsumedMeta | null = null;
 
   constructor(private readonly msg: JsMsg) {
-    this.msgId = msg.headers?.get(PubHeaders.MsgIdHdr) || null;
+    this.msgId = headerOf(msg, PubHeaders.MsgIdHdr);
   }
 
   get data(): Uint8Array {
