@@ -13,7 +13,7 @@
  * timer each), and all at once when the publisher is closed; the outbox then sends them again.
  */
 import { PubHeaders } from '@nats-io/jetstream';
-import { createInbox, headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { createInbox, MsgHdrsImpl, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { STATION_HEADER } from './wireEvent';
 
 /** How a publish ended: null with `duplicate` on the stream's acknowledgement, else why it did not. */
@@ -28,13 +28,54 @@ export interface StreamSender {
 const SWEEPS = 4;
 const decoder = new TextDecoder();
 
+/**
+ * The headers of this publisher's messages: the station and the stream, the same for every
+ * message, encoded once; only the message id is added per message. The client encodes a
+ * message's headers by calling `encode()` during the publish; the general headers set the id
+ * (a key lookup, a check) and then write every header out again as text and encode it, which
+ * was a tenth of the station's CPU per event published.
+ */
+class MessageHeaders extends MsgHdrsImpl {
+  /** The encoded headers up to the message id's line. */
+  private readonly head: Buffer;
+  private id = '';
+
+  constructor(station: string, stream: string) {
+    super();
+    this.set(STATION_HEADER, station);
+    this.set(PubHeaders.ExpectedStreamHdr, stream);
+    // The general text ends with the blank line that closes the headers: the id's line goes before it.
+    this.head = Buffer.from(super.toString().slice(0, -2), 'utf8');
+  }
+
+  /** The id of the next message encoded. */
+  withId(id: string): this {
+    // A line break would end the headers early (the client refuses one in any header value).
+    if (/[\r\n]/.test(id)) throw new Error(`the message id ${JSON.stringify(id.slice(0, 100))} holds a line break`);
+    this.id = id;
+    return this;
+  }
+
+  override toString(): string {
+    return `${this.head.toString('utf8')}${PubHeaders.MsgIdHdr}: ${this.id}\r\n\r\n`;
+  }
+
+  override encode(): Uint8Array {
+    const line = `${PubHeaders.MsgIdHdr}: ${this.id}\r\n\r\n`;
+    const bytes = Buffer.allocUnsafe(this.head.length + Buffer.byteLength(line, 'utf8'));
+    this.head.copy(bytes, 0);
+    bytes.write(line, this.head.length, 'utf8');
+    return bytes;
+  }
+}
+
 export class StreamPublisher implements StreamSender {
   private readonly pending = new Map<number, { settle: Settle; round: number }>();
   private readonly prefix: string;
   private readonly subscription: Subscription;
   private readonly sweeper: ReturnType<typeof setInterval>;
   /** One header set for every message: the client encodes it during the publish call. */
-  private readonly headers: MsgHdrs = headers();
+  private readonly headers: MessageHeaders;
   private next = 0;
   /** Sweeps so far: a publish is stamped with it, and fails SWEEPS sweeps later. */
   private round = 0;
@@ -48,8 +89,7 @@ export class StreamPublisher implements StreamSender {
   ) {
     this.prefix = `${createInbox()}.`;
     this.subscription = nc.subscribe(`${this.prefix}*`, { callback: (error, msg) => (error ? undefined : this.answered(msg)) });
-    this.headers.set(STATION_HEADER, station);
-    this.headers.set(PubHeaders.ExpectedStreamHdr, stream);
+    this.headers = new MessageHeaders(station, stream);
     this.sweeper = setInterval(() => this.sweep(), Math.max(10, timeoutMs / SWEEPS));
     this.sweeper.unref?.();
   }
@@ -61,9 +101,8 @@ export class StreamPublisher implements StreamSender {
   publish(subject: string, body: Uint8Array, msgId: string, settle: Settle): void {
     if (this.closed) return later(settle, new Error('the connection to the plant stream is closed'));
     const n = ++this.next;
-    this.headers.set(PubHeaders.MsgIdHdr, msgId);
     try {
-      this.nc.publish(subject, body, { reply: this.prefix + n, headers: this.headers });
+      this.nc.publish(subject, body, { reply: this.prefix + n, headers: this.headers.withId(msgId) });
     } catch (error) {
       // Settled on a later turn, so that the outbox does not resend it from within its own loop.
       return later(settle, error instanceof Error ? error : new Error(String(error)));
