@@ -27,7 +27,7 @@ import { startWebHost } from '../../main/web/server';
 import { createEvent } from '../../shared/events/create';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 import { NatsServer } from '../../test/support/natsServer';
-import { cpuMsOf } from './profileSummary';
+import { cpuByProcess, cpuMsOf } from './profileSummary';
 import { descendantsOf, readProcesses } from './rss';
 import { median, round } from './stats';
 import { telemetryInputs } from './workload';
@@ -180,28 +180,44 @@ async function fanout(server: NatsServer, seconds: number): Promise<number[]> {
  * The baseline of the catch-up: the JetStream client alone taking the same backlog through a
  * durable consumer of its own and acknowledging each message, storing nothing.
  */
-async function rawConsume(server: NatsServer, count: number): Promise<number> {
+async function rawConsume(server: NatsServer, count: number): Promise<{ rate: number; cpu: CpuNow }> {
   const nc = await connect({ servers: server.url });
   try {
     const jsm = await jetstreamManager(nc);
     await jsm.consumers.add('PLANT', { durable_name: 'bench-raw', ack_policy: AckPolicy.Explicit, max_ack_pending: 20_000 });
     const messages = await (await jetstream(nc).consumers.get('PLANT', 'bench-raw')).consume({ max_messages: 1_000 });
+    const cpuBefore = cpuNow();
     const started = performance.now();
     let taken = 0;
     for await (const msg of messages) {
       msg.ack();
       if (++taken >= count) break;
     }
-    const rate = count / ((performance.now() - started) / 1000);
+    const { rate, cpu } = runOf(count, started, cpuBefore);
     await messages.close();
     await jsm.consumers.delete('PLANT', 'bench-raw');
-    return rate;
+    return { rate, cpu };
   } finally {
     await nc.close();
   }
 }
 
-async function catchUp(server: NatsServer, count: number, log: (line: string) => void): Promise<{ station: number; raw: number }> {
+/** What a catch-up measured: the station's rate and CPU per 1,000 events (its host, nats-server, its store host's Chromium), and the raw client's. */
+interface CatchUp {
+  readonly station: number;
+  readonly cpu: CpuNow;
+  readonly storeHostCpu: number;
+  readonly raw: PublishRun;
+}
+
+/** CPU ms so far of the store host's Chromium processes (its profile folder tells them from other Chromiums). */
+function storeHostCpu(dataDir: string): number {
+  let sum = 0;
+  for (const [name, ms] of cpuByProcess(process.pid, join(dataDir, 'chromium-profile'))) if (name.startsWith('store host')) sum += ms;
+  return sum;
+}
+
+async function catchUp(server: NatsServer, count: number, log: (line: string) => void): Promise<CatchUp> {
   await freshStream(server);
   const seeder = await station('bench-seed', server.url);
   await seeder.close();
@@ -220,7 +236,7 @@ async function catchUp(server: NatsServer, count: number, log: (line: string) =>
   }));
   await nc.close();
   const raw = await rawConsume(server, count);
-  log(`plant catch-up: ${count} events in the stream (the client alone takes them at ${Math.round(raw)}/s); starting a browser-mode station on an on-disk store`);
+  log(`plant catch-up: ${count} events in the stream (the client alone takes them at ${Math.round(raw.rate)}/s); starting a browser-mode station on an on-disk store`);
   await ensureRendererBuilt(log);
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-plant-'));
   // The console starts first (Chromium, its store host, the consumers' rebuild), then the link
@@ -229,10 +245,13 @@ async function catchUp(server: NatsServer, count: number, log: (line: string) =>
   const host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
   log(`plant catch-up: the console started in ${Math.round(performance.now() - opening)} ms (not timed)`);
   try {
+    const cpuBefore = cpuNow();
+    const storeHostBefore = storeHostCpu(dataDir);
     const started = performance.now();
     await host.core.plantLink.configure({ servers: [server.url], station: 'bench-catch-up' });
     await until('the station to catch up', () => (host.core.plant?.status().received ?? 0) >= count && host.core.plant?.status().behind === 0, 600_000);
-    return { station: count / ((performance.now() - started) / 1000), raw };
+    const { rate, cpu } = runOf(count, started, cpuBefore);
+    return { station: rate, cpu, storeHostCpu: ((storeHostCpu(dataDir) - storeHostBefore) * 1000) / count, raw };
   } finally {
     await host.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -276,7 +295,9 @@ export async function measurePlant(settings: { runs: number; quick: boolean; log
     const backlog = settings.quick ? 20_000 : 100_000;
     const caught = await catchUp(server, backlog, log);
     const catchUpRate = caught.station;
-    log(`plant catch-up: ${backlog} events at ${Math.round(catchUpRate)} events/s, the JetStream client alone ${Math.round(caught.raw)}/s`);
+    log(
+      `plant catch-up: ${backlog} events at ${Math.round(catchUpRate)} events/s (CPU per 1,000: host main thread ${caught.cpu.main.toFixed(1)} ms, all threads ${caught.cpu.all.toFixed(1)}, store host ${caught.storeHostCpu.toFixed(1)}, nats-server ${caught.cpu.nats.toFixed(1)}), the JetStream client alone ${Math.round(caught.raw.rate)}/s (all threads ${caught.raw.cpu.all.toFixed(1)}, nats-server ${caught.raw.cpu.nats.toFixed(1)})`,
+    );
     return {
       plant_publish_events_per_s: round(median(station.map((r) => r.rate))),
       plant_raw_jetstream_publish_per_s: round(median(raw.map((r) => r.rate))),
@@ -296,8 +317,16 @@ export async function measurePlant(settings: { runs: number; quick: boolean; log
       plant_fanout_p99_ms: round(at(99)),
       plant_catch_up_events: backlog,
       plant_catch_up_events_per_s: round(catchUpRate),
-      plant_raw_jetstream_consume_per_s: round(caught.raw),
-      plant_catch_up_vs_raw_consume: round(catchUpRate / caught.raw),
+      plant_raw_jetstream_consume_per_s: round(caught.raw.rate),
+      plant_catch_up_vs_raw_consume: round(catchUpRate / caught.raw.rate),
+      // CPU per 1,000 events of the catch-up, which a loaded machine moves far less than its rate: the host (main thread, all
+      // threads), its store host's Chromium processes and nats-server; beside them the raw client's process and nats-server.
+      plant_catch_up_cpu_main_ms_per_1000: round(caught.cpu.main),
+      plant_catch_up_cpu_all_ms_per_1000: round(caught.cpu.all),
+      plant_catch_up_store_host_cpu_ms_per_1000: round(caught.storeHostCpu),
+      plant_catch_up_nats_cpu_ms_per_1000: round(caught.cpu.nats),
+      plant_raw_consume_cpu_all_ms_per_1000: round(caught.raw.cpu.all),
+      plant_raw_consume_nats_cpu_ms_per_1000: round(caught.raw.cpu.nats),
       target_plant_publish_vs_raw_met: median(ratios) >= 0.7,
       target_plant_fanout_p99_met: at(99) <= 250,
       target_plant_catch_up_met: catchUpRate >= 20_000,
