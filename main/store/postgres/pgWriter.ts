@@ -138,6 +138,12 @@ const WRITE_GROUP = `WITH guard AS (SELECT FROM chain_head WHERE seq = $19 AND h
   blocks AS (${insertBlocks(21, 22, 23)} WHERE EXISTS (SELECT FROM guard))
   UPDATE chain_head SET seq = $17, hash = $18 WHERE seq = $19 AND hash = $20`;
 
+/**
+ * WRITE_GROUP is prepared once per connection (a named statement): PostgreSQL then no longer
+ * parses and plans its five parts for every transaction.
+ */
+const WRITE_GROUP_NAME = 'plant_write_group';
+
 /** Appends numbered and hashed after `after`: what `resolve` hands back once written. */
 interface Numbered {
   readonly after: ChainHead;
@@ -302,10 +308,10 @@ function isChained(group: readonly AppendOp[]): boolean {
 /** Writes the group's rows if the chain head is still `before`; whether it was. */
 async function writeGroup(client: pg.PoolClient, ops: readonly AppendOp[], stored: readonly StoredEvent[][], before: ChainHead, head: ChainHead): Promise<boolean> {
   const [subscribers, deliveryIds, deliverySeqs, records] = deliveryColumns(ops, stored);
-  const result = await client.query(WRITE_GROUP, [
+  const result = await client.query({ name: WRITE_GROUP_NAME, text: WRITE_GROUP, values: [
     ...groupColumns(ops, stored.flat()), subscribers, deliveryIds, deliverySeqs, records, head.seq, head.hash, before.seq, before.hash,
     ...blockColumns(ops.map((op) => op.columns.blocks), before.seq + 1),
-  ]);
+  ] });
   return result.rowCount === 1;
 }
 
