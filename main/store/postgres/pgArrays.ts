@@ -15,9 +15,16 @@ function textElement(value: string | null | undefined): string {
   return `"${slashes.includes('"') ? slashes.replaceAll('"', '\\"') : slashes}"`;
 }
 
-/** The elements of a text array literal, without the braces. */
+/**
+ * The elements of a text array literal, without the braces. Most columns hold no quote, backslash
+ * or NULL (ids, types, hashes): their values are joined between quotes at once, with no quoted
+ * string made per value.
+ */
 export function textElements(values: readonly (string | null | undefined)[]): string {
-  return values.map(textElement).join(',');
+  for (const value of values) {
+    if (value === null || value === undefined || value.includes('"') || value.includes('\\')) return values.map(textElement).join(',');
+  }
+  return values.length === 0 ? '' : `"${values.join('","')}"`;
 }
 
 /** The elements of a number array literal (finite numbers only: the events are validated), without the braces. */

@@ -79,11 +79,12 @@ export function bodyOf(event: PlantEvent): string {
 
 /**
  * bodyOf with the payload's JSON made already (the appender makes it once for the body and
- * the free-text column): the very text JSON.stringify gives for the Body object, member by
- * member in its order.
+ * the free-text column) and, when given, the time's text (as JSON.stringify writes it: the
+ * appender's time column uses it too): the very text JSON.stringify gives for the Body
+ * object, member by member in its order.
  */
-export function bodyWithPayload(event: PlantEvent, payloadJson: string): string {
-  let out = `{"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)},"source":${JSON.stringify(event.source)},"timestamp":${JSON.stringify(event.timestamp)}`;
+export function bodyWithPayload(event: PlantEvent, payloadJson: string, timestampJson = JSON.stringify(event.timestamp)): string {
+  let out = `{"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)},"source":${JSON.stringify(event.source)},"timestamp":${timestampJson}`;
   out += `,"payload":${payloadJson},"priority":${JSON.stringify(event.priority)},"metadata":${JSON.stringify(event.metadata)}`;
   if (event.correlationId !== undefined) out += `,"correlationId":${JSON.stringify(event.correlationId)}`;
   if (event.causationId !== undefined) out += `,"causationId":${JSON.stringify(event.causationId)}`;

@@ -18,6 +18,7 @@
  */
 import type pg from 'pg';
 import { storeHashOf, type ChainHead } from '../../../shared/audit/chain';
+import { jsonNumber } from '../../../shared/audit/canonical';
 import { subjectOf } from '../../../shared/events/event';
 import type { PlantEvent, StoredEvent } from '../../../shared/events/event';
 import { sealEvent } from '../../../shared/events/sealed';
@@ -72,17 +73,40 @@ export function eventColumns(events: readonly StoredEvent[]): unknown[] {
  * Bodies and payload texts are JSON.stringify's output, which never holds a raw line feed, so
  * they travel as one text of lines that PostgreSQL splits (`string_to_array`) instead of an
  * array literal: quoting every double quote of every body cost 25 µs per event, joining the
- * lines 1 µs (20,000 plant-mix events, measured side by side).
+ * lines 1 µs (20,000 plant-mix events, measured side by side). One pass over the events fills
+ * every column, and the time's text is made once for the body and its column.
  */
 function prepareColumns(events: readonly PlantEvent[]): PreparedColumns {
-  const payloads = events.map((e) => JSON.stringify(e.payload));
-  const texts = payloads.map((json) => json.toLowerCase());
+  const count = events.length;
+  const ids: string[] = new Array<string>(count);
+  const types: string[] = new Array<string>(count);
+  const sources: string[] = new Array<string>(count);
+  const timestamps: string[] = new Array<string>(count);
+  const priorities: number[] = new Array<number>(count);
+  const statuses: number[] = new Array<number>(count);
+  const subjects: (string | null)[] = new Array<string | null>(count);
+  const correlations: (string | null)[] = new Array<string | null>(count);
+  const bodies: string[] = new Array<string>(count);
+  const texts: string[] = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    const event = events[i]!;
+    const payload = JSON.stringify(event.payload);
+    const time = jsonNumber(event.timestamp);
+    ids[i] = event.id;
+    types[i] = event.type;
+    sources[i] = columnText(event.source);
+    timestamps[i] = time;
+    priorities[i] = priorityCode(event.priority);
+    statuses[i] = statusCode(event.status);
+    subjects[i] = columnText(subjectOf(event.payload));
+    correlations[i] = columnText(event.correlationId);
+    bodies[i] = bodyWithPayload(event, payload, time);
+    texts[i] = payload.toLowerCase();
+  }
   return {
-    ids: textElements(events.map((e) => e.id)), types: textElements(events.map((e) => e.type)),
-    sources: textElements(events.map((e) => columnText(e.source))), timestamps: numberElements(events.map((e) => e.timestamp)),
-    priorities: numberElements(events.map((e) => priorityCode(e.priority))), statuses: numberElements(events.map((e) => statusCode(e.status))),
-    subjects: textElements(events.map((e) => columnText(subjectOf(e.payload)))), correlations: textElements(events.map((e) => columnText(e.correlationId))),
-    bodies: events.map((e, i) => bodyWithPayload(e, payloads[i]!)).join('\n'), texts: texts.join('\n'), blocks: prepareBlocks(texts),
+    ids: textElements(ids), types: textElements(types), sources: textElements(sources), timestamps: timestamps.join(','),
+    priorities: numberElements(priorities), statuses: numberElements(statuses), subjects: textElements(subjects), correlations: textElements(correlations),
+    bodies: bodies.join('\n'), texts: texts.join('\n'), blocks: prepareBlocks(texts),
   };
 }
 
@@ -113,6 +137,12 @@ const WRITE_GROUP = `WITH guard AS (SELECT FROM chain_head WHERE seq = $19 AND h
     WHERE EXISTS (SELECT FROM guard)),
   blocks AS (${insertBlocks(21, 22, 23)} WHERE EXISTS (SELECT FROM guard))
   UPDATE chain_head SET seq = $17, hash = $18 WHERE seq = $19 AND hash = $20`;
+
+/**
+ * WRITE_GROUP is prepared once per connection (a named statement): PostgreSQL then no longer
+ * parses and plans its five parts for every transaction.
+ */
+const WRITE_GROUP_NAME = 'plant_write_group';
 
 /** Appends numbered and hashed after `after`: what `resolve` hands back once written. */
 interface Numbered {
@@ -278,10 +308,10 @@ function isChained(group: readonly AppendOp[]): boolean {
 /** Writes the group's rows if the chain head is still `before`; whether it was. */
 async function writeGroup(client: pg.PoolClient, ops: readonly AppendOp[], stored: readonly StoredEvent[][], before: ChainHead, head: ChainHead): Promise<boolean> {
   const [subscribers, deliveryIds, deliverySeqs, records] = deliveryColumns(ops, stored);
-  const result = await client.query(WRITE_GROUP, [
+  const result = await client.query({ name: WRITE_GROUP_NAME, text: WRITE_GROUP, values: [
     ...groupColumns(ops, stored.flat()), subscribers, deliveryIds, deliverySeqs, records, head.seq, head.hash, before.seq, before.hash,
     ...blockColumns(ops.map((op) => op.columns.blocks), before.seq + 1),
-  ]);
+  ] });
   return result.rowCount === 1;
 }
 

@@ -45,12 +45,17 @@ function wordKey(word: string): number {
   return hash | 0;
 }
 
-/** The trigrams of `word` between the given marks (0 for none), into `keys`. */
+/** The trigrams of `word` between the given marks, into `keys`: a window rolled along the word, no array of its units (a word's array was a third of the keys' garbage). */
 function addTrigrams(keys: Set<number>, word: string, before: boolean, after: boolean): void {
-  const units: number[] = before ? [START, START] : [];
-  for (let i = 0; i < word.length; i++) units.push(word.charCodeAt(i));
-  if (after) units.push(END);
-  for (let i = 0; i + 2 < units.length; i++) keys.add(trigramKey(units[i]!, units[i + 1]!, units[i + 2]!));
+  let a = before ? START : word.charCodeAt(0);
+  let b = before ? START : word.charCodeAt(1);
+  for (let i = before ? 0 : 2; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    keys.add(trigramKey(a, b, c));
+    a = b;
+    b = c;
+  }
+  if (after && (before || word.length >= 2)) keys.add(trigramKey(a, b, END));
 }
 
 /** The words of `text`, with whether each ran to the text's start and end. */
