@@ -30,6 +30,20 @@ import { connectConsole, CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource'
 import { connectDevTools, type CpuProfile } from './profileDevTools';
 import { cpuByProcess, summarise } from './profileSummary';
 
+/** Counts the appends the bus sends `store` from now on (each costs the store host a share of its own whatever its size). */
+function countAppends(store: object): { calls: number; events: number } {
+  const counts = { calls: 0, events: 0 };
+  const staged = store as { appendStaged?: (events: readonly unknown[], ...rest: unknown[]) => Promise<unknown> };
+  const original = staged.appendStaged;
+  if (!original) throw new Error('the host\'s store has no staged append to count');
+  staged.appendStaged = (events, ...rest) => {
+    counts.calls++;
+    counts.events += events.length;
+    return original.call(store, events, ...rest);
+  };
+  return counts;
+}
+
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -67,6 +81,7 @@ async function main(): Promise<void> {
       await session.post('Profiler.start');
       await devTools.start();
     }
+    const appends = countAppends(host.core.store);
     const storeProfile = join(dataDir, 'chromium-profile');
     const before = cpuByProcess(process.pid, storeProfile);
     const started = performance.now();
@@ -83,6 +98,8 @@ async function main(): Promise<void> {
     if (storeHostProfile) writeFileSync(join(out, 'store-host.cpuprofile'), JSON.stringify(storeHostProfile));
     const lines = [
       `# e2e ${profiling ? 'profile' : 'CPU'}: ${rate}/s for ${seconds} s, ${events} events acknowledged by the broker, ${await received(page, 'profiled')} on the page${caughtUp ? '' : ' (the page did NOT catch up within 60 s)'}; ${(wallMs / 1000).toFixed(1)} s until drained`,
+      '',
+      `${appends.calls} appends, ${(appends.events / Math.max(1, appends.calls)).toFixed(1)} events each on average`,
       '',
       '## CPU per process (ms per 1,000 events)',
       ...[...after.entries()].map(([name, ms]) => `- ${name}: ${(((ms - (before.get(name) ?? 0)) * 1000) / events).toFixed(1)}`),
