@@ -1,0 +1,51 @@
+/**
+ * A floor on how often appends follow one another. Every append costs the store host a share
+ * of its own whatever its size (a transaction, a commit, a round trip), and a faster append
+ * settles sooner, so that a steady stream sent "as soon as the one before settled" turns into
+ * ever more, ever smaller appends (2,190 of 18 events in 20 s at 2,000 events/s). An append
+ * that follows the one before (back to back) therefore waits until `ms` have passed since
+ * that one was sent, or until `events` wait for it, whichever comes first. Only back-to-back
+ * appends are held: the first one after a pause (a lone publish into an idle bus, an
+ * operator's action) is the caller's to send at once.
+ */
+export interface AppendFloorOptions {
+  /** The least time between the sending of two appends that follow one another. */
+  readonly ms: number;
+  /** Events waiting that go at once all the same (a full segment of the store host's). */
+  readonly events: number;
+}
+
+export const APPEND_FLOOR: AppendFloorOptions = { ms: 10, events: 128 };
+
+export class AppendFloor {
+  private sentAt = Number.NEGATIVE_INFINITY;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly options: AppendFloorOptions = APPEND_FLOOR) {
+    if (!(options.ms >= 0) || !(options.events >= 1)) throw new Error(`append floor: ms must be 0 or more and events 1 or more (got ${options.ms} ms, ${options.events} events)`);
+  }
+
+  /** An append was sent now. */
+  sent(): void {
+    this.sentAt = performance.now();
+  }
+
+  /** Resolves once an append of `waiting` events may follow the last one sent (see above). */
+  async wait(waiting: number): Promise<void> {
+    const left = this.sentAt + this.options.ms - performance.now();
+    if (left <= 0 || waiting >= this.options.events) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.wake?.(), left);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  /** Now `waiting` events wait: a wait ends early once they are enough. */
+  queued(waiting: number): void {
+    if (waiting >= this.options.events) this.wake?.();
+  }
+}
