@@ -10,10 +10,10 @@
  * whatever its size (sending whatever waited at each commit made 923 appends of 43 events
  * instead of 503 of 80 on the end-to-end path at 2,000 events/s, and the store host spent 242
  * instead of 173 ms of CPU per 1,000 events).
- * A batch that follows the one before also waits for the floor (appendFloor.ts: a few ms
- * since that one was sent, or a segment's worth of events), unless it starts with a unit
- * submitted while nothing was queued or in flight (a publish into an idle bus, the next
- * publish of a caller that waited for its last one): that goes at once.
+ * A batch that follows the one before also waits for the floor (appendFloor.ts: 20 ms since
+ * that one was sent, or 64 events), unless it starts with a unit submitted while nothing was
+ * queued or in flight (a publish into an idle bus, the next publish of a caller that waited
+ * for its last one): that goes at once.
  * What that keeps:
  * - every unit settles only after its own append is durable, and the units settle in the
  *   order their batches were committed;
