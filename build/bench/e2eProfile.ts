@@ -30,6 +30,22 @@ import { connectConsole, CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource'
 import { connectDevTools, type CpuProfile } from './profileDevTools';
 import { cpuByProcess, summarise } from './profileSummary';
 
+/** Counts the store calls the bus makes from now on that each cost the store host a transaction whatever their size. */
+function countWrites(store: object): Record<'appendStaged' | 'updateStatuses' | 'putDeliveries', { calls: number; items: number }> {
+  const counts = { appendStaged: { calls: 0, items: 0 }, updateStatuses: { calls: 0, items: 0 }, putDeliveries: { calls: 0, items: 0 } };
+  const methods = store as Record<string, ((items: readonly unknown[], ...rest: unknown[]) => Promise<unknown>) | undefined>;
+  for (const name of Object.keys(counts) as (keyof typeof counts)[]) {
+    const original = methods[name];
+    if (!original) throw new Error(`the host's store has no ${name} to count`);
+    methods[name] = (items, ...rest) => {
+      counts[name].calls++;
+      counts[name].items += items.length;
+      return original.call(store, items, ...rest);
+    };
+  }
+  return counts;
+}
+
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -67,6 +83,7 @@ async function main(): Promise<void> {
       await session.post('Profiler.start');
       await devTools.start();
     }
+    const writes = countWrites(host.core.store);
     const storeProfile = join(dataDir, 'chromium-profile');
     const before = cpuByProcess(process.pid, storeProfile);
     const started = performance.now();
@@ -83,6 +100,8 @@ async function main(): Promise<void> {
     if (storeHostProfile) writeFileSync(join(out, 'store-host.cpuprofile'), JSON.stringify(storeHostProfile));
     const lines = [
       `# e2e ${profiling ? 'profile' : 'CPU'}: ${rate}/s for ${seconds} s, ${events} events acknowledged by the broker, ${await received(page, 'profiled')} on the page${caughtUp ? '' : ' (the page did NOT catch up within 60 s)'}; ${(wallMs / 1000).toFixed(1)} s until drained`,
+      '',
+      ...Object.entries(writes).map(([name, { calls, items }]) => `- ${name}: ${calls} calls, ${(items / Math.max(1, calls)).toFixed(1)} items each on average`),
       '',
       '## CPU per process (ms per 1,000 events)',
       ...[...after.entries()].map(([name, ms]) => `- ${name}: ${(((ms - (before.get(name) ?? 0)) * 1000) / events).toFixed(1)}`),

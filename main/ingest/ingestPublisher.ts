@@ -13,6 +13,7 @@
 import type { PlantEvent } from '../../shared/events/event';
 import type { PublishInput } from '../../shared/events/validate';
 import { newEventId } from '../../shared/events/uuidv7';
+import { AppendFloor, type AppendFloorOptions } from '../bus/appendFloor';
 import { backoffDelay } from '../bus/backoff';
 import { BusClosedError, BusOverloadError } from '../bus/errors';
 import { DiskSpaceError } from '../store/diskGuard';
@@ -48,6 +49,8 @@ export interface IngestPublisherOptions {
    * Defaults to a quarter of a batch.
    */
   readonly overlapAt?: number;
+  /** How long a batch that follows the one before may wait for more events (main/bus/appendFloor.ts). */
+  readonly appendFloor?: AppendFloorOptions;
   /** Attempts at one batch when the store fails (an overloaded bus is waited for without limit). */
   readonly maxAttempts?: number;
   readonly onError?: (error: unknown) => void;
@@ -80,6 +83,7 @@ export class IngestPublisher {
   private readonly overlapAt: number;
   private readonly maxAttempts: number;
   private readonly onError: (error: unknown) => void;
+  private readonly floor: AppendFloor;
 
   constructor(private readonly options: IngestPublisherOptions) {
     this.capacity = options.capacity ?? 100_000;
@@ -91,6 +95,7 @@ export class IngestPublisher {
     // Each append costs the store host a share of its own whatever its size (appendBatcher.ts).
     this.overlapAt = Math.max(1, options.overlapAt ?? Math.floor(this.batchSize / 4));
     this.maxAttempts = options.maxAttempts ?? 8;
+    this.floor = new AppendFloor(options.appendFloor);
     this.onError = options.onError ?? logErrorAs('[ingest]');
   }
 
@@ -105,6 +110,7 @@ export class IngestPublisher {
     }
     this.overflowing = false;
     this.queue.push(event.id === undefined ? { ...event, id: newEventId() } : event);
+    this.floor.queued(this.queued());
     this.running ??= Promise.resolve().then(() => this.run());
     return true;
   }
@@ -146,12 +152,16 @@ export class IngestPublisher {
    * Publishes the queue in batches, in order. With `overlapAt` events waiting, the next batch
    * is handed to the bus once the one before is committed, so that its commit overlaps that
    * one's journal sync; since it goes only after that commit, it cannot be stored ahead of a
-   * batch the store refused.
+   * batch the store refused. A batch sent after the one before settled waits for the floor
+   * (appendFloor.ts); the first of a run goes at once.
    */
   private async run(): Promise<void> {
     let failures = 0;
     let first: Sent | null = null;
+    let sentBefore = false;
     while (this.queued() > 0) {
+      if (!first && sentBefore) await this.floor.wait(this.queued());
+      sentBefore = true;
       first ??= this.send(0);
       const second: Sent | null = (await first.committed) && this.queued() - first.size >= this.overlapAt ? this.send(first.size) : null;
       const result = await first.outcome;
@@ -210,6 +220,7 @@ export class IngestPublisher {
   /** Hands the batch at `offset` events past the queue's head to the bus. */
   private send(offset: number): Sent {
     const batch = this.queue.slice(this.head + offset, this.head + offset + this.batchSize);
+    this.floor.sent();
     let reportCommit: () => void = () => undefined;
     const reported = new Promise<boolean>((resolve) => (reportCommit = () => resolve(true)));
     const outcome = this.options.bus.publishBatch(batch, { committed: reportCommit }).then(

@@ -53,7 +53,8 @@ const turns = async (n = 20) => {
 
 function setUp(overlapAt = 1) {
   const store = new StagedStore();
-  const bus = new EventBus({ store, overlapAt });
+  // No floor here (appendBatcher.floor.unit.test.ts): these tests hold the appends' stages by hand.
+  const bus = new EventBus({ store, overlapAt, appendFloor: { ms: 0, events: 1 } });
   const settled: string[] = [];
   const publish = (name: string) =>
     bus.publish({ type: 'equipment.telemetry.recorded', payload: { name } }).then(

@@ -1,0 +1,178 @@
+/**
+ * The floor on back-to-back appends (main/bus/appendFloor.ts), in the bus and in the ingest
+ * publisher that feeds it: a publish into an idle bus goes to the store at once; what arrives
+ * while an append is in flight waits until the floor has passed since that append was sent,
+ * or until enough events wait, and then goes as one append, so that a steady stream makes
+ * fewer, larger appends and no event waits longer than the floor for its append.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AppendFloorOptions } from '../../main/bus/appendFloor';
+import { EventBus } from '../../main/bus/eventBus';
+import type { StagedAppend } from '../../main/bus/stagedAppend';
+import { IngestPublisher } from '../../main/ingest/ingestPublisher';
+import type { PlantEvent } from '../../shared/events/event';
+import type { PublishInput } from '../../shared/events/validate';
+import type { AppendInput } from '../../shared/store/eventStore';
+import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
+
+const FLOOR: AppendFloorOptions = { ms: 10, events: 4 };
+/** How long the fake store takes to commit an append, and then to make it durable. */
+const COMMIT_MS = 1;
+const DURABLE_MS = 2;
+
+beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] }));
+afterEach(() => void vi.useRealTimers());
+
+const turns = async (n = 20) => {
+  for (let i = 0; i < n; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+};
+
+/** An append as the store saw it: the names of its events and when it was sent (fake ms). */
+interface Sent {
+  readonly names: string[];
+  readonly at: number;
+}
+
+/** An in-memory store whose appends take COMMIT_MS to commit and DURABLE_MS more to be durable (on the fake clock). */
+class SlowStore extends InMemoryEventStore {
+  readonly sent: Sent[] = [];
+
+  async appendStaged(events: readonly AppendInput[], deliveries?: readonly (readonly string[])[]): Promise<StagedAppend> {
+    this.sent.push({ names: events.map((e) => (e.payload as { name: string }).name), at: performance.now() });
+    await new Promise((resolve) => setTimeout(resolve, COMMIT_MS));
+    const stored = await this.append(events, deliveries);
+    return { durable: new Promise((resolve) => setTimeout(() => resolve(stored), DURABLE_MS)) };
+  }
+}
+
+function busOn(floor: AppendFloorOptions) {
+  const store = new SlowStore();
+  const bus = new EventBus({ store, appendFloor: floor });
+  const publish = (name: string) => bus.publish({ type: 'equipment.telemetry.recorded', payload: { name } });
+  return { store, bus, publish };
+}
+
+/** Publishes one event every ms for `ms`, then waits until all are stored; returns when each was published. */
+async function stream(publish: (name: string) => Promise<unknown>, ms: number): Promise<Map<string, number>> {
+  const publishedAt = new Map<string, number>();
+  const all: Promise<unknown>[] = [];
+  for (let i = 0; i < ms; i++) {
+    publishedAt.set(`e${i}`, performance.now());
+    all.push(publish(`e${i}`));
+    await vi.advanceTimersByTimeAsync(1);
+  }
+  const done = Promise.all(all);
+  await vi.advanceTimersByTimeAsync(100);
+  await done;
+  return publishedAt;
+}
+
+/** The longest any event waited from its publish until its append was sent. */
+function longestWait(sent: readonly Sent[], publishedAt: Map<string, number>): number {
+  return Math.max(...sent.flatMap(({ names, at }) => names.map((name) => at - (publishedAt.get(name) as number))));
+}
+
+describe('append floor: the bus', () => {
+  it('sends a publish into an idle bus at once, and the next publish of a caller that waited for its last one too', async () => {
+    const { store, publish } = busOn(FLOOR);
+    const a = publish('a');
+    await turns();
+    expect(store.sent).toEqual([{ names: ['a'], at: 0 }]);
+    await vi.advanceTimersByTimeAsync(COMMIT_MS + DURABLE_MS);
+    await a;
+    void publish('b');
+    await turns();
+    // 3 ms after a was sent, well inside the floor: nothing else was waiting, so b goes at once.
+    expect(store.sent).toEqual([
+      { names: ['a'], at: 0 },
+      { names: ['b'], at: COMMIT_MS + DURABLE_MS },
+    ]);
+  });
+
+  it('holds what arrives while an append is in flight until the floor has passed since that append was sent, then sends it as one', async () => {
+    const { store, publish } = busOn(FLOOR);
+    const a = publish('a');
+    await turns();
+    const rest = ['b', 'c', 'd'].map(publish);
+    await vi.advanceTimersByTimeAsync(COMMIT_MS + DURABLE_MS);
+    await a;
+    await vi.advanceTimersByTimeAsync(FLOOR.ms - COMMIT_MS - DURABLE_MS - 1);
+    expect(store.sent.map((s) => s.names)).toEqual([['a']]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(store.sent).toEqual([
+      { names: ['a'], at: 0 },
+      { names: ['b', 'c', 'd'], at: FLOOR.ms },
+    ]);
+    await vi.advanceTimersByTimeAsync(COMMIT_MS + DURABLE_MS);
+    await Promise.all(rest);
+  });
+
+  it('sends at once when enough events wait, without waiting for the floor', async () => {
+    const { store, publish } = busOn(FLOOR);
+    void publish('a');
+    await turns();
+    for (const name of ['b', 'c', 'd']) void publish(name);
+    await vi.advanceTimersByTimeAsync(COMMIT_MS + DURABLE_MS);
+    expect(store.sent.map((s) => s.names)).toEqual([['a']]);
+    void publish('e');
+    await turns();
+    // Four wait (FLOOR.events): they go 3 ms after a, not 10.
+    expect(store.sent).toEqual([
+      { names: ['a'], at: 0 },
+      { names: ['b', 'c', 'd', 'e'], at: COMMIT_MS + DURABLE_MS },
+    ]);
+  });
+
+  it('groups a stream of publishes into fewer appends, and no event waits longer than the floor for its append', async () => {
+    const without = busOn({ ms: 0, events: 1 });
+    await stream(without.publish, 100);
+    const { store, publish } = busOn({ ms: 10, events: 128 });
+    const publishedAt = await stream(publish, 100);
+    expect(store.sent.flatMap((s) => s.names)).toHaveLength(100);
+    // Without a floor an append goes each time the one before settles (3 ms); with it, every 10 ms.
+    expect(without.store.sent.length).toBeGreaterThanOrEqual(30);
+    expect(store.sent.length).toBeLessThanOrEqual(11);
+    expect(longestWait(store.sent, publishedAt)).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('append floor: the ingest publisher', () => {
+  type Batch = readonly (PlantEvent | PublishInput)[];
+
+  /** A bus whose batches take COMMIT_MS + DURABLE_MS to be stored. */
+  function ingestOn(floor: AppendFloorOptions) {
+    const sent: Sent[] = [];
+    const bus = {
+      async publishBatch(batch: Batch) {
+        sent.push({ names: batch.map((e) => (e.payload as { name: string }).name), at: performance.now() });
+        await new Promise((resolve) => setTimeout(resolve, COMMIT_MS + DURABLE_MS));
+        return batch;
+      },
+    };
+    const publisher = new IngestPublisher({ bus, appendFloor: floor });
+    const publish = (name: string) => {
+      publisher.enqueue({ type: 'equipment.telemetry.recorded', payload: { name } });
+      return Promise.resolve();
+    };
+    return { sent, publisher, publish };
+  }
+
+  it('hands a message into an idle publisher to the bus at once', async () => {
+    const { sent, publish } = ingestOn(FLOOR);
+    await publish('a');
+    await turns();
+    expect(sent).toEqual([{ names: ['a'], at: 0 }]);
+  });
+
+  it('groups a stream of messages into fewer batches, and no message waits longer than the floor for its batch', async () => {
+    const without = ingestOn({ ms: 0, events: 1 });
+    await stream(without.publish, 100);
+    const { sent, publisher, publish } = ingestOn({ ms: 10, events: 128 });
+    const publishedAt = await stream(publish, 100);
+    await publisher.idle();
+    expect(sent.flatMap((s) => s.names)).toHaveLength(100);
+    expect(without.sent.length).toBeGreaterThanOrEqual(30);
+    expect(sent.length).toBeLessThanOrEqual(11);
+    expect(longestWait(sent, publishedAt)).toBeLessThanOrEqual(10);
+  });
+});
