@@ -30,6 +30,7 @@ import { openPlainPage, type PlainPage } from './plainPage';
 import { growthFigures, HeapTrail, HostMemoryTrail, MemoryTrail, RendererTrail, type Growth } from './soakMemory';
 import { percentile, round } from './stats';
 import { chromiumWithRenderer, cleanUp, type Figures, type SingleRunSettings } from './section';
+import { chromiumCpuMs } from './timelineLive';
 
 export type SoakSettings = SingleRunSettings;
 
@@ -176,6 +177,8 @@ async function measureMainRun(executablePath: string, quick: boolean, log: (line
     sample();
     const sampler = setInterval(sample, quick ? 2_000 : 5_000);
     log(`soak: ${RATE} events/s for ${seconds} s, the console open on the timeline and the equipment board`);
+    // What each window's Chromium spends on the flow (all its processes), per 1,000 events sent.
+    const cpuFrom = pages.map(chromiumCpuMs);
     const done = source.publish({ phase: 'soak', rate: RATE, seconds });
     // The frames of the run's second half, when the store and the pages are past their start.
     // The first forced collection in the first half, which neither the memory trails (their
@@ -186,6 +189,7 @@ async function measureMainRun(executablePath: string, quick: boolean, log: (line
     await sleep((seconds * 1000) / 4);
     await timeline.evaluate(FRAME_RECORDER);
     const sent = await done;
+    const cpu = pages.map((page, k) => round(((chromiumCpuMs(page) - (cpuFrom[k] as number)) * 1000) / sent.sent));
     clearInterval(sampler);
     const frames = await timeline.evaluate<number[]>('(globalThis.__framesStop = true, globalThis.__frames)');
 
@@ -225,6 +229,8 @@ async function measureMainRun(executablePath: string, quick: boolean, log: (line
       soak_catch_up_s: round(catchUpS),
       soak_timeline_rows_loaded: timelineRows,
       soak_ui_p95_frame_ms: round(percentile(frames, 95)),
+      soak_timeline_chromium_cpu_ms_per_1000_events: cpu[0] ?? Number.NaN,
+      soak_equipment_chromium_cpu_ms_per_1000_events: cpu[1] ?? Number.NaN,
       soak_rss_goal_mb_per_hour: GOAL_MB_PER_HOUR,
       target_soak_rss_met: worst <= GOAL_MB_PER_HOUR,
       target_soak_lost_met: lost === 0,
