@@ -14,7 +14,9 @@
  *   after a forced full collection at a quarter and at the end of the run
  *   (`soak_js_live_heap_growth_mb_per_hour_<…>`: a leak shows there, the collector's rhythm does not);
  * - events lost: sent by the source minus stored;
- * - the timeline window's p95 frame time while the events arrive.
+ * - the timeline window's p95 frame time while the events arrive;
+ * - the store host once its index window is full (`soak_full_window_…`, a second, shorter run
+ *   with a small window: see measureFullWindow).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,15 +27,21 @@ import { CHROMIUM_ARGS } from '../../test/support/chromium';
 import { MosquittoBroker } from '../../test/support/mosquitto';
 import { connectConsole, CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource';
 import { openPlainPage, type PlainPage } from './plainPage';
-import { growthFigures, HeapTrail, HostMemoryTrail, MemoryTrail } from './soakMemory';
+import { growthFigures, HeapTrail, HostMemoryTrail, MemoryTrail, RendererTrail, type Growth } from './soakMemory';
 import { percentile, round } from './stats';
-import { chromiumWithRenderer, cleanUp, type SingleRunSettings } from './section';
+import { chromiumWithRenderer, cleanUp, type Figures, type SingleRunSettings } from './section';
+import { chromiumCpuMs } from './timelineLive';
 
 export type SoakSettings = SingleRunSettings;
 
 const RATE = 2_000;
 const GOAL_MB_PER_HOUR = 50;
 const TELEMETRY = 'equipment.telemetry.recorded';
+/**
+ * The store host's index window in the full-window run: full (and moved on every 8,192 events
+ * after) within its first 20 s at 2,000 events/s, where the product's 1,048,576 would take 10 minutes.
+ */
+const SMALL_WINDOW = 32_768;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -54,25 +62,103 @@ const FRAME_RECORDER = `(() => {
   requestAnimationFrame(tick);
 })()`;
 
-export async function measureSoak(settings: SoakSettings): Promise<Record<string, number | boolean | string | null>> {
+/** The product path of a run: Mosquitto, and the console host on an on-disk store host, connected to it. */
+interface SoakPath {
+  readonly broker: MosquittoBroker;
+  readonly dataDir: string;
+  host?: WebHost;
+  source?: MqttSource;
+}
+
+async function startPath(path: SoakPath, indexWindow?: number): Promise<WebHost> {
+  // The host runs in this process: bound its heap's growth as the product's host does (cli.ts, Electron's main).
+  boundHostHeapGrowth();
+  const host = (path.host = await startWebHost({ dataDir: path.dataDir, core: { healthEverySeconds: 0 }, ...(indexWindow === undefined ? {} : { indexWindow }) }));
+  await connectConsole(host, path.broker.url);
+  return host;
+}
+
+/** Runs `body` on a fresh path, then stops it (after `more()`, the run's own clean-up steps). */
+async function onPath<T>(log: (line: string) => void, body: (path: SoakPath) => Promise<T>, more: () => (() => unknown)[] = () => []): Promise<T> {
+  const path: SoakPath = { broker: await MosquittoBroker.start({ config: CONSOLE_BROKER_CONFIG }), dataDir: mkdtempSync(join(tmpdir(), 'plant-bench-soak-')) };
+  try {
+    return await body(path);
+  } finally {
+    await cleanUp(log, 'soak', [
+      () => path.source?.close(),
+      ...more(),
+      () => path.host?.close(),
+      () => path.broker.stop(),
+      () => rmSync(path.dataDir, { recursive: true, force: true }),
+    ]);
+  }
+}
+
+/**
+ * Events stored once the path has caught up with `sent`: waits while the count still grows.
+ * How long that takes says whether the path kept up or built a backlog (held in memory meanwhile).
+ */
+async function storedWhenCaughtUp(host: WebHost, sent: number): Promise<{ stored: number; catchUpS: number }> {
+  const sentAt = performance.now();
+  let stored = 0;
+  for (let still = 0; still < 10; await sleep(1_000)) {
+    const now = await host.core.store.count({ types: [TELEMETRY] });
+    still = now === stored ? still + 1 : 0;
+    stored = now;
+    if (stored >= sent) break;
+  }
+  return { stored, catchUpS: (performance.now() - sentAt) / 1000 };
+}
+
+/**
+ * The store host once its index window is full. The main run stores 1.2 million events, fewer
+ * than the product's window and its quarter's slack (storeState.ts), so its store-host figure
+ * is the window filling, which stops at about 52 MB. This run (4 minutes, 1 with --quick) keeps
+ * a window of SMALL_WINDOW events, full within 20 s, so its second half shows what the store
+ * host grows by for every hour after: the older events' ids and spans, and whatever else
+ * accumulates. No console window is open: their pushes come from the host, not the store host.
+ */
+async function measureFullWindow(quick: boolean, log: (line: string) => void): Promise<Figures> {
+  const seconds = quick ? 60 : 240;
+  return onPath(log, async (path) => {
+    const host = await startPath(path, SMALL_WINDOW);
+    const source = (path.source = await MqttSource.start(path.broker.url));
+    const trail = new MemoryTrail(new Map());
+    trail.sample();
+    const sampler = setInterval(() => trail.sample(), 2_000);
+    log(`soak: the store host with an index window of ${SMALL_WINDOW} events: ${RATE} events/s for ${seconds} s`);
+    const sent = await source.publish({ phase: 'soak-full-window', rate: RATE, seconds }).finally(() => clearInterval(sampler));
+    const { stored } = await storedWhenCaughtUp(host, sent.sent);
+    const growth = trail.growth().filter((g) => g.name === 'store_host_renderer');
+    for (const g of growth) log(`soak, full window: pid ${g.pid} (${g.name}) ${g.mbPerHour.toFixed(1)} MB/h, ${g.mbEnd.toFixed(1)} MB at the end`);
+    // The page's renderer is the largest (Chromium keeps a spare or two beside it).
+    const page = growth.reduce<Growth | undefined>((largest, g) => (g.mbEnd > (largest?.mbEnd ?? -1) ? g : largest), undefined);
+    return {
+      soak_full_window_index_events: SMALL_WINDOW,
+      soak_full_window_seconds: seconds,
+      soak_full_window_events_lost: sent.sent - stored,
+      soak_full_window_rss_growth_mb_per_hour_store_host_renderer: round(page?.mbPerHour ?? Number.NaN),
+      soak_full_window_store_host_renderer_mb_end: round(page?.mbEnd ?? Number.NaN),
+    };
+  });
+}
+
+export async function measureSoak(settings: SoakSettings): Promise<Figures> {
   const { log, quick } = settings;
   const executablePath = await chromiumWithRenderer(log);
+  const main = await measureMainRun(executablePath, quick, log);
+  return { ...main, ...(await measureFullWindow(quick, log)) };
+}
+
+async function measureMainRun(executablePath: string, quick: boolean, log: (line: string) => void): Promise<Figures> {
   const seconds = quick ? 60 : 600;
-  const broker = await MosquittoBroker.start({ config: CONSOLE_BROKER_CONFIG });
-  const dataDir = mkdtempSync(join(tmpdir(), 'plant-bench-soak-'));
-  let host: WebHost | undefined;
-  let source: MqttSource | undefined;
   const pages: PlainPage[] = [];
-  try {
-    // The host runs in this process: bound its heap's growth as the product's host does (cli.ts, Electron's main).
-    boundHostHeapGrowth();
-    host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
-    const core = host.core;
-    await connectConsole(host, broker.url);
+  return onPath(log, async (path) => {
+    const host = await startPath(path);
     const timeline = await openView(executablePath, host, 'timeline');
     const equipment = await openView(executablePath, host, 'equipment');
     pages.push(timeline, equipment);
-    source = await MqttSource.start(broker.url);
+    const source = (path.source = await MqttSource.start(path.broker.url));
 
     const windows = new Map<number, string>();
     if (timeline.pid !== undefined) windows.set(timeline.pid, 'timeline');
@@ -80,43 +166,42 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
     const trail = new MemoryTrail(windows);
     const heaps = new HeapTrail(new Map([['timeline', timeline], ['equipment', equipment]]));
     const hostMemory = new HostMemoryTrail();
+    const renderers = new RendererTrail(new Map([['timeline', timeline], ['equipment', equipment]]));
+    renderers.start();
     const sample = () => {
       trail.sample();
       hostMemory.sample();
       heaps.sample().catch((error: unknown) => log(`soak: a heap sample failed: ${String(error)}`));
+      renderers.sample().catch((error: unknown) => log(`soak: a renderer sample failed: ${String(error)}`));
     };
     sample();
     const sampler = setInterval(sample, quick ? 2_000 : 5_000);
     log(`soak: ${RATE} events/s for ${seconds} s, the console open on the timeline and the equipment board`);
+    // What each window's Chromium spends on the flow (all its processes), per 1,000 events sent.
+    const cpuFrom = pages.map(chromiumCpuMs);
     const done = source.publish({ phase: 'soak', rate: RATE, seconds });
     // The frames of the run's second half, when the store and the pages are past their start.
     // The first forced collection in the first half, which neither the memory trails (their
     // second half) nor the frames see; the last once the path has caught up.
     await sleep((seconds * 1000) / 4);
     await heaps.collected();
+    await renderers.afterCollection();
     await sleep((seconds * 1000) / 4);
     await timeline.evaluate(FRAME_RECORDER);
     const sent = await done;
+    const cpu = pages.map((page, k) => round(((chromiumCpuMs(page) - (cpuFrom[k] as number)) * 1000) / sent.sent));
     clearInterval(sampler);
     const frames = await timeline.evaluate<number[]>('(globalThis.__framesStop = true, globalThis.__frames)');
 
     // What the timeline holds at the end: its live list is bounded (a page heap still filling
     // towards that bound is not a leak).
     const timelineRows = await timeline.evaluate<number>(`Number((document.querySelector('[data-testid="loaded-count"]')?.textContent ?? '').split(' ')[0].replaceAll(',', ''))`);
-    // Everything sent should be stored once the path has caught up; wait while the count still grows.
-    // How long that takes says whether the path kept up or built a backlog (held in memory meanwhile).
-    const sentAt = performance.now();
-    let stored = 0;
-    for (let still = 0; still < 10; await sleep(1_000)) {
-      const now = await core.store.count({ types: [TELEMETRY] });
-      still = now === stored ? still + 1 : 0;
-      stored = now;
-      if (stored >= sent.sent) break;
-    }
-    const catchUpS = (performance.now() - sentAt) / 1000;
+    // Everything sent should be stored once the path has caught up.
+    const { stored, catchUpS } = await storedWhenCaughtUp(host, sent.sent);
     // Caught up: nothing is in flight any more that the last collection would count as kept.
     await heaps.collected();
-    const heapGrowth = heaps.figures();
+    await renderers.afterCollection();
+    const heapGrowth = { ...heaps.figures(), ...renderers.collectedFigures() };
     const growth = trail.growth();
     const hostGrowth = growth.find((g) => g.pid === process.pid)?.mbPerHour ?? Number.NaN;
     const chromium = growth.filter((g) => g.pid !== process.pid && /renderer|gpu|browser|utility|zygote/.test(g.name));
@@ -125,6 +210,7 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
     for (const g of growth) log(`soak: pid ${g.pid} (${g.name}) ${g.mbPerHour.toFixed(1)} MB/h`);
     log(`soak: JavaScript heap growth (MB/h): ${JSON.stringify(heapGrowth)}`);
     const hostFigures = hostMemory.figures();
+    for (const [key, f] of Object.entries(renderers.figures())) log(`soak: ${key}: ${f.perHour}/h, ${f.end} at the end`);
     log(`soak: the host's memory (MB/h, MB at the end): ${JSON.stringify(hostFigures)}`);
     const lost = sent.sent - stored;
     log(`soak: sent ${sent.sent} (acknowledged ${sent.acked}), stored ${stored}; ${frames.length} frames measured`);
@@ -143,17 +229,11 @@ export async function measureSoak(settings: SoakSettings): Promise<Record<string
       soak_catch_up_s: round(catchUpS),
       soak_timeline_rows_loaded: timelineRows,
       soak_ui_p95_frame_ms: round(percentile(frames, 95)),
+      soak_timeline_chromium_cpu_ms_per_1000_events: cpu[0] ?? Number.NaN,
+      soak_equipment_chromium_cpu_ms_per_1000_events: cpu[1] ?? Number.NaN,
       soak_rss_goal_mb_per_hour: GOAL_MB_PER_HOUR,
       target_soak_rss_met: worst <= GOAL_MB_PER_HOUR,
       target_soak_lost_met: lost === 0,
     };
-  } finally {
-    await cleanUp(log, 'soak', [
-      () => source?.close(),
-      ...pages.map((page) => () => page.close()),
-      () => host?.close(),
-      () => broker.stop(),
-      () => rmSync(dataDir, { recursive: true, force: true }),
-    ]);
-  }
+  }, () => pages.map((page) => () => page.close()));
 }

@@ -30,6 +30,8 @@ export interface Growth {
   /** What the process serves and its role, as a key suffix (`host`, `timeline_renderer`…). */
   readonly name: string;
   readonly mbPerHour: number;
+  /** Resident memory at the last sample. */
+  readonly mbEnd: number;
 }
 
 /** Resident memory samples per process of the benchmark (this process and its descendants). */
@@ -70,7 +72,7 @@ export class MemoryTrail {
       const half = trail.kb.slice(from);
       const at = trail.at.slice(from);
       const spacingS = ((at[at.length - 1] as number) - (at[0] as number)) / 1000 / (at.length - 1);
-      out.push({ pid, name: trail.name, mbPerHour: (slopePerSecond(half) / spacingS / 1024) * 3600 });
+      out.push({ pid, name: trail.name, mbPerHour: (slopePerSecond(half) / spacingS / 1024) * 3600, mbEnd: (half[half.length - 1] as number) / 1024 });
     }
     return out;
   }
@@ -190,6 +192,96 @@ export class HostMemoryTrail {
     for (const [name, mb] of this.samples) {
       out[`soak_host_${name}_growth_mb_per_hour`] = Math.round((slopePerSecond(mb.slice(from)) / spacingS) * 3600 * 10) / 10;
       out[`soak_host_${name}_mb_end`] = Math.round((mb[mb.length - 1] as number) * 10) / 10;
+    }
+    return out;
+  }
+}
+
+/**
+ * What a console window's renderer holds, sampled like the resident memory, to tell which part
+ * grows: V8's heap (used and reserved), Blink's garbage-collected heap (Oilpan) and array
+ * buffers' backing stores, the document's DOM nodes and listeners, Blink's layout counters,
+ * and the renderer's resident memory split into anonymous and file-backed pages.
+ */
+export class RendererTrail {
+  private readonly samples = new Map<string, { values: number[]; at: number[] }>();
+  private readonly renderers = new Map<string, number>();
+  private readonly collected = new Map<string, { rssMb: number; oilpanMb: number; at: number }[]>();
+
+  constructor(private readonly pages: ReadonlyMap<string, PlainPage>) {}
+
+  /** Finds each window's renderer: the largest of its browser's renderer processes (the others are spares). */
+  start(): void {
+    const processes = readProcesses();
+    for (const [name, page] of this.pages) {
+      const renderers = descendantsOf(page.pid ?? -1, processes).filter((pid) => roleOf(commandLine(pid)) === 'renderer');
+      const largest = renderers.reduce<number | undefined>((best, pid) => ((residentKb(pid) ?? 0) > (best === undefined ? -1 : (residentKb(best) ?? 0)) ? pid : best), undefined);
+      if (largest !== undefined) this.renderers.set(name, largest);
+    }
+  }
+
+  /**
+   * The renderer's resident memory and Blink's heap right after a forced full collection
+   * (HeapTrail.collected): growth from one of these to the next is kept, not the collector's rhythm.
+   */
+  async afterCollection(): Promise<void> {
+    for (const [name, page] of this.pages) {
+      const heap = (await page.protocol('Runtime.getHeapUsage')) as Record<string, number>;
+      const pid = this.renderers.get(name);
+      const kb = pid === undefined ? undefined : residentKb(pid);
+      this.collected.set(name, [...(this.collected.get(name) ?? []), { rssMb: (kb ?? Number.NaN) / 1024, oilpanMb: (heap.embedderHeapUsedSize ?? Number.NaN) / (1024 * 1024), at: performance.now() }]);
+    }
+  }
+
+  /** `soak_renderer_rss_after_gc_growth_mb_per_hour_<name>` and the Oilpan heap's, from the first collection to the last. */
+  collectedFigures(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, points] of this.collected) {
+      const first = points[0];
+      const last = points[points.length - 1];
+      if (!first || !last || last.at <= first.at) continue;
+      const perHour = (from: number, to: number) => Math.round(((to - from) / (last.at - first.at)) * 3_600_000 * 10) / 10;
+      out[`soak_renderer_rss_after_gc_growth_mb_per_hour_${name}`] = perHour(first.rssMb, last.rssMb);
+      out[`soak_oilpan_after_gc_growth_mb_per_hour_${name}`] = perHour(first.oilpanMb, last.oilpanMb);
+      out[`soak_renderer_rss_after_gc_mb_end_${name}`] = Math.round(last.rssMb * 10) / 10;
+    }
+    return out;
+  }
+
+  private add(key: string, value: number): void {
+    const trail = this.samples.get(key) ?? { values: [], at: [] };
+    trail.values.push(value);
+    trail.at.push(performance.now());
+    this.samples.set(key, trail);
+  }
+
+  async sample(): Promise<void> {
+    const mb = (bytes: number) => bytes / (1024 * 1024);
+    for (const [name, page] of this.pages) {
+      const heap = (await page.protocol('Runtime.getHeapUsage')) as Record<string, number>;
+      for (const field of ['usedSize', 'totalSize', 'embedderHeapUsedSize', 'backingStorageSize']) if (typeof heap[field] === 'number') this.add(`${name}_${field}_mb`, mb(heap[field]));
+      const dom = (await page.protocol('Memory.getDOMCounters')) as Record<string, number>;
+      for (const field of ['documents', 'nodes', 'jsEventListeners']) this.add(`${name}_${field}`, dom[field] ?? Number.NaN);
+      const pid = this.renderers.get(name);
+      if (pid === undefined) continue;
+      try {
+        const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+        for (const field of ['Rss', 'Anonymous', 'Private_Dirty', 'Shared_Clean', 'Private_Clean']) this.add(`${name}_renderer_${field}_mb`, kbField(rollup, field) / 1024);
+      } catch {
+        // Gone.
+      }
+    }
+  }
+
+  /** Growth per hour of each figure over the second half, and its last value. */
+  figures(): Record<string, { perHour: number; end: number }> {
+    const out: Record<string, { perHour: number; end: number }> = {};
+    for (const [key, trail] of this.samples) {
+      if (trail.values.length < 4) continue;
+      const from = Math.floor(trail.values.length / 2);
+      const at = trail.at.slice(from);
+      const spacingS = ((at[at.length - 1] as number) - (at[0] as number)) / 1000 / (at.length - 1);
+      out[key] = { perHour: Math.round((slopePerSecond(trail.values.slice(from)) / spacingS) * 3600 * 10) / 10, end: Math.round((trail.values[trail.values.length - 1] as number) * 10) / 10 };
     }
     return out;
   }

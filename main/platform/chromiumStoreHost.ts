@@ -27,6 +27,12 @@ export interface ChromiumStoreHostOptions {
   readonly memory: boolean;
   /** ws://127.0.0.1:<port>/store */
   readonly socketUrl: string;
+  /**
+   * Events whose columns the store's index keeps (renderer/store-host/storeState.ts); the
+   * product's default unless set. The soak benchmark sets a small one to see the store
+   * host's memory once the window is full, which its ten minutes never reach otherwise.
+   */
+  readonly indexWindow?: number;
 }
 
 export interface ChromiumStoreHost extends StoreHostPlatform {
@@ -65,8 +71,8 @@ export function chromiumStoreHost(options: ChromiumStoreHostOptions): ChromiumSt
   const start = (signal: AbortSignal): Promise<RunningHost> => {
     if (signal.aborted) return Promise.reject(signal.reason as Error);
     const token = newSecret(24);
-    const { chromiumPath, pageFile, profileDir, memory, socketUrl } = options;
-    const hash = new URLSearchParams({ ws: socketUrl, token, ...(memory ? { memory: '1' } : {}) });
+    const { chromiumPath, pageFile, profileDir, memory, socketUrl, indexWindow } = options;
+    const hash = new URLSearchParams({ ws: socketUrl, token, ...(memory ? { memory: '1' } : {}), ...(indexWindow === undefined ? {} : { indexWindow: String(indexWindow) }) });
     const args = [...STORE_HOST_CHROMIUM_ARGS, `--user-data-dir=${profileDir}`, `${pathToFileURL(pageFile).href}#${hash}`];
     const stderrTail: string[] = [];
     const tail = () => (stderrTail.length ? `; Chromium said:\n  ${stderrTail.join('\n  ')}` : '');

@@ -54,6 +54,8 @@ export interface WebHostOptions {
   readonly outputLimits?: OutputLimits;
   /** The largest file `POST /files/upload` takes (main/web/fileTransfer.ts's default otherwise). */
   readonly maxUploadBytes?: number;
+  /** Events whose columns the store host's index keeps (main/platform/chromiumStoreHost.ts): benchmarks only. */
+  readonly indexWindow?: number;
 }
 
 /** A store main uses directly; `connected` says whether its server answered last time. */
@@ -167,7 +169,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   let storeHost: SupervisedChromiumStoreHost | undefined;
   // A new supervisor per opening: a store found damaged is closed, moved aside and opened afresh.
   const openStore = async () => {
-    const current = (storeHost = supervisedChromiumStoreHost({ chromiumPath, pageFile: pages.storeHost, profileDir, memory, socketUrl: `ws://127.0.0.1:${port}/store` }, { log }));
+    const current = (storeHost = supervisedChromiumStoreHost({ chromiumPath, pageFile: pages.storeHost, profileDir, memory, socketUrl: `ws://127.0.0.1:${port}/store`, indexWindow: options.indexWindow }, { log }));
     try {
       const client = await StoreClient.open(current.supervisor.connect);
       return { store: client, close: async () => (await client.close(), await current.supervisor.stop()) };

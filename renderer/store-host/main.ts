@@ -13,6 +13,7 @@ import { serveStore } from '../../shared/rpc/serveStore';
 import type { EventStore } from '../../shared/store/eventStore';
 import { openSocket, portLink, socketLink } from '../bridge/links';
 import { DexieEventStore } from './dexieEventStore';
+import { parseIndexWindow } from './storeState';
 
 const DB_NAME = 'plant-event-console';
 
@@ -21,14 +22,14 @@ function showState(text: string): void {
   if (element) element.textContent = text;
 }
 
-async function openStore(memory: boolean): Promise<EventStore> {
-  if (!memory) return DexieEventStore.open(DB_NAME);
+async function openStore(memory: boolean, indexWindow: number | undefined): Promise<EventStore> {
+  if (!memory) return DexieEventStore.open(DB_NAME, undefined, { indexWindow });
   const { indexedDB, IDBKeyRange } = await import('fake-indexeddb');
-  return DexieEventStore.open(DB_NAME, { indexedDB, IDBKeyRange });
+  return DexieEventStore.open(DB_NAME, { indexedDB, IDBKeyRange }, { indexWindow });
 }
 
-async function serve(link: MessageLink, memory: boolean): Promise<void> {
-  const store = await openStore(memory);
+async function serve(link: MessageLink, memory: boolean, indexWindow?: number): Promise<void> {
+  const store = await openStore(memory, indexWindow);
   link.onClose(() => void store.close());
   serveStore(store, link);
   showState(memory ? 'serving (in memory: nothing is kept)' : 'serving');
@@ -42,7 +43,7 @@ async function serveOverSocket(params: URLSearchParams): Promise<void> {
   url.searchParams.set('token', token);
   const socket = await openSocket(url.href);
   try {
-    await serve(socketLink(socket), params.get('memory') === '1');
+    await serve(socketLink(socket), params.get('memory') === '1', parseIndexWindow(params.get('indexWindow')));
   } catch (error) {
     // Tell the host why, in the close reason (at most 123 bytes).
     socket.close(4000, `store failed to open: ${(error as Error).message}`.slice(0, 120));

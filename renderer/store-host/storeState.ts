@@ -25,6 +25,13 @@ const OPEN_CHUNK = 2000;
  */
 export const INDEX_WINDOW = 1_048_576;
 
+/** The window the page's address asks for (`indexWindow=N`, set by benchmarks), or undefined for INDEX_WINDOW. */
+export function parseIndexWindow(text: string | null): number | undefined {
+  if (text === null) return undefined;
+  if (!/^[1-9][0-9]{0,9}$/.test(text)) throw new Error(`indexWindow must be a whole number of events from 1, not "${text.slice(0, 40)}"`);
+  return Number(text);
+}
+
 export interface StoreState {
   /** Events the columns keep (the window), at least. */
   readonly window: number;

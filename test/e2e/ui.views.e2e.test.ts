@@ -89,6 +89,9 @@ describe('equipment board', () => {
     await expect.poll(() => press.getAttribute('data-status'), { timeout: 10_000 }).toBe('down');
     expect(await press.getByTestId('equipment-reason').textContent()).toContain('jam');
     await ui.page.locator('[data-testid="line-group"][data-line-id="line-2"] [data-testid="equipment-card"][data-equipment-id="cnc-2"]').waitFor();
+    // Equipment first heard while the board is open is put on its line too.
+    await publish('equipment.status.changed', { equipmentId: 'mill-3', lineId: 'line-3', newStatus: 'running' });
+    await ui.page.locator('[data-testid="line-group"][data-line-id="line-3"] [data-testid="equipment-card"][data-equipment-id="mill-3"]').waitFor();
     await ui.expectAccessible('the equipment board');
     await ui.screenshot('equipment-live');
 

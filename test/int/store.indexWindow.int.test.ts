@@ -5,6 +5,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { DexieEventStore } from '../../renderer/store-host/dexieEventStore';
+import { parseIndexWindow } from '../../renderer/store-host/storeState';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 import type { EventQuery, EventStore } from '../../shared/store/eventStore';
 import type { Priority, StoredEvent } from '../../shared/events/event';
@@ -113,5 +114,11 @@ describe('DexieEventStore: queries across the index window edge', () => {
     expect(await dexie.get(fresh!.id)).toBeNull();
     expect((await dexie.get(events[5]!.id))?.payload).toEqual(events[5]!.payload);
     await dexie.close();
+  });
+
+  it("takes the window a benchmark puts in the store host page's address, and names a bad one", () => {
+    expect(parseIndexWindow(null)).toBeUndefined();
+    expect(parseIndexWindow('32768')).toBe(32_768);
+    for (const bad of ['0', '-5', '1.5', '1e6', '', ' 12', '99999999999']) expect(() => parseIndexWindow(bad)).toThrow(`indexWindow must be a whole number of events from 1, not "${bad}"`);
   });
 });

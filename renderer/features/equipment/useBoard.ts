@@ -1,7 +1,8 @@
 /**
  * The board's states: live (`equipment.list`, polled), or rebuilt at a chosen time by
  * replay (`equipment.stateAt` for each equipment, one after another, with progress; a
- * cancel stops before the next call and keeps the live view).
+ * cancel stops before the next call and keeps the live view); and the line of each equipment,
+ * read from the events.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { EquipmentState } from '../../../shared/domain/equipment';
@@ -12,6 +13,8 @@ import { linesFromEvents } from './lines';
 
 const POLL_MS = 2_000;
 const LINE_SAMPLE = 1_000;
+/** An equipment's own newest events read to find its line. */
+const LINE_PROBE = 100;
 
 export type Travel =
   | { readonly kind: 'live' }
@@ -39,33 +42,55 @@ export function useBoard(plant: PlantApi): Board {
 
   useEffect(() => {
     let active = true;
-    const poll = () =>
-      plant.equipment.list().then(
-        (states) => {
-          if (!active) return;
-          setLive(states);
-          setError(null);
-        },
-        (e: unknown) => active && setError(`Reading the equipment: ${errorMessage(e)}`),
-      );
-    void poll();
-    const timer = setInterval(poll, POLL_MS);
-    // Lines are learnt from the recent history, then from each equipment event as it arrives
-    // (equipment first heard while the board is open, e.g. over MQTT); a render only when one is new.
+    // Lines are learnt from the recent history, then, for equipment that the poll shows without
+    // a known line (first heard while the board is open, e.g. over MQTT), from its own newest
+    // events, read again only once it has new ones. Not from every equipment event as it
+    // arrives: a busy plant sends thousands a second, each parsed by this page and kept until
+    // its next full collection, for a line learnt once. A render only when a line is new.
     const known = new Map<string, string>();
     const learn = (events: readonly StoredEvent[]) => {
       const before = known.size;
       linesFromEvents(events, known);
       if (active && known.size !== before) setLines(new Map(known));
     };
-    const unsubscribe = plant.events.subscribe('equipment.*', (event) => learn([event]), { onError: () => undefined });
-    plant.events.query({ types: ['equipment.*', 'quality.*', 'production.*'], order: 'desc', limit: LINE_SAMPLE }).then(
+    const sampled = plant.events.query({ types: ['equipment.*', 'quality.*', 'production.*'], order: 'desc', limit: LINE_SAMPLE }).then(
       (page) => learn(page.events),
       (e: unknown) => active && setError(`Reading the lines: ${errorMessage(e)}`),
     );
+    // Each equipment's lastSeq when its events were last read for its line.
+    const asked = new Map<string, number>();
+    let probing = false;
+    const probe = async (states: readonly EquipmentState[]) => {
+      await sampled;
+      const unknown = states.filter((s): s is EquipmentState & { equipmentId: string } => s.equipmentId !== null && !known.has(s.equipmentId) && s.lastSeq > (asked.get(s.equipmentId) ?? -1));
+      if (probing || unknown.length === 0) return;
+      probing = true;
+      try {
+        for (const state of unknown) {
+          if (!active) return;
+          asked.set(state.equipmentId, state.lastSeq);
+          learn((await plant.events.query({ subject: state.equipmentId, order: 'desc', limit: LINE_PROBE })).events);
+        }
+      } catch (e) {
+        if (active) setError(`Reading the lines: ${errorMessage(e)}`);
+      } finally {
+        probing = false;
+      }
+    };
+    const poll = () =>
+      plant.equipment.list().then(
+        (states) => {
+          if (!active) return;
+          setLive(states);
+          setError(null);
+          void probe(states);
+        },
+        (e: unknown) => active && setError(`Reading the equipment: ${errorMessage(e)}`),
+      );
+    void poll();
+    const timer = setInterval(poll, POLL_MS);
     return () => {
       active = false;
-      unsubscribe();
       clearInterval(timer);
     };
   }, [plant]);

@@ -3,11 +3,14 @@ import { Tooltip } from '@mui/material';
 import { StatusChip } from '../../common/StatusChip';
 import { useEffect, useState } from 'react';
 import type { PlantApi } from '../../../shared/api/plantApi';
-import type { StoredEvent } from '../../../shared/events/event';
 import type { WsTransport } from '../../bridge/wsBridge';
-import { createFrameBatcher } from '../../common/frameBatcher';
 
-const POLL_MS = 2000;
+/**
+ * The count moves on once a second. Not with each event as it arrives: that subscription
+ * brought every event to every window (2,000 a second from a busy plant) for a number in the
+ * app bar, and cost a window that shows no events (the equipment board) most of its CPU.
+ */
+const POLL_MS = 1000;
 
 type Status =
   | { readonly kind: 'loading' }
@@ -27,18 +30,8 @@ export function StoreStatus({ plant, transport }: { readonly plant: PlantApi; re
     void poll();
     const timer = setInterval(poll, POLL_MS);
     const stopWatching = transport?.onState((state) => state === 'open' && void poll());
-    // Between two polls, the newest stored event moves the count on (once a frame at most).
-    const batcher = createFrameBatcher<StoredEvent>(({ items }) => {
-      const newest = items.reduce((max, e) => Math.max(max, e.seq), 0);
-      if (active) setStatus((s) => (s.kind === 'ok' && newest > s.events ? { ...s, events: newest } : s));
-    }, 1);
-    const unsubscribe = plant.events.subscribe('*', (event) => batcher.push(event), {
-      onError: (error) => active && setStatus({ kind: 'error', message: error.message }),
-    });
     return () => {
       active = false;
-      batcher.dispose();
-      unsubscribe();
       stopWatching?.();
       clearInterval(timer);
     };
