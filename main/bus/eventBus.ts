@@ -53,7 +53,7 @@ export interface EventBusOptions {
   readonly redeliverUpToSeq?: number;
   /** Events that must wait for an append to be sent while the one before is made durable (appendBatcher.ts). */
   readonly overlapAt?: number;
-  /** How long a batch that follows the one before may wait for more events (appendFloor.ts). */
+  /** How long a batch that follows the one before may wait for more events (appendFloor.ts); none by default (appendBatcher.ts says why). */
   readonly appendFloor?: AppendFloorOptions;
 }
 
@@ -100,7 +100,7 @@ export class EventBus {
     this.onError = options.onError ?? logErrorAs('[bus]');
     this.random = options.random ?? Math.random;
     this.writer = new DeliveryWriter(this.store, this.onError);
-    this.appends = new AppendBatcher(this.store, options.overlapAt, new AppendFloor(options.appendFloor));
+    this.appends = new AppendBatcher(this.store, options.overlapAt, options.appendFloor ? new AppendFloor(options.appendFloor) : null);
     this.admission = new Admission({
       publishTimeoutMs: options.publishTimeoutMs ?? 5_000,
       isClosed: () => this.closed,

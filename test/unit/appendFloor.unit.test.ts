@@ -136,6 +136,42 @@ describe('append floor: the bus', () => {
   });
 });
 
+describe('append floor: none in the bus by default', () => {
+  /**
+   * A caller that sends its next batch only once the one before is stored (as the plant inbound
+   * does), beside a steady trickle of other publishes (derived events, one a ms) that keeps the
+   * bus from ever being idle; fake ms until the caller's rounds are stored.
+   */
+  async function waitingCaller(bus: EventBus, rounds: number): Promise<number> {
+    let done = false;
+    const caller = (async () => {
+      for (let i = 0; i < rounds; i++) await bus.publishBatch([{ type: 'equipment.telemetry.recorded', payload: { name: `c${i}` } }]);
+      done = true;
+    })();
+    const started = performance.now();
+    const trickle: Promise<unknown>[] = [];
+    for (let n = 0; !done && n < 10_000; n++) {
+      trickle.push(bus.publish({ type: 'equipment.telemetry.recorded', payload: { name: `t${n}` } }));
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    const took = performance.now() - started;
+    await caller;
+    await vi.advanceTimersByTimeAsync(100);
+    await Promise.all(trickle);
+    return took;
+  }
+
+  it('does not hold a caller that waits for each batch: its rounds take about what the store takes', async () => {
+    const rounds = 20;
+    const took = await waitingCaller(new EventBus({ store: new SlowStore() }), rounds);
+    // A round is about one append's commit and sync (3 ms), twice that at worst behind another append.
+    expect(took).toBeLessThanOrEqual(rounds * 2 * (COMMIT_MS + DURABLE_MS) + 5);
+    // The same bus with a floor of 20 ms: each round waits for it (why the bus has none by default).
+    const floored = await waitingCaller(new EventBus({ store: new SlowStore(), appendFloor: { ms: 20, events: 64 } }), rounds);
+    expect(floored).toBeGreaterThanOrEqual(rounds * 20 * 0.9);
+  });
+});
+
 describe('append floor: the ingest publisher', () => {
   type Batch = readonly (PlantEvent | PublishInput)[];
 
