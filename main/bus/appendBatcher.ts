@@ -10,13 +10,6 @@
  * whatever its size (sending whatever waited at each commit made 923 appends of 43 events
  * instead of 503 of 80 on the end-to-end path at 2,000 events/s, and the store host spent 242
  * instead of 173 ms of CPU per 1,000 events).
- * With a floor (appendFloor.ts; none unless the bus is given one), a batch that follows the
- * one before also waits for it, unless it starts with a unit submitted while nothing was
- * queued or in flight (a publish into an idle bus, the next publish of a caller that waited
- * for its last one): that goes at once. The bus has none by default: a caller that keeps a
- * few batches in hand and takes more only as they commit (the plant inbound) would be held
- * to a few batches per floor (a 20 ms floor put the plant fan-out's p50 at 2.6 s instead of
- * 0.5 ms); the ingest publisher, which gathers what its sources push, has its own.
  * What that keeps:
  * - every unit settles only after its own append is durable, and the units settle in the
  *   order their batches were committed;
@@ -28,7 +21,6 @@
  */
 import type { PlantEvent, StoredEvent } from '../../shared/events/event';
 import type { EventStore } from '../../shared/store/eventStore';
-import type { AppendFloor } from './appendFloor';
 import { commitStage } from './stagedAppend';
 
 export interface AppendUnit {
@@ -50,15 +42,10 @@ export class AppendBatcher {
 
   /** Events in `queue`. */
   private queuedEvents = 0;
-  /** Units submitted and not yet settled. */
-  private unsettled = 0;
-  /** The queue's head came into an idle batcher: its batch goes at once, not after the floor. */
-  private idleStart = false;
 
   constructor(
     private readonly store: EventStore,
     private readonly overlapAt = OVERLAP_AT_EVENTS,
-    private readonly floor: AppendFloor | null = null,
   ) {}
 
   get pending(): number {
@@ -70,11 +57,8 @@ export class AppendBatcher {
   }
 
   submit(unit: AppendUnit): void {
-    if (this.unsettled === 0) this.idleStart = true;
-    this.unsettled++;
     this.queue.push(unit);
     this.queuedEvents += unit.events.length;
-    this.floor?.queued(this.queuedEvents);
     if (!this.running) {
       this.running = Promise.resolve().then(() => this.run());
     }
@@ -96,12 +80,8 @@ export class AppendBatcher {
         while (this.queue.length > 0) {
           // At most two in flight: one being committed, one on its way to disk; and the second
           // only when enough waits for it.
-          const backlog = this.queuedEvents >= this.overlapAt;
-          await (backlog ? beforeLast : last);
-          if (this.floor && !backlog && !this.idleStart) await this.floor.wait(this.queuedEvents);
-          this.idleStart = false;
+          await (this.queuedEvents >= this.overlapAt ? beforeLast : last);
           const units = this.takeBatch();
-          this.floor?.sent();
           const { settled } = await this.commit(units, last);
           beforeLast = last;
           last = settled;
@@ -139,10 +119,7 @@ export class AppendBatcher {
         const { durable } = await commitStage(this.store, unit.events, unit.subscribers);
         settled = this.settleAfter(settled, [unit], durable);
       } catch (error) {
-        settled = settled.then(() => {
-          this.unsettled--;
-          unit.reject(error);
-        });
+        settled = settled.then(() => unit.reject(error));
       }
     }
     return { settled };
@@ -157,8 +134,6 @@ export class AppendBatcher {
       (error: unknown) => ({ ok: false as const, error }),
     );
     return Promise.all([before, outcome]).then(([, result]) => {
-      // Counted before the callers hear: a caller that publishes again at once finds the batcher idle.
-      this.unsettled -= units.length;
       if (!result.ok) {
         for (const unit of units) unit.reject(result.error);
         return;

@@ -5,8 +5,14 @@
  * ever more, ever smaller appends (2,190 of 18 events in 20 s at 2,000 events/s). An append
  * that follows the one before (back to back) therefore waits until `ms` have passed since
  * that one was sent, or until `events` wait for it, whichever comes first. Only back-to-back
- * appends are held: the first one after a pause (a lone publish into an idle bus, an
- * operator's action) is the caller's to send at once.
+ * appends are held: the first one after a pause (a lone message into an idle publisher) is
+ * the caller's to send at once.
+ *
+ * The ingest publisher uses it: it gathers what its sources push, and that is where the
+ * end-to-end path forms its appends. The bus does not: a caller that sends its next batch only
+ * once the one before is stored (the plant inbound), beside other publishes that keep the bus
+ * busy, would be held to one batch per floor (in the bus, a 20 ms floor put the plant fan-out's
+ * p50 at 2.6 s instead of 0.5 ms).
  */
 export interface AppendFloorOptions {
   /** The least time between the sending of two appends that follow one another. */

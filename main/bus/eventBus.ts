@@ -23,7 +23,6 @@ import { EventValidationError, type PublishInput } from '../../shared/events/val
 import type { EventStore } from '../../shared/store/eventStore';
 import { Admission } from './admission';
 import { AppendBatcher } from './appendBatcher';
-import { AppendFloor, type AppendFloorOptions } from './appendFloor';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
 import { DeadLetterQueue } from './deadLetterQueue';
 import { DeliveryWriter } from './deliveryWriter';
@@ -53,8 +52,6 @@ export interface EventBusOptions {
   readonly redeliverUpToSeq?: number;
   /** Events that must wait for an append to be sent while the one before is made durable (appendBatcher.ts). */
   readonly overlapAt?: number;
-  /** How long a batch that follows the one before may wait for more events (appendFloor.ts); none by default (appendBatcher.ts says why). */
-  readonly appendFloor?: AppendFloorOptions;
 }
 
 export type Unsubscribe = () => void;
@@ -100,7 +97,7 @@ export class EventBus {
     this.onError = options.onError ?? logErrorAs('[bus]');
     this.random = options.random ?? Math.random;
     this.writer = new DeliveryWriter(this.store, this.onError);
-    this.appends = new AppendBatcher(this.store, options.overlapAt, options.appendFloor ? new AppendFloor(options.appendFloor) : null);
+    this.appends = new AppendBatcher(this.store, options.overlapAt);
     this.admission = new Admission({
       publishTimeoutMs: options.publishTimeoutMs ?? 5_000,
       isClosed: () => this.closed,

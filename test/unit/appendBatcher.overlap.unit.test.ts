@@ -53,8 +53,7 @@ const turns = async (n = 20) => {
 
 function setUp(overlapAt = 1) {
   const store = new StagedStore();
-  // No floor here (appendBatcher.floor.unit.test.ts): these tests hold the appends' stages by hand.
-  const bus = new EventBus({ store, overlapAt, appendFloor: { ms: 0, events: 1 } });
+  const bus = new EventBus({ store, overlapAt });
   const settled: string[] = [];
   const publish = (name: string) =>
     bus.publish({ type: 'equipment.telemetry.recorded', payload: { name } }).then(

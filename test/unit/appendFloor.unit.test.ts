@@ -1,12 +1,12 @@
 /**
- * The floor on back-to-back appends (main/bus/appendFloor.ts), in the bus and in the ingest
- * publisher that feeds it: a publish into an idle bus goes to the store at once; what arrives
- * while an append is in flight waits until the floor has passed since that append was sent,
- * or until enough events wait, and then goes as one append, so that a steady stream makes
- * fewer, larger appends and no event waits longer than the floor for its append.
+ * The floor on back-to-back appends (main/bus/appendFloor.ts) and the ingest publisher that
+ * uses it: a message into an idle publisher goes to the bus at once; what arrives while a batch
+ * is in flight waits until the floor has passed since that batch was sent, or until enough
+ * events wait, so that a steady stream makes fewer, larger appends and no event waits longer
+ * than the floor. The bus has no floor: a caller that waits for each batch is not held.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppendFloorOptions } from '../../main/bus/appendFloor';
+import { AppendFloor, type AppendFloorOptions } from '../../main/bus/appendFloor';
 import { EventBus } from '../../main/bus/eventBus';
 import type { StagedAppend } from '../../main/bus/stagedAppend';
 import { IngestPublisher } from '../../main/ingest/ingestPublisher';
@@ -45,13 +45,6 @@ class SlowStore extends InMemoryEventStore {
   }
 }
 
-function busOn(floor: AppendFloorOptions) {
-  const store = new SlowStore();
-  const bus = new EventBus({ store, appendFloor: floor });
-  const publish = (name: string) => bus.publish({ type: 'equipment.telemetry.recorded', payload: { name } });
-  return { store, bus, publish };
-}
-
 /** Publishes one event every ms for `ms`, then waits until all are stored; returns when each was published. */
 async function stream(publish: (name: string) => Promise<unknown>, ms: number): Promise<Map<string, number>> {
   const publishedAt = new Map<string, number>();
@@ -72,71 +65,41 @@ function longestWait(sent: readonly Sent[], publishedAt: Map<string, number>): n
   return Math.max(...sent.flatMap(({ names, at }) => names.map((name) => at - (publishedAt.get(name) as number))));
 }
 
-describe('append floor: the bus', () => {
-  it('sends a publish into an idle bus at once, and the next publish of a caller that waited for its last one too', async () => {
-    const { store, publish } = busOn(FLOOR);
-    const a = publish('a');
-    await turns();
-    expect(store.sent).toEqual([{ names: ['a'], at: 0 }]);
-    await vi.advanceTimersByTimeAsync(COMMIT_MS + DURABLE_MS);
-    await a;
-    void publish('b');
-    await turns();
-    // 3 ms after a was sent, well inside the floor: nothing else was waiting, so b goes at once.
-    expect(store.sent).toEqual([
-      { names: ['a'], at: 0 },
-      { names: ['b'], at: COMMIT_MS + DURABLE_MS },
-    ]);
-  });
-
-  it('holds what arrives while an append is in flight until the floor has passed since that append was sent, then sends it as one', async () => {
-    const { store, publish } = busOn(FLOOR);
-    const a = publish('a');
-    await turns();
-    const rest = ['b', 'c', 'd'].map(publish);
-    await vi.advanceTimersByTimeAsync(COMMIT_MS + DURABLE_MS);
-    await a;
-    await vi.advanceTimersByTimeAsync(FLOOR.ms - COMMIT_MS - DURABLE_MS - 1);
-    expect(store.sent.map((s) => s.names)).toEqual([['a']]);
+describe('append floor', () => {
+  it('lets the first append go at once, and one that follows wait until the floor has passed since it', async () => {
+    const floor = new AppendFloor(FLOOR);
+    let done = false;
+    await floor.wait(1);
+    floor.sent();
+    void floor.wait(1).then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(FLOOR.ms - 1);
+    expect(done).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
-    expect(store.sent).toEqual([
-      { names: ['a'], at: 0 },
-      { names: ['b', 'c', 'd'], at: FLOOR.ms },
-    ]);
-    await vi.advanceTimersByTimeAsync(COMMIT_MS + DURABLE_MS);
-    await Promise.all(rest);
+    expect(done).toBe(true);
   });
 
-  it('sends at once when enough events wait, without waiting for the floor', async () => {
-    const { store, publish } = busOn(FLOOR);
-    void publish('a');
+  it('ends the wait once enough events wait, and does not wait for that many', async () => {
+    const floor = new AppendFloor(FLOOR);
+    floor.sent();
+    let done = false;
+    void floor.wait(1).then(() => (done = true));
+    floor.queued(FLOOR.events - 1);
     await turns();
-    for (const name of ['b', 'c', 'd']) void publish(name);
-    await vi.advanceTimersByTimeAsync(COMMIT_MS + DURABLE_MS);
-    expect(store.sent.map((s) => s.names)).toEqual([['a']]);
-    void publish('e');
+    expect(done).toBe(false);
+    floor.queued(FLOOR.events);
     await turns();
-    // Four wait (FLOOR.events): they go 3 ms after a, not 10.
-    expect(store.sent).toEqual([
-      { names: ['a'], at: 0 },
-      { names: ['b', 'c', 'd', 'e'], at: COMMIT_MS + DURABLE_MS },
-    ]);
+    expect(done).toBe(true);
+    floor.sent();
+    await floor.wait(FLOOR.events);
+    expect(performance.now()).toBe(0);
   });
 
-  it('groups a stream of publishes into fewer appends, and no event waits longer than the floor for its append', async () => {
-    const without = busOn({ ms: 0, events: 1 });
-    await stream(without.publish, 100);
-    const { store, publish } = busOn({ ms: 10, events: 128 });
-    const publishedAt = await stream(publish, 100);
-    expect(store.sent.flatMap((s) => s.names)).toHaveLength(100);
-    // Without a floor an append goes each time the one before settles (3 ms); with it, every 10 ms.
-    expect(without.store.sent.length).toBeGreaterThanOrEqual(30);
-    expect(store.sent.length).toBeLessThanOrEqual(11);
-    expect(longestWait(store.sent, publishedAt)).toBeLessThanOrEqual(10);
+  it('names a floor it cannot use', () => {
+    expect(() => new AppendFloor({ ms: -1, events: 0 })).toThrow('append floor: ms must be 0 or more and events 1 or more (got -1 ms, 0 events)');
   });
 });
 
-describe('append floor: none in the bus by default', () => {
+describe('append floor: none in the bus', () => {
   /**
    * A caller that sends its next batch only once the one before is stored (as the plant inbound
    * does), beside a steady trickle of other publishes (derived events, one a ms) that keeps the
@@ -166,9 +129,6 @@ describe('append floor: none in the bus by default', () => {
     const took = await waitingCaller(new EventBus({ store: new SlowStore() }), rounds);
     // A round is about one append's commit and sync (3 ms), twice that at worst behind another append.
     expect(took).toBeLessThanOrEqual(rounds * 2 * (COMMIT_MS + DURABLE_MS) + 5);
-    // The same bus with a floor of 20 ms: each round waits for it (why the bus has none by default).
-    const floored = await waitingCaller(new EventBus({ store: new SlowStore(), appendFloor: { ms: 20, events: 64 } }), rounds);
-    expect(floored).toBeGreaterThanOrEqual(rounds * 20 * 0.9);
   });
 });
 
