@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPlantCore, type PlantCore } from '../../main/core/plantCore';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 import { inProcessApi } from '../support/inProcessApi';
+import { TcpProxy } from '../support/tcpProxy';
 import { brokerForTests, type MosquittoBroker } from '../support/mosquitto';
 
 const SECRET = 'line-1-s3cret';
@@ -74,12 +75,21 @@ describe('the saved connection', () => {
   });
 
   it('keeps the last error visible while the connection retries', async () => {
-    const { api } = await start();
-    await api.mqtt.configure({ url: broker.url, username: 'plant', password: 'wrong', ...FAST });
-    await vi.waitFor(async () => expect((await api.mqtt.status()).status?.lastError?.message).toMatch(/Not authorized|Bad user name or password/i), { timeout: 10_000 });
-    // Through the retries (connecting again), the error is still there to read.
-    await vi.waitFor(async () => expect((await api.mqtt.status()).status).toMatchObject({ state: 'connecting', lastError: { message: expect.any(String) } }), {
-      timeout: 10_000,
-    });
+    // On loopback a refused attempt ends within a millisecond, too soon to be seen between
+    // retries (the test once missed it under load): the relay holds each later connection.
+    const relay = await TcpProxy.start(broker.port, { holdLaterMs: 2_000 });
+    try {
+      const { api } = await start();
+      await api.mqtt.configure({ url: relay.urlFor('mqtt'), username: 'plant', password: 'wrong', ...FAST });
+      const refused = /Not authorized|Bad user name or password/i;
+      await vi.waitFor(async () => expect((await api.mqtt.status()).status?.lastError?.message).toMatch(refused), { timeout: 10_000 });
+      // Through the retry (connecting again), the error is still there to read.
+      await vi.waitFor(async () => expect((await api.mqtt.status()).status).toMatchObject({ state: 'connecting', attempt: 1, lastError: { message: expect.stringMatching(refused) } }), {
+        timeout: 10_000,
+      });
+      expect(relay.connections).toBe(2);
+    } finally {
+      await relay.stop();
+    }
   });
 });
