@@ -9,7 +9,9 @@
  * - the highest rate, from a rising ladder, held for the window with no growing backlog:
  *   the page's backlog (published minus received) does not grow over the window's second
  *   half, every acknowledged message reaches the page soon after the phase, and the bus's
- *   consumers drain soon after;
+ *   consumers drain soon after. The backlog is split by where it waits (not yet read by the
+ *   host's MQTT client, read but not yet stored, stored but not yet on the page), so that a
+ *   rate not held names the stage that fell behind;
  * - that rate over the Dexie store's own append rate measured in the same run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -89,38 +91,72 @@ export function slopePerSecond(samples: readonly number[]): number {
   return num / den;
 }
 
+/** Growth (events/s) over a window's second half of the backlog waiting at each stage; they add up to the page's backlog. */
+export interface BacklogGrowth {
+  /** Published by the bench but not yet read by the host's MQTT client (the publisher, the broker, the socket). */
+  readonly broker: number;
+  /** Read by the host but not yet stored (ingest queue, bus, store host). */
+  readonly host: number;
+  /** Stored but not yet handled by the page (the push). */
+  readonly push: number;
+}
+
 interface RateResult {
   readonly rate: number;
   readonly held: boolean;
   readonly why: string;
+  readonly growth?: BacklogGrowth & { readonly total: number };
 }
+
+/** The host's MQTT ingest counts since the console connected: messages read, and events stored. */
+function ingestCounts(host: WebHost): { readonly read: number; readonly stored: number } {
+  const metrics = host.core.mqtt.metrics();
+  if (!metrics) throw new Error('the console has no MQTT connection: the path is broken');
+  return { read: metrics.received, stored: metrics.published };
+}
+
+/** The samples of a window's second half (the last one, taken after the phase ended, left out). */
+const secondHalf = (samples: readonly number[]) => samples.slice(Math.floor(samples.length / 2), Math.max(Math.floor(samples.length / 2) + 1, samples.length - 1));
 
 async function tryRate(host: WebHost, page: PlainPage, publisher: MqttSource, rate: number, seconds: number): Promise<RateResult> {
   const phase = `rate-${rate}`;
+  const before = ingestCounts(host);
   const started = performance.now();
   const done = publisher.publish({ phase, rate, seconds });
   const backlog: number[] = [];
+  const waiting: Record<keyof BacklogGrowth, number[]> = { broker: [], host: [], push: [] };
   let finished: PhaseDone | undefined;
   void done.then((value) => (finished = value));
   while (!finished) {
     await sleep(1_000);
     const expected = Math.min(rate * seconds, (rate * (performance.now() - started)) / 1000);
-    backlog.push(expected - (await received(page, phase)));
+    const now = ingestCounts(host);
+    const read = now.read - before.read;
+    const stored = now.stored - before.stored;
+    const onPage = await received(page, phase);
+    backlog.push(expected - onPage);
+    waiting.broker.push(expected - read);
+    waiting.host.push(read - stored);
+    waiting.push.push(stored - onPage);
   }
   const result = finished as PhaseDone;
   await latencyOf(page, phase);
-  const secondHalf = backlog.slice(Math.floor(backlog.length / 2), Math.max(Math.floor(backlog.length / 2) + 1, backlog.length - 1));
-  const growth = slopePerSecond(secondHalf);
+  const growth = slopePerSecond(secondHalf(backlog));
+  const split = { broker: slopePerSecond(secondHalf(waiting.broker)), host: slopePerSecond(secondHalf(waiting.host)), push: slopePerSecond(secondHalf(waiting.push)), total: growth };
+  const where = `not yet read by the host ${Math.round(split.broker)}/s, read but not stored ${Math.round(split.host)}/s, stored but not on the page ${Math.round(split.push)}/s`;
+  const notHeld = (why: string): RateResult => ({ rate, held: false, why: `${why}; backlog growth: ${where}`, growth: split });
   const achieved = (result.sent * 1000) / result.ms;
-  if (result.failed > 0) return { rate, held: false, why: `${result.failed} publishes failed` };
-  if (achieved < rate * 0.95) return { rate, held: false, why: `the publisher reached only ${Math.round(achieved)}/s` };
+  if (result.failed > 0) return notHeld(`${result.failed} publishes failed`);
+  if (achieved < rate * 0.95) return notHeld(`the publisher reached only ${Math.round(achieved)}/s`);
   const caughtUp = await pageHas(page, phase, result.acked, CATCH_UP_MS);
-  if (!caughtUp) return { rate, held: false, why: `the page had ${await received(page, phase)} of ${result.acked} events ${CATCH_UP_MS / 1000} s after the phase` };
+  if (!caughtUp) return notHeld(`the page had ${await received(page, phase)} of ${result.acked} events ${CATCH_UP_MS / 1000} s after the phase`);
   const drained = await Promise.race([host.core.bus.drain().then(() => true), sleep(CATCH_UP_MS).then(() => false)]);
-  if (!drained) return { rate, held: false, why: `the consumers had not drained ${CATCH_UP_MS / 1000} s after the phase` };
-  if (growth > rate * 0.02) return { rate, held: false, why: `the page's backlog grew by ${Math.round(growth)} events/s over the window's second half` };
-  return { rate, held: true, why: `backlog slope ${Math.round(growth)}/s, largest backlog ${Math.round(Math.max(...backlog))}` };
+  if (!drained) return notHeld(`the consumers had not drained ${CATCH_UP_MS / 1000} s after the phase`);
+  if (growth > rate * 0.02) return notHeld(`the backlog grew by ${Math.round(growth)} events/s over the window's second half`);
+  return { rate, held: true, why: `backlog slope ${Math.round(growth)}/s (${where}), largest backlog ${Math.round(Math.max(...backlog))}`, growth: split };
 }
+
+const growthKey = (result: RateResult | undefined, stage: keyof BacklogGrowth | 'total') => (result?.growth ? Math.round(result.growth[stage]) : null);
 
 export async function measureEndToEnd(settings: EndToEndSettings): Promise<Record<string, number | boolean | string | null>> {
   const { log, quick } = settings;
@@ -172,6 +208,7 @@ export async function measureEndToEnd(settings: EndToEndSettings): Promise<Recor
 
     let sustained = 0;
     let lastHeld = false;
+    let notHeld: RateResult | undefined;
     const tried: string[] = [];
     // The full run goes on rising past the ladder while rates hold and the publisher can make
     // them: a ladder that ends held caps the figure, and with it e2e_vs_store_append (a store
@@ -186,7 +223,10 @@ export async function measureEndToEnd(settings: EndToEndSettings): Promise<Recor
       tried.push(`${rate}:${result.held ? 'held' : 'not held'}`);
       log(`e2e ${rate} events/s for ${window} s: ${result.held ? 'held' : 'NOT held'} (${result.why})`);
       lastHeld = result.held;
-      if (!result.held) break;
+      if (!result.held) {
+        notHeld = result;
+        break;
+      }
       sustained = rate;
     }
     const p99 = round(median(latencies.map((l) => l.p99)));
@@ -200,6 +240,13 @@ export async function measureEndToEnd(settings: EndToEndSettings): Promise<Recor
       e2e_publisher_limits_ladder: publisherLimit < (ladder[ladder.length - 1] as number),
       // The last rate tried held: the sustained figure is a floor, not the path's limit.
       e2e_sustained_is_floor: lastHeld,
+      // Where the first rate not held fell behind: its backlog's growth per stage, beside the
+      // whole backlog's growth (what the held test judges); null when every rate held.
+      e2e_not_held_rate_events_per_s: notHeld?.rate ?? null,
+      e2e_not_held_backlog_growth_events_per_s: growthKey(notHeld, 'total'),
+      e2e_not_held_backlog_growth_broker_events_per_s: growthKey(notHeld, 'broker'),
+      e2e_not_held_backlog_growth_host_events_per_s: growthKey(notHeld, 'host'),
+      e2e_not_held_backlog_growth_push_events_per_s: growthKey(notHeld, 'push'),
       e2e_latency_rate_events_per_s: LATENCY_RATE,
       e2e_latency_p50_ms: round(median(latencies.map((l) => l.p50))),
       e2e_latency_p99_ms: p99,
