@@ -104,7 +104,8 @@ export function serveApiSocket(socket: ApiSocket, options: ApiSocketOptions): vo
   const authenticate = () => {
     authenticated = true;
     options.onAuthenticated?.();
-    pushes.connect(clientId, (push) => send(push));
+    // Each push's text is built from the JSON its batches share with every other client.
+    pushes.connect(clientId, (_push, text) => open && socket.send(text()));
   };
   let authTimer: ReturnType<typeof setTimeout> | undefined;
   if (options.authenticated) authenticate();

@@ -8,16 +8,24 @@ const event = (seq: number, type = 'equipment.telemetry.recorded'): StoredEvent 
 beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }));
 afterEach(() => vi.useRealTimers());
 
-/** A hub and what it sent to each window, by window id. */
+/** A hub and what it sent to each window, by window id; each push's text is checked against the push itself. */
 function hubWith(...windows: string[]) {
   const hub = new PushHub();
   const sent = new Map<string, EventPush[]>();
+  const texts = new Map<string, string[]>();
   for (const id of windows) {
     const pushes: EventPush[] = [];
+    const sentTexts: string[] = [];
     sent.set(id, pushes);
-    hub.connect(id, (push) => pushes.push(push));
+    texts.set(id, sentTexts);
+    hub.connect(id, (push, text) => {
+      pushes.push(push);
+      sentTexts.push(text());
+      // A socket client receives the text: it must carry exactly the events of the push, in order.
+      expect(sentTexts.at(-1)).toBe(JSON.stringify(push));
+    });
   }
-  return { hub, pushesOf: (id: string) => sent.get(id)! };
+  return { hub, pushesOf: (id: string) => sent.get(id)!, textsOf: (id: string) => texts.get(id)! };
 }
 
 describe('push hub', () => {
@@ -61,6 +69,48 @@ describe('push hub', () => {
     await vi.advanceTimersByTimeAsync(20);
     expect(a).toHaveLength(1);
     expect(() => hub.subscribe('nobody', '*')).toThrow(/not connected/);
+  });
+
+  it("writes a window's text from runs of several batches and subscriptions, as the push itself", async () => {
+    const { hub, pushesOf } = hubWith('w');
+    const pushes = pushesOf('w');
+    const alarms = hub.subscribe('w', 'alarm.*');
+    const all = hub.subscribe('w', '*');
+    hub.publish([event(1, 'alarm.raised'), event(2), event(3, 'alarm.cleared'), event(4, 'alarm.acknowledged')]);
+    hub.publish([event(5), event(6, 'alarm.raised')]);
+    hub.publish([]);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(pushes).toHaveLength(1);
+    const seqs = (id: string) => pushes[0]?.items.find((item) => item.subscriptionId === id)?.events.map((e) => e.seq);
+    expect(seqs(alarms)).toEqual([1, 3, 4, 6]);
+    expect(seqs(all)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('turns a batch into JSON once for every window that takes all of it', async () => {
+    const { hub, textsOf } = hubWith('a', 'b', 'c');
+    for (const id of ['a', 'b', 'c']) hub.subscribe(id, '*');
+    const batch = [event(1), event(2), event(3)];
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      hub.publish(batch);
+      await vi.advanceTimersByTimeAsync(20);
+      expect(stringify.mock.calls.filter(([value]) => value === batch)).toHaveLength(1);
+      expect(stringify.mock.calls.filter(([value]) => (value as { seq?: unknown } | null)?.seq !== undefined)).toHaveLength(0);
+    } finally {
+      stringify.mockRestore();
+    }
+    expect(new Set(['a', 'b', 'c'].map((id) => textsOf(id)[0]?.replace(/"subscriptionId":"[^"]*"/, '')))).toHaveProperty('size', 1);
+  });
+
+  it('keeps a slow window bounded across batches, and says how many it left out', async () => {
+    const { hub, pushesOf } = hubWith('slow');
+    const pushes = pushesOf('slow');
+    hub.subscribe('slow', '*');
+    const half = MAX_PENDING_EVENTS / 2;
+    for (let b = 0; b < 3; b++) hub.publish(Array.from({ length: half }, (_, i) => event(b * half + i + 1)));
+    await vi.advanceTimersByTimeAsync(20);
+    expect(pushes[0]?.items[0]?.events.map((e) => e.seq)).toEqual(Array.from({ length: MAX_PENDING_EVENTS }, (_, i) => i + 1));
+    expect(pushes[0]?.items[0]?.dropped).toBe(half);
   });
 
   it('counts what a window could not keep instead of holding it without bound', async () => {
