@@ -9,7 +9,7 @@
  */
 import { CLAIMED_ORIGIN_REASON, claimsPlantOrigin } from '../events/plantOrigin';
 import type { JsonObject, JsonValue } from '../events/event';
-import { sealInput } from '../events/sealed';
+import { sealOwnedInput } from '../events/sealed';
 import { EventValidationError, validatePublishInput, type PublishInput } from '../events/validate';
 import type { RejectCode } from './ingestEvents';
 import { MAX_MESSAGE_BYTES } from './ingestEvents';
@@ -90,8 +90,12 @@ function mapByRule(rule: CompiledRule, message: IngestMessage, captures: TopicCa
   return sealMapped(rule, candidate);
 }
 
+/**
+ * The candidate's payload and metadata are this message's alone (its parsed body, the topic's
+ * levels, values made here), so they are checked where they are instead of copied once more.
+ */
 function sealMapped(rule: CompiledRule, candidate: Record<string, unknown>): PublishInput {
-  return sealInput(candidate, { source: rule.source, status: 'PUBLISHED' });
+  return sealOwnedInput(candidate, { source: rule.source, status: 'PUBLISHED' });
 }
 
 function decodeBody(rule: CompiledRule, raw: string): JsonValue {
@@ -112,7 +116,8 @@ function mergedPayload(ctx: Context): JsonObject {
   if (!isObject(ctx.body)) {
     throw new Rejection('bad-body', `body must be a JSON object (got ${describe(ctx.body)}); the rule merges it with the topic's named levels`);
   }
-  return { ...ctx.body, ...ctx.captures };
+  // The parsed body is this message's own: the named levels go into it, as a spread into a copy would put them.
+  return Object.assign(ctx.body, ctx.captures);
 }
 
 function mappedPayload(fields: readonly CompiledField[], ctx: Context): JsonObject {
