@@ -108,6 +108,16 @@ describe('mapping a fixed set of messages', () => {
     expect(digest(results)).toBe('8f9bd176a4c17f9feb24859508f6946350da98228733d8cf2c56df2a6b631f44');
   });
 
+  it('maps a topic it has seen before as it did the first time, each message on its own', () => {
+    const topic = 'plant/line-1/press-001/telemetry';
+    const first = mapMessage(defaults, { topic, body: '{"v":1,"equipmentId":"spoofed","extra":true}', receivedAt: AT });
+    const second = mapMessage(defaults, { topic, body: '{"v":2}', receivedAt: AT });
+    expect(first.ok && first.event.payload).toEqual({ v: 1, equipmentId: 'press-001', extra: true, lineId: 'line-1' });
+    expect(second.ok && second.event.payload).toEqual({ v: 2, lineId: 'line-1', equipmentId: 'press-001' });
+    expect(mapMessage(defaults, { topic: 'plant/line-1/press-001/status', body: '{"status":"idle"}', receivedAt: AT })).toMatchObject({ ok: true, rule: 'equipment status' });
+    expect(mapMessage(custom, { topic, body: '{}', receivedAt: AT })).toMatchObject({ ok: false, code: 'no-rule' });
+  });
+
   it('seals and deep-freezes every event it makes, and makes each its own id', () => {
     const events = mapAll().flatMap((result) => (result.ok ? [result.event] : []));
     for (const event of events) {
