@@ -75,6 +75,10 @@ const text = jsonString;
  * order (the same text `canonicalJson` gives; the tests check it): the members before
  * "hash", those between "hash" and "prevHash", and those after. `sha256HexOfText` may be a
  * faster SHA-256 giving the same digests (main's journal passes Node's own).
+ *
+ * The pieces are joined once, into the text that is hashed; hashing makes that one flat
+ * string, and the line takes its parts as slices of it. Joining the pieces a second time for
+ * the line would have them walked and copied again when the line is written out.
  */
 export function exportLineOf(event: StoredEvent, prevHash: string, sha256HexOfText?: (text: string) => string): ExportLine {
   let head = '';
@@ -85,9 +89,14 @@ export function exportLineOf(event: StoredEvent, prevHash: string, sha256HexOfTe
   if (event.hash !== undefined) tail += `,"storeHash":${text(event.hash)}`;
   if (event.subject !== undefined) tail += `,"subject":${text(event.subject)}`;
   tail += `,"timestamp":${canonicalJson(event.timestamp)},"type":${text(event.type)}`;
-  const content = `{${head}${middle},${tail}}`;
-  const hash = sha256HexOfText ? sha256HexOfText(prevHash + content) : chainHash(prevHash, content);
-  return { text: `{${head}"hash":"${hash}",${middle},"prevHash":"${prevHash}",${tail}}`, hash };
+  const hashed = `${prevHash}{${head}${middle},${tail}}`;
+  const hash = sha256HexOfText ? sha256HexOfText(hashed) : chainHash('', hashed);
+  const middleAt = prevHash.length + 1 + head.length;
+  const tailAt = middleAt + middle.length + 1;
+  return {
+    text: `{${hashed.slice(middleAt - head.length, middleAt)}"hash":"${hash}",${hashed.slice(middleAt, tailAt - 1)},"prevHash":"${prevHash}",${hashed.slice(tailAt, -1)}}`,
+    hash,
+  };
 }
 
 /** The filters as plain JSON, unset ones left out. */

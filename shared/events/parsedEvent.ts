@@ -46,6 +46,20 @@ export function checkParsedEvent(body: unknown, status: EventStatus, extraKey: s
   }
 }
 
+/**
+ * A payload or metadata fresh from `JSON.parse` (or built for one event of such values and of
+ * plain JSON that is never changed), checked by the same rules and deep-frozen in place; or
+ * undefined when only the full check can tell.
+ */
+export function checkParsedJson(value: unknown): JsonValue | undefined {
+  try {
+    return checkRoot(value);
+  } catch (error) {
+    if (error === GIVE_UP) return undefined;
+    throw error;
+  }
+}
+
 function check(body: unknown, status: EventStatus, extraKey: string, extra: JsonObject): Mutable<PlantEvent> | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
   const fields = body as Record<string, unknown>;
@@ -151,6 +165,6 @@ function walkMember(parent: Record<string | number, unknown>, at: string | numbe
   const member = parent[at];
   if (typeof member === 'object' && member !== null) walkObject(member, depth + 1);
   else if (!isScalar(member)) throw GIVE_UP;
-  // The full check stores -0 as 0.
-  else if (member === 0) parent[at] = 0;
+  // The full check stores -0 as 0. Only -0 is written: a value used twice in one payload is frozen by its first visit.
+  else if (member === 0 && 1 / member < 0) parent[at] = 0;
 }

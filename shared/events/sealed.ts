@@ -7,9 +7,9 @@
  */
 import type { EventStatus, JsonObject, PlantEvent, Priority } from './event';
 import { FROZEN_EMPTY_OBJECT } from './jsonCopy';
-import { checkParsedEvent } from './parsedEvent';
+import { checkParsedEvent, checkParsedJson } from './parsedEvent';
 import { newEventId } from './uuidv7';
-import { validatePlantEventFrozen, validatePublishInputFrozen } from './validate';
+import { validateOwnedPublishInput, validatePlantEventFrozen, validatePublishInputFrozen, type PublishInput } from './validate';
 
 /** A base whose constructor hands back the object it is given (see SealStamp). */
 class ReturnsTarget {
@@ -91,7 +91,19 @@ export interface InputDefaults {
 
 /** An event built from a producer's input (checked) and defaults for what it left out, sealed. */
 export function sealInput(candidate: unknown, defaults: InputDefaults): PlantEvent {
-  const input = validatePublishInputFrozen(candidate);
+  return sealChecked(validatePublishInputFrozen(candidate), defaults);
+}
+
+/**
+ * sealInput for an input whose payload and metadata belong to the caller alone (fresh from
+ * `JSON.parse`, or built for this event of such values): they are checked and frozen where
+ * they are instead of copied, with the same verdicts and errors (parsedEvent.ts).
+ */
+export function sealOwnedInput(candidate: unknown, defaults: InputDefaults): PlantEvent {
+  return sealChecked(validateOwnedPublishInput(candidate, checkParsedJson), defaults);
+}
+
+function sealChecked(input: PublishInput, defaults: InputDefaults): PlantEvent {
   const event: { -readonly [K in keyof PlantEvent]: PlantEvent[K] } = {
     id: input.id ?? newEventId(),
     type: input.type,

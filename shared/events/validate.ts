@@ -65,7 +65,7 @@ export function validatePlantEvent(candidate: unknown): PlantEvent {
 
 /** Checks what a producer publishes: `type` and `payload` are required, the rest optional. */
 export function validatePublishInput(candidate: unknown): PublishInput {
-  return checkPublishInput(candidate, false);
+  return checkPublishInput(candidate, copy);
 }
 
 /**
@@ -78,20 +78,36 @@ export function validatePlantEventFrozen(candidate: unknown): PlantEvent {
 
 /** For sealed.ts: validatePublishInput, with `payload` and `metadata` deep-frozen as they are copied. */
 export function validatePublishInputFrozen(candidate: unknown): PublishInput {
-  return checkPublishInput(candidate, true);
+  return checkPublishInput(candidate, frozenCopy);
 }
 
+/**
+ * For sealed.ts: validatePublishInputFrozen of an input whose payload and metadata belong to
+ * the caller alone. `checkInPlace` checks and freezes each where it is, or gives undefined when
+ * it cannot tell; that one is then copied and checked as any input is, so the verdicts and the
+ * errors are the same.
+ */
+export function validateOwnedPublishInput(candidate: unknown, checkInPlace: (value: unknown) => JsonValue | undefined): PublishInput {
+  return checkPublishInput(candidate, (value, root) => checkInPlace(value) ?? copyJson(value, root, validationError, true));
+}
+
+/** How a check takes the payload and the metadata it has found to be plain JSON within the limits. */
+type TakeJson = (value: unknown, root: 'payload' | 'metadata') => JsonValue;
+const copy: TakeJson = (value, root) => copyJson(value, root, validationError);
+const frozenCopy: TakeJson = (value, root) => copyJson(value, root, validationError, true);
+
 function checkPlantEvent(candidate: unknown, freeze: boolean): PlantEvent {
+  const take = freeze ? frozenCopy : copy;
   const fields = fieldsOf(candidate, true);
   const event: Mutable<PlantEvent> = {
     id: validateId(fields.id, true) as string,
     type: validateType(fields.type),
     source: validateText(fields.source, 'source', true) as string,
     timestamp: validateTimestamp(fields.timestamp, true) as number,
-    payload: validatePayload(fields.payload, freeze),
+    payload: validatePayload(fields.payload, take),
     priority: validateChoice(fields.priority, 'priority', PRIORITY_SET, PRIORITIES, true) as Priority,
     status: validateChoice(fields.status, 'status', STATUS_SET, EVENT_STATUSES, true) as EventStatus,
-    metadata: validateMetadata(fields.metadata, freeze) ?? (freeze ? FROZEN_EMPTY_OBJECT : {}),
+    metadata: validateMetadata(fields.metadata, take) ?? (freeze ? FROZEN_EMPTY_OBJECT : {}),
   };
   const correlationId = validateText(fields.correlationId, 'correlationId', false);
   if (correlationId !== undefined) event.correlationId = correlationId;
@@ -100,9 +116,9 @@ function checkPlantEvent(candidate: unknown, freeze: boolean): PlantEvent {
   return event;
 }
 
-function checkPublishInput(candidate: unknown, freeze: boolean): PublishInput {
+function checkPublishInput(candidate: unknown, take: TakeJson): PublishInput {
   const fields = fieldsOf(candidate, false);
-  const input: PublishInput = { type: validateType(fields.type), payload: validatePayload(fields.payload, freeze) };
+  const input: PublishInput = { type: validateType(fields.type), payload: validatePayload(fields.payload, take) };
   const id = validateId(fields.id, false);
   if (id !== undefined) input.id = id;
   const source = validateText(fields.source, 'source', false);
@@ -111,7 +127,7 @@ function checkPublishInput(candidate: unknown, freeze: boolean): PublishInput {
   if (timestamp !== undefined) input.timestamp = timestamp;
   const priority = validateChoice(fields.priority, 'priority', PRIORITY_SET, PRIORITIES, false);
   if (priority !== undefined) input.priority = priority as Priority;
-  const metadata = validateMetadata(fields.metadata, freeze);
+  const metadata = validateMetadata(fields.metadata, take);
   if (metadata !== undefined) input.metadata = metadata;
   const correlationId = validateText(fields.correlationId, 'correlationId', false);
   if (correlationId !== undefined) input.correlationId = correlationId;
@@ -232,16 +248,16 @@ function validateChoice(
   return value as string;
 }
 
-function validatePayload(payload: unknown, freeze: boolean): JsonValue {
+function validatePayload(payload: unknown, take: TakeJson): JsonValue {
   if (payload === undefined) throw new EventValidationError('payload', 'is required');
-  return copyJson(payload, 'payload', validationError, freeze);
+  return take(payload, 'payload');
 }
 
-function validateMetadata(metadata: unknown, freeze: boolean): JsonObject | undefined {
+function validateMetadata(metadata: unknown, take: TakeJson): JsonObject | undefined {
   if (metadata === undefined) return undefined;
-  const copy = copyJson(metadata, 'metadata', validationError, freeze);
-  if (copy === null || typeof copy !== 'object' || Array.isArray(copy)) {
+  const taken = take(metadata, 'metadata');
+  if (taken === null || typeof taken !== 'object' || Array.isArray(taken)) {
     throw new EventValidationError('metadata', 'must be a JSON object');
   }
-  return copy;
+  return taken;
 }

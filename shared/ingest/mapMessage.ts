@@ -9,7 +9,7 @@
  */
 import { CLAIMED_ORIGIN_REASON, claimsPlantOrigin } from '../events/plantOrigin';
 import type { JsonObject, JsonValue } from '../events/event';
-import { sealInput } from '../events/sealed';
+import { sealOwnedInput } from '../events/sealed';
 import { EventValidationError, validatePublishInput, type PublishInput } from '../events/validate';
 import type { RejectCode } from './ingestEvents';
 import { MAX_MESSAGE_BYTES } from './ingestEvents';
@@ -42,19 +42,55 @@ class Rejection {
 
 /** Maps `message` by `mapping`; the event carries `metadata.ingest` saying where it came from. */
 export function mapMessage(mapping: CompiledMapping, message: IngestMessage): MapResult {
-  const levels = typeof message.topic === 'string' ? message.topic.split('/') : [];
-  for (const rule of mapping.rules) {
-    const captures = rule.template.matchSplit(message.topic, levels);
-    if (captures === null) continue;
-    try {
-      return { ok: true, rule: rule.name, event: mapByRule(rule, message, captures) };
-    } catch (error) {
-      if (error instanceof Rejection) return { ok: false, rule: rule.name, code: error.code, reason: error.reason };
-      if (error instanceof EventValidationError) return { ok: false, rule: rule.name, code: 'invalid-event', reason: error.message };
-      throw error;
-    }
+  const match = typeof message.topic === 'string' ? matchTopic(mapping, message.topic) : null;
+  if (match === null) return { ok: false, rule: null, code: 'no-rule', reason: `no mapping rule matches topic "${clip(message.topic)}"` };
+  const { rule, captures } = match;
+  try {
+    return { ok: true, rule: rule.name, event: mapByRule(rule, message, captures) };
+  } catch (error) {
+    if (error instanceof Rejection) return { ok: false, rule: rule.name, code: error.code, reason: error.reason };
+    if (error instanceof EventValidationError) return { ok: false, rule: rule.name, code: 'invalid-event', reason: error.message };
+    throw error;
   }
-  return { ok: false, rule: null, code: 'no-rule', reason: `no mapping rule matches topic "${clip(message.topic)}"` };
+}
+
+/** The first rule whose template matches a topic, with the topic's named levels (frozen: one object serves every message on that topic). */
+interface TopicMatch {
+  readonly rule: CompiledRule;
+  readonly captures: TopicCaptures;
+}
+
+/**
+ * Each mapping's matches by topic. Plant topics repeat (a few per piece of equipment), so a
+ * topic is split and tried against the rules once, not for every message. Only short topics
+ * are kept, and at most MAX_KNOWN_TOPICS (then the memory starts afresh), so that topics that
+ * never repeat cannot make it grow without end.
+ */
+const knownTopics = new WeakMap<CompiledMapping, Map<string, TopicMatch | null>>();
+const MAX_KNOWN_TOPICS = 10_000;
+const MAX_KNOWN_TOPIC_LENGTH = 256;
+
+function matchTopic(mapping: CompiledMapping, topic: string): TopicMatch | null {
+  let known = knownTopics.get(mapping);
+  if (known === undefined) {
+    known = new Map();
+    knownTopics.set(mapping, known);
+  }
+  const seen = known.get(topic);
+  if (seen !== undefined) return seen;
+  const levels = topic.split('/');
+  let match: TopicMatch | null = null;
+  for (const rule of mapping.rules) {
+    const captures = rule.template.matchSplit(topic, levels);
+    if (captures === null) continue;
+    match = { rule, captures: Object.freeze(captures) };
+    break;
+  }
+  if (topic.length <= MAX_KNOWN_TOPIC_LENGTH) {
+    if (known.size >= MAX_KNOWN_TOPICS) known.clear();
+    known.set(topic, match);
+  }
+  return match;
 }
 
 function mapByRule(rule: CompiledRule, message: IngestMessage, captures: TopicCaptures): PublishInput {
@@ -90,8 +126,12 @@ function mapByRule(rule: CompiledRule, message: IngestMessage, captures: TopicCa
   return sealMapped(rule, candidate);
 }
 
+/**
+ * The candidate's payload and metadata are this message's alone (its parsed body, the topic's
+ * levels, values made here), so they are checked where they are instead of copied once more.
+ */
 function sealMapped(rule: CompiledRule, candidate: Record<string, unknown>): PublishInput {
-  return sealInput(candidate, { source: rule.source, status: 'PUBLISHED' });
+  return sealOwnedInput(candidate, { source: rule.source, status: 'PUBLISHED' });
 }
 
 function decodeBody(rule: CompiledRule, raw: string): JsonValue {
@@ -112,7 +152,8 @@ function mergedPayload(ctx: Context): JsonObject {
   if (!isObject(ctx.body)) {
     throw new Rejection('bad-body', `body must be a JSON object (got ${describe(ctx.body)}); the rule merges it with the topic's named levels`);
   }
-  return { ...ctx.body, ...ctx.captures };
+  // The parsed body is this message's own: the named levels go into it, as a spread into a copy would put them.
+  return Object.assign(ctx.body, ctx.captures);
 }
 
 function mappedPayload(fields: readonly CompiledField[], ctx: Context): JsonObject {

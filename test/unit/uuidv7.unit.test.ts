@@ -38,6 +38,18 @@ describe('newEventId', () => {
     expect(new Set(ids.map(uuidV7Timestamp))).toEqual(new Set([frozen]));
   });
 
+  it('counts up by one within a millisecond, in the bits the uuid package keeps its counter in', () => {
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 3_000);
+    /** The 32-bit counter: 4 bits after the version, 8, 6 after the variant, 8, and the top 6 bits of the next byte. */
+    const counterOf = (id: string): number => {
+      const hex = id.replace(/-/g, '');
+      const byte = (i: number) => parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+      return (((byte(6) & 0x0f) << 28) | (byte(7) << 20) | ((byte(8) & 0x3f) << 14) | (byte(9) << 6) | (byte(10) >> 2)) >>> 0;
+    };
+    const counters = Array.from({ length: 1_000 }, () => counterOf(newEventId()));
+    for (let i = 1; i < counters.length; i++) expect(counters[i]).toBe(((counters[i - 1]! + 1) | 0) >>> 0);
+  });
+
   it('stays ascending when the clock goes backwards', () => {
     let clock = Date.now() + 2_000;
     vi.spyOn(Date, 'now').mockImplementation(() => (clock -= 7));
