@@ -9,7 +9,7 @@ import type { EventStatus, JsonObject, PlantEvent, Priority } from './event';
 import { FROZEN_EMPTY_OBJECT } from './jsonCopy';
 import { checkParsedEvent } from './parsedEvent';
 import { newEventId } from './uuidv7';
-import { validatePlantEventFrozen, validatePublishInputFrozen } from './validate';
+import { validatePlantEventFrozen, validatePublishInputFrozen, type PublishInput } from './validate';
 
 /** A base whose constructor hands back the object it is given (see SealStamp). */
 class ReturnsTarget {
@@ -35,6 +35,22 @@ class SealStamp extends ReturnsTarget {
 
   static has(candidate: object): boolean {
     return #sealed in candidate;
+  }
+}
+
+/**
+ * The mark of a publish input checked by sealPublishInput: apart from SealStamp, so that an
+ * input, which lacks a full event's fields, never passes for a sealed event.
+ */
+class InputStamp extends ReturnsTarget {
+  readonly #checked = true;
+
+  static stamp(target: object): void {
+    new InputStamp(target);
+  }
+
+  static has(candidate: unknown): boolean {
+    return typeof candidate === 'object' && candidate !== null && #checked in candidate;
   }
 }
 
@@ -89,9 +105,19 @@ export interface InputDefaults {
   readonly now?: () => number;
 }
 
-/** An event built from a producer's input (checked) and defaults for what it left out, sealed. */
-export function sealInput(candidate: unknown, defaults: InputDefaults): PlantEvent {
+/**
+ * A producer's input, checked, deep-frozen and marked, for a boundary that checks what it
+ * receives before it hands it on (the API): sealInput then takes it without a second check.
+ */
+export function sealPublishInput(candidate: unknown): PublishInput {
   const input = validatePublishInputFrozen(candidate);
+  InputStamp.stamp(input);
+  return Object.freeze(input);
+}
+
+/** An event built from a producer's input (checked, unless sealPublishInput did) and defaults for what it left out, sealed. */
+export function sealInput(candidate: unknown, defaults: InputDefaults): PlantEvent {
+  const input = InputStamp.has(candidate) ? (candidate as PublishInput) : validatePublishInputFrozen(candidate);
   const event: { -readonly [K in keyof PlantEvent]: PlantEvent[K] } = {
     id: input.id ?? newEventId(),
     type: input.type,
