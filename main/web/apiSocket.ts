@@ -7,9 +7,12 @@
  * Messages: `{ id, method, args }` in, `{ id, envelope }` out, in whatever order calls
  * finish; pushes go out as they come (`{ channel: 'push:events', … }`). A message that is
  * not JSON, too large, or of the wrong shape is answered with an error envelope (with
- * `id: null` when it had no usable id) and the connection stays open.
+ * `id: null` when it had no usable id) and the connection stays open. A publishBatch sent
+ * with `compact: true` is answered, when it succeeds, with `{ id, compact }`: only what the
+ * stored events hold beyond the request (shared/api/compactReply.ts).
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { compactStored } from '../../shared/api/compactReply';
 import type { Envelope } from '../../shared/api/contract';
 import type { Dispatch } from '../api/dispatch';
 import type { PushHub } from '../core/pushHub';
@@ -63,7 +66,12 @@ export interface ApiSocketOptions {
   readonly onAuthenticated?: () => void;
 }
 
-type Incoming = { readonly ok: true; readonly id: number; readonly method: string; readonly args: unknown[] } | { readonly ok: false; readonly id: number | null; readonly problem: string };
+type Incoming =
+  | { readonly ok: true; readonly id: number; readonly method: string; readonly args: unknown[]; readonly compact: boolean }
+  | { readonly ok: false; readonly id: number | null; readonly problem: string };
+
+/** The one method whose answer may come compact. */
+const COMPACT_METHOD = 'events.publishBatch';
 
 function toText(data: Buffer | ArrayBuffer | Buffer[]): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
@@ -81,11 +89,13 @@ export function parseCall(text: string): Incoming {
     return { ok: false, id: null, problem: `message is not JSON (${(error as Error).message})` };
   }
   if (message === null || typeof message !== 'object' || Array.isArray(message)) return { ok: false, id: null, problem: 'message: must be an object { id, method, args }' };
-  const { id, method, args } = message as Record<string, unknown>;
+  const { id, method, args, compact } = message as Record<string, unknown>;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { ok: false, id: null, problem: 'message.id: must be a whole number of at least 0' };
   if (typeof method !== 'string' || method.length === 0) return { ok: false, id, problem: 'message.method: must be a method name' };
   if (args !== undefined && !Array.isArray(args)) return { ok: false, id, problem: 'message.args: must be a list' };
-  return { ok: true, id, method, args: args ?? [] };
+  if (compact !== undefined && compact !== true) return { ok: false, id, problem: 'message.compact: must be true when given' };
+  if (compact && method !== COMPACT_METHOD) return { ok: false, id, problem: `message.compact: only ${COMPACT_METHOD} answers compact` };
+  return { ok: true, id, method, args: args ?? [], compact: compact === true };
 }
 
 const failure = (code: string, message: string): Envelope<never> => ({ ok: false, error: { code, message } });
@@ -140,7 +150,10 @@ export function serveApiSocket(socket: ApiSocket, options: ApiSocketOptions): vo
       return send({ id: call.id, envelope: failure('overloaded', `too many calls at once: at most ${MAX_CALLS_IN_FLIGHT} per connection`) });
     }
     calls.add(async () => {
-      send({ id: call.id, envelope: await dispatch(call.method, call.args, { clientId }) });
+      const envelope = await dispatch(call.method, call.args, { clientId });
+      // The dispatcher checked the request: a list of events, one stored event for each.
+      const rows = (value: unknown) => value as Record<string, unknown>[];
+      send(call.compact && envelope.ok ? { id: call.id, compact: compactStored(rows(call.args[0]), rows(envelope.value)) } : { id: call.id, envelope });
     });
   });
 }

@@ -4,11 +4,13 @@
  * this page's address (`?token=…`, as the host printed it).
  *
  * Messages: `{ id, method, args }` out, `{ id, envelope }` back; pushes arrive as
- * `{ channel: 'push:events', … }`. A lost connection fails the calls waiting on it; the
+ * `{ channel: 'push:events', … }`. A publishBatch asks for the compact answer and rebuilds
+ * the stored events from its own request (shared/api/compactReply.ts). A lost connection fails the calls waiting on it; the
  * transport then connects again by itself (after 1 s, doubling to 15 s) and tells
  * `onReconnect`, so that live subscriptions are made again.
  */
 import { PUSH_CHANNEL } from '../../shared/api/channels';
+import { expandStored } from '../../shared/api/compactReply';
 import type { Envelope, MethodName } from '../../shared/api/contract';
 import { createPlantApi, type EventPushMessage, type PlantApi, type PlantTransport } from '../../shared/api/plantApi';
 
@@ -29,6 +31,8 @@ export interface WsTransport extends PlantTransport {
 interface Pending {
   resolve(envelope: Envelope<unknown>): void;
   reject(error: Error): void;
+  /** A compact publishBatch's request: its events, as the host reads them, are what the answer is rebuilt from. */
+  request?: string;
 }
 
 function isPush(message: Record<string, unknown>): message is Record<string, unknown> & EventPushMessage {
@@ -69,7 +73,13 @@ export function createWsTransport(url: string): WsTransport {
       return;
     }
     pending.delete(message.id as number);
-    call.resolve(message.envelope as Envelope<unknown>);
+    if (!('compact' in message)) return call.resolve(message.envelope as Envelope<unknown>);
+    try {
+      const sent = (JSON.parse(call.request ?? '{}') as { args?: unknown[] }).args?.[0];
+      call.resolve({ ok: true, value: expandStored(Array.isArray(sent) ? sent : [], message.compact) });
+    } catch (error) {
+      call.reject(error as Error);
+    }
   }
 
   function connect(): Promise<WebSocket> {
@@ -114,14 +124,16 @@ export function createWsTransport(url: string): WsTransport {
     async call(method: MethodName, args: unknown[]) {
       const open = socket ?? (await connect());
       const id = nextId++;
+      const compact = method === 'events.publishBatch';
       return new Promise<Envelope<unknown>>((resolve, reject) => {
         let text: string;
         try {
-          text = JSON.stringify({ id, method, args });
+          text = JSON.stringify(compact ? { id, method, args, compact } : { id, method, args });
         } catch (error) {
           return reject(new TypeError(`${method}: the arguments cannot be sent (${(error as Error).message})`));
         }
-        pending.set(id, { resolve, reject });
+        // Read back once the answer comes: exactly what the host read, a copy of nobody else's.
+        pending.set(id, compact ? { resolve, reject, request: text } : { resolve, reject });
         open.send(text);
       });
     },

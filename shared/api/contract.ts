@@ -17,7 +17,8 @@ import { plantLinkContract } from './contractPlantLink';
 import type { EquipmentState } from '../domain/equipment';
 import type { StoredEvent } from '../events/event';
 import { validatePattern } from '../events/patterns';
-import { EventValidationError, validatePublishInput, type PublishInput } from '../events/validate';
+import { sealPublishInput } from '../events/sealed';
+import { EventValidationError, type PublishInput } from '../events/validate';
 import type { DeadLetter, EventPage, EventQuery } from '../store/eventStore';
 import { validateEventQuery } from '../store/queryMatch';
 import type { PlantMetrics } from './metrics';
@@ -25,9 +26,10 @@ import type { PlantMetrics } from './metrics';
 /** At most this many events in one `publishBatch`. */
 export const MAX_BATCH = 10_000;
 
+/** Checked here, at the boundary, once: the bus takes a sealed input without a second check. */
 function publishInput(value: unknown, name: string): PublishInput {
   try {
-    return validatePublishInput(value);
+    return sealPublishInput(value);
   } catch (error) {
     if (error instanceof EventValidationError) throw new EventValidationError(`${name}.${error.field}`, error.rule);
     throw error;

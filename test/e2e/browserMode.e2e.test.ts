@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chromium, type Browser } from 'playwright';
 import { startWebHost, type WebHost } from '../../main/web/server';
+import type { StoredEvent } from '../../shared/events/event';
 import { CHROMIUM_ARGS, findChromium } from '../support/chromium';
 import { ConsolePage } from './support/consolePage';
 
@@ -68,6 +69,8 @@ describe('browser mode', () => {
     expect(await app.refusal('events', 'publish', [{ payload: { a: 1 } }])).toMatch(/event\.type/);
     expect(await app.refusal('events', 'publish', [{ type: 'operator.note.added', payload: { text: 'x'.repeat(300 * 1024) } }])).toMatch(/payload.*(256|KiB|bytes)/i);
     expect(await app.refusal('events', 'publishBatch', ['not a list'])).toContain('events: must be a list');
+    const note = { type: 'operator.note.added', payload: { text: 'batch' } };
+    expect(await app.refusal('events', 'publishBatch', [[note, { ...note, priority: 'URGENT' }]])).toMatch(/^events\.publishBatch: events\[1\]\.priority: must be one of /);
     expect(await app.refusal('events', 'query', [{ order: 'sideways' }])).toMatch(/order/);
     expect(await app.refusal('equipment', 'stateAt', ['press-1', 'yesterday'])).toMatch(/timestampMs/);
     const badPattern = await app.page.evaluate(
@@ -161,6 +164,18 @@ describe('browser mode', () => {
     expect(page.events[0]).toMatchObject({ id: published?.id, seq: 1, payload: { text: 'shift handover' } });
     expect(await host.core.store.headSeq()).toBe(3);
     await app.eventRow(published?.id as string).waitFor();
+  });
+
+  test('a batch through window.plant resolves with the events exactly as the store holds them', async () => {
+    const batch = [
+      { type: 'operator.note.added', payload: { text: 'first of a batch', equipmentId: 'press-2' } },
+      { type: 'operator.shift.started', payload: { shift: 'C' }, priority: 'HIGH', timestamp: Date.UTC(2026, 0, 1), metadata: { by: 'test' }, correlationId: 'handover-7' },
+    ];
+    const answered = (await app.page.evaluate((inputs) => (window as unknown as { plant: { events: { publishBatch(i: unknown): Promise<unknown> } } }).plant.events.publishBatch(inputs), batch)) as StoredEvent[];
+    const stored = await app.query({ types: ['operator.*'], order: 'desc', limit: 2 });
+    // The answer holds them as stored; the console's consumers may have moved their status on since.
+    expect(answered).toStrictEqual(stored.events.reverse().map((event) => ({ ...event, status: 'PUBLISHED' })));
+    expect(answered.map((event) => event.seq)).toEqual([4, 5]);
   });
 
   test('--memory keeps nothing across a restart', async () => {

@@ -1,6 +1,6 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { isSealedEvent, sealEvent, sealInput } from '../../shared/events/sealed';
+import { isSealedEvent, sealEvent, sealInput, sealPublishInput } from '../../shared/events/sealed';
 import { MAX_JSON_BYTES, validateJson, validatePlantEvent, validatePublishInput, validateType } from '../../shared/events/validate';
 import { validationErrorOf } from '../support/errors';
 
@@ -42,6 +42,18 @@ describe('sealing builds frozen copies', () => {
     const sealed = sealEvent(event({ payload: [runInNewContext('({ a: { b: [1, 2] } })')] }));
     expect(sealed.payload).toEqual([{ a: { b: [1, 2] } }]);
     expect(everyObject(sealed, Object.isFrozen)).toBe(true);
+  });
+
+  it('takes an input checked at the boundary as it is, without a second copy, and never for a sealed event', () => {
+    const input = sealPublishInput({ type: 'a.b', payload: { v: [1] }, metadata: { m: {} } });
+    expect(everyObject(input, Object.isFrozen)).toBe(true);
+    expect(isSealedEvent(input)).toBe(false);
+    const sealed = sealInput(input, DEFAULTS);
+    expect(sealed.payload).toBe(input.payload);
+    expect(sealed.metadata).toBe(input.metadata);
+    // A copy carries no mark: it is checked and copied again.
+    expect(sealInput({ ...input }, DEFAULTS).payload).not.toBe(input.payload);
+    expect(() => sealPublishInput({ type: 'a.b', payload: 1, status: 'PUBLISHED' })).toThrow('status: is not an event field');
   });
 
   it('still deep-freezes metadata taken from the defaults', () => {

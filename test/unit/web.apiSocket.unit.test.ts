@@ -2,6 +2,8 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { createDispatcher } from '../../main/api/dispatch';
 import { createHandlers } from '../../main/api/handlers';
 import { createPlantCore, type PlantCore } from '../../main/core/plantCore';
+import { expandStored } from '../../shared/api/compactReply';
+import { newEventId } from '../../shared/events/uuidv7';
 import { checkApiUpgrade, MAX_CALLS_IN_FLIGHT, MAX_MESSAGE_BYTES, serveApiSocket, type ApiSocket } from '../../main/web/apiSocket';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 
@@ -86,9 +88,11 @@ describe('the /api socket: messages', () => {
     socket.receive({ id: 3, method: 'metrics.get', args: { 0: 1 } });
     socket.receive({ id: 4 }, true);
     socket.receive(JSON.stringify({ id: 5, method: 'metrics.get', pad: 'x'.repeat(MAX_MESSAGE_BYTES) }));
+    socket.receive({ id: 8, method: 'events.publishBatch', args: [[]], compact: 'yes' });
+    socket.receive({ id: 9, method: 'events.query', args: [], compact: true });
     socket.receive({ id: 6, method: 'events.drop', args: [] });
     socket.receive({ id: 7, method: 'events.publish', args: [{ type: 'Not Valid', payload: {} }] });
-    const replies = await socket.waitFor(9);
+    const replies = await socket.waitFor(11);
     const problems = replies.map((reply) => [reply.id, (reply.envelope as { error: { code: string; message: string } }).error]);
     expect(problems).toEqual([
       [null, { code: 'bad-message', message: expect.stringMatching(/^message is not JSON/) }],
@@ -98,10 +102,41 @@ describe('the /api socket: messages', () => {
       [3, { code: 'bad-message', message: 'message.args: must be a list' }],
       [null, { code: 'bad-message', message: 'binary messages are not accepted: send JSON text' }],
       [null, { code: 'bad-message', message: expect.stringMatching(/^message of \d+ bytes is over the limit of 8388608 bytes$/) }],
+      [8, { code: 'bad-message', message: 'message.compact: must be true when given' }],
+      [9, { code: 'bad-message', message: 'message.compact: only events.publishBatch answers compact' }],
       [6, { code: 'unknown-method', message: 'unknown method "events.drop"' }],
       [7, { code: 'invalid-input', message: expect.stringMatching(/^events\.publish: event\.type: /) }],
     ]);
     expect(socket.closed).toBeNull();
+  });
+
+  test('a publishBatch asked compact is answered with what the store added only, which rebuilds the stored events', async () => {
+    const { socket, core } = await connected();
+    const inputs = [
+      { id: newEventId(), type: 'operator.note.added', payload: { text: 'first', equipmentId: 'press-1' } },
+      { id: newEventId(), type: 'operator.note.added', payload: { text: 'second' }, priority: 'HIGH', timestamp: 1_700_000_000_000, metadata: { shift: 'B' } },
+    ];
+    socket.receive({ id: 3, method: 'events.publishBatch', args: [inputs], compact: true });
+    const [reply] = await socket.waitFor(1);
+    expect(Object.keys(reply as object)).toEqual(['id', 'compact']);
+    const stored = await Promise.all(inputs.map((input) => core.store.get(input.id)));
+    expect(expandStored(JSON.parse(JSON.stringify(inputs)) as unknown[], reply?.compact)).toStrictEqual(stored);
+    // A refusal still comes as the envelope that says why.
+    socket.receive({ id: 4, method: 'events.publishBatch', args: [[{ type: 'a.b' }]], compact: true });
+    expect((await socket.waitFor(2))[1]).toMatchObject({ id: 4, envelope: { ok: false, error: { code: 'invalid-input' } } });
+  });
+
+  test('a bad event in a batch is refused naming its index and field, and nothing of the batch is stored', async () => {
+    const { socket, core } = await connected();
+    const good = { type: 'operator.note.added', payload: { text: 'fine' } };
+    socket.receive({ id: 1, method: 'events.publishBatch', args: [[good, good, { ...good, priority: 'URGENT' }]] });
+    socket.receive({ id: 2, method: 'events.publishBatch', args: [[good, { ...good, source: '' }]] });
+    const replies = await socket.waitFor(2);
+    expect(replies.map((reply) => (reply.envelope as { error: { message: string } }).error.message)).toEqual([
+      'events.publishBatch: events[2].priority: must be one of LOW, NORMAL, HIGH, CRITICAL',
+      'events.publishBatch: events[1].source: must not be empty',
+    ]);
+    expect(await core.store.headSeq()).toBe(0);
   });
 
   test('without the token in the address, the first message must carry it', async () => {
