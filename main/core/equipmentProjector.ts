@@ -241,14 +241,14 @@ export class EquipmentProjector {
       this.snapshotted.set(id, state.lastSeq);
       snapshots.push({ key: equipmentSnapshotKey(id), seq: state.lastSeq, maxTimestamp: maxTimestamps.get(id) ?? 0, state: state as unknown as JsonValue, createdAt });
     }
+    // Handed to the store together, so that its store host writes them in one transaction, not one each.
     this.saving = this.saving.then(async () => {
-      for (const snapshot of snapshots) {
-        try {
-          await this.store.saveSnapshot(snapshot);
+      for (const saved of await Promise.allSettled(snapshots.map((snapshot) => this.store.saveSnapshot(snapshot)))) {
+        if (saved.status === 'fulfilled') {
           this.counts.snapshotsSaved += 1;
-        } catch (error) {
+        } else {
           this.counts.snapshotFailures += 1;
-          this.onError(error);
+          this.onError(saved.reason);
         }
       }
     });

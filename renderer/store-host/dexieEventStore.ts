@@ -103,7 +103,7 @@ export class DexieEventStore implements EventStore, ChainHeadReader {
   }
 
   saveSnapshot(snapshot: Snapshot): Promise<void> {
-    return this.reader.saveSnapshot(snapshot);
+    return this.writer.saveSnapshot(snapshot);
   }
 
   nearestSnapshot(key: string, bounds?: { toSeq?: number; toTime?: number }): Promise<Snapshot | null> {

@@ -146,6 +146,11 @@ export class PlantDatabase extends Dexie {
       // No live queries run against this database: skip Dexie's query cache.
       cache: 'disabled',
     });
+    // Nor does anything observe it: Dexie's observability layer recorded the range of every
+    // written key and broadcast them to other pages after each commit, and its cache layer
+    // gave every write transaction an AbortController.
+    this.unuse({ stack: 'dbcore', name: 'Observability' });
+    this.unuse({ stack: 'dbcore', name: 'Cache' });
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V1).upgrade(hashStoredEvents);
     this.version(3).stores(SCHEMA_V3).upgrade(packStoredEvents);

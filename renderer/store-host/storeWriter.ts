@@ -10,6 +10,10 @@
  *   merges the small segments that are then due (segmentMerge.ts); should that transaction
  *   fail, the append is tried once more without the merges, which wait for the next append;
  * - status moves rewrite the summaries of the segments they touch;
+ * - snapshots ride along: every snapshot waiting when a group commit starts is put in its
+ *   transaction, and snapshots with no append to join are written together in one of their
+ *   own. The projectors and the outbox save about one snapshot per append, and a transaction
+ *   of its own for each cost the store host about as much CPU as the append beside it;
  * - other writes (delivery records) run as tasks in the same queue.
  * The head, the columns and the segment layout move only after a commit. Each write
  * first checks the chain head stored in the database: should another store object have
@@ -19,7 +23,7 @@
 import { EVENT_STATUSES, subjectOf } from '../../shared/events/event';
 import type { EventStatus, PlantEvent, StoredEvent } from '../../shared/events/event';
 import { EventValidationError, validatePlantEvent } from '../../shared/events/validate';
-import type { AppendInput, StatusUpdate } from '../../shared/store/eventStore';
+import type { AppendInput, Snapshot, StatusUpdate } from '../../shared/store/eventStore';
 import { isForwardStatus } from '../../shared/store/queryMatch';
 import { storeHashOf } from '../../shared/audit/chain';
 import type { ChainHead } from '../../shared/audit/chain';
@@ -42,7 +46,8 @@ type Settle<T> = { resolve(value: T): void; reject(error: unknown): void };
 type AppendOp = { kind: 'append'; events: PlantEvent[]; deliveries: readonly (readonly string[])[] } & Settle<StoredEvent[]>;
 type StatusOp = { kind: 'status'; updates: readonly StatusUpdate[] } & Settle<void>;
 type TaskOp = { kind: 'task'; run: () => Promise<void> } & Settle<void>;
-type WriteOp = AppendOp | StatusOp | TaskOp;
+type SnapshotOp = { kind: 'snapshot'; snapshot: Snapshot } & Settle<void>;
+type WriteOp = AppendOp | StatusOp | TaskOp | SnapshotOp;
 
 /** Thrown inside a write transaction that finds the database's head moved by another writer. */
 class MovedHeadError extends Error {
@@ -79,6 +84,15 @@ export class StoreWriter {
     return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'status', updates, resolve, reject }));
   }
 
+  /** Stores a snapshot with the next group commit (or with the snapshots queued beside it). */
+  async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    // Checked here, as the database would, so that a bad one is refused before it joins an append's transaction.
+    if (typeof snapshot?.key !== 'string' || !Number.isFinite(snapshot.seq)) {
+      throw new TypeError(`a snapshot needs a string key and a numeric seq, not key ${JSON.stringify(snapshot?.key)} and seq ${String(snapshot?.seq)}`);
+    }
+    return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'snapshot', snapshot, resolve, reject }));
+  }
+
   /** Runs `run` in the write queue, after the writes queued before it. */
   serial(run: () => Promise<void>): Promise<void> {
     return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'task', run, resolve, reject }));
@@ -103,7 +117,8 @@ export class StoreWriter {
     this.ops.push(op);
     if (!this.draining) {
       this.draining = true;
-      this.writer = this.drain();
+      // A microtask later, so that the writes handed over in one step (one message's requests) start together.
+      this.writer = Promise.resolve().then(() => this.drain());
     }
   }
 
@@ -115,6 +130,10 @@ export class StoreWriter {
     try {
       while (this.ops.length > 0) {
         const first = this.ops[0] as WriteOp;
+        if (first.kind === 'snapshot') {
+          await this.writeSnapshots(this.takeSnapshots());
+          continue;
+        }
         if (first.kind !== 'append') {
           this.ops.shift();
           const written = first.kind === 'status' ? this.writeStatuses(first) : Promise.resolve().then(first.run);
@@ -128,11 +147,43 @@ export class StoreWriter {
           group.push(op);
           events += op.events.length;
         }
-        await this.writeAppends(group);
+        await this.writeAppends(group, this.takeSnapshots());
       }
     } finally {
       this.draining = false;
     }
+  }
+
+  /**
+   * Takes every queued snapshot out of the queue. A snapshot depends on no other write, so it
+   * may go before the writes queued ahead of it.
+   */
+  private takeSnapshots(): SnapshotOp[] {
+    const taken: SnapshotOp[] = [];
+    let kept = 0;
+    for (const op of this.ops) {
+      if (op.kind === 'snapshot') taken.push(op);
+      else this.ops[kept++] = op;
+    }
+    this.ops.length = kept;
+    return taken;
+  }
+
+  /**
+   * Snapshots in one transaction of their own; put in order, so a later one of the same key
+   * and seq wins. Should that fail, each is tried alone, so one that cannot be stored fails
+   * only its own caller.
+   */
+  private async writeSnapshots(ops: readonly SnapshotOp[]): Promise<void> {
+    if (ops.length === 0) return;
+    try {
+      await this.db.snapshots.bulkPut(ops.map((op) => op.snapshot));
+    } catch (error) {
+      if (ops.length === 1) return ops[0]!.reject(error);
+      for (const op of ops) await this.writeSnapshots([op]);
+      return;
+    }
+    for (const op of ops) op.resolve();
   }
 
   /** The first of `events` whose id is already stored or taken earlier in this group. */
@@ -152,7 +203,7 @@ export class StoreWriter {
     if (stored !== seq) throw new MovedHeadError(`the stored head is seq ${stored}, not ${seq}: another writer appended`);
   }
 
-  private async writeAppends(group: readonly AppendOp[], reloaded = false, merging = true): Promise<void> {
+  private async writeAppends(group: readonly AppendOp[], snapshots: readonly SnapshotOp[], reloaded = false, merging = true): Promise<void> {
     const accepted: AppendOp[] = [];
     const taken = new Set<string>();
     for (const op of group) {
@@ -166,7 +217,7 @@ export class StoreWriter {
         accepted.push(op);
       }
     }
-    if (accepted.length === 0) return;
+    if (accepted.length === 0) return this.writeSnapshots(snapshots);
     const { db, reader } = this;
     const { columns, state } = reader;
     const dictionaries = columns.dictionarySizes();
@@ -195,27 +246,33 @@ export class StoreWriter {
       const mergedSummaries = merges.map(({ segment, filter }) => summaryOf(columns, segment.first, segment.events.length, filter));
       // A merge may take in the new parts: their rows are put first, then the merged row over the first, then the rest deleted.
       const gone = merges.flatMap(({ firsts }) => firsts.slice(1));
-      await db.transaction('rw', [db.segments, db.summaries, db.deliveryBatches, db.meta], async () => {
+      await db.transaction('rw', [db.segments, db.summaries, db.deliveryBatches, db.meta, db.snapshots], async () => {
         // Requests run in the order they are made; a moved head throws and aborts them all.
-        const writes = [
+        const writes: Promise<unknown>[] = [
           this.expectHead(firstSeq - 1),
           db.segments.bulkPut([...packed.segments, ...merges.map(({ segment }) => ({ first: segment.first, events: segment.events }))]),
           db.summaries.bulkPut([...packed.summaries, ...mergedSummaries]),
-          batch ? db.deliveryBatches.put(batch) : undefined,
+          batch ? db.deliveryBatches.put(batch) : Promise.resolve(),
           db.meta.put({ key: AUDIT_HEAD_KEY, value: { seq, hash: prevHash } }),
         ];
         if (gone.length > 0) writes.push(db.segments.bulkDelete(gone), db.summaries.bulkDelete(gone));
+        if (snapshots.length > 0) writes.push(db.snapshots.bulkPut(snapshots.map((op) => op.snapshot)));
         await Promise.all(writes);
       });
     } catch (error) {
       columns.rollback(dictionaries);
       if (isMovedHead(error) && !reloaded) {
         await reader.reload();
-        return this.writeAppends(accepted, true, merging);
+        return this.writeAppends(accepted, snapshots, true, merging);
       }
-      if (!isMovedHead(error) && merges.length > 0) return this.writeAppends(accepted, reloaded, false);
+      // A merge or a snapshot that cannot be stored must not fail the appends: they are tried
+      // once more without either (the merges wait for the next append, the snapshots go alone).
+      if (!isMovedHead(error) && (merges.length > 0 || snapshots.length > 0)) {
+        await this.writeAppends(accepted, [], reloaded, false);
+        return this.writeSnapshots(snapshots);
+      }
       for (const op of accepted) op.reject(error);
-      return;
+      return this.writeSnapshots(snapshots);
     }
     commitPacked(columns, packed, all.length);
     for (const row of packed.segments) {
@@ -230,6 +287,7 @@ export class StoreWriter {
     state.headHash = prevHash;
     trimWindow(state);
     accepted.forEach((op, i) => op.resolve(storedPerOp[i] as StoredEvent[]));
+    for (const op of snapshots) op.resolve();
   }
 
   private async writeStatuses(op: StatusOp, reloaded = false): Promise<void> {

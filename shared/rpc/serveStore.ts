@@ -36,9 +36,9 @@ export function serveStore(store: EventStore, link: MessageLink): void {
       console.warn('[store host] ignored a message:', errorOf(error).message);
       return;
     }
-    // Requests run in order. Consecutive appends are handed to the store together, without
-    // waiting for each, so that it can write them in one group commit (it keeps their order);
-    // any other request waits until the appends before it have settled.
+    // Requests run in order. Consecutive appends and snapshots are handed to the store
+    // together, without waiting for each, so that it can write them in one group commit (it
+    // keeps their order); any other request waits until the writes before it have settled.
     const settled: Promise<StoreResponse>[] = [];
     let appends: Promise<unknown>[] = [];
     for (const candidate of requests) {
@@ -50,7 +50,8 @@ export function serveStore(store: EventStore, link: MessageLink): void {
         settled.push(Promise.resolve({ id, ok: false, error: errorOf(error) }));
         continue;
       }
-      if (request.method !== 'append') {
+      const grouped = request.method === 'append' || request.method === 'saveSnapshot';
+      if (!grouped) {
         await Promise.allSettled(appends);
         appends = [];
       }
@@ -63,7 +64,7 @@ export function serveStore(store: EventStore, link: MessageLink): void {
         (error: unknown): StoreResponse => ({ id, ok: false, error: errorOf(error) }),
       );
       settled.push(response);
-      if (request.method === 'append') appends.push(running);
+      if (grouped) appends.push(running);
       else await response;
     }
     const responses = await Promise.all(settled);

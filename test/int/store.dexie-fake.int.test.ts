@@ -7,6 +7,7 @@ import { dexieTamper } from '../support/auditTamper';
 import { describe, expect, it } from 'vitest';
 import { verifyStoreChain } from '../../shared/audit/storeChain';
 import { makeEvents } from '../support/events';
+import type { Snapshot } from '../../shared/store/eventStore';
 
 describeEventStoreContract(
   'DexieEventStore on fake-indexeddb',
@@ -104,6 +105,44 @@ describe('DexieEventStore: free text over many segments', () => {
       await store.close();
       store = await DexieEventStore.open('plant-text', deps);
     }
+    await store.close();
+  });
+});
+
+// The writer puts the snapshots handed over beside appends into the appends' transaction
+// (storeWriter.ts); a snapshot must still be saved, read back and fail on its own.
+describe('DexieEventStore: snapshots beside appends', () => {
+  const snapshotOf = (key: string, seq: number): Snapshot => ({ key, seq, maxTimestamp: seq, state: { seq }, createdAt: 1 });
+
+  it('stores snapshots handed over with appends, and one that cannot be stored fails alone', async () => {
+    const deps = { indexedDB: new IDBFactory(), IDBKeyRange };
+    const store = await DexieEventStore.open('plant-snapshots', deps);
+    const unstorable = { ...snapshotOf('broken', 1), state: { read: () => 1 } } as unknown as Snapshot;
+    const outcomes = await Promise.allSettled([
+      store.append(makeEvents(3)),
+      store.saveSnapshot(snapshotOf('board', 3)),
+      store.saveSnapshot(unstorable),
+      store.append(makeEvents(2)),
+      store.saveSnapshot(snapshotOf('board', 5)),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    await store.close();
+
+    const reopened = await DexieEventStore.open('plant-snapshots', deps);
+    expect(await reopened.headSeq()).toBe(5);
+    expect((await reopened.nearestSnapshot('board'))?.seq).toBe(5);
+    expect((await reopened.nearestSnapshot('board', { toSeq: 4 }))?.state).toEqual({ seq: 3 });
+    expect(await reopened.nearestSnapshot('broken')).toBeNull();
+    expect(await verifyStoreChain(reopened)).toMatchObject({ ok: true, events: 5 });
+    await reopened.close();
+  });
+
+  it('saves snapshots that come with no append, and refuses one without a key or seq by name', async () => {
+    const store = await DexieEventStore.open('plant-snapshots-alone', { indexedDB: new IDBFactory(), IDBKeyRange });
+    await Promise.all([store.saveSnapshot(snapshotOf('a', 1)), store.saveSnapshot(snapshotOf('b', 2))]);
+    expect((await store.nearestSnapshot('a'))?.seq).toBe(1);
+    expect((await store.nearestSnapshot('b'))?.seq).toBe(2);
+    await expect(store.saveSnapshot({ ...snapshotOf('c', 1), key: 7 } as unknown as Snapshot)).rejects.toThrow(/string key and a numeric seq, not key 7/);
     await store.close();
   });
 });
