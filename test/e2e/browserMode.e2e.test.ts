@@ -171,7 +171,13 @@ describe('browser mode', () => {
       { type: 'operator.note.added', payload: { text: 'first of a batch', equipmentId: 'press-2' } },
       { type: 'operator.shift.started', payload: { shift: 'C' }, priority: 'HIGH', timestamp: Date.UTC(2026, 0, 1), metadata: { by: 'test' }, correlationId: 'handover-7' },
     ];
-    const answered = (await app.page.evaluate((inputs) => (window as unknown as { plant: { events: { publishBatch(i: unknown): Promise<unknown> } } }).plant.events.publishBatch(inputs), batch)) as StoredEvent[];
+    // The page changes its list while the call waits: the answer still holds what was sent.
+    const answered = (await app.page.evaluate(async (inputs) => {
+      const answer = (window as unknown as { plant: { events: { publishBatch(i: unknown): Promise<unknown> } } }).plant.events.publishBatch(inputs);
+      inputs[0]!.payload.text = 'changed after sending';
+      inputs.length = 1;
+      return answer;
+    }, batch)) as StoredEvent[];
     const stored = await app.query({ types: ['operator.*'], order: 'desc', limit: 2 });
     // The answer holds them as stored; the console's consumers may have moved their status on since.
     expect(answered).toStrictEqual(stored.events.reverse().map((event) => ({ ...event, status: 'PUBLISHED' })));
