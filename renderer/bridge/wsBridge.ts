@@ -32,7 +32,36 @@ interface Pending {
   resolve(envelope: Envelope<unknown>): void;
   reject(error: Error): void;
   /** A compact publishBatch's request: its events, as the host reads them, are what the answer is rebuilt from. */
-  request?: string;
+  request?: SentBatch;
+}
+
+/** A compact publishBatch's sent text, read back into events while the host is storing them. */
+class SentBatch {
+  private events: unknown[] | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly text: string,
+    socket: WebSocket,
+  ) {
+    // Read once the socket has handed the whole text on (reading sooner holds up the send),
+    // so that the answer then only has to be expanded.
+    const readWhenSent = () => {
+      const sending = socket.bufferedAmount > 0 && socket.readyState === WebSocket.OPEN;
+      this.timer = sending ? setTimeout(readWhenSent, 1) : undefined;
+      if (this.timer === undefined) this.read();
+    };
+    this.timer = setTimeout(readWhenSent, 1);
+  }
+
+  read(): unknown[] {
+    clearTimeout(this.timer);
+    if (!this.events) {
+      const sent = (JSON.parse(this.text) as { args?: unknown[] }).args?.[0];
+      this.events = Array.isArray(sent) ? sent : [];
+    }
+    return this.events;
+  }
 }
 
 function isPush(message: Record<string, unknown>): message is Record<string, unknown> & EventPushMessage {
@@ -75,8 +104,7 @@ export function createWsTransport(url: string): WsTransport {
     pending.delete(message.id as number);
     if (!('compact' in message)) return call.resolve(message.envelope as Envelope<unknown>);
     try {
-      const sent = (JSON.parse(call.request ?? '{}') as { args?: unknown[] }).args?.[0];
-      call.resolve({ ok: true, value: expandStored(Array.isArray(sent) ? sent : [], message.compact) });
+      call.resolve({ ok: true, value: expandStored(call.request?.read() ?? [], message.compact) });
     } catch (error) {
       call.reject(error as Error);
     }
@@ -132,8 +160,8 @@ export function createWsTransport(url: string): WsTransport {
         } catch (error) {
           return reject(new TypeError(`${method}: the arguments cannot be sent (${(error as Error).message})`));
         }
-        // Read back once the answer comes: exactly what the host read, a copy of nobody else's.
-        pending.set(id, compact ? { resolve, reject, request: text } : { resolve, reject });
+        // Read back while the host stores it: exactly what the host read, a copy of nobody else's.
+        pending.set(id, compact ? { resolve, reject, request: new SentBatch(text, open) } : { resolve, reject });
         open.send(text);
       });
     },
