@@ -1,9 +1,9 @@
 /**
  * The events outside the index's window (seqs 1..columns.base, eventColumns.ts), answered
  * from their segments' summaries (segmentFormat.ts), read from IndexedDB when a query needs
- * them and kept in a small cache of recently used ones. In memory per old event there are
- * only its id's four bytes (oldIds.ts) and its segment's first seq; the rest of the memory
- * is bounded whatever the store's size. Queries that reach old events read their summaries:
+ * them and kept in a small cache of recently used ones. In memory per old segment there is
+ * only its first seq, and per block of 4,096 old events the spans of their timestamps and
+ * ids' times (oldIds.ts); the rest of the memory is bounded whatever the store's size. Queries that reach old events read their summaries:
  * slower than the columns, and as exact.
  *
  * Old segments never change layout (merges join only the trailing segments, which the
@@ -14,7 +14,7 @@ import { idHashes } from './eventColumns';
 import type { PlantDatabase } from './plantDatabase';
 import { mayContain } from './segmentFormat';
 import type { SummaryRow } from './segmentFormat';
-import type { OldIds, SegmentTimes } from './oldIds';
+import type { BlockSpans, IdTimes } from './oldIds';
 import { RecentCache } from './recentCache';
 import { lastAtMost } from './storeState';
 
@@ -27,8 +27,8 @@ export interface OldState {
   readonly columns: EventColumns;
   /** First seq of every segment, ascending. */
   readonly firsts: number[];
-  readonly oldIds: OldIds;
-  readonly oldTimes: SegmentTimes;
+  readonly idTimes: IdTimes;
+  readonly oldTimes: BlockSpans;
 }
 
 /** A summary's local codes that pass a filter's column tests. */
@@ -102,10 +102,10 @@ export class OldSegments {
 
   /** Old seqs whose stored id hashes are those of `id` (confirm on the event). */
   async seqsOfId(id: string): Promise<number[]> {
-    const { columns, oldIds } = this.state();
+    const { columns, idTimes } = this.state();
     const [h1, h2] = idHashes(id);
     const found: number[] = [];
-    for (const [lo, hi] of oldIds.rangesOf(h1, columns.base)) {
+    for (const [lo, hi] of idTimes.rangesOf(id, columns.base)) {
       for (const row of (await this.summaries(this.segmentsIn(lo, hi))).values()) {
         for (let k = 0; k < row.count; k++) if (row.idh1[k] === h1 && row.idh2[k] === h2) found.push(row.first + k);
       }
@@ -127,7 +127,7 @@ export class OldSegments {
     const { firsts, oldTimes } = this.state();
     // Segments whose time span misses the query's are not read.
     const timed = filter.from > Number.NEGATIVE_INFINITY || filter.to < Number.POSITIVE_INFINITY;
-    const segments = this.segmentsIn(lo, hi).filter((first) => !timed || oldTimes.overlaps(lastAtMost(firsts, first), filter.from, filter.to));
+    const segments = this.segmentsIn(lo, hi).filter((first) => !timed || oldTimes.overlaps(first, (firsts[lastAtMost(firsts, first) + 1] ?? first + 1) - 1, filter.from, filter.to));
     if (dir === 'desc') segments.reverse();
     for (let at = 0; at < segments.length; at += SCAN_CHUNK) {
       const chunk = segments.slice(at, at + SCAN_CHUNK);

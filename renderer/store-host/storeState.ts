@@ -1,14 +1,14 @@
 /**
  * What the Dexie store keeps in memory about its database: the query columns of its last
- * events (a window of about `window` events, eventColumns.ts), the ids of the older ones
- * (oldIds.ts), where each segment starts, the trailing segments that may still merge
+ * events (a window of about `window` events, eventColumns.ts), the spans of the ids' times
+ * and of the older events' timestamps per block of seqs (oldIds.ts), where each segment starts, the trailing segments that may still merge
  * (segmentMerge.ts) and the chain head. Read at open, and read again whenever another writer
  * is found to have written meanwhile.
  */
 import type { StoredEvent } from '../../shared/events/event';
 import { EMPTY_CHAIN } from '../../shared/audit/chain';
 import { EventColumns } from './eventColumns';
-import { OldIds, SegmentTimes } from './oldIds';
+import { BlockSpans, ID_TIMES_KEY, IdTimes, idTimeOf } from './oldIds';
 import type { PlantDatabase } from './plantDatabase';
 import { checkSummary, loadSummary, SEGMENT_MAX_EVENTS } from './segmentFormat';
 import type { OpenSegment, SummaryRow } from './segmentFormat';
@@ -18,7 +18,7 @@ import { charsOf } from './segmentMerge';
 const OPEN_CHUNK = 2000;
 /**
  * Events whose columns the index keeps (about 50 bytes each: about 52 MB), and a quarter more
- * before it moves the window on. Older events cost four bytes each (oldIds.ts). A query that
+ * before it moves the window on. Older events cost 32 bytes per 4,096 (oldIds.ts). A query that
  * reaches before the window reads summaries from disk and is about a hundred times slower
  * (1.4 s against 18 ms for a correlation id over 1,000,000 events), so the window holds the
  * million events the query goals are set for; a smaller one saves memory only.
@@ -36,10 +36,10 @@ export interface StoreState {
   /** Events the columns keep (the window), at least. */
   readonly window: number;
   readonly columns: EventColumns;
-  /** The ids of the events before the window. */
-  readonly oldIds: OldIds;
-  /** The time span of each segment before the window. */
-  readonly oldTimes: SegmentTimes;
+  /** The spans of the stored ids' times (the window's too). */
+  readonly idTimes: IdTimes;
+  /** The spans of the timestamps before the window. */
+  readonly oldTimes: BlockSpans;
   /** First seq of every segment, ascending. */
   readonly firsts: number[];
   /** The last segments, in seq order, with their texts: those that may still be merged. */
@@ -62,13 +62,10 @@ function trailingFrom(firsts: readonly number[], length: number): number {
   return from;
 }
 
-/**
- * Adds a summary of an event before the window: its names to the dictionaries, its first id
- * hashes to `idh1` (from `idh1.length`, grown as needed); returns the grown array.
- */
-function loadOldSummary(columns: EventColumns, row: SummaryRow, idh1: Int32Array, lastTs: { value: number }, times: SegmentTimes): Int32Array {
+/** Adds a summary of events before the window: their names to the dictionaries, their timestamps to `times`. */
+function loadOldSummary(columns: EventColumns, row: SummaryRow, lastTs: { value: number }, times: BlockSpans): void {
   checkSummary(row, columns.length + 1);
-  times.add(row.ts);
+  times.add(row.first, row.ts);
   for (const name of row.types) columns.types.intern(name);
   for (const name of row.sources) columns.sources.intern(name);
   for (const name of row.subjects) columns.subjects.intern(name);
@@ -76,37 +73,54 @@ function loadOldSummary(columns: EventColumns, row: SummaryRow, idh1: Int32Array
     if (ts < lastTs.value) columns.timeOrdered = false;
     lastTs.value = ts;
   }
-  let ids = idh1;
-  if (ids.length < columns.length + row.count) {
-    ids = new Int32Array(Math.max(2 * ids.length, columns.length + row.count, 65_536));
-    ids.set(idh1.subarray(0, columns.length));
-  }
-  ids.set(row.idh1, columns.length);
   columns.length += row.count;
   columns.base = columns.length;
-  return ids;
+}
+
+/**
+ * The id times the stored rows do not hold (seqs after `from`), read from the segments: each
+ * stored event's text starts with its id (segmentFormat.ts). Once, for a store written before
+ * these rows were (later only the last block's few thousand events).
+ */
+async function readIdTimes(db: PlantDatabase, idTimes: IdTimes, from: number): Promise<void> {
+  let after = from;
+  const start = await db.segments.where('first').belowOrEqual(from + 1).last();
+  let lo = start?.first ?? 1;
+  for (;;) {
+    const rows = await db.segments.where('first').aboveOrEqual(lo).limit(OPEN_CHUNK / 8).toArray();
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      row.events.forEach((text, k) => {
+        const seq = row.first + k;
+        if (seq <= after || text === null) return;
+        // `{"id":"` and 36 characters, closed by a quote, for a UUIDv7; anything else counts as another id.
+        idTimes.noteTime(seq, text.charCodeAt(43) === 34 ? idTimeOf(text.slice(7, 43)) : Number.NaN);
+      });
+      after = Math.max(after, row.first + row.events.length - 1);
+    }
+    lo = rows[rows.length - 1]!.first + 1;
+  }
 }
 
 /** Reads every summary and the trailing segments in one read transaction, so both show the same moment. */
 export async function loadState(db: PlantDatabase, window = INDEX_WINDOW): Promise<StoreState> {
   window = Math.max(window, 1);
-  return db.transaction('r', [db.summaries, db.segments], async () => {
+  return db.transaction('r', [db.summaries, db.segments, db.meta], async () => {
     const columns = new EventColumns();
-    const oldIds = new OldIds();
-    const oldTimes = new SegmentTimes();
+    const idTimes = new IdTimes();
+    const oldTimes = new BlockSpans();
     const firsts: number[] = [];
     const lastRow = await db.summaries.orderBy('first').last();
     // Segments that end this far back start outside the window; the trailing segments that
     // may still merge (at most SEGMENT_MAX_EVENTS events together) are always inside it.
     const windowFrom = lastRow ? lastRow.first + lastRow.count - 1 - Math.max(window, SEGMENT_MAX_EVENTS) : 0;
-    let oldIdh1: Int32Array = new Int32Array(0);
     const lastTs = { value: Number.NEGATIVE_INFINITY };
     for (;;) {
       const rows = await db.summaries.where('first').above(columns.length).limit(OPEN_CHUNK).toArray();
       if (rows.length === 0) break;
       for (const row of rows) {
         if (columns.length === columns.base && row.first + row.count - 1 <= windowFrom) {
-          oldIdh1 = loadOldSummary(columns, row, oldIdh1, lastTs, oldTimes);
+          loadOldSummary(columns, row, lastTs, oldTimes);
         } else {
           if (columns.length === columns.base && (row.ts[0] ?? lastTs.value) < lastTs.value) columns.timeOrdered = false;
           loadSummary(columns, row);
@@ -114,7 +128,8 @@ export async function loadState(db: PlantDatabase, window = INDEX_WINDOW): Promi
         firsts.push(row.first);
       }
     }
-    oldIds.add(1, oldIdh1.subarray(0, columns.base));
+    const stored = idTimes.load(await db.meta.where('key').startsWith(ID_TIMES_KEY).toArray(), columns.length);
+    if (stored < columns.length) await readIdTimes(db, idTimes, stored);
     const last = firsts[firsts.length - 1];
     const rows = last === undefined ? [] : await db.segments.where('first').between(firsts[trailingFrom(firsts, columns.length)]!, last, true, true).toArray();
     const row = rows[rows.length - 1];
@@ -131,14 +146,14 @@ export async function loadState(db: PlantDatabase, window = INDEX_WINDOW): Promi
     }
     const lastText = row?.events[row.events.length - 1];
     const headHash = lastText ? ((JSON.parse(lastText) as StoredEvent).hash ?? EMPTY_CHAIN.hash) : EMPTY_CHAIN.hash;
-    return { window, columns, oldIds, oldTimes, firsts, parts, headHash };
+    return { window, columns, idTimes, oldTimes, firsts, parts, headHash };
   });
 }
 
 /**
  * Moves the window on once it holds a quarter more than `state.window` events: the columns
  * of the segments before the last `window` events (never a segment that may still merge)
- * are dropped, their ids filed in `oldIds`.
+ * are dropped, their timestamps' spans kept in `oldTimes`.
  */
 export function trimWindow(state: StoreState): void {
   const { columns, firsts, parts } = state;
@@ -146,11 +161,7 @@ export function trimWindow(state: StoreState): void {
   const limit = Math.min(columns.length - state.window, (parts[0]?.first ?? columns.length + 1) - 1);
   const base = firsts[lastAtMost(firsts, limit + 1)]! - 1;
   if (base <= columns.base) return;
-  state.oldIds.add(columns.base + 1, columns.idh1.subarray(0, base - columns.base));
-  for (let at = lastAtMost(firsts, columns.base + 1); at < firsts.length && firsts[at]! <= base; at++) {
-    const end = firsts[at + 1] ?? columns.length + 1;
-    state.oldTimes.add(columns.ts.subarray(firsts[at]! - columns.base - 1, end - columns.base - 1));
-  }
+  state.oldTimes.add(columns.base + 1, columns.ts.subarray(0, base - columns.base));
   for (const first of [...columns.textFilters.keys()]) if (first <= base) columns.textFilters.delete(first);
   columns.evict(base);
 }

@@ -246,6 +246,7 @@ export class StoreWriter {
       const mergedSummaries = merges.map(({ segment, filter }) => summaryOf(columns, segment.first, segment.events.length, filter));
       // A merge may take in the new parts: their rows are put first, then the merged row over the first, then the rest deleted.
       const gone = merges.flatMap(({ firsts }) => firsts.slice(1));
+      const idTimes = state.idTimes.appending(firstSeq, all);
       await db.transaction('rw', [db.segments, db.summaries, db.deliveryBatches, db.meta, db.snapshots], async () => {
         // Requests run in the order they are made; a moved head throws and aborts them all.
         const writes: Promise<unknown>[] = [
@@ -257,6 +258,7 @@ export class StoreWriter {
         ];
         if (gone.length > 0) writes.push(db.segments.bulkDelete(gone), db.summaries.bulkDelete(gone));
         if (snapshots.length > 0) writes.push(db.snapshots.bulkPut(snapshots.map((op) => op.snapshot)));
+        if (idTimes.length > 0) writes.push(db.meta.bulkPut(idTimes));
         await Promise.all(writes);
       });
     } catch (error) {

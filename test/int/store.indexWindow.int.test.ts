@@ -6,6 +6,9 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { DexieEventStore } from '../../renderer/store-host/dexieEventStore';
 import { parseIndexWindow } from '../../renderer/store-host/storeState';
+import { ID_TIMES_KEY } from '../../renderer/store-host/oldIds';
+import { PlantDatabase } from '../../renderer/store-host/plantDatabase';
+import { newEventId } from '../../shared/events/uuidv7';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 import type { EventQuery, EventStore } from '../../shared/store/eventStore';
 import type { Priority, StoredEvent } from '../../shared/events/event';
@@ -114,6 +117,42 @@ describe('DexieEventStore: queries across the index window edge', () => {
     expect(await dexie.get(fresh!.id)).toBeNull();
     expect((await dexie.get(events[5]!.id))?.payload).toEqual(events[5]!.payload);
     await dexie.close();
+  });
+
+  it('refuses a very old id after the window has moved many times, also after reopening with or without the stored id times', async () => {
+    const deps = { indexedDB: new IDBFactory(), IDBKeyRange };
+    // Three blocks of 4,096 seqs and more; a run in the middle carries ids made long before (an import).
+    const events = makeEvents(3 * 4096 + 500, (i) => (i >= 6000 && i < 6100 ? { id: newEventId(BASE_TIME - 86_400_000 + i) } : {}));
+    let store = await DexieEventStore.open('plant-old-ids', deps, { indexWindow: 64 });
+    for (let at = 0; at < events.length; at += 40) await store.append(events.slice(at, at + 40));
+    const check = async () => {
+      for (const i of [0, 1, 4095, 4096, 6000, 6099, 9000, 12_000]) {
+        const [fresh] = makeEvents(1);
+        await expect(store.append([fresh!, { ...events[i]!, payload: { again: true } }])).rejects.toThrow(`duplicate id ${events[i]!.id}`);
+        expect(await store.get(fresh!.id)).toBeNull();
+        expect((await store.get(events[i]!.id))?.seq).toBe(i + 1);
+      }
+      expect(await store.headSeq()).toBe(events.length);
+    };
+    await check();
+    // Not stored, though as old as stored ones: no false duplicate.
+    const [early, late] = [newEventId(BASE_TIME - 86_400_000 + 6050), newEventId()];
+    expect(await store.get(early)).toBeNull();
+    await store.close();
+
+    store = await DexieEventStore.open('plant-old-ids', deps, { indexWindow: 64 });
+    await check();
+    await store.close();
+    // A store written before the id times were stored: they are read from the segments.
+    const db = new PlantDatabase('plant-old-ids', deps);
+    expect(await db.meta.where('key').startsWith(ID_TIMES_KEY).count()).toBe(1);
+    await db.meta.where('key').startsWith(ID_TIMES_KEY).delete();
+    db.close();
+    store = await DexieEventStore.open('plant-old-ids', deps, { indexWindow: 64 });
+    await check();
+    const stored = await store.append([...makeEvents(1, () => ({ id: early })), ...makeEvents(1, () => ({ id: late }))]);
+    expect(stored.map((event) => event.seq)).toEqual([events.length + 1, events.length + 2]);
+    await store.close();
   });
 
   it("takes the window a benchmark puts in the store host page's address, and names a bad one", () => {
