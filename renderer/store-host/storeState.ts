@@ -93,8 +93,9 @@ async function readIdTimes(db: PlantDatabase, idTimes: IdTimes, from: number): P
       row.events.forEach((text, k) => {
         const seq = row.first + k;
         if (seq <= after || text === null) return;
-        // `{"id":"` and 36 characters, closed by a quote, for a UUIDv7; anything else counts as another id.
-        idTimes.noteTime(seq, text.charCodeAt(43) === 34 ? idTimeOf(text.slice(7, 43)) : Number.NaN);
+        // The id's first characters follow `{"id":"` as they are, unless JSON escaped one of them.
+        const head = text.slice(7, 20);
+        idTimes.noteTime(seq, idTimeOf(/["\\]/.test(head) ? (JSON.parse(text) as { id: string }).id : head));
       });
       after = Math.max(after, row.first + row.events.length - 1);
     }
