@@ -21,7 +21,10 @@ const OPEN_CHUNK = 2000;
  * before it moves the window on. Older events cost 32 bytes per 4,096 (oldIds.ts). A query that
  * reaches before the window reads summaries from disk and is about a hundred times slower
  * (1.4 s against 18 ms for a correlation id over 1,000,000 events), so the window holds the
- * million events the query goals are set for; a smaller one saves memory only.
+ * million events the query goals are set for; a smaller one saves memory only. A quarter of it
+ * (262,144 events, 13 MB) was measured against it over 1,000,000 events, two pairs at load
+ * 9-13: correlation p95 385/720 ms against 27/59, p50 316/393 against 4.2/5.6; text p95
+ * 791/662 against 84/103; time p95 8.6/9.1 against 3.7/2.0.
  */
 export const INDEX_WINDOW = 1_048_576;
 
