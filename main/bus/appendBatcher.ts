@@ -17,14 +17,10 @@
  *   has answered, and the refused batch's units are retried one by one before it;
  * - a batch that fails after its commit (the journal could not write it) fails the batch
  *   sent behind it too (the journal chains every batch on the one before), so a caller that
- *   retries in order stores them in order;
- * - a unit that may not proceed (one before it in its publish sequence was refused or has not
- *   gone into an append yet, publishSequence.ts) is refused unstored, so a caller may hand
- *   over its next publish before the one before is committed.
+ *   retries in order stores them in order.
  */
 import type { PlantEvent, StoredEvent } from '../../shared/events/event';
 import type { EventStore } from '../../shared/store/eventStore';
-import { PublishOrderError } from './errors';
 import { commitStage } from './stagedAppend';
 
 export interface AppendUnit {
@@ -32,24 +28,11 @@ export interface AppendUnit {
   readonly subscribers: readonly (readonly string[])[];
   /** Told once the store has committed the unit's events, before they are durable and before `resolve`. */
   committed?(): void;
-  /**
-   * Asked as the unit goes into an append to the store (again when a combined append is
-   * retried unit by unit): false refuses it unstored with PublishOrderError (publishSequence.ts).
-   */
-  proceed?(): boolean;
-  /** Told at once when the store refused the unit, before `reject` (which waits for the units committed before it). */
-  refused?(): void;
   resolve(stored: StoredEvent[]): void;
   reject(error: unknown): void;
 }
 
 const MAX_EVENTS_PER_APPEND = 2_000;
-
-/** A unit that may not go into an append yet (AppendUnit.proceed) is refused unstored, after the units before it settled. */
-function refuseOutOfOrder(before: Promise<void>, unit: AppendUnit): Promise<void> {
-  return before.then(() => unit.reject(new PublishOrderError()));
-}
-
 /** The default of `overlapAt`: a quarter of the largest append. */
 export const OVERLAP_AT_EVENTS = 500;
 
@@ -116,37 +99,26 @@ export class AppendBatcher {
    * promise resolved with a promise would wait for it).
    */
   private async commit(units: readonly AppendUnit[], before: Promise<void>): Promise<{ settled: Promise<void> }> {
-    let settled = before;
-    const going: AppendUnit[] = [];
-    for (const unit of units) {
-      if (unit.proceed?.() === false) settled = refuseOutOfOrder(settled, unit);
-      else going.push(unit);
-    }
-    if (going.length > 1) {
+    if (units.length > 1) {
       const events: PlantEvent[] = [];
       const subscribers: (readonly string[])[] = [];
-      for (const unit of going) {
+      for (const unit of units) {
         events.push(...unit.events);
         subscribers.push(...unit.subscribers);
       }
       try {
         const { durable } = await commitStage(this.store, events, subscribers);
-        return { settled: this.settleAfter(settled, going, durable) };
+        return { settled: this.settleAfter(before, units, durable) };
       } catch {
         // Retried one by one below, so that a bad unit fails alone.
       }
     }
-    for (const unit of going) {
-      // Asked again after the combined append failed: one before it may have been refused since.
-      if (going.length > 1 && unit.proceed?.() === false) {
-        settled = refuseOutOfOrder(settled, unit);
-        continue;
-      }
+    let settled = before;
+    for (const unit of units) {
       try {
         const { durable } = await commitStage(this.store, unit.events, unit.subscribers);
         settled = this.settleAfter(settled, [unit], durable);
       } catch (error) {
-        unit.refused?.();
         settled = settled.then(() => unit.reject(error));
       }
     }

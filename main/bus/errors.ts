@@ -22,14 +22,3 @@ export class BusClosedError extends Error {
     super('bus closed: the event was not published');
   }
 }
-
-/**
- * A publish of a sequence (PublishSequence) was not stored because one before it was refused or
- * had not reached the store yet. Nothing of it was stored: publish it again after that one.
- */
-export class PublishOrderError extends Error {
-  override readonly name = 'PublishOrderError';
-  constructor() {
-    super('publish out of order: one published before it in the same sequence was refused or not yet taken to the store, so it was not stored; publish it again after that one');
-  }
-}

@@ -30,7 +30,6 @@ import { EventProgress } from './eventProgress';
 import { BusClosedError } from './errors';
 import { RateMeter, type BusMetrics } from './metrics';
 import { Demand, PublishUnit, type Route } from './publishUnit';
-import type { PublishSequence } from './publishSequence';
 import { Subscription, type BatchHandler, type EventHandler } from './subscription';
 import { parseHandlerOptions, type HandlerOptions } from './handlerOptions';
 import { logErrorAs } from '../core/logError';
@@ -64,12 +63,6 @@ export interface PublishOptions {
    * next batch then: it cannot be stored ahead of this one (appendBatcher.ts).
    */
   readonly committed?: () => void;
-  /**
-   * The caller's publishes that must be stored in the order it makes them, though it hands the
-   * next over before this one is stored: one is refused unstored (PublishOrderError) rather
-   * than stored ahead of one before it (publishSequence.ts).
-   */
-  readonly sequence?: PublishSequence;
 }
 
 export class EventBus {
@@ -142,11 +135,10 @@ export class EventBus {
       if (!Array.isArray(events)) throw new EventValidationError('events', 'must be an array of events');
       normalised = events.map((event, i) => this.normalise(event, `events[${i}]`));
     } catch (error) {
-      options.sequence?.refused(options.sequence.place());
       return Promise.reject(error);
     }
     if (normalised.length === 0) return Promise.resolve([]);
-    return this.publishEvents(normalised, false, options, options.sequence?.place());
+    return this.publishEvents(normalised, false, options.committed);
   }
 
   /**
@@ -256,15 +248,15 @@ export class EventBus {
    * their subscribers. Resolves with the one stored event when `single`, else with all.
    */
   private publishEvents(events: PlantEvent[], single: true): Promise<StoredEvent>;
-  private publishEvents(events: PlantEvent[], single: false, options: PublishOptions, place: number | undefined): Promise<StoredEvent[]>;
-  private publishEvents(events: PlantEvent[], single: boolean, options: PublishOptions = {}, place?: number): Promise<StoredEvent | StoredEvent[]> {
+  private publishEvents(events: PlantEvent[], single: false, committed?: () => void): Promise<StoredEvent[]>;
+  private publishEvents(events: PlantEvent[], single: boolean, committed?: () => void): Promise<StoredEvent | StoredEvent[]> {
     if (this.closed) return Promise.reject(new BusClosedError());
     const routes = events.map((event) => this.route(event.type));
     const demand = Demand.of(routes);
     // One promise per publish: the unit settles it, whether it goes straight to the append or
     // waits for room first.
     return new Promise((resolve, reject) => {
-      const unit = new PublishUnit(this, events, routes, demand, single, resolve, reject, options.committed, options.sequence, place);
+      const unit = new PublishUnit(this, events, routes, demand, single, resolve, reject, committed);
       if (this.admission.reserveOrWait(unit, demand)) this.appends.submit(unit);
     });
   }

@@ -5,7 +5,6 @@
  */
 import type { PlantEvent, StoredEvent } from '../../shared/events/event';
 import type { AppendUnit } from './appendBatcher';
-import type { PublishSequence } from './publishSequence';
 import type { Subscription } from './subscription';
 
 export interface Route {
@@ -56,19 +55,8 @@ export class PublishUnit implements AppendUnit {
     private readonly fail: (error: unknown) => void,
     /** The publisher's wish to hear of the commit (PublishOptions.committed). */
     readonly committed?: () => void,
-    /** The sequence it must be stored in, and its place there (PublishOptions.sequence). */
-    private readonly sequence?: PublishSequence,
-    private readonly place = 0,
   ) {
     this.subscribers = routes.length === 1 ? (routes[0] as Route).single : routes.map((route) => route.names);
-  }
-
-  proceed(): boolean {
-    return this.sequence === undefined || this.sequence.proceed(this.place);
-  }
-
-  refused(): void {
-    this.sequence?.refused(this.place);
   }
 
   resolve(stored: StoredEvent[]): void {
@@ -78,7 +66,6 @@ export class PublishUnit implements AppendUnit {
 
   /** The append failed: the queue places go back. */
   reject(error: unknown): void {
-    this.sequence?.refused(this.place);
     const { subs } = this.demand;
     for (let i = 0; i < subs.length; i++) (subs[i] as Subscription).release(this.demand.countAt(i));
     this.fail(error);
@@ -86,7 +73,6 @@ export class PublishUnit implements AppendUnit {
 
   /** Refused before it took any queue place (its wait ran out, or the bus closed). */
   refuse(error: unknown): void {
-    this.sequence?.refused(this.place);
     this.fail(error);
   }
 }

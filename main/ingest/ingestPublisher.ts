@@ -15,18 +15,13 @@ import type { PublishInput } from '../../shared/events/validate';
 import { newEventId } from '../../shared/events/uuidv7';
 import { AppendFloor, type AppendFloorOptions } from '../bus/appendFloor';
 import { backoffDelay } from '../bus/backoff';
-import { BusClosedError, BusOverloadError, PublishOrderError } from '../bus/errors';
-import { PublishSequence } from '../bus/publishSequence';
+import { BusClosedError, BusOverloadError } from '../bus/errors';
 import { DiskSpaceError } from '../store/diskGuard';
 import { logErrorAs } from '../core/logError';
 
 export interface IngestBus {
-  /**
-   * `committed`, when the bus reports it, says the events' place in the store is fixed;
-   * `sequence` has the bus store the batches in the order they were handed over, refusing
-   * one unstored rather than storing it ahead of one before it (eventBus.ts: PublishOptions).
-   */
-  publishBatch(events: readonly (PlantEvent | PublishInput)[], options?: { readonly committed?: () => void; readonly sequence?: PublishSequence }): Promise<unknown>;
+  /** `committed`, when the bus reports it, says the events' place in the store is fixed (eventBus.ts: PublishOptions). */
+  publishBatch(events: readonly (PlantEvent | PublishInput)[], options?: { readonly committed?: () => void }): Promise<unknown>;
 }
 
 /** A batch handed to the bus: how many events from the queue's head on, and what became of it. */
@@ -80,8 +75,6 @@ export class IngestPublisher {
   private retries = 0;
   private closed = false;
   private refusedByStore = false;
-  /** The batches handed over since the last one refused: the bus stores them in this order. */
-  private sequence = new PublishSequence();
   /** True from the first event a full queue refused until it takes one again: the loss is reported once per such stretch. */
   private overflowing = false;
   private readonly capacity: number;
@@ -156,11 +149,11 @@ export class IngestPublisher {
   }
 
   /**
-   * Publishes the queue in batches, in order, with a second batch in flight behind the first
-   * (sendBehind). The bus stores them in the order they were handed over, and refuses the
-   * second unstored should the first be refused (PublishSequence), so that after a failure
-   * the queue is published again from its head, in order. A batch sent after the one before
-   * settled waits for the floor (appendFloor.ts); the first of a run goes at once.
+   * Publishes the queue in batches, in order. With `overlapAt` events waiting, the next batch
+   * is handed to the bus once the one before is committed, so that its commit overlaps that
+   * one's journal sync; since it goes only after that commit, it cannot be stored ahead of a
+   * batch the store refused. A batch sent after the one before settled waits for the floor
+   * (appendFloor.ts); the first of a run goes at once.
    */
   private async run(): Promise<void> {
     let failures = 0;
@@ -170,7 +163,7 @@ export class IngestPublisher {
       if (!first && sentBefore) await this.floor.wait(this.queued());
       sentBefore = true;
       first ??= this.send(0);
-      const second = await this.sendBehind(first);
+      const second: Sent | null = (await first.committed) && this.queued() - first.size >= this.overlapAt ? this.send(first.size) : null;
       const result = await first.outcome;
       if (result === null) {
         this.published += first.size;
@@ -181,11 +174,7 @@ export class IngestPublisher {
         continue;
       }
       first = await this.behindFailed(first, second);
-      this.sequence = new PublishSequence();
       const { error } = result;
-      // Refused only because the batch before it had not reached the store when it was due
-      // (that one was stored since): nothing of it was stored, and it goes again at once.
-      if (error instanceof PublishOrderError) continue;
       if (error instanceof BusClosedError) {
         this.lost += this.queued();
         this.closed = true;
@@ -215,23 +204,10 @@ export class IngestPublisher {
   }
 
   /**
-   * Hands the batch behind `first` to the bus, or returns null. With a whole batch waiting it
-   * goes at once: the bus seals it and has it ready while the store commits `first`, instead
-   * of the store host waiting for that work after each commit. Otherwise it goes once `first`
-   * is committed, if `overlapAt` events wait, so that its commit overlaps `first`'s journal
-   * sync; fewer wait for `first` to settle and then go as one larger batch.
-   */
-  private async sendBehind(first: Sent): Promise<Sent | null> {
-    if (this.queued() - first.size >= this.batchSize) return this.send(first.size);
-    return (await first.committed) && this.queued() - first.size >= this.overlapAt ? this.send(first.size) : null;
-  }
-
-  /**
-   * The batch `failed` was refused, and `second` was sent behind it: the bus refuses it too,
-   * unstored if it was not committed yet (PublishSequence), else because the journal chains
-   * it on the failed one. Should it have been stored all the same, it is counted and taken
-   * out of the queue, so that it is not stored twice. Returns null: the next attempt starts
-   * again from the queue's head.
+   * The batch `failed` was refused after its commit, and `second` was sent behind it: the bus
+   * fails it too (the journal chains it on the failed one). Should it have been stored all
+   * the same, it is counted and taken out of the queue, so that it is not stored twice.
+   * Returns null: the next attempt starts again from the queue's head.
    */
   private async behindFailed(failed: Sent, second: Sent | null): Promise<null> {
     if (second && (await second.outcome) === null) {
@@ -247,7 +223,7 @@ export class IngestPublisher {
     this.floor.sent();
     let reportCommit: () => void = () => undefined;
     const reported = new Promise<boolean>((resolve) => (reportCommit = () => resolve(true)));
-    const outcome = this.options.bus.publishBatch(batch, { committed: reportCommit, sequence: this.sequence }).then(
+    const outcome = this.options.bus.publishBatch(batch, { committed: reportCommit }).then(
       () => null,
       (error: unknown) => ({ error }),
     );

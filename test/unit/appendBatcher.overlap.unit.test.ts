@@ -6,8 +6,46 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../main/bus/eventBus';
+import type { StagedAppend } from '../../main/bus/stagedAppend';
 import type { StoredEvent } from '../../shared/events/event';
-import { StagedStore } from '../support/stagedStore';
+import type { AppendInput } from '../../shared/store/eventStore';
+import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
+
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve: (value: T) => void = () => undefined;
+  let reject: (error: unknown) => void = () => undefined;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  return { promise, resolve, reject };
+}
+
+/** One append as the store saw it: what it was sent, and the test's hands on its two stages. */
+interface AppendCall {
+  readonly names: string[];
+  readonly commit: Deferred<void>;
+  readonly durable: Deferred<void>;
+}
+
+/** An in-memory store whose appends commit and become durable when the test says so. */
+class StagedStore extends InMemoryEventStore {
+  readonly calls: AppendCall[] = [];
+
+  async appendStaged(events: readonly AppendInput[], deliveries?: readonly (readonly string[])[]): Promise<StagedAppend> {
+    const call: AppendCall = { names: events.map((e) => (e.payload as { name: string }).name), commit: deferred(), durable: deferred() };
+    this.calls.push(call);
+    await call.commit.promise;
+    const stored = await this.append(events, deliveries);
+    return { durable: call.durable.promise.then(() => stored) };
+  }
+}
 
 const turns = async (n = 20) => {
   for (let i = 0; i < n; i++) await new Promise<void>((resolve) => setImmediate(resolve));

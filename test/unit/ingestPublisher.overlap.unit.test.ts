@@ -1,11 +1,10 @@
 /**
- * The ingest publisher keeps a second batch in flight: it hands the next batch to the bus at
- * once when a whole batch waits, else once the bus reports the one before committed. The bus
- * stores them in that order (main/bus/publishSequence.ts; these fakes play its part by hand),
- * and the publisher retries from its head after a refusal, so nothing is lost or doubled.
+ * The ingest publisher keeps a second batch in flight: it hands the next batch to the bus
+ * once the bus reports the one before committed, never earlier, so a batch refused by the
+ * store is retried before anything behind it is stored.
  */
 import { describe, expect, it } from 'vitest';
-import { BusOverloadError, PublishOrderError } from '../../main/bus/errors';
+import { BusOverloadError } from '../../main/bus/errors';
 import { IngestPublisher } from '../../main/ingest/ingestPublisher';
 import type { PlantEvent } from '../../shared/events/event';
 import type { PublishInput } from '../../shared/events/validate';
@@ -50,55 +49,30 @@ const turns = async (n = 10) => {
   for (let i = 0; i < n; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 };
 
-/** `count` events queued in batches of two, and what went to the bus at once. */
-async function handedOver(count: number) {
+/** Four events in batches of two, the first batch committed (so the second handed over). */
+async function firstCommitted() {
   const held = heldBus();
   const publisher = new IngestPublisher({ batchSize: 2, bus: held.bus });
-  for (let n = 0; n < count; n++) publisher.enqueue(input(n));
+  for (let n = 0; n < 4; n++) publisher.enqueue(input(n));
+  await turns();
+  held.handed[0]!.committed();
   await turns();
   return { ...held, publisher };
 }
 
-/** Four events in batches of two, both handed over, the first committed. */
-async function firstCommitted() {
-  const set = await handedOver(4);
-  set.handed[0]!.committed();
-  await turns();
-  return set;
-}
-
 describe('ingest publisher: a second batch in flight', () => {
-  it('given less than a whole batch behind the first, then it goes to the bus once the first is committed, before it is durable, and both are counted in order', async () => {
-    const { handed, stored, publisher } = await handedOver(3);
+  it('given a commit reported, then the next batch goes to the bus before the first is durable, and both are counted in order', async () => {
+    const { bus, handed, stored } = heldBus();
+    const publisher = new IngestPublisher({ batchSize: 2, bus });
+    for (let n = 0; n < 4; n++) publisher.enqueue(input(n));
+    await turns();
     expect(handed.map((h) => h.ns)).toEqual([[0, 1]]);
     handed[0]!.committed();
     await turns();
-    expect(handed.map((h) => h.ns)).toEqual([[0, 1], [2]]);
+    expect(handed.map((h) => h.ns)).toEqual([[0, 1], [2, 3]]);
     handed[1]!.committed();
     handed[0]!.resolve();
     handed[1]!.resolve();
-    await publisher.idle();
-    expect(stored).toEqual([0, 1, 2]);
-    expect(publisher.metrics()).toEqual({ queued: 0, published: 3, lost: 0, retries: 0 });
-  });
-
-  it('given a whole batch waiting behind the first, then it goes to the bus at once, before the first is committed', async () => {
-    const { handed, stored, publisher } = await handedOver(4);
-    expect(handed.map((h) => h.ns)).toEqual([[0, 1], [2, 3]]);
-    handed[0]!.resolve();
-    handed[1]!.resolve();
-    await publisher.idle();
-    expect(stored).toEqual([0, 1, 2, 3]);
-    expect(publisher.metrics()).toEqual({ queued: 0, published: 4, lost: 0, retries: 0 });
-  });
-
-  it('given the batch behind refused unstored only because the first had not reached the store yet, then once the first is stored it goes again without a backoff or a retry counted', async () => {
-    const { handed, stored, publisher } = await handedOver(4);
-    handed[1]!.reject(new PublishOrderError());
-    handed[0]!.resolve();
-    await expect.poll(() => handed.length).toBe(3);
-    expect(handed.map((h) => h.ns)).toEqual([[0, 1], [2, 3], [2, 3]]);
-    handed[2]!.resolve();
     await publisher.idle();
     expect(stored).toEqual([0, 1, 2, 3]);
     expect(publisher.metrics()).toEqual({ queued: 0, published: 4, lost: 0, retries: 0 });
@@ -124,14 +98,21 @@ describe('ingest publisher: a second batch in flight', () => {
     expect(stored).toEqual([0, 1, 2, 3, 4]);
   });
 
-  it('given a batch refused before its commit, with the one behind it refused unstored by the bus, then both go again from the head, in order', async () => {
-    const { handed, stored, publisher } = await handedOver(4);
+  it('given a batch refused before its commit, then nothing behind it goes to the bus until it is retried', async () => {
+    const { bus, handed, stored } = heldBus();
+    const publisher = new IngestPublisher({ batchSize: 2, bus });
+    for (let n = 0; n < 4; n++) publisher.enqueue(input(n));
+    await turns();
     handed[0]!.reject(new BusOverloadError('slow', 10, 5));
-    handed[1]!.reject(new PublishOrderError());
-    await expect.poll(() => handed.length, { timeout: 5_000 }).toBe(4);
-    expect(handed.slice(2).map((h) => h.ns)).toEqual([[0, 1], [2, 3]]);
+    await turns();
+    expect(handed).toHaveLength(1);
+    await expect.poll(() => handed.length, { timeout: 5_000 }).toBe(2);
+    expect(handed[1]!.ns).toEqual([0, 1]);
+    handed[1]!.committed();
+    handed[1]!.resolve();
+    await expect.poll(() => handed.length).toBe(3);
+    handed[2]!.committed();
     handed[2]!.resolve();
-    handed[3]!.resolve();
     await publisher.idle();
     expect(stored).toEqual([0, 1, 2, 3]);
     expect(publisher.metrics()).toMatchObject({ published: 4, lost: 0, retries: 1 });
@@ -141,8 +122,11 @@ describe('ingest publisher: a second batch in flight', () => {
     const { handed, stored, publisher } = await firstCommitted();
     handed[0]!.reject(new Error('journal write failed'));
     handed[1]!.reject(new Error('journal: expected seq 1 next, got 3'));
-    await expect.poll(() => handed.length, { timeout: 5_000 }).toBe(4);
-    expect(handed.slice(2).map((h) => h.ns)).toEqual([[0, 1], [2, 3]]);
+    await expect.poll(() => handed.length, { timeout: 5_000 }).toBe(3);
+    expect(handed[2]!.ns).toEqual([0, 1]);
+    handed[2]!.committed();
+    await turns();
+    expect(handed[3]!.ns).toEqual([2, 3]);
     handed[2]!.resolve();
     handed[3]!.resolve();
     await publisher.idle();
