@@ -6,6 +6,7 @@ import { EVENT_STATUSES, PRIORITIES } from '../../shared/events/event';
 import type { StoredEvent } from '../../shared/events/event';
 import { matchesPattern } from '../../shared/events/patterns';
 import { newEventId } from '../../shared/events/uuidv7';
+import { numberedCopy } from '../../shared/store/numbered';
 import type { EventQuery } from '../../shared/store/eventStore';
 import { Dictionary, EventColumns, correlationHash, idHashes } from '../../renderer/store-host/eventColumns';
 import type { EventRow } from '../../renderer/store-host/eventColumns';
@@ -259,6 +260,21 @@ describe('encodeEvent and idPrefix', () => {
       expect(parsed).toEqual(kept);
       expect(parsed.id).toBe(id);
       expect(Object.keys(parsed)[0]).toBe('id');
+    }
+  });
+
+  it('writes an event numbered by the store exactly as its fields would be written one by one, with or without subject and ids', () => {
+    for (const id of ids) {
+      for (const subject of [undefined, 'press-1']) {
+        for (const extra of [{}, { correlationId: 'c-1' }, { causationId: 'c-"0"' }]) {
+          const plain = makeEvent({ id, ...extra, payload: { b: 'ünï "x"', a: [1, -0, 2.5e-7, null], z: { y: 1e21 } }, metadata: { user: 'ö"', n: 1 } });
+          const event = { ...numberedCopy(plain, 42, subject), hash: 'ab'.repeat(32) } as StoredEvent;
+          const { id: _id, seq: _seq, type: _type, source: _source, timestamp: _timestamp, priority: _priority, status: _status, subject: _subject, ...kept } = event;
+          const expected = JSON.stringify({ id, ...kept });
+          expect(encodeEvent(event), JSON.stringify({ id, subject, extra })).toBe(expected);
+          expect(encodeEvent(event, JSON.stringify(event.payload))).toBe(expected);
+        }
+      }
     }
   });
 
