@@ -116,9 +116,19 @@ function trigramBit(text: string, at: number): number {
 export function textFilterOf(base: Uint8Array | undefined, texts: readonly string[]): Uint8Array {
   const filter = base ? Uint8Array.from(base) : new Uint8Array(TEXT_FILTER_BYTES);
   for (const text of texts) {
-    for (let at = 0; at + 3 <= text.length; at++) {
-      const bit = trigramBit(text, at);
+    // trigramBit, rolled along the text: each character is read once, and its two products
+    // are kept for the trigrams that start at it and the one before.
+    const length = text.length;
+    if (length < 3) continue;
+    let second = text.charCodeAt(1);
+    let first = Math.imul(text.charCodeAt(0), 0x9e3779b1) ^ Math.imul(second, 0x85ebca77);
+    for (let at = 2; at < length; at++) {
+      const third = text.charCodeAt(at);
+      const h = Math.imul(first ^ third, 0xc2b2ae3d);
+      const bit = (h ^ (h >>> 15)) & TEXT_FILTER_MASK;
       filter[bit >>> 3]! |= 1 << (bit & 7);
+      first = Math.imul(second, 0x9e3779b1) ^ Math.imul(third, 0x85ebca77);
+      second = third;
     }
   }
   return filter;

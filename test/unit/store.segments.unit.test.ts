@@ -11,7 +11,7 @@ import type { EventQuery } from '../../shared/store/eventStore';
 import { Dictionary, EventColumns, correlationHash, idHashes } from '../../renderer/store-host/eventColumns';
 import type { EventRow } from '../../renderer/store-host/eventColumns';
 import {
-  SEGMENT_MAX_CHARS, SEGMENT_MAX_EVENTS, encodeEvent, idPrefix, loadSummary, placeInSegments, summaryOf,
+  SEGMENT_MAX_CHARS, SEGMENT_MAX_EVENTS, TEXT_FILTER_BYTES, encodeEvent, idPrefix, loadSummary, placeInSegments, summaryOf,
 } from '../../renderer/store-host/segmentFormat';
 import type { OpenSegment, SummaryRow } from '../../renderer/store-host/segmentFormat';
 import { mayContain, searchTextOf, textFilterOf } from '../../renderer/store-host/segmentFormat';
@@ -656,6 +656,21 @@ describe('textFilterOf and mayContain', () => {
         const needle = text.slice(start, start + r.between(1, 16));
         expect(mayContain(filter, needle), `${JSON.stringify(needle)} in ${text}`).toBe(true);
       }
+    }
+  });
+
+  it('sets exactly the bits of its texts\' trigrams, each where mayContain looks for it (filters already stored stay valid)', () => {
+    const bitsOf = (filter: Uint8Array) => [...filter].flatMap((byte, i) => Array.from({ length: 8 }, (_, b) => ((byte >> b) & 1 ? [i * 8 + b] : [])).flat());
+    for (const text of [...texts.slice(0, 40), 'ab', 'Überlast 温度 🏭 \ud800x', '"a\\b" {}']) {
+      const union = new Uint8Array(TEXT_FILTER_BYTES);
+      for (let at = 0; at + 3 <= text.length; at++) {
+        const trigram = text.slice(at, at + 3);
+        const one = textFilterOf(undefined, [trigram]);
+        expect(bitsOf(one)).toHaveLength(1);
+        expect(mayContain(one, trigram), JSON.stringify(trigram)).toBe(true);
+        union.forEach((byte, i) => (union[i] = byte | one[i]!));
+      }
+      expect(textFilterOf(undefined, [text]), JSON.stringify(text)).toEqual(union);
     }
   });
 
