@@ -34,7 +34,9 @@ export function nodeSocketLink(socket: WebSocket, name = 'socket'): MessageLink 
   return {
     send(message) {
       if (closed || socket.readyState !== socket.OPEN) throw new LinkClosedError(`${name}: the connection is closed`);
-      socket.send(JSON.stringify(message));
+      // The text's UTF-8 bytes, sent as a text frame: handed the string itself, ws first
+      // measures its UTF-8 length in a pass of its own, then the socket encodes it.
+      socket.send(Buffer.from(JSON.stringify(message)), { binary: false });
     },
     onMessage: (listener) => void listeners.push(listener),
     onClose: (listener) => (closed ? listener() : void closers.push(listener)),

@@ -20,6 +20,7 @@
  */
 import { EVENT_STATUSES, PRIORITIES } from '../../shared/events/event';
 import type { StoredEvent } from '../../shared/events/event';
+import { jsonString } from '../../shared/audit/canonical';
 import type { EventColumns, EventRow } from './eventColumns';
 
 export const SEGMENT_MAX_EVENTS = 128;
@@ -70,9 +71,32 @@ export interface OpenSegment {
  * derived from the payload). A third less text to read and parse per event. The store puts
  * them back when it reads the event (DexieEventStore.parseEvents).
  */
-export function encodeEvent(event: StoredEvent): string {
-  const { id, seq: _seq, type: _type, source: _source, timestamp: _timestamp, priority: _priority, status: _status, subject: _subject, ...rest } = event;
+export function encodeEvent(event: StoredEvent, payloadJson?: string): string {
+  const { id, payload, metadata, hash } = event;
+  // An event as the writer numbers it (numberedCopy) keeps payload, metadata and hash, in
+  // that order: its text is joined from their JSON, the payload's as the caller may have made
+  // it already. Any other event takes the general way, which gives the same text.
+  if (typeof id === 'string' && typeof hash === 'string' && isObject(payload) && isObject(metadata) && isNumbered(event)) {
+    return `{"id":${jsonString(id)},"payload":${payloadJson ?? JSON.stringify(payload)},"metadata":${JSON.stringify(metadata)},"hash":${jsonString(hash)}}`;
+  }
+  const { id: _id, seq: _seq, type: _type, source: _source, timestamp: _timestamp, priority: _priority, status: _status, subject: _subject, ...rest } = event;
   return JSON.stringify({ id, ...rest });
+}
+
+const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
+
+/** The own keys, in order, of an event numbered without correlation or causation id, without and with a subject. */
+const NUMBERED_KEYS = ['id', 'type', 'source', 'timestamp', 'payload', 'priority', 'status', 'metadata', 'seq', 'hash'];
+const NUMBERED_KEYS_WITH_SUBJECT = ['id', 'type', 'source', 'timestamp', 'payload', 'priority', 'status', 'metadata', 'seq', 'subject', 'hash'];
+
+/** Whether the event has exactly the keys numberedCopy gives an event without correlation or causation id, in its order. */
+function isNumbered(event: StoredEvent): boolean {
+  const keys = Object.keys(event);
+  const expected = keys.length === NUMBERED_KEYS.length ? NUMBERED_KEYS : keys.length === NUMBERED_KEYS_WITH_SUBJECT.length ? NUMBERED_KEYS_WITH_SUBJECT : undefined;
+  if (expected === undefined) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== expected[i]) return false;
+  // A subject of undefined is left out of the text either way, but the general way is simpler to trust.
+  return expected === NUMBERED_KEYS || event.subject !== undefined;
 }
 
 /** The text a free-text query searches: the payload's JSON, lower case (as compileQuery tests it). */
@@ -92,9 +116,19 @@ function trigramBit(text: string, at: number): number {
 export function textFilterOf(base: Uint8Array | undefined, texts: readonly string[]): Uint8Array {
   const filter = base ? Uint8Array.from(base) : new Uint8Array(TEXT_FILTER_BYTES);
   for (const text of texts) {
-    for (let at = 0; at + 3 <= text.length; at++) {
-      const bit = trigramBit(text, at);
+    // trigramBit, rolled along the text: each character is read once, and its two products
+    // are kept for the trigrams that start at it and the one before.
+    const length = text.length;
+    if (length < 3) continue;
+    let second = text.charCodeAt(1);
+    let first = Math.imul(text.charCodeAt(0), 0x9e3779b1) ^ Math.imul(second, 0x85ebca77);
+    for (let at = 2; at < length; at++) {
+      const third = text.charCodeAt(at);
+      const h = Math.imul(first ^ third, 0xc2b2ae3d);
+      const bit = (h ^ (h >>> 15)) & TEXT_FILTER_MASK;
       filter[bit >>> 3]! |= 1 << (bit & 7);
+      first = Math.imul(second, 0x9e3779b1) ^ Math.imul(third, 0x85ebca77);
+      second = third;
     }
   }
   return filter;
@@ -222,8 +256,10 @@ export interface PackedEvents {
 export function packEvents(columns: EventColumns, tail: OpenSegment | undefined, events: readonly StoredEvent[]): PackedEvents {
   const firstSeq = columns.length + 1;
   events.forEach((event, i) => columns.setRow(firstSeq + i, columns.rowOf(event)));
-  const placed = placeInSegments(tail, firstSeq, events.map(encodeEvent));
-  const filters = textFiltersOf(placed.writes, firstSeq, events.map((event) => searchTextOf(event.payload)), columns.textFilters);
+  // Each payload's JSON makes both its event's text and its search text (searchTextOf).
+  const payloads = events.map((event) => JSON.stringify(event.payload));
+  const placed = placeInSegments(tail, firstSeq, events.map((event, i) => encodeEvent(event, payloads[i])));
+  const filters = textFiltersOf(placed.writes, firstSeq, payloads.map((json) => json.toLowerCase()), columns.textFilters);
   const summaries = placed.writes.map((row) => summaryOf(columns, row.first, row.events.length, filters.get(row.first)));
   return { segments: placed.writes, summaries, filters, tail: placed.tail };
 }

@@ -6,11 +6,12 @@ import { EVENT_STATUSES, PRIORITIES } from '../../shared/events/event';
 import type { StoredEvent } from '../../shared/events/event';
 import { matchesPattern } from '../../shared/events/patterns';
 import { newEventId } from '../../shared/events/uuidv7';
+import { numberedCopy } from '../../shared/store/numbered';
 import type { EventQuery } from '../../shared/store/eventStore';
 import { Dictionary, EventColumns, correlationHash, idHashes } from '../../renderer/store-host/eventColumns';
 import type { EventRow } from '../../renderer/store-host/eventColumns';
 import {
-  SEGMENT_MAX_CHARS, SEGMENT_MAX_EVENTS, encodeEvent, idPrefix, loadSummary, placeInSegments, summaryOf,
+  SEGMENT_MAX_CHARS, SEGMENT_MAX_EVENTS, TEXT_FILTER_BYTES, encodeEvent, idPrefix, loadSummary, placeInSegments, summaryOf,
 } from '../../renderer/store-host/segmentFormat';
 import type { OpenSegment, SummaryRow } from '../../renderer/store-host/segmentFormat';
 import { mayContain, searchTextOf, textFilterOf } from '../../renderer/store-host/segmentFormat';
@@ -259,6 +260,21 @@ describe('encodeEvent and idPrefix', () => {
       expect(parsed).toEqual(kept);
       expect(parsed.id).toBe(id);
       expect(Object.keys(parsed)[0]).toBe('id');
+    }
+  });
+
+  it('writes an event numbered by the store exactly as its fields would be written one by one, with or without subject and ids', () => {
+    for (const id of ids) {
+      for (const subject of [undefined, 'press-1']) {
+        for (const extra of [{}, { correlationId: 'c-1' }, { causationId: 'c-"0"' }]) {
+          const plain = makeEvent({ id, ...extra, payload: { b: 'ünï "x"', a: [1, -0, 2.5e-7, null], z: { y: 1e21 } }, metadata: { user: 'ö"', n: 1 } });
+          const event = { ...numberedCopy(plain, 42, subject), hash: 'ab'.repeat(32) } as StoredEvent;
+          const { id: _id, seq: _seq, type: _type, source: _source, timestamp: _timestamp, priority: _priority, status: _status, subject: _subject, ...kept } = event;
+          const expected = JSON.stringify({ id, ...kept });
+          expect(encodeEvent(event), JSON.stringify({ id, subject, extra })).toBe(expected);
+          expect(encodeEvent(event, JSON.stringify(event.payload))).toBe(expected);
+        }
+      }
     }
   });
 
@@ -640,6 +656,21 @@ describe('textFilterOf and mayContain', () => {
         const needle = text.slice(start, start + r.between(1, 16));
         expect(mayContain(filter, needle), `${JSON.stringify(needle)} in ${text}`).toBe(true);
       }
+    }
+  });
+
+  it('sets exactly the bits of its texts\' trigrams, each where mayContain looks for it (filters already stored stay valid)', () => {
+    const bitsOf = (filter: Uint8Array) => [...filter].flatMap((byte, i) => Array.from({ length: 8 }, (_, b) => ((byte >> b) & 1 ? [i * 8 + b] : [])).flat());
+    for (const text of [...texts.slice(0, 40), 'ab', 'Überlast 温度 🏭 \ud800x', '"a\\b" {}']) {
+      const union = new Uint8Array(TEXT_FILTER_BYTES);
+      for (let at = 0; at + 3 <= text.length; at++) {
+        const trigram = text.slice(at, at + 3);
+        const one = textFilterOf(undefined, [trigram]);
+        expect(bitsOf(one)).toHaveLength(1);
+        expect(mayContain(one, trigram), JSON.stringify(trigram)).toBe(true);
+        union.forEach((byte, i) => (union[i] = byte | one[i]!));
+      }
+      expect(textFilterOf(undefined, [text]), JSON.stringify(text)).toEqual(union);
     }
   });
 
