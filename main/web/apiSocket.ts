@@ -150,7 +150,8 @@ export function serveApiSocket(socket: ApiSocket, options: ApiSocketOptions): vo
       return send({ id: call.id, envelope: failure('overloaded', `too many calls at once: at most ${MAX_CALLS_IN_FLIGHT} per connection`) });
     }
     calls.add(async () => {
-      const envelope = await dispatch(call.method, call.args, { clientId });
+      // The arguments come from this message's own JSON.parse: the contract may check them in place.
+      const envelope = await dispatch(call.method, call.args, { clientId }, true);
       // The dispatcher checked the request: a list of events, one stored event for each.
       const rows = (value: unknown) => value as Record<string, unknown>[];
       send(call.compact && envelope.ok ? { id: call.id, compact: compactStored(rows(call.args[0]), rows(envelope.value)) } : { id: call.id, envelope });

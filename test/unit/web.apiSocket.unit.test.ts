@@ -139,6 +139,20 @@ describe('the /api socket: messages', () => {
     expect(await core.store.headSeq()).toBe(0);
   });
 
+  test("a batch's payloads, checked where the socket parsed them, are refused naming the event and the value, and nothing of the batch is stored", async () => {
+    const { socket, core } = await connected();
+    const good = JSON.stringify({ type: 'operator.note.added', payload: { text: 'fine', readings: [1, 2] } });
+    const bad = [
+      ['{"type": "operator.note.added", "payload": {"readings": [1, 1e999]}}', 'events[1].payload.readings[1]: is not a finite number'],
+      ['{"type": "operator.note.added", "payload": {"a": {"__proto__": {"x": 1}}}}', 'events[1].payload.a.__proto__: is a forbidden key (__proto__, constructor and prototype are not allowed)'],
+      ['{"type": "operator.note.added", "payload": 1, "metadata": [1]}', 'events[1].metadata: must be a JSON object'],
+    ];
+    bad.forEach(([event], i) => socket.receive(`{"id": ${i}, "method": "events.publishBatch", "args": [[${good}, ${event}, ${good}]], "compact": true}`));
+    const replies = await socket.waitFor(bad.length);
+    expect(replies.map((reply) => (reply.envelope as { error: { message: string } }).error.message)).toEqual(bad.map(([, problem]) => `events.publishBatch: ${problem}`));
+    expect(await core.store.headSeq()).toBe(0);
+  });
+
   test('without the token in the address, the first message must carry it', async () => {
     const { socket } = await connected(false);
     socket.receive({ token: TOKEN });
