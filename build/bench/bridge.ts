@@ -28,6 +28,8 @@ import { cleanUp, type SectionSettings } from './section';
 export type BridgeBenchSettings = SectionSettings;
 
 const BATCH_SIZE = 1_000;
+/** Batches published on one path before the other path's turn. */
+const ROUND_BATCHES = 10;
 /** The issue's target: the bridge costs at most 20% of throughput. */
 const TARGET_RATIO = 0.8;
 
@@ -46,7 +48,8 @@ interface BridgePage {
   /** Hands the page what the next phase publishes (outside the phase: a large script to compile). */
   load(work: readonly TelemetryInput[] | readonly TelemetryInput[][]): Promise<void>;
   singles(): Promise<{ ms: number; latencies: number[] }>;
-  batches(): Promise<number>;
+  /** Publishes the loaded batches `from` to `to` (not included), one awaited at a time; the ms it took. */
+  batches(from: number, to: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -65,12 +68,12 @@ async function openPublishingPage(executablePath: string, host: WebHost): Promis
         }
         return { ms: performance.now() - started, latencies };
       })(globalThis.__work)`),
-    batches: () =>
+    batches: (from, to) =>
       page.evaluate(`(async (batches) => {
         const started = performance.now();
         for (const batch of batches) await globalThis.plant.events.publishBatch(batch);
         return performance.now() - started;
-      })(globalThis.__work)`),
+      })(globalThis.__work.slice(${from}, ${to}))`),
     close: () => page.close(),
   };
 }
@@ -98,11 +101,6 @@ async function bridgeSingle(page: BridgePage, count: number): Promise<SingleRun>
   return singleRun(count, ms, latencies);
 }
 
-/** The batches loaded into the page, published; `count` of them. */
-async function bridgeBatched(page: BridgePage, count: number): Promise<number> {
-  return perSecond(count * BATCH_SIZE, await page.batches());
-}
-
 async function directSingle(host: WebHost, inputs: readonly TelemetryInput[]): Promise<SingleRun> {
   const latencies: number[] = [];
   const started = performance.now();
@@ -114,17 +112,21 @@ async function directSingle(host: WebHost, inputs: readonly TelemetryInput[]): P
   return singleRun(inputs.length, performance.now() - started, latencies);
 }
 
+/** The ms it took to publish `batches` on the host's bus, one awaited at a time. */
 async function directBatched(host: WebHost, batches: readonly TelemetryInput[][]): Promise<number> {
   const started = performance.now();
   for (const batch of batches) await host.core.bus.publishBatch(batch);
-  return perSecond(batches.length * BATCH_SIZE, performance.now() - started);
+  return performance.now() - started;
 }
 
 export async function measureBridge(settings: BridgeBenchSettings): Promise<Record<string, number | boolean | null>> {
   const { log } = settings;
   const singles = settings.quick ? 300 : 2_000;
-  // Ten batches even in --quick: three took about 0.2 s, and their ratio swung 0.4-1.6 between runs.
-  const batchCount = 10;
+  // Per path and run. Ten (about 0.3 s) could not resolve the bridge's 5-6 ms per batch on a
+  // loaded machine; the batches go in rounds of ROUND_BATCHES, bridge and direct alternating
+  // within the run, so that both paths see the same moments of the machine, and the ratio is
+  // the median over every round of every run (the same batches on both paths).
+  const batchCount = settings.quick ? 40 : 100;
   const executablePath = findChromium();
   if (!executablePath) throw new Error(CHROMIUM_MISSING);
   await ensureRendererBuilt(log);
@@ -143,7 +145,7 @@ export async function measureBridge(settings: BridgeBenchSettings): Promise<Reco
     await bridgeSingle(page, 50);
     await directSingle(host, inputs.slice(0, 50));
     await page.load(warmBatch);
-    await bridgeBatched(page, 1);
+    await page.batches(0, 1);
     await directBatched(host, warmBatch.map((batch) => batch.map((input) => ({ ...input, payload: { ...input.payload, batch: -2 } }))));
     // Each timed phase starts with the host idle: the console's own subscribers (projector,
     // alarms, aggregates) have caught up with what the phase before published.
@@ -153,6 +155,8 @@ export async function measureBridge(settings: BridgeBenchSettings): Promise<Reco
     const direct: SingleRun[] = [];
     const bridgeBatch: number[] = [];
     const directBatch: number[] = [];
+    /** Per round: direct ms over bridge ms for the same batches, which is bridge rate over direct rate. */
+    const roundRatios: number[] = [];
     const cpu = { bridgeSingle: [] as number[], directSingle: [] as number[], bridgeBatch: [] as number[], directBatch: [] as number[] };
     const batchEvents = batchCount * BATCH_SIZE;
     for (let run = 0; run < settings.runs; run++) {
@@ -164,13 +168,26 @@ export async function measureBridge(settings: BridgeBenchSettings): Promise<Reco
           bridge.push(await withCpu(singles, cpu.bridgeSingle, () => bridgeSingle(page as BridgePage, singles)));
         } else direct.push(await withCpu(singles, cpu.directSingle, () => directSingle(host as WebHost, inputs)));
       }
-      for (const which of bridgeFirst ? ['bridge', 'direct'] : ['direct', 'bridge']) {
-        await idle();
-        if (which === 'bridge') {
-          await page.load(batches);
-          bridgeBatch.push(await withCpu(batchEvents, cpu.bridgeBatch, () => bridgeBatched(page as BridgePage, batchCount)));
-        } else directBatch.push(await withCpu(batchEvents, cpu.directBatch, () => directBatched(host as WebHost, batches)));
+      await page.load(batches);
+      const ms = { bridge: 0, direct: 0 };
+      const cpuMs = { bridge: 0, direct: 0 };
+      for (let from = 0; from < batchCount; from += ROUND_BATCHES) {
+        const to = Math.min(from + ROUND_BATCHES, batchCount);
+        const lap = { bridge: 0, direct: 0 };
+        const roundBridgeFirst = (from / ROUND_BATCHES) % 2 === (bridgeFirst ? 0 : 1);
+        for (const which of roundBridgeFirst ? (['bridge', 'direct'] as const) : (['direct', 'bridge'] as const)) {
+          await idle();
+          const before = cpuMsAll();
+          lap[which] = which === 'bridge' ? await (page as BridgePage).batches(from, to) : await directBatched(host as WebHost, batches.slice(from, to));
+          cpuMs[which] += cpuMsAll() - before;
+          ms[which] += lap[which];
+        }
+        roundRatios.push(lap.direct / lap.bridge);
       }
+      bridgeBatch.push(perSecond(batchEvents, ms.bridge));
+      directBatch.push(perSecond(batchEvents, ms.direct));
+      cpu.bridgeBatch.push((cpuMs.bridge * 1000) / batchEvents);
+      cpu.directBatch.push((cpuMs.direct * 1000) / batchEvents);
       const last = <T>(list: readonly T[]) => list[list.length - 1] as T;
       log(
         `bridge run ${run + 1}/${settings.runs}: single ${Math.round(last(bridge).perS)}/s (p50 ${last(bridge).p50.toFixed(2)} ms) vs direct ${Math.round(last(direct).perS)}/s; ` +
@@ -178,7 +195,7 @@ export async function measureBridge(settings: BridgeBenchSettings): Promise<Reco
       );
     }
     const singleRatio = round(median(bridge.map((b, i) => b.perS / (direct[i] as SingleRun).perS)));
-    const batchedRatio = round(median(bridgeBatch.map((b, i) => b / (directBatch[i] as number))));
+    const batchedRatio = round(median(roundRatios));
     return {
       bridge_single_publishes: singles,
       bridge_batch_size: BATCH_SIZE,

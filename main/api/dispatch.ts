@@ -13,7 +13,11 @@ import { ReviewModeError } from '../core/reviewMode';
 import { StoreClosedError } from '../store/storeClosedError';
 import type { ApiHandlers, CallContext } from './apiHandlers';
 
-export type Dispatch = (method: unknown, args: unknown, ctx: CallContext) => Promise<Envelope<unknown>>;
+/**
+ * `owned`: the arguments are fresh from `JSON.parse` and nothing else holds them (the
+ * browser-mode socket), so the contract may check them in place instead of copying.
+ */
+export type Dispatch = (method: unknown, args: unknown, ctx: CallContext, owned?: boolean) => Promise<Envelope<unknown>>;
 
 function failure(code: string, message: string): Envelope<never> {
   return { ok: false, error: { code, message } };
@@ -37,11 +41,11 @@ function codeOf(error: unknown): string | undefined {
 }
 
 export function createDispatcher(handlers: ApiHandlers, onInternalError: (error: unknown) => void = console.error): Dispatch {
-  return async (method, args, ctx) => {
+  return async (method, args, ctx, owned = false) => {
     if (!isMethodName(method)) return failure('unknown-method', `unknown method "${String(method).slice(0, 100)}"`);
     let parsed: unknown[];
     try {
-      parsed = contract[method].parse(args) as unknown[];
+      parsed = contract[method].parse(args, owned) as unknown[];
     } catch (error) {
       return failure('invalid-input', `${method}: ${(error as Error).message}`);
     }

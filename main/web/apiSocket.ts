@@ -9,10 +9,12 @@
  * not JSON, too large, or of the wrong shape is answered with an error envelope (with
  * `id: null` when it had no usable id) and the connection stays open. A publishBatch sent
  * with `compact: true` is answered, when it succeeds, with `{ id, compact }`: only what the
- * stored events hold beyond the request (shared/api/compactReply.ts).
+ * stored events hold beyond the request (shared/api/compactReply.ts). A publishBatch may carry
+ * the fields all its events share once, as `shared` (shared/api/sharedFields.ts).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { compactStored } from '../../shared/api/compactReply';
+import { spreadShared } from '../../shared/api/sharedFields';
 import type { Envelope } from '../../shared/api/contract';
 import type { Dispatch } from '../api/dispatch';
 import type { PushHub } from '../core/pushHub';
@@ -89,12 +91,18 @@ export function parseCall(text: string): Incoming {
     return { ok: false, id: null, problem: `message is not JSON (${(error as Error).message})` };
   }
   if (message === null || typeof message !== 'object' || Array.isArray(message)) return { ok: false, id: null, problem: 'message: must be an object { id, method, args }' };
-  const { id, method, args, compact } = message as Record<string, unknown>;
+  const { id, method, args, compact, shared } = message as Record<string, unknown>;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { ok: false, id: null, problem: 'message.id: must be a whole number of at least 0' };
   if (typeof method !== 'string' || method.length === 0) return { ok: false, id, problem: 'message.method: must be a method name' };
   if (args !== undefined && !Array.isArray(args)) return { ok: false, id, problem: 'message.args: must be a list' };
   if (compact !== undefined && compact !== true) return { ok: false, id, problem: 'message.compact: must be true when given' };
   if (compact && method !== COMPACT_METHOD) return { ok: false, id, problem: `message.compact: only ${COMPACT_METHOD} answers compact` };
+  if (shared !== undefined) {
+    if (method !== COMPACT_METHOD) return { ok: false, id, problem: `message.shared: only ${COMPACT_METHOD} takes shared fields` };
+    // Back into every event before the contract checks them, which then names what is wrong as in a full request.
+    const problem = spreadShared((args as unknown[] | undefined)?.[0], shared);
+    if (problem) return { ok: false, id, problem };
+  }
   return { ok: true, id, method, args: args ?? [], compact: compact === true };
 }
 
@@ -150,7 +158,8 @@ export function serveApiSocket(socket: ApiSocket, options: ApiSocketOptions): vo
       return send({ id: call.id, envelope: failure('overloaded', `too many calls at once: at most ${MAX_CALLS_IN_FLIGHT} per connection`) });
     }
     calls.add(async () => {
-      const envelope = await dispatch(call.method, call.args, { clientId });
+      // The arguments come from this message's own JSON.parse: the contract may check them in place.
+      const envelope = await dispatch(call.method, call.args, { clientId }, true);
       // The dispatcher checked the request: a list of events, one stored event for each.
       const rows = (value: unknown) => value as Record<string, unknown>[];
       send(call.compact && envelope.ok ? { id: call.id, compact: compactStored(rows(call.args[0]), rows(envelope.value)) } : { id: call.id, envelope });

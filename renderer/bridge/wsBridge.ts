@@ -4,13 +4,15 @@
  * this page's address (`?token=…`, as the host printed it).
  *
  * Messages: `{ id, method, args }` out, `{ id, envelope }` back; pushes arrive as
- * `{ channel: 'push:events', … }`. A publishBatch asks for the compact answer and rebuilds
- * the stored events from its own request (shared/api/compactReply.ts). A lost connection fails the calls waiting on it; the
+ * `{ channel: 'push:events', … }`. A publishBatch sends the fields all its events share once
+ * (shared/api/sharedFields.ts), asks for the compact answer and rebuilds the stored events
+ * from its own request (shared/api/compactReply.ts). A lost connection fails the calls waiting on it; the
  * transport then connects again by itself (after 1 s, doubling to 15 s) and tells
  * `onReconnect`, so that live subscriptions are made again.
  */
 import { PUSH_CHANNEL } from '../../shared/api/channels';
 import { expandStored } from '../../shared/api/compactReply';
+import { splitShared, spreadShared } from '../../shared/api/sharedFields';
 import type { Envelope, MethodName } from '../../shared/api/contract';
 import { createPlantApi, type EventPushMessage, type PlantApi, type PlantTransport } from '../../shared/api/plantApi';
 
@@ -57,8 +59,10 @@ class SentBatch {
   read(): unknown[] {
     clearTimeout(this.timer);
     if (!this.events) {
-      const sent = (JSON.parse(this.text) as { args?: unknown[] }).args?.[0];
+      const { args, shared } = JSON.parse(this.text) as { args?: unknown[]; shared?: unknown };
+      const sent = args?.[0];
       this.events = Array.isArray(sent) ? sent : [];
+      if (shared !== undefined) spreadShared(this.events, shared);
     }
     return this.events;
   }
@@ -156,7 +160,10 @@ export function createWsTransport(url: string): WsTransport {
       return new Promise<Envelope<unknown>>((resolve, reject) => {
         let text: string;
         try {
-          text = JSON.stringify(compact ? { id, method, args, compact } : { id, method, args });
+          // What every event of a batch has the same goes once (shared/api/sharedFields.ts).
+          const split = compact && Array.isArray(args[0]) ? splitShared(args[0] as unknown[]) : null;
+          const message = split ? { id, method, args: [split.events], compact, shared: split.shared } : compact ? { id, method, args, compact } : { id, method, args };
+          text = JSON.stringify(message);
         } catch (error) {
           return reject(new TypeError(`${method}: the arguments cannot be sent (${(error as Error).message})`));
         }

@@ -26,10 +26,13 @@ import type { PlantMetrics } from './metrics';
 /** At most this many events in one `publishBatch`. */
 export const MAX_BATCH = 10_000;
 
-/** Checked here, at the boundary, once: the bus takes a sealed input without a second check. */
-function publishInput(value: unknown, name: string): PublishInput {
+/**
+ * Checked here, at the boundary, once: the bus takes a sealed input without a second check.
+ * An owned input's payload and metadata are checked and frozen where they are, not copied.
+ */
+function publishInput(value: unknown, name: string, owned: boolean): PublishInput {
   try {
-    return sealPublishInput(value);
+    return sealPublishInput(value, owned);
   } catch (error) {
     if (error instanceof EventValidationError) throw new EventValidationError(`${name}.${error.field}`, error.rule);
     throw error;
@@ -37,16 +40,16 @@ function publishInput(value: unknown, name: string): PublishInput {
 }
 
 export const contract = {
-  'events.publish': method<[PublishInput], StoredEvent>((args) => {
+  'events.publish': method<[PublishInput], StoredEvent>((args, owned) => {
     arity(args, 1);
-    return [publishInput(args[0], 'event')];
+    return [publishInput(args[0], 'event', owned)];
   }),
-  'events.publishBatch': method<[PublishInput[]], StoredEvent[]>((args) => {
+  'events.publishBatch': method<[PublishInput[]], StoredEvent[]>((args, owned) => {
     arity(args, 1);
     const inputs = args[0];
     if (!Array.isArray(inputs)) throw new TypeError('events: must be a list of events');
     if (inputs.length > MAX_BATCH) throw new RangeError(`events: at most ${MAX_BATCH} in one batch (got ${inputs.length})`);
-    return [inputs.map((input, i) => publishInput(input, `events[${i}]`))];
+    return [inputs.map((input, i) => publishInput(input, `events[${i}]`, owned))];
   }),
   'events.query': method<[EventQuery], EventPage>((args) => {
     arity(args, 0, 1);

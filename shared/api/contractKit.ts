@@ -5,16 +5,20 @@
 import { z } from 'zod';
 
 export interface Method<Args extends unknown[], Result> {
-  readonly parse: (args: unknown) => Args;
+  /**
+   * `owned`: the arguments are fresh from `JSON.parse` and belong to the caller alone, so a
+   * method may check and freeze them in place instead of copying them.
+   */
+  readonly parse: (args: unknown, owned?: boolean) => Args;
   /** Never set: carries the result type for the type checker. */
   readonly result?: Result;
 }
 
-export function method<Args extends unknown[], Result>(parse: (args: unknown[]) => Args): Method<Args, Result> {
+export function method<Args extends unknown[], Result>(parse: (args: unknown[], owned: boolean) => Args): Method<Args, Result> {
   return {
-    parse: (args) => {
+    parse: (args, owned = false) => {
       if (!Array.isArray(args)) throw new TypeError('arguments: must be a list');
-      return parse(args);
+      return parse(args, owned);
     },
   };
 }

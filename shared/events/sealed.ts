@@ -108,9 +108,11 @@ export interface InputDefaults {
 /**
  * A producer's input, checked, deep-frozen and marked, for a boundary that checks what it
  * receives before it hands it on (the API): sealInput then takes it without a second check.
+ * `owned`: its payload and metadata belong to the caller alone (fresh from `JSON.parse`), so
+ * they are checked and frozen where they are instead of copied, as in sealOwnedInput.
  */
-export function sealPublishInput(candidate: unknown): PublishInput {
-  const input = validatePublishInputFrozen(candidate);
+export function sealPublishInput(candidate: unknown, owned = false): PublishInput {
+  const input = owned ? validateOwnedPublishInput(candidate, checkParsedJson) : validatePublishInputFrozen(candidate);
   InputStamp.stamp(input);
   return Object.freeze(input);
 }

@@ -168,9 +168,10 @@ describe('browser mode', () => {
 
   test('a batch through window.plant resolves with the events exactly as the store holds them', async () => {
     const batch = [
-      { type: 'operator.note.added', payload: { text: 'first of a batch', equipmentId: 'press-2' } },
-      { type: 'operator.shift.started', payload: { shift: 'C' }, priority: 'HIGH', timestamp: Date.UTC(2026, 0, 1), metadata: { by: 'test' }, correlationId: 'handover-7' },
+      { type: 'operator.note.added', source: 'desk-3', payload: { text: 'first of a batch', equipmentId: 'press-2' } },
+      { type: 'operator.shift.started', source: 'desk-3', payload: { shift: 'C' }, priority: 'HIGH', timestamp: Date.UTC(2026, 0, 1), metadata: { by: 'test' }, correlationId: 'handover-7' },
     ];
+    // Both from one source: the page sends it once for the batch (shared/api/sharedFields.ts).
     // The page changes its list while the call waits: the answer still holds what was sent.
     const answered = (await app.page.evaluate(async (inputs) => {
       const answer = (window as unknown as { plant: { events: { publishBatch(i: unknown): Promise<unknown> } } }).plant.events.publishBatch(inputs);

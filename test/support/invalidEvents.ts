@@ -31,6 +31,20 @@ export function generateInvalidPublishInputs(count = 1200, seed = 1): InvalidEve
   return generate('input', count, seed);
 }
 
+/** The cases' events as JSON text, for checks of what arrives as a message; those JSON cannot write (a bigint, a cycle) are left out. */
+export function asJsonTexts(cases: readonly InvalidEventCase[]): string[] {
+  const texts: string[] = [];
+  for (const { event } of cases) {
+    try {
+      const text = JSON.stringify(event);
+      if (typeof text === 'string') texts.push(text);
+    } catch {
+      // no message can hold it
+    }
+  }
+  return texts;
+}
+
 function generate(shape: Shape, count: number, seed: number): InvalidEventCase[] {
   const rng = new Rng(seed);
   const cases: InvalidEventCase[] = [];

@@ -45,6 +45,9 @@ describe('loaded events', () => {
     expect(bounded.events.map((e) => e.seq)).toEqual([10, 9, 8]);
     expect(bounded.hasOlder).toBe(true);
     expect(decodeCursor(olderCursor(bounded) as string)).toEqual({ seq: 8, back: false, order: 'desc' });
+    // Filled to the bound exactly, nothing was let go; more live events than the bound keep the newest.
+    expect(addNewer({ events: [ev(2), ev(1)], hasOlder: false }, [ev(3)], 3)).toEqual({ events: [ev(3), ev(2), ev(1)], hasOlder: false });
+    expect(addNewer({ events: [ev(2)], hasOlder: false }, [ev(5), ev(3), ev(6), ev(4)], 3)).toEqual({ events: [ev(6), ev(5), ev(4)], hasOlder: true });
   });
 });
 

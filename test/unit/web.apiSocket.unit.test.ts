@@ -139,6 +139,46 @@ describe('the /api socket: messages', () => {
     expect(await core.store.headSeq()).toBe(0);
   });
 
+  test("a batch's payloads, checked where the socket parsed them, are refused naming the event and the value, and nothing of the batch is stored", async () => {
+    const { socket, core } = await connected();
+    const good = JSON.stringify({ type: 'operator.note.added', payload: { text: 'fine', readings: [1, 2] } });
+    const bad = [
+      ['{"type": "operator.note.added", "payload": {"readings": [1, 1e999]}}', 'events[1].payload.readings[1]: is not a finite number'],
+      ['{"type": "operator.note.added", "payload": {"a": {"__proto__": {"x": 1}}}}', 'events[1].payload.a.__proto__: is a forbidden key (__proto__, constructor and prototype are not allowed)'],
+      ['{"type": "operator.note.added", "payload": 1, "metadata": [1]}', 'events[1].metadata: must be a JSON object'],
+    ];
+    bad.forEach(([event], i) => socket.receive(`{"id": ${i}, "method": "events.publishBatch", "args": [[${good}, ${event}, ${good}]], "compact": true}`));
+    const replies = await socket.waitFor(bad.length);
+    expect(replies.map((reply) => (reply.envelope as { error: { message: string } }).error.message)).toEqual(bad.map(([, problem]) => `events.publishBatch: ${problem}`));
+    expect(await core.store.headSeq()).toBe(0);
+  });
+
+  test("a publishBatch's shared fields go into every event before the check; shared fields that do not fit are refused naming them, with nothing stored", async () => {
+    const { socket, core } = await connected();
+    const events = [{ payload: { text: 'first' } }, { payload: { text: 'second' }, priority: 'HIGH' }];
+    socket.receive({ id: 1, method: 'events.publishBatch', args: [events], compact: true, shared: { type: 'operator.note.added', source: 'desk-3', priority: 'LOW' } });
+    socket.receive({ id: 2, method: 'events.publishBatch', args: [events], shared: { type: 'operator.note.added', seq: 1 } });
+    socket.receive({ id: 3, method: 'events.publishBatch', args: [events], shared: { type: 'Not Valid' } });
+    socket.receive({ id: 4, method: 'events.publish', args: [events[0]], shared: { type: 'operator.note.added' } });
+    // Refused messages are answered at once, calls once the dispatcher has checked them: in the order of their ids here.
+    const replies = [...(await socket.waitFor(4))].sort((a, b) => (a.id as number) - (b.id as number));
+    expect(replies.map((reply) => (reply.envelope as { error: { message: string } }).error.message)).toEqual([
+      'message.shared.priority: events[1] has its own',
+      'message.shared.seq: is not an event field',
+      expect.stringMatching(/^events\.publishBatch: events\[0\]\.type: /),
+      'message.shared: only events.publishBatch takes shared fields',
+    ]);
+    expect(await core.store.headSeq()).toBe(0);
+    socket.receive({ id: 5, method: 'events.publishBatch', args: [events], compact: true, shared: { type: 'operator.note.added', source: 'desk-3' } });
+    const [reply] = (await socket.waitFor(5)).slice(4);
+    const stored = await core.store.query({ order: 'asc' });
+    expect(stored.events.map((event) => [event.type, event.source, event.priority])).toEqual([
+      ['operator.note.added', 'desk-3', 'NORMAL'],
+      ['operator.note.added', 'desk-3', 'HIGH'],
+    ]);
+    expect(expandStored(events.map((event) => ({ ...event, type: 'operator.note.added', source: 'desk-3' })), reply?.compact)).toStrictEqual(stored.events);
+  });
+
   test('without the token in the address, the first message must carry it', async () => {
     const { socket } = await connected(false);
     socket.receive({ token: TOKEN });

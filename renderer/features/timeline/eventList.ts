@@ -40,15 +40,25 @@ function trimmed(events: StoredEvent[], hasOlder: boolean, max: number): LoadedE
   return { events: events.slice(0, max), hasOlder: true };
 }
 
-/** Adds live events (any order); the fast path is the usual one: all newer than the head. */
+/**
+ * Adds live events (any order); the fast path is the usual one: all newer than the head. It
+ * copies the loaded list once per frame, up to the bound, instead of joining and then trimming.
+ */
 export function addNewer(loaded: LoadedEvents, incoming: readonly StoredEvent[], max = MAX_LOADED): LoadedEvents {
   if (incoming.length === 0) return loaded;
   const head = loaded.events[0]?.seq ?? 0;
   const sorted = [...incoming].sort((x, y) => y.seq - x.seq);
   const last = sorted[sorted.length - 1] as StoredEvent;
   const distinct = sorted.every((e, i) => i === 0 || (sorted[i - 1] as StoredEvent).seq !== e.seq);
-  const events = last.seq > head && distinct ? [...sorted, ...loaded.events] : unionBySeq(loaded.events, incoming);
-  return trimmed(events, loaded.hasOlder, max);
+  if (!(last.seq > head && distinct)) return trimmed(unionBySeq(loaded.events, incoming), loaded.hasOlder, max);
+  const older = loaded.events;
+  const fresh = Math.min(sorted.length, max);
+  const kept = Math.min(older.length, max - fresh);
+  // Made at its final length: growing it by push would copy it again each time it grew.
+  const events = new Array<StoredEvent>(fresh + kept);
+  for (let i = 0; i < fresh; i++) events[i] = sorted[i] as StoredEvent;
+  for (let i = 0; i < kept; i++) events[fresh + i] = older[i] as StoredEvent;
+  return { events, hasOlder: loaded.hasOlder || sorted.length + older.length > max };
 }
 
 /**
