@@ -43,6 +43,9 @@ export class AppendBatcher {
   /** Events in `queue`. */
   private queuedEvents = 0;
 
+  /** Wakes `run` while it waits for the last batch to settle with nothing queued (see `settledOrSubmitted`). */
+  private wake: (() => void) | null = null;
+
   constructor(
     private readonly store: EventStore,
     private readonly overlapAt = OVERLAP_AT_EVENTS,
@@ -61,6 +64,8 @@ export class AppendBatcher {
     this.queuedEvents += unit.events.length;
     if (!this.running) {
       this.running = Promise.resolve().then(() => this.run());
+    } else {
+      this.wake?.();
     }
   }
 
@@ -86,11 +91,27 @@ export class AppendBatcher {
           beforeLast = last;
           last = settled;
         }
-        await last;
+        await this.settledOrSubmitted(last);
       } while (this.queue.length > 0);
     } finally {
       this.running = null;
     }
+  }
+
+  /**
+   * Resolves once `last` has settled or a unit is submitted, whichever comes first. A caller
+   * that publishes its next batch when told its last one committed (the ingest) submits it a
+   * moment after the commit, when the loop above has already found the queue empty: without
+   * this, that batch would wait for the last one's journal sync and delivery instead of going
+   * to the store while they run (the overlap rule above still decides whether it may).
+   */
+  private settledOrSubmitted(last: Promise<void>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.wake = resolve;
+      last.then(resolve, reject);
+    }).finally(() => {
+      this.wake = null;
+    });
   }
 
   /**

@@ -111,6 +111,44 @@ describe('append batcher: a second append in flight', () => {
     expect(settled).toEqual(['a stored as 1', 'b stored as 2', 'c stored as 3']);
   });
 
+  it('sends a batch published only after the one before was committed (as the ingest does) before that one is durable', async () => {
+    const { store, settled, publish } = setUp();
+    const a = publish('a');
+    await turns();
+    store.calls[0]!.commit.resolve();
+    await turns();
+    // The bus found nothing waiting when a was committed; b comes later, a is not durable yet.
+    const b = publish('b');
+    await turns();
+    expect(store.calls.map((call) => call.names)).toEqual([['a'], ['b']]);
+    store.calls[1]!.commit.resolve();
+    store.calls[1]!.durable.resolve();
+    await turns();
+    expect(settled).toEqual([]);
+    store.calls[0]!.durable.resolve();
+    await Promise.all([a, b]);
+    expect(settled).toEqual(['a stored as 1', 'b stored as 2']);
+  });
+
+  it('holds a late batch smaller than overlapAt until the one before has settled', async () => {
+    const { store, settled, publish } = setUp(2);
+    const a = publish('a');
+    await turns();
+    store.calls[0]!.commit.resolve();
+    await turns();
+    const b = publish('b');
+    await turns();
+    expect(store.calls.map((call) => call.names)).toEqual([['a']]);
+    store.calls[0]!.durable.resolve();
+    await a;
+    await turns();
+    expect(store.calls.map((call) => call.names)).toEqual([['a'], ['b']]);
+    store.calls[1]!.commit.resolve();
+    store.calls[1]!.durable.resolve();
+    await b;
+    expect(settled).toEqual(['a stored as 1', 'b stored as 2']);
+  });
+
   it('keeps at most two appends in flight: a third batch waits until the first has settled', async () => {
     const { store, settled, publish, a, b } = await bothCommitted();
     const c = publish('c');
