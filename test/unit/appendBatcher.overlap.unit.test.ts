@@ -75,6 +75,18 @@ async function aCommittedBAndCWaiting(overlapAt: number) {
   return { ...set, a, b, c };
 }
 
+/** a committed with nothing waiting, so the bus waits for it to settle; b published after that. */
+async function bPublishedAfterACommitted(overlapAt: number) {
+  const set = setUp(overlapAt);
+  const a = set.publish('a');
+  await turns();
+  set.store.calls[0]!.commit.resolve();
+  await turns();
+  const b = set.publish('b');
+  await turns();
+  return { ...set, a, b };
+}
+
 /** a committed and on its way to disk, b sent behind it and committed too. */
 async function bothCommitted() {
   const set = setUp();
@@ -112,14 +124,8 @@ describe('append batcher: a second append in flight', () => {
   });
 
   it('sends a batch published only after the one before was committed (as the ingest does) before that one is durable', async () => {
-    const { store, settled, publish } = setUp();
-    const a = publish('a');
-    await turns();
-    store.calls[0]!.commit.resolve();
-    await turns();
     // The bus found nothing waiting when a was committed; b comes later, a is not durable yet.
-    const b = publish('b');
-    await turns();
+    const { store, settled, a, b } = await bPublishedAfterACommitted(1);
     expect(store.calls.map((call) => call.names)).toEqual([['a'], ['b']]);
     store.calls[1]!.commit.resolve();
     store.calls[1]!.durable.resolve();
@@ -131,13 +137,7 @@ describe('append batcher: a second append in flight', () => {
   });
 
   it('holds a late batch smaller than overlapAt until the one before has settled', async () => {
-    const { store, settled, publish } = setUp(2);
-    const a = publish('a');
-    await turns();
-    store.calls[0]!.commit.resolve();
-    await turns();
-    const b = publish('b');
-    await turns();
+    const { store, settled, a, b } = await bPublishedAfterACommitted(2);
     expect(store.calls.map((call) => call.names)).toEqual([['a']]);
     store.calls[0]!.durable.resolve();
     await a;
