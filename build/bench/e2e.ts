@@ -1,6 +1,6 @@
 /**
  * The product path as a user feels it (`--only e2e`): a real Mosquitto, an MQTT client
- * publishing telemetry at a fixed rate (QoS 1, in a worker thread), the console host in
+ * publishing telemetry at a fixed rate (QoS 1, in a child process), the console host in
  * browser mode with its store host on an on-disk profile and every default consumer running
  * (projector, alarm engine with the default rules, process manager, aggregates), and a page
  * subscribed to every live event as the timeline is. Figures:

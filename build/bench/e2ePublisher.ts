@@ -1,10 +1,11 @@
 /**
- * The end-to-end benchmark's MQTT source, in a worker thread so that pacing the messages
- * does not take the host's event loop: it publishes telemetry at a fixed rate with QoS 1,
- * each body carrying its send time (`sentAt`, ms since the epoch, sub-millisecond) and the
- * phase it belongs to, and reports how many the broker acknowledged.
+ * The end-to-end benchmark's MQTT source, in a child process of its own so that pacing the
+ * messages takes neither the host's event loop nor the host's memory (the soak measures the
+ * host's resident memory, and a product host runs no publisher): it publishes telemetry at a
+ * fixed rate with QoS 1, each body carrying its send time (`sentAt`, ms since the epoch,
+ * sub-millisecond) and the phase it belongs to, and reports how many the broker acknowledged.
+ * Started by mqttSource.ts, which talks to it over the IPC channel; the broker's URL is its argument.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import mqtt from 'mqtt';
 
 export interface PublishPhase {
@@ -39,18 +40,22 @@ const MAX_UNACKNOWLEDGED = 30_000;
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function run(url: string): Promise<void> {
-  const port = parentPort;
-  if (!port) throw new Error('e2ePublisher runs in a worker thread');
+/** A message to the process that started this one (mqttSource.ts). */
+function tell(message: PhaseDone | { kind: 'ready' } | { kind: 'error'; message: string }): void {
+  process.send?.(message);
+}
+
+async function run(url: string | undefined): Promise<void> {
+  if (!process.send || !url) throw new Error('e2ePublisher runs as a child process with an IPC channel, the broker URL its argument');
   const client = await mqtt.connectAsync(url, { clientId: `bench-e2e-${process.pid}`, clean: true, reconnectPeriod: 0 });
-  port.on('message', (message: PublishPhase | { kind: 'close' }) => {
+  process.on('message', (message: PublishPhase | { kind: 'close' }) => {
     if ('kind' in message) {
-      void client.endAsync().then(() => port.close());
+      void client.endAsync().then(() => process.disconnect());
       return;
     }
-    void publishPhase(client, message).then((done) => port.postMessage(done));
+    void publishPhase(client, message).then(tell);
   });
-  port.postMessage({ kind: 'ready' });
+  tell({ kind: 'ready' });
 }
 
 /** Publishes `rate` messages a second for `seconds`, catching up after a late tick rather than drifting. */
@@ -81,6 +86,7 @@ async function publishPhase(client: mqtt.MqttClient, { phase, rate, seconds, top
   return { kind: 'done', phase, sent, acked, failed, ms: now() - started };
 }
 
-run((workerData as { url: string }).url).catch((error: unknown) => {
-  parentPort?.postMessage({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+run(process.argv[2]).catch((error: unknown) => {
+  tell({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+  process.disconnect?.();
 });

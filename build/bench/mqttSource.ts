@@ -1,8 +1,9 @@
 /**
- * The main thread's handle on the benchmark's MQTT publisher (e2ePublisher.ts, a worker
- * thread): starts it on a broker, runs publishing phases and stops it.
+ * The benchmark's handle on its MQTT publisher (e2ePublisher.ts, a child process): starts it
+ * on a broker, runs publishing phases and stops it.
  */
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { WebHost } from '../../main/web/server';
 import type { PhaseDone, PublishPhase } from './e2ePublisher';
 
@@ -16,38 +17,49 @@ export const CONSOLE_BROKER_CONFIG = ['max_inflight_messages 1000', 'max_queued_
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class MqttSource {
-  private readonly waiting = new Map<string, (done: PhaseDone) => void>();
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (message: PhaseDone | { kind: string }) => {
-      if (message.kind === 'done') this.waiting.get((message as PhaseDone).phase)?.((message as PhaseDone));
+  private readonly waiting = new Map<string, { resolve: (done: PhaseDone) => void; reject: (error: Error) => void }>();
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (message: PhaseDone | { kind: string }) => {
+      if (message.kind === 'done') this.waiting.get((message as PhaseDone).phase)?.resolve(message as PhaseDone);
     });
+    // A phase whose publisher is gone would otherwise never end.
+    child.once('exit', (code, signal) => {
+      for (const { reject } of this.waiting.values()) reject(new Error(`the MQTT publisher exited (${signal ?? code}) during a phase`));
+    });
+  }
+
+  /** The publisher's process id: its memory and CPU are the benchmark's, not the host's. */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   static async start(url: string): Promise<MqttSource> {
-    // Node 20 does not carry tsx's loader into workers: the worker loads its TypeScript through tsx's API.
-    const entry = new URL('./e2ePublisher.ts', import.meta.url).href;
-    const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
-    const worker = new Worker(boot, { eval: true, workerData: { url } });
+    // Its own process, not a worker thread of this one: the host runs here, and the soak
+    // measures this process's memory as the host's.
+    const child = fork(fileURLToPath(new URL('./e2ePublisher.ts', import.meta.url)), [url], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     await new Promise<void>((resolve, reject) => {
-      worker.on('message', (message: { kind: string; message?: string }) => {
+      child.on('message', (message: { kind: string; message?: string }) => {
         if (message.kind === 'ready') resolve();
         if (message.kind === 'error') reject(new Error(`the MQTT publisher: ${message.message}`));
       });
-      worker.once('error', reject);
+      child.once('error', reject);
+      child.once('exit', (code, signal) => reject(new Error(`the MQTT publisher exited (${signal ?? code}) before it was ready`)));
     });
-    return new MqttSource(worker);
+    return new MqttSource(child);
   }
 
   publish(phase: PublishPhase): Promise<PhaseDone> {
-    return new Promise((resolve) => {
-      this.waiting.set(phase.phase, resolve);
-      this.worker.postMessage(phase);
+    return new Promise((resolve, reject) => {
+      this.waiting.set(phase.phase, { resolve, reject });
+      this.child.send(phase);
     });
   }
 
   async close(): Promise<void> {
-    this.worker.postMessage({ kind: 'close' });
-    await Promise.race([new Promise((resolve) => this.worker.once('exit', resolve)), sleep(3_000).then(() => this.worker.terminate())]);
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.send({ kind: 'close' });
+    await Promise.race([exited, sleep(3_000).then(() => this.child.kill())]);
   }
 }
 

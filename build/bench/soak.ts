@@ -6,9 +6,9 @@
  *
  * - the resident memory growth of every process, extrapolated to an hour from a
  *   least-squares line over the run's second half (the first half is warm-up: caches,
- *   JIT, the store's first segments): the host (this Node process, which also runs the
- *   publisher's worker thread), the largest of any Chromium process, and one key per
- *   process by what it serves and its role (soakMemory.ts), e.g. `…_timeline_renderer`;
+ *   JIT, the store's first segments): the host (this Node process; the MQTT publisher runs
+ *   in a child process of its own, `…_publisher`), the largest of any Chromium process, and
+ *   one key per process by what it serves and its role (soakMemory.ts), e.g. `…_timeline_renderer`;
  * - the JavaScript heap of the host and of each console window, sampled the same way
  *   (`soak_js_heap_growth_mb_per_hour_<host|timeline|equipment>`), and what is left of it
  *   after a forced full collection at a quarter and at the end of the run
@@ -78,6 +78,9 @@ async function startPath(path: SoakPath, indexWindow?: number): Promise<WebHost>
   return host;
 }
 
+/** The publisher's process by the name its memory figure goes by. */
+const publisherName = (source: MqttSource) => new Map(source.pid === undefined ? [] : [[source.pid, 'publisher']]);
+
 /** Runs `body` on a fresh path, then stops it (after `more()`, the run's own clean-up steps). */
 async function onPath<T>(log: (line: string) => void, body: (path: SoakPath) => Promise<T>, more: () => (() => unknown)[] = () => []): Promise<T> {
   const path: SoakPath = { broker: await MosquittoBroker.start({ config: CONSOLE_BROKER_CONFIG }), dataDir: mkdtempSync(join(tmpdir(), 'plant-bench-soak-')) };
@@ -123,7 +126,7 @@ async function measureFullWindow(quick: boolean, log: (line: string) => void): P
   return onPath(log, async (path) => {
     const host = await startPath(path, SMALL_WINDOW);
     const source = (path.source = await MqttSource.start(path.broker.url));
-    const trail = new MemoryTrail(new Map());
+    const trail = new MemoryTrail(new Map(), publisherName(source));
     trail.sample();
     const sampler = setInterval(() => trail.sample(), 2_000);
     log(`soak: the store host with an index window of ${SMALL_WINDOW} events: ${RATE} events/s for ${seconds} s`);
@@ -163,7 +166,7 @@ async function measureMainRun(executablePath: string, quick: boolean, log: (line
     const windows = new Map<number, string>();
     if (timeline.pid !== undefined) windows.set(timeline.pid, 'timeline');
     if (equipment.pid !== undefined) windows.set(equipment.pid, 'equipment');
-    const trail = new MemoryTrail(windows);
+    const trail = new MemoryTrail(windows, publisherName(source));
     const heaps = new HeapTrail(new Map([['timeline', timeline], ['equipment', equipment]]));
     const hostMemory = new HostMemoryTrail();
     const renderers = new RendererTrail(new Map([['timeline', timeline], ['equipment', equipment]]));

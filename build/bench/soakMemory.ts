@@ -38,11 +38,19 @@ export interface Growth {
 export class MemoryTrail {
   private readonly samples = new Map<number, { name: string; kb: number[]; at: number[] }>();
 
-  /** `windows`: the browser process of each console window, by the name its processes go by. */
-  constructor(private readonly windows: ReadonlyMap<number, string>) {}
+  /**
+   * `windows`: the browser process of each console window, by the name its processes go by;
+   * `named`: other processes of the benchmark by name (the publisher).
+   */
+  constructor(
+    private readonly windows: ReadonlyMap<number, string>,
+    private readonly named: ReadonlyMap<number, string> = new Map(),
+  ) {}
 
   private nameOf(pid: number, processes: Map<number, ProcInfo>): string {
     if (pid === process.pid) return 'host';
+    const named = this.named.get(pid);
+    if (named !== undefined) return named;
     const command = processes.get(pid)?.command ?? '?';
     const args = commandLine(pid);
     if (!/chrom/i.test(command) && !/chrom/i.test(args[0] ?? '')) return keyPart(command);
@@ -156,7 +164,7 @@ export class HeapTrail {
 /**
  * Where the host's resident memory goes: `process.memoryUsage()` (resident, V8 heap reserved
  * and used, memory outside the heap held by JavaScript objects, and its array buffers) and
- * V8's heap spaces (reserved size of new, old, large-object and code space), sampled like the
+ * V8's heap spaces (reserved and used size of new, old, large-object and code space), sampled like the
  * resident memory. Resident memory that grows while none of these does is outside V8's
  * accounting (the allocator, socket buffers of native modules).
  */
@@ -174,7 +182,10 @@ export class HostMemoryTrail {
     add('external', mb(usage.external));
     add('array_buffers', mb(usage.arrayBuffers));
     for (const space of getHeapSpaceStatistics()) {
-      if (/^(new|old|large_object|code)_space$/.test(space.space_name)) add(`${space.space_name}_size`, mb(space.space_size));
+      if (!/^(new|old|large_object|code)_space$/.test(space.space_name)) continue;
+      // Reserved and in use apart: a space that V8 keeps large while little of it is used is the collector's sizing, not the code's.
+      add(`${space.space_name}_size`, mb(space.space_size));
+      add(`${space.space_name}_used`, mb(space.space_used_size));
     }
     this.at.push(performance.now());
   }
