@@ -400,6 +400,24 @@ describe('EventColumns.seqsOfId', () => {
     for (const unknown of ['', 'evt-0', 'evt-999999', 'unknown']) expect(columns.seqsOfId(unknown)).toEqual([]);
   });
 
+  it('finds the ids kept after the window moves on, and as more arrive, but not the dropped ones', () => {
+    const columns = new EventColumns();
+    const ids = Array.from({ length: 8192 }, () => newEventId());
+    ids.forEach((id, i) => columns.setRow(i + 1, rowFor(id)));
+    columns.commit(ids.length);
+    // 3,072 ids kept: the id table is rebuilt three quarters full, and the next id grows it.
+    columns.evict(5120);
+    const more = Array.from({ length: 3000 }, () => newEventId());
+    more.forEach((id, i) => columns.setRow(8193 + i, rowFor(id)));
+    columns.commit(8192 + more.length);
+    const wrong = [...ids, ...more].flatMap((id, i) => {
+      const seqs = columns.seqsOfId(id);
+      const expected = i + 1 > 5120 ? [i + 1] : [];
+      return JSON.stringify(seqs) === JSON.stringify(expected) ? [] : [{ id, seq: i + 1, seqs }];
+    });
+    expect(wrong).toEqual([]);
+  });
+
   it('forgets rows of a write that failed and was rewritten before commit', () => {
     const columns = new EventColumns();
     columns.setRow(1, rowFor('kept'));
