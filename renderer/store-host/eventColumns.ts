@@ -29,6 +29,16 @@ export const idHashes = (id: string): [number, number] => [hash32(id, ID_SEED_1)
 /** The correlation column's value: 0 means no correlation id. */
 export const correlationHash = (id: string | undefined): number => (id === undefined ? 0 : hash32(id, CORRELATION_SEED) || 1);
 
+/**
+ * The type, source and subject columns hold 16-bit codes while every code fits below this (a
+ * plant has a few hundred names of each), 2 bytes an event each instead of 4; a larger code
+ * widens the three to 32 bits for good. The 16-bit subject column keeps it for "no subject".
+ */
+const NARROW_NONE = 0xffff;
+
+/** A column of dictionary codes. */
+export type Codes = Uint16Array | Int32Array;
+
 export const PRIORITY_CODE: Readonly<Record<Priority, number>> = Object.fromEntries(PRIORITIES.map((p, i) => [p, i])) as Record<Priority, number>;
 export { STATUS_CODE };
 
@@ -120,9 +130,12 @@ export class EventColumns {
   timeOrdered = true;
   idh1 = new Int32Array(0);
   idh2 = new Int32Array(0);
-  type = new Int32Array(0);
-  source = new Int32Array(0);
-  subject = new Int32Array(0);
+  type: Codes = new Uint16Array(0);
+  source: Codes = new Uint16Array(0);
+  /** The subject's code, or `noSubject` when the event names none. */
+  subject: Codes = new Uint16Array(0);
+  /** The subject column's value for "no subject": 0xFFFF while the code columns are 16-bit, -1 once widened. */
+  noSubject = NARROW_NONE;
   corr = new Int32Array(0);
   ts = new Float64Array(0);
   prio = new Uint8Array(0);
@@ -175,15 +188,25 @@ export class EventColumns {
   setRow(seq: number, row: EventRow): void {
     const i = seq - this.base - 1;
     this.reserve(Math.max(0, seq - this.length));
+    if (this.noSubject !== -1 && (row.type >= NARROW_NONE || row.source >= NARROW_NONE || row.subject >= NARROW_NONE)) this.widen();
     this.idh1[i] = row.idh1;
     this.idh2[i] = row.idh2;
     this.type[i] = row.type;
     this.source[i] = row.source;
+    // -1 (no subject) is stored as 0xFFFF in the 16-bit column.
     this.subject[i] = row.subject;
     this.corr[i] = row.corr;
     this.ts[i] = row.ts;
     this.prio[i] = row.prio;
     this.status[i] = row.status;
+  }
+
+  /** Makes the code columns 32-bit, for a code that does not fit in 16 bits. */
+  private widen(): void {
+    this.type = Int32Array.from(this.type);
+    this.source = Int32Array.from(this.source);
+    this.subject = Int32Array.from(this.subject, (code) => (code === NARROW_NONE ? -1 : code));
+    this.noSubject = -1;
   }
 
   dictionarySizes(): [number, number, number] {
@@ -352,7 +375,9 @@ export class EventColumns {
       if (filter.to < Number.POSITIVE_INFINITY) hi = Math.min(hi, this.firstFrom(filter.to, true) - 1);
     }
     if (filter.none || lo > hi) return { seqs, next: done };
-    const { typeOk, sourceOk, subject, corr, from, to, prioMask, statusMask } = filter;
+    const { typeOk, sourceOk, corr, from, to, prioMask, statusMask } = filter;
+    // A subject whose code does not fit the 16-bit column names no event in the window (nor "no subject").
+    const subject = filter.subject !== undefined && filter.subject >= NARROW_NONE && this.noSubject !== -1 ? -2 : filter.subject;
     const { type, source, subject: subjects, corr: corrs, ts, prio, status, base } = this;
     let seq = dir === 'asc' ? lo : hi;
     for (; seq >= lo && seq <= hi; seq += step) {
