@@ -3,7 +3,8 @@
  * seqs base+1..length (the window), indexed by `seq - base - 1`, rebuilt at open from the
  * segment summaries (segmentFormat.ts). A page query scans the columns (typed arrays, a few
  * nanoseconds per event) for the seqs that can match and reads only the segments that hold
- * them. About 50 bytes per event, so only a bounded window of events is kept here: older
+ * them. About 45 bytes per event (28 in the columns, up to 8 in the id table, 8 in the
+ * segments' text filters), so only a bounded window of events is kept here: older
  * ones are answered from their summaries (oldSegments.ts) and `evict` moves the window on.
  *
  * Strings are kept once each in dictionaries (types, sources, subjects); ids and correlation
