@@ -17,8 +17,16 @@
  * - the timeline window's p95 frame time while the events arrive;
  * - the store host once its index window is full (`soak_full_window_…`, a second, shorter run
  *   with a small window: see measureFullWindow).
+ *
+ * The main run's store starts with history (seedHistory): SEEDED_EVENTS events written through
+ * the store's own append path before the console windows open and before sampling starts, so
+ * that the store host's index window is full and moving during the run, as in a plant that has
+ * run for hours. Without it, the store host's figure was the window's one-time fill (about 9 of
+ * the 10 minutes at 2,000 events/s), which a 10-minute run cannot tell from growth that goes on
+ * for hours. What that fill costs is kept apart: `soak_fresh_store_window_mb`, the store host
+ * renderer's resident memory after the seeding (the least over 10 idle seconds) less before it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWebHost, type WebHost } from '../../main/web/server';
@@ -27,6 +35,10 @@ import { CHROMIUM_ARGS } from '../../test/support/chromium';
 import { MosquittoBroker } from '../../test/support/mosquitto';
 import { connectConsole, CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource';
 import { openPlainPage, type PlainPage } from './plainPage';
+import { newEventId } from '../../shared/events/uuidv7';
+import type { AppendInput } from '../../shared/store/eventStore';
+import { descendantsOf, kbField, readProcesses } from './rss';
+import { commandLine, roleOf } from './profileSummary';
 import { growthFigures, HeapTrail, HostMemoryTrail, MemoryTrail, RendererTrail, type Growth } from './soakMemory';
 import { percentile, round } from './stats';
 import { chromiumWithRenderer, cleanUp, type Figures, type SingleRunSettings } from './section';
@@ -42,6 +54,16 @@ const TELEMETRY = 'equipment.telemetry.recorded';
  * after) within its first 20 s at 2,000 events/s, where the product's 1,048,576 would take 10 minutes.
  */
 const SMALL_WINDOW = 32_768;
+
+/**
+ * History written before the main run: more than the store host's index window and the quarter
+ * it grows by before it moves on (1,048,576 and 1,310,720 events, storeState.ts), so the window
+ * has moved once and stays full. A type of its own, so that the live events are counted apart.
+ */
+const SEEDED_EVENTS = 1_400_000;
+const SEEDED_TYPE = 'equipment.telemetry.imported';
+const SEED_PER_APPEND = 2_000;
+const SEED_IN_FLIGHT = 4;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -81,6 +103,67 @@ async function startPath(path: SoakPath, indexWindow?: number): Promise<WebHost>
 /** The publisher's process by the name its memory figure goes by. */
 const publisherName = (source: MqttSource) => new Map(source.pid === undefined ? [] : [[source.pid, 'publisher']]);
 
+/** Resident MB of the store host's largest renderer (its page; Chromium keeps a spare beside it). */
+function storeHostRendererMb(host: WebHost): number {
+  const pid = host.storeHostPid();
+  if (pid === undefined) return Number.NaN;
+  const processes = readProcesses();
+  let kb = Number.NaN;
+  for (const child of descendantsOf(pid, processes)) {
+    if (roleOf(commandLine(child)) !== 'renderer') continue;
+    try {
+      const rss = kbField(readFileSync(`/proc/${child}/status`, 'utf8'), 'VmRSS');
+      if (!(rss <= kb)) kb = rss;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return kb / 1024;
+}
+
+/**
+ * Writes SEEDED_EVENTS telemetry events of the last hours into the store through its own append
+ * path (the store the bus appends to), as fast as it takes them. Their timestamps and ids' times
+ * end now, spaced as at 2,000 events a second, so the live events follow them in time.
+ */
+async function seedHistory(host: WebHost, log: (line: string) => void): Promise<{ seconds: number; windowMb: number }> {
+  const before = storeHostRendererMb(host);
+  const started = performance.now();
+  const end = Date.now();
+  const eventAt = (k: number): AppendInput => {
+    const timestamp = Math.round(end - (SEEDED_EVENTS - k) / (RATE / 1000));
+    return {
+      id: newEventId(timestamp),
+      type: SEEDED_TYPE,
+      source: 'soak-history',
+      timestamp,
+      payload: { equipmentId: `press-${k % 6}`, metric: 'temperature', value: 40 + (k % 600) / 10, unit: 'degC', n: k },
+      priority: 'NORMAL',
+      status: 'CREATED',
+      metadata: {},
+    };
+  };
+  const running = new Set<Promise<unknown>>();
+  for (let from = 0; from < SEEDED_EVENTS; from += SEED_PER_APPEND) {
+    const count = Math.min(SEED_PER_APPEND, SEEDED_EVENTS - from);
+    const append = host.core.store.append(Array.from({ length: count }, (_, k) => eventAt(from + k)));
+    running.add(append);
+    void append.then(() => running.delete(append), () => undefined);
+    if (running.size >= SEED_IN_FLIGHT) await Promise.race(running);
+  }
+  await Promise.all(running);
+  const seconds = (performance.now() - started) / 1000;
+  // The least over 10 idle seconds: the page's collector frees what the burst left at its own time.
+  let after = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < 10; k++) {
+    await sleep(1_000);
+    after = Math.min(after, storeHostRendererMb(host));
+  }
+  const windowMb = after - before;
+  log(`soak: seeded ${SEEDED_EVENTS} events of history in ${seconds.toFixed(1)} s; the store host renderer grew by ${windowMb.toFixed(1)} MB`);
+  return { seconds, windowMb };
+}
+
 /** Runs `body` on a fresh path, then stops it (after `more()`, the run's own clean-up steps). */
 async function onPath<T>(log: (line: string) => void, body: (path: SoakPath) => Promise<T>, more: () => (() => unknown)[] = () => []): Promise<T> {
   const path: SoakPath = { broker: await MosquittoBroker.start({ config: CONSOLE_BROKER_CONFIG }), dataDir: mkdtempSync(join(tmpdir(), 'plant-bench-soak-')) };
@@ -114,11 +197,11 @@ async function storedWhenCaughtUp(host: WebHost, sent: number): Promise<{ stored
 }
 
 /**
- * The store host once its index window is full. The main run stores 1.2 million events, fewer
- * than the product's window and its quarter's slack (storeState.ts), so its store-host figure
- * is the window filling, which stops at about 52 MB. This run (4 minutes, 1 with --quick) keeps
- * a window of SMALL_WINDOW events, full within 20 s, so its second half shows what the store
- * host grows by for every hour after: the older events' ids and spans, and whatever else
+ * The store host with a small index window. The main run starts with the product's window full
+ * (seedHistory), which then moves on every 262,144 events (a quarter of it, storeState.ts): once
+ * in a 10-minute run. This run (4 minutes, 1 with --quick), on a fresh store, keeps a window of
+ * SMALL_WINDOW events, full within 20 s and moved on every 8,192 events after, so its second
+ * half shows the store host over many moves: the older events' ids and spans, and whatever else
  * accumulates. No console window is open: their pushes come from the host, not the store host.
  */
 async function measureFullWindow(quick: boolean, log: (line: string) => void): Promise<Figures> {
@@ -158,6 +241,7 @@ async function measureMainRun(executablePath: string, quick: boolean, log: (line
   const pages: PlainPage[] = [];
   return onPath(log, async (path) => {
     const host = await startPath(path);
+    const seeded = await seedHistory(host, log);
     const timeline = await openView(executablePath, host, 'timeline');
     const equipment = await openView(executablePath, host, 'equipment');
     pages.push(timeline, equipment);
@@ -221,6 +305,9 @@ async function measureMainRun(executablePath: string, quick: boolean, log: (line
       soak_seconds: seconds,
       soak_broker_config: CONSOLE_BROKER_CONFIG.join('; '),
       soak_rate_events_per_s: RATE,
+      soak_seeded_events: SEEDED_EVENTS,
+      soak_seeding_s: round(seeded.seconds),
+      soak_fresh_store_window_mb: round(seeded.windowMb),
       soak_rss_growth_mb_per_hour: round(worst),
       soak_rss_growth_mb_per_hour_host: round(hostGrowth),
       soak_rss_growth_mb_per_hour_chromium: round(chromiumWorst),

@@ -3,7 +3,8 @@
  * seqs base+1..length (the window), indexed by `seq - base - 1`, rebuilt at open from the
  * segment summaries (segmentFormat.ts). A page query scans the columns (typed arrays, a few
  * nanoseconds per event) for the seqs that can match and reads only the segments that hold
- * them. About 50 bytes per event, so only a bounded window of events is kept here: older
+ * them. About 45 bytes per event (28 in the columns, up to 8 in the id table, 8 in the
+ * segments' text filters), so only a bounded window of events is kept here: older
  * ones are answered from their summaries (oldSegments.ts) and `evict` moves the window on.
  *
  * Strings are kept once each in dictionaries (types, sources, subjects); ids and correlation
@@ -28,6 +29,16 @@ const CORRELATION_SEED = 0x3c6ef372;
 export const idHashes = (id: string): [number, number] => [hash32(id, ID_SEED_1), hash32(id, ID_SEED_2)];
 /** The correlation column's value: 0 means no correlation id. */
 export const correlationHash = (id: string | undefined): number => (id === undefined ? 0 : hash32(id, CORRELATION_SEED) || 1);
+
+/**
+ * The type, source and subject columns hold 16-bit codes while every code fits below this (a
+ * plant has a few hundred names of each), 2 bytes an event each instead of 4; a larger code
+ * widens the three to 32 bits for good. The 16-bit subject column keeps it for "no subject".
+ */
+const NARROW_NONE = 0xffff;
+
+/** A column of dictionary codes. */
+export type Codes = Uint16Array | Int32Array;
 
 export const PRIORITY_CODE: Readonly<Record<Priority, number>> = Object.fromEntries(PRIORITIES.map((p, i) => [p, i])) as Record<Priority, number>;
 export { STATUS_CODE };
@@ -101,6 +112,13 @@ function flagsOf(dictionary: Dictionary, accepts: (name: string) => boolean): Ui
   return flags;
 }
 
+/** The id table's slots for `ids` ids: a power of two, at most three quarters full. */
+function tableSlots(ids: number): number {
+  let slots = 1024;
+  while (ids * 4 > slots * 3) slots *= 2;
+  return slots;
+}
+
 export class EventColumns {
   /** Events committed: seqs 1..length. */
   length = 0;
@@ -113,9 +131,12 @@ export class EventColumns {
   timeOrdered = true;
   idh1 = new Int32Array(0);
   idh2 = new Int32Array(0);
-  type = new Int32Array(0);
-  source = new Int32Array(0);
-  subject = new Int32Array(0);
+  type: Codes = new Uint16Array(0);
+  source: Codes = new Uint16Array(0);
+  /** The subject's code, or `noSubject` when the event names none. */
+  subject: Codes = new Uint16Array(0);
+  /** The subject column's value for "no subject": 0xFFFF while the code columns are 16-bit, -1 once widened. */
+  noSubject = NARROW_NONE;
   corr = new Int32Array(0);
   ts = new Float64Array(0);
   prio = new Uint8Array(0);
@@ -125,7 +146,11 @@ export class EventColumns {
   readonly types = new Dictionary();
   readonly sources = new Dictionary();
   readonly subjects = new Dictionary();
-  /** Open-addressed table of seqs keyed by the first id hash (0 = empty slot). */
+  /**
+   * Open-addressed table of seqs keyed by the first id hash (0 = empty slot), at most three
+   * quarters full: a full window of 1,310,720 ids fits in 2,097,152 slots (8 MB), where at
+   * most half full it took 4,194,304 (16 MB, a quarter of the store host's memory for the window).
+   */
   private idTable = new Int32Array(1024);
   private idCount = 0;
 
@@ -164,15 +189,25 @@ export class EventColumns {
   setRow(seq: number, row: EventRow): void {
     const i = seq - this.base - 1;
     this.reserve(Math.max(0, seq - this.length));
+    if (this.noSubject !== -1 && (row.type >= NARROW_NONE || row.source >= NARROW_NONE || row.subject >= NARROW_NONE)) this.widen();
     this.idh1[i] = row.idh1;
     this.idh2[i] = row.idh2;
     this.type[i] = row.type;
     this.source[i] = row.source;
+    // -1 (no subject) is stored as 0xFFFF in the 16-bit column.
     this.subject[i] = row.subject;
     this.corr[i] = row.corr;
     this.ts[i] = row.ts;
     this.prio[i] = row.prio;
     this.status[i] = row.status;
+  }
+
+  /** Makes the code columns 32-bit, for a code that does not fit in 16 bits. */
+  private widen(): void {
+    this.type = Int32Array.from(this.type);
+    this.source = Int32Array.from(this.source);
+    this.subject = Int32Array.from(this.subject, (code) => (code === NARROW_NONE ? -1 : code));
+    this.noSubject = -1;
   }
 
   dictionarySizes(): [number, number, number] {
@@ -207,7 +242,8 @@ export class EventColumns {
       column.copyWithin(0, drop, this.length - this.base);
     }
     this.base = base;
-    this.idTable = new Int32Array(1024);
+    // Sized for the ids kept at once, rather than doubled up to it again.
+    this.idTable = new Int32Array(tableSlots(this.length - base));
     this.idCount = 0;
     for (let seq = base + 1; seq <= this.length; seq++) this.indexId(seq);
   }
@@ -231,7 +267,7 @@ export class EventColumns {
   }
 
   private indexId(seq: number): void {
-    if ((this.idCount + 1) * 2 > this.idTable.length) this.rehash(this.idTable.length * 2);
+    if ((this.idCount + 1) * 4 > this.idTable.length * 3) this.rehash(this.idTable.length * 2);
     const mask = this.idTable.length - 1;
     let slot = this.idh1[seq - this.base - 1]! & mask;
     while (this.idTable[slot] !== 0) slot = (slot + 1) & mask;
@@ -340,7 +376,9 @@ export class EventColumns {
       if (filter.to < Number.POSITIVE_INFINITY) hi = Math.min(hi, this.firstFrom(filter.to, true) - 1);
     }
     if (filter.none || lo > hi) return { seqs, next: done };
-    const { typeOk, sourceOk, subject, corr, from, to, prioMask, statusMask } = filter;
+    const { typeOk, sourceOk, corr, from, to, prioMask, statusMask } = filter;
+    // A subject whose code does not fit the 16-bit column names no event in the window (nor "no subject").
+    const subject = filter.subject !== undefined && filter.subject >= NARROW_NONE && this.noSubject !== -1 ? -2 : filter.subject;
     const { type, source, subject: subjects, corr: corrs, ts, prio, status, base } = this;
     let seq = dir === 'asc' ? lo : hi;
     for (; seq >= lo && seq <= hi; seq += step) {

@@ -21,7 +21,7 @@
 import { EVENT_STATUSES, PRIORITIES } from '../../shared/events/event';
 import type { StoredEvent } from '../../shared/events/event';
 import { jsonString } from '../../shared/audit/canonical';
-import type { EventColumns, EventRow } from './eventColumns';
+import type { Codes, EventColumns, EventRow } from './eventColumns';
 
 export const SEGMENT_MAX_EVENTS = 128;
 export const SEGMENT_MAX_CHARS = 40_000;
@@ -191,14 +191,14 @@ export function placeInSegments(tail: OpenSegment | undefined, firstSeq: number,
   return { writes, tail: last };
 }
 
-function localCodes(names: readonly string[], codes: Int32Array, from: number, count: number, none?: number): { names: string[]; codes: Uint8Array } {
+function localCodes(names: readonly string[], codes: Codes, from: number, count: number, none?: { column: number; code: number }): { names: string[]; codes: Uint8Array } {
   const local = new Map<number, number>();
   const out = new Uint8Array(count);
   const kept: string[] = [];
   for (let k = 0; k < count; k++) {
     const global = codes[from + k]!;
-    if (global < 0 && none !== undefined) {
-      out[k] = none;
+    if (none !== undefined && global === none.column) {
+      out[k] = none.code;
       continue;
     }
     let code = local.get(global);
@@ -218,7 +218,7 @@ export function summaryOf(columns: EventColumns, first: number, count: number, t
   const to = from + count;
   const types = localCodes(columns.types.names, columns.type, from, count);
   const sources = localCodes(columns.sources.names, columns.source, from, count);
-  const subjects = localCodes(columns.subjects.names, columns.subject, from, count, NO_SUBJECT);
+  const subjects = localCodes(columns.subjects.names, columns.subject, from, count, { column: columns.noSubject, code: NO_SUBJECT });
   return {
     first,
     count,

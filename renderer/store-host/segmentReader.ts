@@ -173,7 +173,7 @@ export class SegmentReader {
   private parseEvents(seqs: readonly number[], { segments, summaries }: Read): StoredEvent[] {
     const texts = this.textsIn(seqs, segments);
     const events: StoredEvent[] = [];
-    const { type, types, source, sources, ts, prio, status, subject, subjects, base } = this.columns;
+    const { type, types, source, sources, ts, prio, status, subject, subjects, noSubject, base } = this.columns;
     let row: SummaryRow | undefined;
     texts.forEach((text, i) => {
       if (!text) return;
@@ -188,7 +188,7 @@ export class SegmentReader {
         event.priority = PRIORITIES[prio[at]!] as Priority;
         event.status = EVENT_STATUSES[status[at]!] as EventStatus;
         const code = subject[at]!;
-        if (code >= 0) event.subject = subjects.names[code] as string;
+        if (code !== noSubject) event.subject = subjects.names[code] as string;
       } else {
         if (!row || seq < row.first || seq >= row.first + row.count) row = summaries.get(this.segmentOf(seq));
         if (!row) throw new Error(`event store: no summary read for seq ${seq}`);

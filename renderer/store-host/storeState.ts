@@ -17,7 +17,7 @@ import { charsOf } from './segmentMerge';
 /** Summaries read per step at open. */
 const OPEN_CHUNK = 2000;
 /**
- * Events whose columns the index keeps (about 50 bytes each: about 52 MB), and a quarter more
+ * Events whose columns the index keeps (about 45 bytes each: about 47 MB), and a quarter more
  * before it moves the window on. Older events cost 32 bytes per 4,096 (oldIds.ts). A query that
  * reaches before the window reads summaries from disk and is about a hundred times slower
  * (1.4 s against 18 ms for a correlation id over 1,000,000 events), so the window holds the

@@ -1,5 +1,5 @@
 /** The typed-array columns of the Dexie store's in-memory index, grown as events are appended. */
-export type Growable = Int32Array | Uint32Array | Float64Array | Uint8Array;
+export type Growable = Int32Array | Uint32Array | Float64Array | Uint16Array | Uint8Array;
 
 /** `array` itself when it holds `capacity` items, else a copy at least twice as long (1,024 at least). */
 export function grown<T extends Growable>(array: T, capacity: number): T {

@@ -400,6 +400,24 @@ describe('EventColumns.seqsOfId', () => {
     for (const unknown of ['', 'evt-0', 'evt-999999', 'unknown']) expect(columns.seqsOfId(unknown)).toEqual([]);
   });
 
+  it('finds the ids kept after the window moves on, and as more arrive, but not the dropped ones', () => {
+    const columns = new EventColumns();
+    const ids = Array.from({ length: 8192 }, () => newEventId());
+    ids.forEach((id, i) => columns.setRow(i + 1, rowFor(id)));
+    columns.commit(ids.length);
+    // 3,072 ids kept: the id table is rebuilt three quarters full, and the next id grows it.
+    columns.evict(5120);
+    const more = Array.from({ length: 3000 }, () => newEventId());
+    more.forEach((id, i) => columns.setRow(8193 + i, rowFor(id)));
+    columns.commit(8192 + more.length);
+    const wrong = [...ids, ...more].flatMap((id, i) => {
+      const seqs = columns.seqsOfId(id);
+      const expected = i + 1 > 5120 ? [i + 1] : [];
+      return JSON.stringify(seqs) === JSON.stringify(expected) ? [] : [{ id, seq: i + 1, seqs }];
+    });
+    expect(wrong).toEqual([]);
+  });
+
   it('forgets rows of a write that failed and was rewritten before commit', () => {
     const columns = new EventColumns();
     columns.setRow(1, rowFor('kept'));
@@ -501,7 +519,7 @@ function expectSameColumns(loaded: EventColumns, original: EventColumns): void {
       seq: i + 1,
       type: columns.types.names[columns.type[i]!],
       source: columns.sources.names[columns.source[i]!],
-      subject: columns.subject[i] === -1 ? null : columns.subjects.names[columns.subject[i]!],
+      subject: columns.subject[i] === columns.noSubject ? null : columns.subjects.names[columns.subject[i]!],
       idh1: columns.idh1[i],
       idh2: columns.idh2[i],
       corr: columns.corr[i],
@@ -642,6 +660,44 @@ describe('summaryOf and loadSummary', () => {
 });
 
 // ---- text filters -----------------------------------------------------------------------------
+
+describe('code columns', () => {
+  const row = (subject: number, source = 0): EventRow => ({ idh1: 1, idh2: 1, type: 0, source, subject, corr: 0, ts: 0, prio: 0, status: 0 });
+  const seqsOf = (columns: EventColumns, query: EventQuery) => columns.scan(columns.filterOf(query), 1, columns.length, 'asc', 100).seqs;
+
+  it('finds events by subject once a code needs more than 16 bits, and keeps events without one apart', () => {
+    const columns = new EventColumns();
+    columns.types.intern('equipment.telemetry.recorded');
+    for (let k = 0; k <= 70_000; k++) columns.sources.intern(`gateway-${k}`);
+    for (let k = 0; k < 70_000; k++) columns.subjects.intern(`press-${k}`);
+    columns.setRow(1, row(0));
+    columns.setRow(2, row(-1));
+    columns.setRow(3, row(65_535));
+    columns.setRow(4, row(69_999, 70_000));
+    columns.commit(4);
+    expect(seqsOf(columns, { subject: 'press-0' })).toEqual([1]);
+    expect(seqsOf(columns, { subject: 'press-65535' })).toEqual([3]);
+    expect(seqsOf(columns, { subject: 'press-69999' })).toEqual([4]);
+    expect(seqsOf(columns, { sources: ['gateway-70000'] })).toEqual([4]);
+    const loaded = new EventColumns();
+    loadSummary(loaded, summaryOf(columns, 1, 4, undefined));
+    expectSameColumns(loaded, columns);
+  });
+
+  it('does not take events without a subject for a subject known only before the window', () => {
+    const columns = new EventColumns();
+    columns.types.intern('equipment.telemetry.recorded');
+    columns.sources.intern('gateway-0');
+    // Names of older events are in the dictionary, none of them in the 16-bit columns.
+    for (let k = 0; k < 65_536; k++) columns.subjects.intern(`press-${k}`);
+    columns.setRow(1, row(-1));
+    columns.setRow(2, row(7));
+    columns.commit(2);
+    expect(seqsOf(columns, { subject: 'press-65535' })).toEqual([]);
+    expect(seqsOf(columns, { subject: 'press-7' })).toEqual([2]);
+    expect(summaryOf(columns, 1, 2, undefined).subjects).toEqual(['press-7']);
+  });
+});
 
 describe('textFilterOf and mayContain', () => {
   const r = seededRandom(0x7e57);
