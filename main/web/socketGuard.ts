@@ -57,7 +57,7 @@ export function setMaxFrameBytes(ws: WebSocket, bytes: number): void {
 /** What `boundedSender` needs of a socket (a `ws` WebSocket has it; tests give fakes). */
 export interface BufferedSocket {
   readonly bufferedAmount: number;
-  send(text: string): void;
+  send(data: Buffer, options: { readonly binary: false }): void;
   terminate(): void;
 }
 
@@ -88,11 +88,15 @@ export function boundedSender(socket: BufferedSocket, name: string, log: (line: 
   };
   return (text) => {
     if (cut) return;
-    if (socket.bufferedAmount + text.length > limits.maxBufferedBytes) {
+    // Given a string, ws measures its UTF-8 length in a pass of its own before the socket
+    // encodes it; its bytes, sent as a text frame, are encoded once (a push is about 200
+    // bytes per event).
+    const bytes = Buffer.from(text, 'utf8');
+    if (socket.bufferedAmount + bytes.length > limits.maxBufferedBytes) {
       cutOff(`it does not read its answers (${socket.bufferedAmount} bytes waiting, limit ${limits.maxBufferedBytes})`);
       return;
     }
-    socket.send(text);
+    socket.send(bytes, { binary: false });
     watchStall();
   };
 }
