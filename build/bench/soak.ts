@@ -26,7 +26,7 @@
  * for hours. What that fill costs is kept apart: `soak_fresh_store_window_mb`, the store host
  * renderer's resident memory after the seeding (the least over 10 idle seconds) less before it.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWebHost, type WebHost } from '../../main/web/server';
@@ -37,9 +37,9 @@ import { connectConsole, CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource'
 import { openPlainPage, type PlainPage } from './plainPage';
 import { newEventId } from '../../shared/events/uuidv7';
 import type { AppendInput } from '../../shared/store/eventStore';
-import { descendantsOf, kbField, readProcesses } from './rss';
+import { descendantsOf, readProcesses } from './rss';
 import { commandLine, roleOf } from './profileSummary';
-import { growthFigures, HeapTrail, HostMemoryTrail, MemoryTrail, RendererTrail, type Growth } from './soakMemory';
+import { growthFigures, HeapTrail, HostMemoryTrail, MemoryTrail, RendererTrail, residentKb, type Growth } from './soakMemory';
 import { percentile, round } from './stats';
 import { chromiumWithRenderer, cleanUp, type Figures, type SingleRunSettings } from './section';
 import { chromiumCpuMs } from './timelineLive';
@@ -111,12 +111,8 @@ function storeHostRendererMb(host: WebHost): number {
   let kb = Number.NaN;
   for (const child of descendantsOf(pid, processes)) {
     if (roleOf(commandLine(child)) !== 'renderer') continue;
-    try {
-      const rss = kbField(readFileSync(`/proc/${child}/status`, 'utf8'), 'VmRSS');
-      if (!(rss <= kb)) kb = rss;
-    } catch {
-      // Gone meanwhile.
-    }
+    const rss = residentKb(child);
+    if (rss !== undefined && !(rss <= kb)) kb = rss;
   }
   return kb / 1024;
 }

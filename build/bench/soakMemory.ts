@@ -12,7 +12,8 @@ import type { PlainPage } from './plainPage';
 import { commandLine, roleOf } from './profileSummary';
 import { descendantsOf, kbField, readProcesses, type ProcInfo } from './rss';
 
-function residentKb(pid: number): number | undefined {
+/** A process's resident memory in kB, or undefined once it is gone. */
+export function residentKb(pid: number): number | undefined {
   try {
     return kbField(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
   } catch {
