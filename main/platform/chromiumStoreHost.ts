@@ -14,7 +14,7 @@ import type { WebSocket } from 'ws';
 import type { MessageLink } from '../../shared/rpc/link';
 import { StoreHostSupervisor, type RunningHost, type StoreHostPlatform, type StoreHostSupervisorOptions } from '../store/host/storeHostSupervisor';
 import { STORE_HOST_CHROMIUM_ARGS } from './chromium';
-import { killGroup, startWatchdog, stopGroup } from './processGroup';
+import { groupGone, killGroup, startWatchdog, stopGroup, terminate } from './processGroup';
 import { nodeSocketLink } from './nodeSocketLink';
 import { newSecret, sameSecret } from './secret';
 
@@ -99,13 +99,20 @@ export function chromiumStoreHost(options: ChromiumStoreHostOptions): ChromiumSt
     let stopped: Promise<void> | undefined;
     const stop = () =>
       (stopped ??= (async () => {
-        if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) killGroup(group, 'SIGTERM');
-        const forced = setTimeout(() => killGroup(group, 'SIGKILL'), 5_000);
+        // The browser process alone is asked to end: it then closes its helpers itself, the
+        // storage process (IndexedDB) among them, which may still be writing the database. A
+        // SIGTERM to the whole group would end that process at once, in the middle of it.
+        if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) terminate(child.pid);
+        const spread = setTimeout(() => killGroup(group, 'SIGTERM'), 3_000);
+        const forced = setTimeout(() => killGroup(group, 'SIGKILL'), 6_000);
         await exited;
+        clearTimeout(spread);
         clearTimeout(forced);
         watchdog?.kill('SIGKILL');
         // Helpers of a browser process killed outright may outlive it for a moment; they hold
-        // the profile's locks, so the whole group must be gone before another start.
+        // the profile's locks, so the whole group must be gone before another start. After a
+        // clean exit they are gone already, or soon.
+        await groupGone(group, 1_000);
         await stopGroup(group);
         process.off('exit', killOnExit);
       })());

@@ -24,12 +24,27 @@ function groupAlive(group: number): boolean {
   }
 }
 
+/** Sends SIGTERM to one process (not its group), if it is still there. */
+export function terminate(pid: number): void {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Waits (up to `boundMs`) until no process of `group` runs; kills nothing. */
+export async function groupGone(group: number | undefined, boundMs: number): Promise<void> {
+  if (group === undefined) return;
+  const deadline = Date.now() + boundMs;
+  while (groupAlive(group) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 /** Kills whatever is left of `group` and waits (up to 5 s) until none of it runs. */
 export async function stopGroup(group: number | undefined): Promise<void> {
   if (group === undefined) return;
   killGroup(group, 'SIGKILL');
-  const deadline = Date.now() + 5_000;
-  while (groupAlive(group) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  await groupGone(group, 5_000);
 }
 
 /**

@@ -73,6 +73,27 @@ describe('the Chromium store host platform', () => {
     await subject.supervisor.stop();
   });
 
+  it('asks only the browser process to end, so that it closes its helpers (the storage process among them) itself', async () => {
+    // The stand-in's helper notes who ended it: the browser (USR1, its orderly shutdown) or a
+    // SIGTERM from outside, which would stop a real storage process in the middle of a write.
+    const fake = fakeBrowser(
+      [
+        `( trap 'echo "a SIGTERM from outside" >> "$(dirname "$0")/helper"' TERM`,
+        `  trap 'echo "closed by the browser" >> "$(dirname "$0")/helper"; exit 0' USR1`,
+        '  while :; do sleep 0.05; done ) &',
+        'HELPER=$!',
+        "trap 'kill -USR1 $HELPER; wait $HELPER; exit 0' TERM",
+        'while :; do sleep 0.05; done',
+      ].join('\n'),
+    );
+    const subject = host(fake.path, fake.dir, 1_500);
+    await expect(subject.supervisor.connect()).rejects.toThrow('the store host page did not become ready within 1500 ms');
+    expect(readFileSync(join(fake.dir, 'helper'), 'utf8')).toBe('closed by the browser\n');
+    const pid = Number(readFileSync(fake.pidFile, 'utf8'));
+    expect(() => process.kill(-pid, 0)).toThrow();
+    await subject.supervisor.stop();
+  });
+
   it('lets in only the page it started: a socket with another token is refused', async () => {
     const fake = fakeBrowser('sleep 600 &\nwait');
     const subject = host(fake.path, fake.dir);
