@@ -111,5 +111,11 @@ async function expectStoredWithoutGaps(host: WebHost, everyResolved: readonly St
   const lost = everyResolved.filter((event, i) => stored[i]?.seq !== event.seq).map((event) => `${event.id}#${event.seq}`);
   expect(lost).toEqual([]);
   // Nothing stored twice: every stored event is one that resolved (the burst is all there is).
+  // When that fails, the events nobody was answered with are what a failing run must show.
+  const resolvedIds = new Set(everyResolved.map((event) => event.id));
+  const extra = bySeq.filter((event) => event && !resolvedIds.has(event.id));
+  for (const event of extra) {
+    console.log(`stored, not resolved: #${event?.seq} ${event?.id} ${event?.type} from ${event?.source} ${JSON.stringify(event?.payload)}`);
+  }
   expect(head).toBe(everyResolved.length);
 }
