@@ -51,6 +51,21 @@ export interface DurableOptions {
   readonly admit?: (events: readonly AppendInput[]) => void;
 }
 
+/**
+ * Opens the store, and once more if that fails. One start that failed (a store host page that
+ * was not ready in time on a loaded machine, a Chromium that exited at start) says nothing
+ * about the store, and calling the store unreadable then moves a sound one aside and rebuilds
+ * it from the journal. A store that cannot be read fails the second time as well.
+ */
+async function openTryingTwice<S extends EventStore>(opener: StoreOpener<S>, log: (line: string) => void): Promise<OpenedStore<S>> {
+  try {
+    return await opener.open();
+  } catch (error) {
+    log(`event store: it did not open (${(error as Error).message}); trying once more`);
+    return opener.open();
+  }
+}
+
 export async function openDurableStore<S extends EventStore>(dataDir: string, opener: StoreOpener<S>, options: DurableOptions = {}): Promise<DurableStore<S>> {
   const log = options.log ?? (() => undefined);
   const journal = await Journal.open(dataDir);
@@ -60,7 +75,7 @@ export async function openDurableStore<S extends EventStore>(dataDir: string, op
   let opened: OpenedStore<S> | null = null;
   let verdict: StoreVerdict;
   try {
-    opened = await opener.open();
+    opened = await openTryingTwice(opener, log);
     verdict = await checkStore(opened.store, journal, anchor);
   } catch (error) {
     // Nothing recorded, nothing to recover: a store that cannot open is the caller's problem.

@@ -251,10 +251,14 @@ export class StoreClient implements EventStore {
     const waiting = this.outbox;
     this.outbox = [];
     for (const call of unanswered) {
-      if (call.request.method === 'append') await this.resendAppend(call);
-      else this.outbox.push(call);
+      if (call.request.method !== 'append') this.outbox.push(call);
+      // The new host could not say whether it was stored: the append fails with its answer,
+      // and the calls behind it go on (a hung append would hold up every publish after it).
+      else await this.resendAppend(call).catch((error: unknown) => call.reject(error as Error));
     }
     this.outbox.push(...waiting);
+    // The supervisor gave up meanwhile (the new host went away too): no link will come for these.
+    if (this.failure) return this.giveUp([], this.failure);
     this.flush();
   }
 

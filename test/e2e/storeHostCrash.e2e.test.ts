@@ -111,5 +111,13 @@ async function expectStoredWithoutGaps(host: WebHost, everyResolved: readonly St
   const lost = everyResolved.filter((event, i) => stored[i]?.seq !== event.seq).map((event) => `${event.id}#${event.seq}`);
   expect(lost).toEqual([]);
   // Nothing stored twice: every stored event is one that resolved (the burst is all there is).
+  // When that fails, the events nobody was answered with are what a failing run must show.
+  const resolvedIds = new Set(everyResolved.map((event) => event.id));
+  const extra = bySeq.filter((event) => event && !resolvedIds.has(event.id));
+  for (const event of extra) {
+    console.log(`stored, not resolved: #${event?.seq} ${event?.id} ${event?.type} from ${event?.source} ${JSON.stringify(event?.payload)}`);
+  }
+  // A start that found the store damaged rebuilt it from the journal and recorded that as events of its own.
+  if (extra.length > 0 && host.recovery) console.log(`this host rebuilt the store at start: ${host.recovery.sentence}`);
   expect(head).toBe(everyResolved.length);
 }
