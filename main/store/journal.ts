@@ -15,9 +15,9 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GENESIS_HASH } from '../../shared/audit/chain';
-import { exportLineOf } from '../../shared/audit/exportFormat';
+import { hashedLineOf, lineTextOf } from '../../shared/audit/exportFormat';
 import type { StoredEvent } from '../../shared/events/event';
-import { nodeSha256HexOfText } from './nodeHash';
+import { nodeSha256HexOfBytes } from './nodeHash';
 
 export const JOURNAL_FOLDER = 'journal';
 const SEGMENT_NAME = /^(\d{12})\.ndjson$/;
@@ -108,6 +108,73 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+/** The bytes of a line around its two hashes (exportFormat.ts lineTextOf). */
+const HASH_OPEN = Buffer.from('"hash":"', 'latin1');
+const PREV_OPEN = Buffer.from(',"prevHash":"', 'latin1');
+const QUOTE_COMMA = Buffer.from('",', 'latin1');
+/** How much longer a line is than its hashed text, "\n" left out: `{`, both hashes' members and the hashes less prevHash and `,` (1 + 8 + 64 + 2 + 13 + 2 - 1 - 1). */
+const LINE_LONGER_BY = 88;
+/** A buffer kept this size or smaller between batches; a larger batch's is let go after it. */
+const KEPT_BUFFER_BYTES = 1024 * 1024;
+
+/**
+ * A batch's lines as UTF-8, in one buffer kept from batch to batch. A line is its hashed text
+ * with the two hashes put in: the hashed text is written where the line's tail belongs and,
+ * when it is all ASCII (as it nearly always is), its head and middle are moved down into
+ * place around the hashes. So no second string is built for a line, and each is encoded once.
+ */
+class LineBuffer {
+  private bytes = Buffer.allocUnsafe(KEPT_BUFFER_BYTES);
+  private length = 0;
+
+  /** Adds `event`'s line after `prevHash`; returns its hash. */
+  add(event: StoredEvent, prevHash: string): string {
+    const hashed = hashedLineOf(event, prevHash);
+    const { text, headAt, middleAt, tailAt } = hashed;
+    // At most 3 bytes for each UTF-16 unit, "\n" included.
+    this.reserve(3 * (text.length + LINE_LONGER_BY + 1));
+    const bytes = this.bytes;
+    const start = this.length;
+    const from = start + LINE_LONGER_BY;
+    const written = bytes.write(text, from, 'utf8');
+    const hash = nodeSha256HexOfBytes(bytes.subarray(from, from + written));
+    if (written === text.length) {
+      // One byte per character: the hashed text's offsets are byte offsets.
+      const middle = start + 1 + (middleAt - headAt) + HASH_OPEN.length + hash.length + QUOTE_COMMA.length;
+      const prev = middle + (tailAt - 1 - middleAt) + PREV_OPEN.length;
+      bytes[start] = 0x7b; // {
+      bytes.copyWithin(start + 1, from + headAt, from + middleAt);
+      bytes.copyWithin(middle, from + middleAt, from + tailAt - 1);
+      bytes.set(HASH_OPEN, middle - QUOTE_COMMA.length - hash.length - HASH_OPEN.length);
+      bytes.write(hash, middle - QUOTE_COMMA.length - hash.length, 'latin1');
+      bytes.set(QUOTE_COMMA, middle - QUOTE_COMMA.length);
+      bytes.set(PREV_OPEN, prev - PREV_OPEN.length);
+      bytes.write(prevHash, prev, 'latin1');
+      bytes.set(QUOTE_COMMA, prev + prevHash.length);
+      this.length = from + text.length;
+    } else {
+      this.length = start + bytes.write(lineTextOf(hashed, prevHash, hash), start, 'utf8');
+    }
+    bytes[this.length++] = 0x0a;
+    return hash;
+  }
+
+  /** The lines added since the last call, as a buffer of their own. */
+  take(): Buffer {
+    const taken = Buffer.from(this.bytes.subarray(0, this.length));
+    this.length = 0;
+    if (this.bytes.length > KEPT_BUFFER_BYTES) this.bytes = Buffer.allocUnsafe(KEPT_BUFFER_BYTES);
+    return taken;
+  }
+
+  private reserve(bytes: number): void {
+    if (this.length + bytes <= this.bytes.length) return;
+    const larger = Buffer.allocUnsafe(Math.max(2 * this.bytes.length, this.length + bytes));
+    this.bytes.copy(larger, 0, 0, this.length);
+    this.bytes = larger;
+  }
+}
+
 export class Journal {
   private handle: FileHandle | null = null;
   private segmentSize = 0;
@@ -117,6 +184,7 @@ export class Journal {
   private built: JournalHead;
   private flushing: Promise<void> | null = null;
   private closed = false;
+  private readonly lines = new LineBuffer();
 
   private constructor(
     private readonly folder: string,
@@ -161,15 +229,10 @@ export class Journal {
       return Promise.reject(new Error(`journal: expected seq ${this.built.seq + 1} next, got ${first.seq}`));
     }
     let prev = this.built.lineHash;
-    let text = '';
-    for (const event of events) {
-      const line = exportLineOf(event, prev, nodeSha256HexOfText);
-      text += `${line.text}\n`;
-      prev = line.hash;
-    }
+    for (const event of events) prev = this.lines.add(event, prev);
     const last = events[events.length - 1] as StoredEvent;
     this.built = { seq: last.seq, storeHash: last.hash ?? '', lineHash: prev };
-    const bytes = Buffer.from(text, 'utf8');
+    const bytes = this.lines.take();
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ firstSeq: first.seq, bytes, head: this.built, resolve, reject });
       this.flushing ??= this.flushQueue();

@@ -71,16 +71,24 @@ export interface ExportLine {
 const text = jsonString;
 
 /**
- * The export line of `event`, chained after `prevHash`. Built member by member in sorted key
- * order (the same text `canonicalJson` gives; the tests check it): the members before
- * "hash", those between "hash" and "prevHash", and those after. `sha256HexOfText` may be a
- * faster SHA-256 giving the same digests (main's journal passes Node's own).
- *
- * The pieces are joined once, into the text that is hashed; hashing makes that one flat
- * string, and the line takes its parts as slices of it. Joining the pieces a second time for
- * the line would have them walked and copied again when the line is written out.
+ * What an export line's hash covers: `prevHash` and the line without "hash" and "prevHash",
+ * as one flat text, and where its parts start. The line is this text with the two hashes put
+ * back in: "hash" between the members before it (from `headAt`) and the middle (from
+ * `middleAt`), "prevHash" between the middle and the tail (from `tailAt`, up to the last "}").
  */
-export function exportLineOf(event: StoredEvent, prevHash: string, sha256HexOfText?: (text: string) => string): ExportLine {
+export interface HashedLine {
+  readonly text: string;
+  readonly headAt: number;
+  readonly middleAt: number;
+  readonly tailAt: number;
+}
+
+/**
+ * The hashed text of `event`'s line after `prevHash`. Built member by member in sorted key
+ * order (the same text `canonicalJson` gives; the tests check it): the members before
+ * "hash", those between "hash" and "prevHash", and those after.
+ */
+export function hashedLineOf(event: StoredEvent, prevHash: string): HashedLine {
   let head = '';
   if (event.causationId !== undefined) head += `"causationId":${text(event.causationId)},`;
   if (event.correlationId !== undefined) head += `"correlationId":${text(event.correlationId)},`;
@@ -89,14 +97,28 @@ export function exportLineOf(event: StoredEvent, prevHash: string, sha256HexOfTe
   if (event.hash !== undefined) tail += `,"storeHash":${text(event.hash)}`;
   if (event.subject !== undefined) tail += `,"subject":${text(event.subject)}`;
   tail += `,"timestamp":${canonicalJson(event.timestamp)},"type":${text(event.type)}`;
-  const hashed = `${prevHash}{${head}${middle},${tail}}`;
-  const hash = sha256HexOfText ? sha256HexOfText(hashed) : chainHash('', hashed);
-  const middleAt = prevHash.length + 1 + head.length;
-  const tailAt = middleAt + middle.length + 1;
-  return {
-    text: `{${hashed.slice(middleAt - head.length, middleAt)}"hash":"${hash}",${hashed.slice(middleAt, tailAt - 1)},"prevHash":"${prevHash}",${hashed.slice(tailAt, -1)}}`,
-    hash,
-  };
+  const headAt = prevHash.length + 1;
+  const middleAt = headAt + head.length;
+  return { text: `${prevHash}{${head}${middle},${tail}}`, headAt, middleAt, tailAt: middleAt + middle.length + 1 };
+}
+
+/**
+ * The export line of `event`, chained after `prevHash`. `sha256HexOfText` may be a faster
+ * SHA-256 giving the same digests (main's journal passes Node's own).
+ *
+ * The pieces are joined once, into the text that is hashed; hashing makes that one flat
+ * string, and the line takes its parts as slices of it. Joining the pieces a second time for
+ * the line would have them walked and copied again when the line is written out.
+ */
+export function exportLineOf(event: StoredEvent, prevHash: string, sha256HexOfText?: (text: string) => string): ExportLine {
+  const hashed = hashedLineOf(event, prevHash);
+  const hash = sha256HexOfText ? sha256HexOfText(hashed.text) : chainHash('', hashed.text);
+  return { text: lineTextOf(hashed, prevHash, hash), hash };
+}
+
+/** The line's text (without "\n"): `hashed` with its `hash` and `prevHash` put in. */
+export function lineTextOf({ text, headAt, middleAt, tailAt }: HashedLine, prevHash: string, hash: string): string {
+  return `{${text.slice(headAt, middleAt)}"hash":"${hash}",${text.slice(middleAt, tailAt - 1)},"prevHash":"${prevHash}",${text.slice(tailAt, -1)}}`;
 }
 
 /** The filters as plain JSON, unset ones left out. */

@@ -7,6 +7,8 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { GENESIS_HASH } from '../../shared/audit/chain';
+import { exportLineOf } from '../../shared/audit/exportFormat';
 import { newEventId } from '../../shared/events/uuidv7';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 import { nodeSha256HexOfText } from '../../main/store/nodeHash';
@@ -62,6 +64,25 @@ describe('journal', () => {
     expect(reopened.head.seq).toBe(10);
     expect(readFileSync(segment, 'utf8').endsWith('}\n')).toBe(true);
     await reopened.close();
+  });
+
+  it('writes each event as its line of the audit export, byte for byte, non-ASCII text included', async () => {
+    const dataDir = freshDir();
+    const stored = await memoryStore().append(auditHistory(45));
+    const journal = await Journal.open(dataDir);
+    // Batches of several sizes, so that lines follow one another within a write and across writes.
+    for (const [from, to] of [[0, 1], [1, 18], [18, 45]] as const) await journal.append(stored.slice(from, to));
+    await journal.close();
+    let prevHash = GENESIS_HASH;
+    let expected = '';
+    for (const event of stored) {
+      const line = exportLineOf(event, prevHash);
+      expected += `${line.text}\n`;
+      prevHash = line.hash;
+    }
+    expect(expected).toMatch(/[^\x00-\x7f]/);
+    expect(readFileSync(listSegments(dataDir)[0]!.path).equals(Buffer.from(expected, 'utf8'))).toBe(true);
+    expect(journal.head.lineHash).toBe(prevHash);
   });
 
   it('names a changed line when verified', async () => {
