@@ -1,8 +1,10 @@
 /**
  * Where the time per event goes on the product path (issue 17 §4):
  *
- *   node --import tsx build/bench/e2eProfile.ts [--rate 2000] [--seconds 20] [--out folder] [--cpu-only]
+ *   node --max-semi-space-size=32 --import tsx build/bench/e2eProfile.ts [--rate 2000] [--seconds 20] [--out folder] [--cpu-only]
  *
+ * The host runs in this process, so Node's flags here are the host's: give it the young
+ * generation the product's host starts with (main/platform/hostHeap.ts, HOST_V8_FLAGS).
  * Runs the e2e section's setup (real Mosquitto, browser-mode host with its on-disk store
  * host, every default consumer, a page subscribed to every event), publishes at one fixed
  * rate, and meanwhile records:
@@ -22,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { STORE_HOST_CHROMIUM_ARGS } from '../../main/platform/chromium';
 import { ensureRendererBuilt } from '../../main/platform/rendererBuild';
 import { startWebHost } from '../../main/web/server';
+import { boundHostHeapGrowth } from '../../main/platform/hostHeap';
 import { CHROMIUM_MISSING, findChromium } from '../../test/support/chromium';
 import { MosquittoBroker } from '../../test/support/mosquitto';
 import { openBridgePage } from './bridgePage';
@@ -64,6 +67,8 @@ async function main(): Promise<void> {
 
   const broker = await MosquittoBroker.start({ config: CONSOLE_BROKER_CONFIG });
   const dataDir = mkdtempSync(join(tmpdir(), 'plant-profile-data-'));
+  // The host runs in this process: bound its heap's growth as the product's host does (cli.ts, Electron's main).
+  boundHostHeapGrowth();
   const host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
   const page = await openBridgePage(executablePath, host, 'profile-e2e');
   const session = new Session();

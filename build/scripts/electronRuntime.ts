@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HOST_V8_FLAGS } from '../../main/platform/hostHeap';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -24,4 +25,13 @@ export function findElectron(root = REPO_ROOT, env: NodeJS.ProcessEnv = process.
   if (!relative) return { missing: 'its binary was never downloaded into node_modules/electron/dist' };
   const path = join(packageDir, 'dist', relative);
   return existsSync(path) ? { path } : { missing: `its binary is missing (${path})` };
+}
+
+/**
+ * Electron's command line for the app at `root`: the host's V8 flags reach the main process
+ * only as `--js-flags` given at start (main/platform/hostHeap.ts); as root, Chromium's
+ * `--no-sandbox`, without which it will not start there. The user's arguments come last.
+ */
+export function electronArgs(root: string, args: readonly string[], asRoot: boolean): string[] {
+  return [root, `--js-flags=${HOST_V8_FLAGS}`, ...(asRoot ? ['--no-sandbox'] : []), ...args];
 }

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT, findElectron } from './electronRuntime';
+import { REPO_ROOT, electronArgs, findElectron } from './electronRuntime';
 
 const args = process.argv.slice(2);
 const windows = process.platform === 'win32';
@@ -40,9 +40,9 @@ async function main(): Promise<number> {
   if (built !== 0) return built;
   // Chromium will not start as root with its OS sandbox (containers, CI); pages stay
   // context-isolated and sandboxed by Electron's own settings.
-  const rootOnly = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  if (rootOnly.length > 0) console.log('start: running as root, so Chromium\'s OS-level sandbox is off (--no-sandbox).');
-  return exitCode(run(runtime.path, [REPO_ROOT, ...rootOnly, ...args]));
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) console.log('start: running as root, so Chromium\'s OS-level sandbox is off (--no-sandbox).');
+  return exitCode(run(runtime.path, electronArgs(REPO_ROOT, args, asRoot)));
 }
 
 process.exitCode = await main();

@@ -29,7 +29,7 @@ import { electronPdfRenderer } from './printPdf';
 import { createQuitHandler } from './quit';
 import { hardenContents, hardenSession } from './security';
 import { electronStoreHost } from './storeHostWindow';
-import { boundHostHeapGrowth } from '../platform/hostHeap';
+import { boundHostHeapGrowth, hostFlagsForMainOnly } from '../platform/hostHeap';
 
 const PRODUCT_NAME = 'Plant Event Console';
 // Built layout (electron-vite): out/main/index.cjs, out/preload/*.cjs, out/renderer/**.
@@ -54,6 +54,7 @@ app.setName(PRODUCT_NAME);
 app.setPath('userData', options.dataDir ? resolve(options.dataDir) : join(app.getPath('appData'), PRODUCT_NAME));
 registerAppScheme(protocol);
 app.enableSandbox();
+hostFlagsForMainOnly(app.commandLine);
 app.on('web-contents-created', (_event, contents) => hardenContents(contents));
 
 // The lock lives in the user-data folder: one instance per data folder.

@@ -64,16 +64,26 @@ function measure(intervals: StatusInterval[], current: CurrentStatus, end: numbe
   let first = 0;
   while (first < intervals.length && (intervals[first] as StatusInterval).to <= start) first++;
   const kept = first === 0 ? intervals : intervals.slice(first);
+  // Sums in plain loop variables: a helper closing over them costs a context and a boxed number
+  // per interval on every event the projector folds.
   let runningMs = 0;
   let knownMs = 0;
-  const count = (status: string, from: number, to: number) => {
-    const span = Math.max(0, to - Math.max(from, start));
+  for (const interval of kept) {
+    const span = spanIn(start, interval.from, interval.to);
     knownMs += span;
-    if (status === 'running') runningMs += span;
-  };
-  for (const interval of kept) count(interval.status, interval.from, interval.to);
-  if (current.statusSince !== null) count(current.status, current.statusSince, end);
+    if (interval.status === 'running') runningMs += span;
+  }
+  if (current.statusSince !== null) {
+    const span = spanIn(start, current.statusSince, end);
+    knownMs += span;
+    if (current.status === 'running') runningMs += span;
+  }
   return { windowMs: AVAILABILITY_WINDOW_MS, intervals: kept, runningMs, knownMs, ratio: knownMs > 0 ? runningMs / knownMs : null, at: end };
+}
+
+/** How much of `from`..`to` lies after `start`. */
+function spanIn(start: number, from: number, to: number): number {
+  return Math.max(0, to - Math.max(from, start));
 }
 
 /** True when `value` has the shape of an AvailabilityState (a state read back from a snapshot). */
