@@ -47,7 +47,9 @@ function tell(message: PhaseDone | { kind: 'ready' } | { kind: 'error'; message:
 
 async function run(url: string | undefined): Promise<void> {
   if (!process.send || !url) throw new Error('e2ePublisher runs as a child process with an IPC channel, the broker URL its argument');
-  const client = await mqtt.connectAsync(url, { clientId: `bench-e2e-${process.pid}`, clean: true, reconnectPeriod: 0 });
+  // Silent as the console's own client is (main/ingest/mqttOptions.ts): mqtt.js gathers the
+  // arguments of a debug line per packet even when nothing prints them.
+  const client = await mqtt.connectAsync(url, { clientId: `bench-e2e-${process.pid}`, clean: true, reconnectPeriod: 0, log: () => undefined });
   process.on('message', (message: PublishPhase | { kind: 'close' }) => {
     if ('kind' in message) {
       void client.endAsync().then(() => process.disconnect());
@@ -64,7 +66,17 @@ async function publishPhase(client: mqtt.MqttClient, { phase, rate, seconds, top
   let sent = 0;
   let acked = 0;
   let failed = 0;
-  const pending: Promise<void>[] = [];
+  // Set once the phase has sent its last message: then the last answer settles the phase.
+  let lastSent = -1;
+  let settled = () => undefined as void;
+  const allSettled = new Promise<void>((resolve) => (settled = resolve));
+  // One callback for every message (a promise per message cost the publisher, which shares the
+  // machine with the console, about a tenth of its CPU).
+  const onAck = (error?: Error) => {
+    if (error) failed++;
+    else acked++;
+    if (acked + failed === lastSent) settled();
+  };
   const started = now();
   while (sent < total && !(stopAtDeadline && now() - started >= seconds * 1000)) {
     const due = Math.min(total, Math.floor(((now() - started) / 1000) * rate));
@@ -72,17 +84,13 @@ async function publishPhase(client: mqtt.MqttClient, { phase, rate, seconds, top
       const metric = sent % METRICS.length;
       const equipment = `press-${String(sent % 50).padStart(3, '0')}`;
       const body = JSON.stringify({ metric: METRICS[metric], value: 40 + (sent % 600) / 10, unit: UNITS[metric], phase, n: sent, sentAt: now() });
-      pending.push(
-        client.publishAsync(`${topicPrefix}/${equipment}/telemetry`, body, { qos: 1 }).then(
-          () => void acked++,
-          () => void failed++,
-        ),
-      );
-      if (pending.length >= 10_000) pending.splice(0, pending.length, Promise.all(pending).then(() => undefined));
+      client.publish(`${topicPrefix}/${equipment}/telemetry`, body, { qos: 1 }, onAck);
     }
     await sleep(TICK_MS);
   }
-  await Promise.all(pending);
+  lastSent = sent;
+  if (acked + failed === lastSent) settled();
+  await allSettled;
   return { kind: 'done', phase, sent, acked, failed, ms: now() - started };
 }
 
