@@ -18,6 +18,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { boundHostHeapGrowth } from '../../main/platform/hostHeap';
 import { startWebHost, type WebHost } from '../../main/web/server';
 import { MosquittoBroker } from '../../test/support/mosquitto';
 import { openBridgePage } from './bridgePage';
@@ -180,6 +181,8 @@ export async function measureEndToEnd(settings: EndToEndSettings): Promise<Recor
   let page: PlainPage | undefined;
   let publisher: MqttSource | undefined;
   try {
+    // The host runs in this process: bound its heap's growth as the product's host does (cli.ts, Electron's main).
+    boundHostHeapGrowth();
     host = await startWebHost({ dataDir, core: { healthEverySeconds: 0 } });
     page = await openBridgePage(executablePath, host, 'bench-e2e');
     await page.evaluate(RECORDER);
