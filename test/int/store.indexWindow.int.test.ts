@@ -3,7 +3,7 @@
 // checks and status moves must give the same answers on both sides of the window's edge:
 // each is compared here with the in-memory twin (a plain scan) holding the same events.
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DexieEventStore } from '../../renderer/store-host/dexieEventStore';
 import { parseIndexWindow } from '../../renderer/store-host/storeState';
 import { ID_TIMES_KEY } from '../../renderer/store-host/oldIds';
@@ -154,6 +154,22 @@ describe('DexieEventStore: queries across the index window edge', () => {
     const stored = await store.append([...makeEvents(1, () => ({ id: early })), ...makeEvents(1, () => ({ id: late }))]);
     expect(stored.map((event) => event.seq)).toEqual([events.length + 1, events.length + 2]);
     await store.close();
+  });
+
+  it('reads no summary before the window for types or sources no stored event has, and still finds those only old events have', async () => {
+    const { dexie, twin } = await bothStores();
+    const { old } = (dexie as unknown as { segments: SegmentReader }).segments;
+    const reads = vi.spyOn(old, 'summaries');
+    for (const query of [{ types: ['store.recovered'] }, { types: ['nothing.*'], order: 'desc' as const }, { sources: ['nowhere'] }]) {
+      expect((await dexie.query(query)).events).toEqual([]);
+      expect(await dexie.count(query)).toBe(0);
+    }
+    expect(reads).not.toHaveBeenCalled();
+    // Events only before the window are still found, from their summaries.
+    const early = { types: ['equipment.status.changed'], to: BASE_TIME + 50_000 };
+    expect(seqs((await dexie.query(early)).events)).toEqual(seqs((await twin.query(early)).events));
+    expect(reads).toHaveBeenCalled();
+    await dexie.close();
   });
 
   it("takes the window a benchmark puts in the store host page's address, and names a bad one", () => {
