@@ -1,7 +1,7 @@
 /**
- * The profiler tool's handle on the store host page (e2eProfile.ts): attaches over the
- * DevTools port that the store host's Chromium names in its profile, and records a CPU
- * profile of its page.
+ * The benchmarks' handle on the store host page: attaches over the DevTools port that the
+ * store host's Chromium names in its profile (when started with --remote-debugging-port), to
+ * record a CPU profile of its page (e2eProfile.ts) or read its heap (soak.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +20,13 @@ export interface DevToolsProfiler {
   close(): void;
 }
 
-export async function connectDevTools(profileDir: string): Promise<DevToolsProfiler> {
+/** A DevTools protocol session on the store host page. */
+export interface StoreHostSession {
+  send(method: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>;
+  close(): void;
+}
+
+export async function connectStoreHostPage(profileDir: string): Promise<StoreHostSession> {
   const file = join(profileDir, 'DevToolsActivePort');
   for (let waited = 0; !existsSync(file); waited += 50) {
     if (waited > 20_000) throw new Error(`no DevToolsActivePort in ${profileDir}`);
@@ -49,15 +55,20 @@ export async function connectDevTools(profileDir: string): Promise<DevToolsProfi
   const target = targetInfos.find((info) => info.type === 'page' && info.url.startsWith('file:'));
   if (!target) throw new Error('the store host page is not among the DevTools targets');
   const { sessionId } = (await send('Target.attachToTarget', { targetId: target.targetId, flatten: true })) as { sessionId: string };
+  return { send: (method, params = {}) => send(method, params, sessionId), close: () => socket.close() };
+}
+
+export async function connectDevTools(profileDir: string): Promise<DevToolsProfiler> {
+  const page = await connectStoreHostPage(profileDir);
   return {
     async start() {
-      await send('Profiler.enable', {}, sessionId);
-      await send('Profiler.setSamplingInterval', { interval: 200 }, sessionId);
-      await send('Profiler.start', {}, sessionId);
+      await page.send('Profiler.enable');
+      await page.send('Profiler.setSamplingInterval', { interval: 200 });
+      await page.send('Profiler.start');
     },
     async stop() {
-      return ((await send('Profiler.stop', {}, sessionId)) as { profile: CpuProfile }).profile;
+      return ((await page.send('Profiler.stop')) as { profile: CpuProfile }).profile;
     },
-    close: () => socket.close(),
+    close: () => page.close(),
   };
 }

@@ -13,6 +13,12 @@
  *   (`soak_js_heap_growth_mb_per_hour_<host|timeline|equipment>`), and what is left of it
  *   after a forced full collection at a quarter and at the end of the run
  *   (`soak_js_live_heap_growth_mb_per_hour_<…>`: a leak shows there, the collector's rhythm does not);
+ * - the same for the store host's page, whose Chromium opens a DevTools port in this run only:
+ *   `soak_store_host_live_heap_growth_mb_per_hour` (its live heap after those collections),
+ *   `soak_js_heap_growth_mb_per_hour_store_host` (as sampled) and its renderer's resident memory
+ *   and Blink heap after the collections (`soak_renderer_rss_after_gc_…_store_host`), which
+ *   tell a store host that keeps what it allocates from one whose collector or allocator merely
+ *   has not given memory back (`soak_rss_growth_mb_per_hour_store_host_renderer`, unforced);
  * - events lost: sent by the source minus stored;
  * - the timeline window's p95 frame time while the events arrive;
  * - the store host once its index window is full (`soak_full_window_…`, a second, shorter run
@@ -29,6 +35,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { STORE_HOST_CHROMIUM_ARGS } from '../../main/platform/chromium';
 import { startWebHost, type WebHost } from '../../main/web/server';
 import { boundHostHeapGrowth } from '../../main/platform/hostHeap';
 import { CHROMIUM_ARGS } from '../../test/support/chromium';
@@ -39,7 +46,8 @@ import { newEventId } from '../../shared/events/uuidv7';
 import type { AppendInput } from '../../shared/store/eventStore';
 import { descendantsOf, readProcesses } from './rss';
 import { commandLine, roleOf } from './profileSummary';
-import { growthFigures, HeapTrail, HostMemoryTrail, MemoryTrail, RendererTrail, residentKb, type Growth } from './soakMemory';
+import { connectStoreHostPage, type StoreHostSession } from './profileDevTools';
+import { growthFigures, HeapTrail, HostMemoryTrail, MemoryTrail, RendererTrail, residentKb, type Growth, type WatchedPage } from './soakMemory';
 import { percentile, round } from './stats';
 import { chromiumWithRenderer, cleanUp, type Figures, type SingleRunSettings } from './section';
 import { chromiumCpuMs } from './timelineLive';
@@ -92,12 +100,28 @@ interface SoakPath {
   source?: MqttSource;
 }
 
-async function startPath(path: SoakPath, indexWindow?: number): Promise<WebHost> {
+async function startPath(path: SoakPath, indexWindow?: number, devTools = false): Promise<WebHost> {
   // The host runs in this process: bound its heap's growth as the product's host does (cli.ts, Electron's main).
   boundHostHeapGrowth();
-  const host = (path.host = await startWebHost({ dataDir: path.dataDir, core: { healthEverySeconds: 0 }, ...(indexWindow === undefined ? {} : { indexWindow }) }));
-  await connectConsole(host, path.broker.url);
-  return host;
+  // The store host's Chromium opens a DevTools port for this start only (it names it in its profile).
+  const args = STORE_HOST_CHROMIUM_ARGS as unknown as string[];
+  if (devTools) args.push('--remote-debugging-port=0');
+  try {
+    path.host = await startWebHost({ dataDir: path.dataDir, core: { healthEverySeconds: 0 }, ...(indexWindow === undefined ? {} : { indexWindow }) });
+  } finally {
+    if (devTools) args.pop();
+  }
+  await connectConsole(path.host, path.broker.url);
+  return path.host;
+}
+
+/**
+ * The store host's page, watched like a console window (its heap, its renderer's memory) over
+ * the DevTools port startPath opened: `session` is closed with the run.
+ */
+async function watchStoreHost(path: SoakPath, host: WebHost): Promise<{ page: WatchedPage; session: StoreHostSession }> {
+  const session = await connectStoreHostPage(join(path.dataDir, 'chromium-profile'));
+  return { page: { pid: host.storeHostPid(), protocol: (method, params) => session.send(method, params) }, session };
 }
 
 /** The publisher's process by the name its memory figure goes by. */
@@ -235,8 +259,11 @@ export async function measureSoak(settings: SoakSettings): Promise<Figures> {
 async function measureMainRun(executablePath: string, quick: boolean, log: (line: string) => void): Promise<Figures> {
   const seconds = quick ? 60 : 600;
   const pages: PlainPage[] = [];
+  let storeHostSession: StoreHostSession | undefined;
   return onPath(log, async (path) => {
-    const host = await startPath(path);
+    const host = await startPath(path, undefined, true);
+    const storeHost = await watchStoreHost(path, host);
+    storeHostSession = storeHost.session;
     const seeded = await seedHistory(host, log);
     const timeline = await openView(executablePath, host, 'timeline');
     const equipment = await openView(executablePath, host, 'equipment');
@@ -247,9 +274,13 @@ async function measureMainRun(executablePath: string, quick: boolean, log: (line
     if (timeline.pid !== undefined) windows.set(timeline.pid, 'timeline');
     if (equipment.pid !== undefined) windows.set(equipment.pid, 'equipment');
     const trail = new MemoryTrail(windows, publisherName(source));
-    const heaps = new HeapTrail(new Map([['timeline', timeline], ['equipment', equipment]]));
+    // The store host's page beside the windows: its live heap after the forced collections
+    // (a quarter in, in the first half, which the resident trails' second half does not see,
+    // and at the end) tells a leak from garbage and from memory the renderer has not given back.
+    const watched = new Map<string, WatchedPage>([['timeline', timeline], ['equipment', equipment], ['store_host', storeHost.page]]);
+    const heaps = new HeapTrail(watched);
     const hostMemory = new HostMemoryTrail();
-    const renderers = new RendererTrail(new Map([['timeline', timeline], ['equipment', equipment]]));
+    const renderers = new RendererTrail(watched);
     renderers.start();
     const sample = () => {
       trail.sample();
@@ -284,7 +315,8 @@ async function measureMainRun(executablePath: string, quick: boolean, log: (line
     // Caught up: nothing is in flight any more that the last collection would count as kept.
     await heaps.collected();
     await renderers.afterCollection();
-    const heapGrowth = { ...heaps.figures(), ...renderers.collectedFigures() };
+    const { soak_js_live_heap_growth_mb_per_hour_store_host: storeHostLiveHeap, ...heapFigures } = heaps.figures();
+    const heapGrowth = { ...heapFigures, ...renderers.collectedFigures() };
     const growth = trail.growth();
     const hostGrowth = growth.find((g) => g.pid === process.pid)?.mbPerHour ?? Number.NaN;
     const chromium = growth.filter((g) => g.pid !== process.pid && /renderer|gpu|browser|utility|zygote/.test(g.name));
@@ -308,6 +340,7 @@ async function measureMainRun(executablePath: string, quick: boolean, log: (line
       soak_rss_growth_mb_per_hour_host: round(hostGrowth),
       soak_rss_growth_mb_per_hour_chromium: round(chromiumWorst),
       ...growthFigures(growth),
+      soak_store_host_live_heap_growth_mb_per_hour: storeHostLiveHeap ?? Number.NaN,
       ...heapGrowth,
       ...hostFigures,
       soak_events_sent: sent.sent,
@@ -321,5 +354,5 @@ async function measureMainRun(executablePath: string, quick: boolean, log: (line
       target_soak_rss_met: worst <= GOAL_MB_PER_HOUR,
       target_soak_lost_met: lost === 0,
     };
-  }, () => pages.map((page) => () => page.close()));
+  }, () => [() => storeHostSession?.close(), ...pages.map((page) => () => page.close())]);
 }

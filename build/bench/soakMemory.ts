@@ -9,6 +9,9 @@ import { readFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { slopePerSecond } from './e2e';
 import type { PlainPage } from './plainPage';
+
+/** A page whose heap the trails read: a console window, or the store host's page (its Chromium's pid). */
+export type WatchedPage = Pick<PlainPage, 'pid' | 'protocol'>;
 import { commandLine, roleOf } from './profileSummary';
 import { descendantsOf, kbField, readProcesses, type ProcInfo } from './rss';
 
@@ -96,7 +99,7 @@ export function growthFigures(growth: readonly Growth[]): Record<string, number>
 
 /**
  * JavaScript heap in use, sampled like the resident memory (no forced collection, which
- * would itself bend the trail): the host's and each console window's.
+ * would itself bend the trail): the host's, each console window's and the store host page's.
  */
 export class HeapTrail {
   private readonly samples = new Map<string, { mb: number[]; at: number[] }>();
@@ -104,7 +107,7 @@ export class HeapTrail {
   /** The heap after a forced collection, at each `collected()`. */
   private readonly live = new Map<string, { mb: number; at: number }[]>();
 
-  constructor(private readonly pages: ReadonlyMap<string, PlainPage>) {}
+  constructor(private readonly pages: ReadonlyMap<string, WatchedPage>) {}
 
   async sample(): Promise<void> {
     const add = (name: string, mb: number) => {
@@ -220,9 +223,9 @@ export class RendererTrail {
   private readonly renderers = new Map<string, number>();
   private readonly collected = new Map<string, { rssMb: number; oilpanMb: number; at: number }[]>();
 
-  constructor(private readonly pages: ReadonlyMap<string, PlainPage>) {}
+  constructor(private readonly pages: ReadonlyMap<string, WatchedPage>) {}
 
-  /** Finds each window's renderer: the largest of its browser's renderer processes (the others are spares). */
+  /** Finds each page's renderer: the largest of its browser's renderer processes (the others are spares). */
   start(): void {
     const processes = readProcesses();
     for (const [name, page] of this.pages) {

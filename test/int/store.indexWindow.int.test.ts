@@ -3,10 +3,11 @@
 // checks and status moves must give the same answers on both sides of the window's edge:
 // each is compared here with the in-memory twin (a plain scan) holding the same events.
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DexieEventStore } from '../../renderer/store-host/dexieEventStore';
 import { parseIndexWindow } from '../../renderer/store-host/storeState';
 import { ID_TIMES_KEY } from '../../renderer/store-host/oldIds';
+import type { SegmentReader } from '../../renderer/store-host/segmentReader';
 import { PlantDatabase } from '../../renderer/store-host/plantDatabase';
 import { newEventId } from '../../shared/events/uuidv7';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
@@ -155,9 +156,75 @@ describe('DexieEventStore: queries across the index window edge', () => {
     await store.close();
   });
 
+  it('reads no summary before the window for types or sources no stored event has, and still finds those only old events have', async () => {
+    const { dexie, twin } = await bothStores();
+    const { old } = (dexie as unknown as { segments: SegmentReader }).segments;
+    const reads = vi.spyOn(old, 'summaries');
+    for (const query of [{ types: ['store.recovered'] }, { types: ['nothing.*'], order: 'desc' as const }, { sources: ['nowhere'] }]) {
+      expect((await dexie.query(query)).events).toEqual([]);
+      expect(await dexie.count(query)).toBe(0);
+    }
+    expect(reads).not.toHaveBeenCalled();
+    // Events only before the window are still found, from their summaries.
+    const early = { types: ['equipment.status.changed'], to: BASE_TIME + 50_000 };
+    expect(seqs((await dexie.query(early)).events)).toEqual(seqs((await twin.query(early)).events));
+    expect(reads).toHaveBeenCalled();
+    await dexie.close();
+  });
+
   it("takes the window a benchmark puts in the store host page's address, and names a bad one", () => {
     expect(parseIndexWindow(null)).toBeUndefined();
     expect(parseIndexWindow('32768')).toBe(32_768);
     for (const bad of ['0', '-5', '1.5', '1e6', '', ' 12', '99999999999']) expect(() => parseIndexWindow(bad)).toThrow(`indexWindow must be a whole number of events from 1, not "${bad}"`);
+  });
+});
+
+describe('DexieEventStore: memory as the window moves on', () => {
+  /** What the store keeps in memory per event or per segment of its window (the segment starts aside). */
+  const heldBy = (store: DexieEventStore) => {
+    const { state } = (store as unknown as { segments: SegmentReader }).segments;
+    const { columns } = state;
+    const inWindow = state.firsts.filter((first) => first > columns.base);
+    return {
+      windowEvents: columns.length - columns.base,
+      capacity: columns.ts.length,
+      filters: columns.textFilters.size,
+      filterOutsideWindow: [...columns.textFilters.keys()].filter((first) => !inWindow.includes(first)),
+      names: columns.dictionarySizes(),
+      parts: state.parts.length,
+      segmentsInWindow: inWindow.length,
+    };
+  };
+
+  it('keeps the same columns, text filters and names after the window has moved on 4 and 20 times while queries run', async () => {
+    const window = 512;
+    const store = await DexieEventStore.open('plant-bounded', { indexedDB: new IDBFactory(), IDBKeyRange }, { indexWindow: window });
+    // Telemetry of six presses in appends of 40, as the soak sends it; the window moves on every quarter of it.
+    let appended = 0;
+    const append = async (moves: number) => {
+      for (let k = 0; k < (moves * window) / 4; k += 40, appended += 40) {
+        await store.append(makeEvents(40, (i) => ({ type: 'equipment.telemetry.recorded', payload: { equipmentId: `press-${(appended + i) % 6}`, value: appended + i } })));
+        await store.query({ text: 'press-3', limit: 5 });
+      }
+    };
+    await append(4 + 1.25 * 4);
+    const after4 = heldBy(store);
+    await append(16);
+    const after20 = heldBy(store);
+    for (const held of [after4, after20]) {
+      expect(held.windowEvents).toBeGreaterThanOrEqual(window);
+      expect(held.windowEvents).toBeLessThan(window * 1.25 + 40);
+      // One filter per segment of the window: none for segments merged away or moved out of it.
+      expect(held.filterOutsideWindow).toEqual([]);
+      expect(held.filters).toBe(held.segmentsInWindow);
+      expect(held.parts).toBeLessThanOrEqual(4);
+    }
+    expect(after20.capacity).toBe(after4.capacity);
+    expect(after20.names).toEqual(after4.names);
+    expect(await store.headSeq()).toBe(appended);
+    let latest = appended - 1;
+    while (latest % 6 !== 3) latest -= 1;
+    expect((await store.query({ text: 'press-3', order: 'desc', limit: 1 })).events.map((event) => event.payload)).toEqual([{ equipmentId: 'press-3', value: latest }]);
+    await store.close();
   });
 });
