@@ -2,9 +2,11 @@
  * The events outside the index's window (seqs 1..columns.base, eventColumns.ts), answered
  * from their segments' summaries (segmentFormat.ts), read from IndexedDB when a query needs
  * them and kept in a small cache of recently used ones. In memory per old segment there is
- * only its first seq, and per block of 4,096 old events the spans of their timestamps and
- * ids' times (oldIds.ts); the rest of the memory is bounded whatever the store's size. Queries that reach old events read their summaries:
- * slower than the columns, and as exact.
+ * only its first seq, per block of 4,096 old events the spans of their timestamps and ids'
+ * times (oldIds.ts), and per rare type the old segments holding it (oldTypes.ts); the rest
+ * of the memory is bounded whatever the store's size. Queries that reach old events read
+ * their summaries (for rare types only those of the segments holding them): slower than the
+ * columns, and as exact.
  *
  * Old segments never change layout (merges join only the trailing segments, which the
  * window always holds); their summaries change only when a status moves (`replaced`).
@@ -15,6 +17,7 @@ import type { PlantDatabase } from './plantDatabase';
 import { mayContain } from './segmentFormat';
 import type { SummaryRow } from './segmentFormat';
 import type { BlockSpans, IdTimes } from './oldIds';
+import type { OldTypes } from './oldTypes';
 import { RecentCache } from './recentCache';
 import { lastAtMost } from './storeState';
 
@@ -29,6 +32,7 @@ export interface OldState {
   readonly firsts: number[];
   readonly idTimes: IdTimes;
   readonly oldTimes: BlockSpans;
+  readonly oldTypes: OldTypes;
 }
 
 /** A summary's local codes that pass a filter's column tests. */
@@ -72,6 +76,21 @@ export class OldSegments {
     const out: number[] = [];
     for (let at = Math.max(0, lastAtMost(firsts, lo)); at < firsts.length && firsts[at]! <= hi; at++) out.push(firsts[at]!);
     return out;
+  }
+
+  /**
+   * The first seqs of the old segments overlapping [lo, hi] that hold a type the filter lets
+   * through, ascending; undefined when the filter takes every type or a common one.
+   */
+  private segmentsOfTypes(filter: ColumnFilter, lo: number, hi: number): number[] | undefined {
+    const lists = filter.typeOk && this.state().oldTypes.listsOf(filter.typeOk);
+    if (!lists) return undefined;
+    const { firsts, columns } = this.state();
+    const from = firsts[Math.max(0, lastAtMost(firsts, lo))] ?? lo;
+    const to = Math.min(hi, columns.base);
+    const found: number[] = [];
+    for (const list of lists) for (let at = lastAtMost(list, from - 1) + 1; at < list.length && list[at]! <= to; at++) found.push(list[at]!);
+    return lists.length > 1 ? [...new Set(found)].sort((a, b) => a - b) : found;
   }
 
   /** The summaries of these old segments (ascending first seqs), from the cache or read. */
@@ -125,9 +144,9 @@ export class OldSegments {
     const done = { seqs, next: dir === 'asc' ? hi + 1 : lo - 1 };
     if (filter.none || lo > hi) return done;
     const { firsts, oldTimes } = this.state();
-    // Segments whose time span misses the query's are not read.
+    // Segments whose time span misses the query's are not read, nor those without a type it asks for.
     const timed = filter.from > Number.NEGATIVE_INFINITY || filter.to < Number.POSITIVE_INFINITY;
-    const segments = this.segmentsIn(lo, hi).filter((first) => !timed || oldTimes.overlaps(first, (firsts[lastAtMost(firsts, first) + 1] ?? first + 1) - 1, filter.from, filter.to));
+    const segments = (this.segmentsOfTypes(filter, lo, hi) ?? this.segmentsIn(lo, hi)).filter((first) => !timed || oldTimes.overlaps(first, (firsts[lastAtMost(firsts, first) + 1] ?? first + 1) - 1, filter.from, filter.to));
     if (dir === 'desc') segments.reverse();
     for (let at = 0; at < segments.length; at += SCAN_CHUNK) {
       const chunk = segments.slice(at, at + SCAN_CHUNK);

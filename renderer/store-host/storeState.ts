@@ -9,6 +9,7 @@ import type { StoredEvent } from '../../shared/events/event';
 import { EMPTY_CHAIN } from '../../shared/audit/chain';
 import { EventColumns } from './eventColumns';
 import { BlockSpans, ID_TIMES_KEY, IdTimes, idTimeOf } from './oldIds';
+import { OldTypes } from './oldTypes';
 import type { PlantDatabase } from './plantDatabase';
 import { checkSummary, loadSummary, SEGMENT_MAX_EVENTS } from './segmentFormat';
 import type { OpenSegment, SummaryRow } from './segmentFormat';
@@ -43,6 +44,8 @@ export interface StoreState {
   readonly idTimes: IdTimes;
   /** The spans of the timestamps before the window. */
   readonly oldTimes: BlockSpans;
+  /** The old segments holding each rare type. */
+  readonly oldTypes: OldTypes;
   /** First seq of every segment, ascending. */
   readonly firsts: number[];
   /** The last segments, in seq order, with their texts: those that may still be merged. */
@@ -65,11 +68,11 @@ function trailingFrom(firsts: readonly number[], length: number): number {
   return from;
 }
 
-/** Adds a summary of events before the window: their names to the dictionaries, their timestamps to `times`. */
-function loadOldSummary(columns: EventColumns, row: SummaryRow, lastTs: { value: number }, times: BlockSpans): void {
+/** Adds a summary of events before the window: their names to the dictionaries, their timestamps to `times`, the segment to its types' lists. */
+function loadOldSummary(columns: EventColumns, row: SummaryRow, lastTs: { value: number }, times: BlockSpans, types: OldTypes): void {
   checkSummary(row, columns.length + 1);
   times.add(row.first, row.ts);
-  for (const name of row.types) columns.types.intern(name);
+  types.note(row.first, row.types.map((name) => columns.types.intern(name)));
   for (const name of row.sources) columns.sources.intern(name);
   for (const name of row.subjects) columns.subjects.intern(name);
   for (const ts of row.ts) {
@@ -113,6 +116,7 @@ export async function loadState(db: PlantDatabase, window = INDEX_WINDOW): Promi
     const columns = new EventColumns();
     const idTimes = new IdTimes();
     const oldTimes = new BlockSpans();
+    const oldTypes = new OldTypes();
     const firsts: number[] = [];
     const lastRow = await db.summaries.orderBy('first').last();
     // Segments that end this far back start outside the window; the trailing segments that
@@ -124,7 +128,7 @@ export async function loadState(db: PlantDatabase, window = INDEX_WINDOW): Promi
       if (rows.length === 0) break;
       for (const row of rows) {
         if (columns.length === columns.base && row.first + row.count - 1 <= windowFrom) {
-          loadOldSummary(columns, row, lastTs, oldTimes);
+          loadOldSummary(columns, row, lastTs, oldTimes, oldTypes);
         } else {
           if (columns.length === columns.base && (row.ts[0] ?? lastTs.value) < lastTs.value) columns.timeOrdered = false;
           loadSummary(columns, row);
@@ -150,14 +154,14 @@ export async function loadState(db: PlantDatabase, window = INDEX_WINDOW): Promi
     }
     const lastText = row?.events[row.events.length - 1];
     const headHash = lastText ? ((JSON.parse(lastText) as StoredEvent).hash ?? EMPTY_CHAIN.hash) : EMPTY_CHAIN.hash;
-    return { window, columns, idTimes, oldTimes, firsts, parts, headHash };
+    return { window, columns, idTimes, oldTimes, oldTypes, firsts, parts, headHash };
   });
 }
 
 /**
  * Moves the window on once it holds a quarter more than `state.window` events: the columns
  * of the segments before the last `window` events (never a segment that may still merge)
- * are dropped, their timestamps' spans kept in `oldTimes`.
+ * are dropped, their timestamps' spans kept in `oldTimes` and their segments noted in `oldTypes`.
  */
 export function trimWindow(state: StoreState): void {
   const { columns, firsts, parts } = state;
@@ -166,6 +170,11 @@ export function trimWindow(state: StoreState): void {
   const base = firsts[lastAtMost(firsts, limit + 1)]! - 1;
   if (base <= columns.base) return;
   state.oldTimes.add(columns.base + 1, columns.ts.subarray(0, base - columns.base));
+  for (let at = lastAtMost(firsts, columns.base + 1); at < firsts.length && firsts[at]! <= base; at++) {
+    const first = firsts[at]!;
+    const end = (firsts[at + 1] ?? columns.length + 1) - 1;
+    state.oldTypes.note(first, new Set(columns.type.subarray(first - columns.base - 1, end - columns.base)));
+  }
   for (const first of [...columns.textFilters.keys()]) if (first <= base) columns.textFilters.delete(first);
   columns.evict(base);
 }

@@ -172,6 +172,55 @@ describe('DexieEventStore: queries across the index window edge', () => {
     await dexie.close();
   });
 
+  it('reads the summaries of the old segments that hold a rare type, not every summary of the range, before and after a reopen', async () => {
+    const deps = { indexedDB: new IDBFactory(), IDBKeyRange };
+    // Telemetry, with an alarm now and then: five before the window, two inside it.
+    const alarmsAt = new Set([400, 401, 2_300, 3_900, 5_200, 7_700, 7_950]);
+    const events = makeEvents(8_000, (i) => ({
+      type: alarmsAt.has(i) ? (i % 2 === 0 ? 'alarm.raised' : 'alarm.cleared') : 'equipment.telemetry.recorded',
+      source: `line-${i % 3}`,
+      timestamp: BASE_TIME + i * 1000,
+    }));
+    const twin = new InMemoryEventStore();
+    await twin.append(events);
+    let store = await DexieEventStore.open('plant-rare-types', deps, { indexWindow: 256 });
+    for (let at = 0; at < events.length; at += 50) await store.append(events.slice(at, at + 50));
+    const check = async () => {
+      const { old, firsts, columns } = (store as unknown as { segments: SegmentReader }).segments;
+      const oldSegments = firsts.filter((first) => first <= columns.base).length;
+      expect(oldSegments).toBeGreaterThan(40);
+      const reads = vi.spyOn(old, 'summaries');
+      const summariesRead = () => reads.mock.calls.reduce((sum, [wanted]) => sum + wanted.length, 0);
+      const alarms = ['alarm.raised', 'alarm.cleared'];
+      const queries: EventQuery[] = [
+        { types: alarms },
+        { types: alarms, from: BASE_TIME + 1_000_000, to: BASE_TIME + 7_800_000 },
+        { types: ['alarm.raised'], sources: ['line-0', 'line-1'] },
+        { types: ['alarm.*'], to: BASE_TIME + 5_000_000 },
+      ];
+      for (const query of queries) {
+        expect(await allPages(store, query), JSON.stringify(query)).toEqual(await allPages(twin, query));
+        expect(await store.count(query), JSON.stringify(query)).toBe(await twin.count(query));
+        // The five old alarms are in four segments: one page or count asks for at most their
+        // summaries, to find the alarms and again to read them.
+        for (const ask of [() => store.query({ ...query, limit: 1000 }), () => store.count(query)]) {
+          reads.mockClear();
+          await ask();
+          expect(summariesRead(), JSON.stringify(query)).toBeLessThanOrEqual(8);
+        }
+      }
+      reads.mockRestore();
+      // A type in every segment is found as a plain scan finds it.
+      const common = { types: ['equipment.telemetry.recorded'], to: BASE_TIME + 3_000_000, limit: 500 };
+      expect(seqs((await store.query(common)).events)).toEqual(seqs((await twin.query(common)).events));
+    };
+    await check();
+    await store.close();
+    store = await DexieEventStore.open('plant-rare-types', deps, { indexWindow: 256 });
+    await check();
+    await store.close();
+  });
+
   it("takes the window a benchmark puts in the store host page's address, and names a bad one", () => {
     expect(parseIndexWindow(null)).toBeUndefined();
     expect(parseIndexWindow('32768')).toBe(32_768);

@@ -3,6 +3,7 @@
 // reopened store skip reading every id.
 import { describe, expect, it } from 'vitest';
 import { IdTimes } from '../../renderer/store-host/oldIds';
+import { OldTypes, RARE_SEGMENTS } from '../../renderer/store-host/oldTypes';
 import { newEventId } from '../../shared/events/uuidv7';
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -34,5 +35,28 @@ describe('IdTimes', () => {
     // A damaged row, or one beyond the stored events, is not taken: those ids are read again.
     expect(new IdTimes().load([{ ...rows[0]!, value: { ...rows[0]!.value, min: new Float64Array(3) } }], 4097)).toBe(0);
     expect(new IdTimes().load(rows, 4000)).toBe(0);
+  });
+});
+
+describe('OldTypes', () => {
+  it('lists the old segments of each rare type once, and gives up a type found in more than RARE_SEGMENTS', () => {
+    const types = new OldTypes();
+    const pass = (...codes: number[]) => Uint8Array.from({ length: 4 }, (_, code) => (codes.includes(code) ? 1 : 0));
+    types.note(1, [0, 1]);
+    types.note(1, [1]);
+    types.note(129, [0, 2]);
+    expect(types.listsOf(pass(1))).toEqual([[1]]);
+    expect(types.listsOf(pass(1, 2))).toEqual([[1], [129]]);
+    // A type no old segment holds has no list: no summary to read for it.
+    expect(types.listsOf(pass(3))).toEqual([]);
+    for (let k = 2; k < RARE_SEGMENTS; k++) types.note(k * 128 + 1, [0]);
+    expect(types.listsOf(pass(0))?.[0]).toHaveLength(RARE_SEGMENTS);
+    types.note((RARE_SEGMENTS + 1) * 128 + 1, [0, 1]);
+    // Common now, and for good: its queries read every summary of their range.
+    expect(types.listsOf(pass(0))).toBeUndefined();
+    expect(types.listsOf(pass(0, 1))).toBeUndefined();
+    types.note((RARE_SEGMENTS + 2) * 128 + 1, [0]);
+    expect(types.listsOf(pass(0))).toBeUndefined();
+    expect(types.listsOf(pass(1))).toEqual([[1, (RARE_SEGMENTS + 1) * 128 + 1]]);
   });
 });
