@@ -39,24 +39,28 @@ describe('IdTimes', () => {
 });
 
 describe('OldTypes', () => {
-  it('lists the old segments of each rare type once, and gives up a type found in more than RARE_SEGMENTS', () => {
+  const pass = (...codes: number[]) => Uint8Array.from({ length: 4 }, (_, code) => (codes.includes(code) ? 1 : 0));
+
+  it('lists the old segments of each rare type, none for a type no old event has', () => {
     const types = new OldTypes();
-    const pass = (...codes: number[]) => Uint8Array.from({ length: 4 }, (_, code) => (codes.includes(code) ? 1 : 0));
     types.note(1, [0, 1]);
-    types.note(1, [1]);
     types.note(129, [0, 2]);
     expect(types.listsOf(pass(1))).toEqual([[1]]);
     expect(types.listsOf(pass(1, 2))).toEqual([[1], [129]]);
-    // A type no old segment holds has no list: no summary to read for it.
     expect(types.listsOf(pass(3))).toEqual([]);
-    for (let k = 2; k < RARE_SEGMENTS; k++) types.note(k * 128 + 1, [0]);
-    expect(types.listsOf(pass(0))?.[0]).toHaveLength(RARE_SEGMENTS);
-    types.note((RARE_SEGMENTS + 1) * 128 + 1, [0, 1]);
-    // Common now, and for good: its queries read every summary of their range.
+  });
+
+  it('gives up a type in more than a sixteenth of the old segments, and keeps a rare one however long the store runs', () => {
+    const types = new OldTypes();
+    // Type 0 in every segment, type 1 in one of 20: rare however many segments there are.
+    const segments = 40 * RARE_SEGMENTS;
+    for (let k = 0; k < segments; k++) types.note(k * 128 + 1, k % 20 === 0 ? [0, 1] : [0]);
     expect(types.listsOf(pass(0))).toBeUndefined();
     expect(types.listsOf(pass(0, 1))).toBeUndefined();
-    types.note((RARE_SEGMENTS + 2) * 128 + 1, [0]);
-    expect(types.listsOf(pass(0))).toBeUndefined();
-    expect(types.listsOf(pass(1))).toEqual([[1, (RARE_SEGMENTS + 1) * 128 + 1]]);
+    expect(types.listsOf(pass(1))?.[0]).toHaveLength(segments / 20);
+    // One of 10: common once past RARE_SEGMENTS (10,240 segments), then for good.
+    const tenth = new OldTypes();
+    for (let k = 0; k < 12 * RARE_SEGMENTS; k++) tenth.note(k * 128 + 1, k % 10 === 0 ? [2] : []);
+    expect(tenth.listsOf(pass(2))).toBeUndefined();
   });
 });
