@@ -7,8 +7,10 @@
  * RARE_SEGMENTS): its list is dropped, and a query that lets it through reads every summary
  * of its range, as it would read a good part of them anyway. A fixed cap instead would make
  * the alarms of a console that has run for days common too (100 an hour fill 4,096 segments
- * in under two days). So a list costs at most a sixteenth of what `firsts` costs (8 bytes an
- * old segment), and a rare type's list grows with its events, not with the store.
+ * in under two days). So a list costs at most 1,024 numbers or a sixteenth of what `firsts`
+ * costs (8 bytes an old segment), and a rare type's list grows with its events, not with the
+ * store. A type given up stays common until the store is opened again (a flood of alarms
+ * early in a store's life can do that).
  *
  * Old segments never change layout nor types (a status move changes only a status), so the
  * lists change only as the window moves on; they are built again at open (storeState.ts).
