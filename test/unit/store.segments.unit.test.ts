@@ -8,7 +8,8 @@ import { matchesPattern } from '../../shared/events/patterns';
 import { newEventId } from '../../shared/events/uuidv7';
 import { numberedCopy } from '../../shared/store/numbered';
 import type { EventQuery } from '../../shared/store/eventStore';
-import { Dictionary, EventColumns, correlationHash, idHashes } from '../../renderer/store-host/eventColumns';
+import { Dictionary } from '../../renderer/store-host/dictionary';
+import { EventColumns, correlationHash, idHashes } from '../../renderer/store-host/eventColumns';
 import type { EventRow } from '../../renderer/store-host/eventColumns';
 import {
   SEGMENT_MAX_CHARS, SEGMENT_MAX_EVENTS, TEXT_FILTER_BYTES, encodeEvent, idPrefix, loadSummary, placeInSegments, summaryOf,
