@@ -7,11 +7,10 @@
  * milliseconds. V8's default semi-space of 16 MB fills every few milliseconds at 20,000
  * events/s, and each scavenge copies what is still in flight and promotes what survives two
  * of them into the old space, which then grows until a full collection. Semi-spaces of 32 MB
- * halve the scavenges (e2eProfile at 20,000 events/s: 362 to 176 in a run). In the quick soak
- * (2,000 events/s after 1,400,000 events of history written through the host) the host ended
- * at 382-392 MB resident against 822-823 MB with the default, with JavaScript heaps alike
- * (about 200 MB): the difference is memory outside V8's heap, not yet explained (external
- * memory ended at 20-27 against 52-56 MB). V8 sizes the young generation once, as it sets
+ * halve the scavenges (e2eProfile at 20,000 events/s: 362 to 176 in a run) and the host's
+ * main-thread CPU per event by about a tenth. It costs memory, not saves it: in quick soaks
+ * the host ended at 385-402 MB resident against 343-351 MB with the default (the first
+ * comparison, on a loaded machine, had read the opposite). V8 sizes the young generation once, as it sets
  * up the heap, so the flag must be on the command line that starts the process
  * (`v8.setFlagsFromString` comes too late): browser mode's `npm run web` and the bench's
  * `npm run bench` carry it in package.json, and `npm start` gives it to Electron's main
