@@ -103,16 +103,16 @@ export function hashedLineOf(event: StoredEvent, prevHash: string): HashedLine {
 }
 
 /**
- * The export line of `event`, chained after `prevHash`. `sha256HexOfText` may be a faster
- * SHA-256 giving the same digests (main's journal passes Node's own).
+ * The export line of `event`, chained after `prevHash` (main's journal builds the same lines
+ * as bytes: main/store/journal.ts).
  *
  * The pieces are joined once, into the text that is hashed; hashing makes that one flat
  * string, and the line takes its parts as slices of it. Joining the pieces a second time for
  * the line would have them walked and copied again when the line is written out.
  */
-export function exportLineOf(event: StoredEvent, prevHash: string, sha256HexOfText?: (text: string) => string): ExportLine {
+export function exportLineOf(event: StoredEvent, prevHash: string): ExportLine {
   const hashed = hashedLineOf(event, prevHash);
-  const hash = sha256HexOfText ? sha256HexOfText(hashed.text) : chainHash('', hashed.text);
+  const hash = chainHash('', hashed.text);
   return { text: lineTextOf(hashed, prevHash, hash), hash };
 }
 
