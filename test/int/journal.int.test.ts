@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GENESIS_HASH } from '../../shared/audit/chain';
 import { exportLineOf } from '../../shared/audit/exportFormat';
+import type { JsonObject, StoredEvent } from '../../shared/events/event';
 import { newEventId } from '../../shared/events/uuidv7';
 import { InMemoryEventStore } from '../../shared/store/inMemoryEventStore';
 import { nodeSha256HexOfText } from '../../main/store/nodeHash';
@@ -42,6 +43,18 @@ async function closedJournal(count: number): Promise<{ dataDir: string; segment:
   return { dataDir, segment: listSegments(dataDir)[0]!.path };
 }
 
+/** The audit export's lines of `events` from the start of the chain, and the last one's hash. */
+function exportLines(events: readonly StoredEvent[]): { text: string; headHash: string } {
+  let headHash = GENESIS_HASH;
+  let text = '';
+  for (const event of events) {
+    const line = exportLineOf(event, headHash);
+    text += `${line.text}\n`;
+    headHash = line.hash;
+  }
+  return { text, headHash };
+}
+
 describe('journal', () => {
   it('holds every acknowledged event, chained across segments, and the anchor follows', async () => {
     const dataDir = freshDir();
@@ -73,16 +86,26 @@ describe('journal', () => {
     // Batches of several sizes, so that lines follow one another within a write and across writes.
     for (const [from, to] of [[0, 1], [1, 18], [18, 45]] as const) await journal.append(stored.slice(from, to));
     await journal.close();
-    let prevHash = GENESIS_HASH;
-    let expected = '';
-    for (const event of stored) {
-      const line = exportLineOf(event, prevHash);
-      expected += `${line.text}\n`;
-      prevHash = line.hash;
-    }
-    expect(expected).toMatch(/[^\x00-\x7f]/);
-    expect(readFileSync(listSegments(dataDir)[0]!.path).equals(Buffer.from(expected, 'utf8'))).toBe(true);
-    expect(journal.head.lineHash).toBe(prevHash);
+    const expected = exportLines(stored);
+    expect(expected.text).toMatch(/[^\x00-\x7f]/);
+    expect(readFileSync(listSegments(dataDir)[0]!.path).equals(Buffer.from(expected.text, 'utf8'))).toBe(true);
+    expect(journal.head.lineHash).toBe(expected.headHash);
+  });
+
+  it('writes numbers of every size and nested lists and objects as the export does', async () => {
+    const dataDir = freshDir();
+    const payloads: JsonObject[] = [
+      { zero: 0, minusZero: -0, small: -7, int32: 2_147_483_647, past32: 2_147_483_648, timestamp: 1_796_460_436_828, safe: 2 ** 53 - 1, unsafe: 2 ** 53 + 2, negative: -(2 ** 40) - 1, nines: 999_999_999, billion: 1e9 },
+      { tiny: 1.5e-7, fraction: 0.1, big: 1e21, huge: -1.7976931348623157e308, list: [1, 'two', null, true, false, [], [[]], { b: 1, a: {} }], empty: {}, text: '' },
+      { '10': 'ten', '2': 'two', b: 'del\u007f', A: 'upper', _: 'under' },
+      { sentAt: 1_796_460_436_827, metric: 'temperature', value: 40.1, unit: 'degC', equipmentId: 'eq-1', lineId: 'line-1' },
+    ];
+    const events = payloads.map((payload, i) => ({ ...auditHistory(1)[0]!, id: newEventId(), payload, metadata: { ingest: { origin: 'mqtt', receivedAt: 1_796_460_436_828 + i } } }));
+    const stored = await memoryStore().append(events);
+    const journal = await Journal.open(dataDir);
+    await journal.append(stored);
+    await journal.close();
+    expect(readFileSync(listSegments(dataDir)[0]!.path, 'utf8')).toBe(exportLines(stored).text);
   });
 
   it('names a changed line when verified', async () => {
