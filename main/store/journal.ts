@@ -17,7 +17,6 @@ import { join } from 'node:path';
 import { GENESIS_HASH } from '../../shared/audit/chain';
 import { hashedLineOf, lineTextOf } from '../../shared/audit/exportFormat';
 import type { StoredEvent } from '../../shared/events/event';
-import { HashedLineWriter } from './journalLine';
 import { nodeSha256HexOfBytes } from './nodeHash';
 
 export const JOURNAL_FOLDER = 'journal';
@@ -127,55 +126,35 @@ const KEPT_BUFFER_BYTES = 1024 * 1024;
 class LineBuffer {
   private bytes = Buffer.allocUnsafe(KEPT_BUFFER_BYTES);
   private length = 0;
-  private readonly writer = new HashedLineWriter();
 
   /** Adds `event`'s line after `prevHash`; returns its hash. */
   add(event: StoredEvent, prevHash: string): string {
-    for (;;) {
-      const gaveUp = this.writer.write(this.bytes, this.length + LINE_LONGER_BY, event, prevHash);
-      const { headAt, middleAt, tailAt, end } = this.writer;
-      // The line ends where its text does, and "\n" follows.
-      if (gaveUp === null && end < this.bytes.length) return this.placeHashes(this.length, headAt, middleAt, tailAt, end - this.length - LINE_LONGER_BY, prevHash);
-      if (gaveUp === 'text') break;
-      // No room: a buffer twice as large, and again.
-      this.reserve(this.bytes.length - this.length + 1);
-    }
-    // Text that JSON escapes or that is not ASCII: the line is built as a string.
     const hashed = hashedLineOf(event, prevHash);
     const { text, headAt, middleAt, tailAt } = hashed;
     // At most 3 bytes for each UTF-16 unit, "\n" included.
     this.reserve(3 * (text.length + LINE_LONGER_BY + 1));
-    const start = this.length;
-    const written = this.bytes.write(text, start + LINE_LONGER_BY, 'utf8');
-    // One byte per character: the hashed text's offsets are byte offsets.
-    if (written === text.length) return this.placeHashes(start, headAt, middleAt, tailAt, written, prevHash);
-    const hash = nodeSha256HexOfBytes(this.bytes.subarray(start + LINE_LONGER_BY, start + LINE_LONGER_BY + written));
-    this.length = start + this.bytes.write(lineTextOf(hashed, prevHash, hash), start, 'utf8');
-    this.bytes[this.length++] = 0x0a;
-    return hash;
-  }
-
-  /**
-   * Hashes the ASCII hashed text of `written` bytes that lies LINE_LONGER_BY bytes after
-   * `start`, and moves its head and middle down into place around the two hashes, so that the
-   * line starts at `start`; returns the hash.
-   */
-  private placeHashes(start: number, headAt: number, middleAt: number, tailAt: number, written: number, prevHash: string): string {
     const bytes = this.bytes;
+    const start = this.length;
     const from = start + LINE_LONGER_BY;
+    const written = bytes.write(text, from, 'utf8');
     const hash = nodeSha256HexOfBytes(bytes.subarray(from, from + written));
-    const middle = start + 1 + (middleAt - headAt) + HASH_OPEN.length + hash.length + QUOTE_COMMA.length;
-    const prev = middle + (tailAt - 1 - middleAt) + PREV_OPEN.length;
-    bytes[start] = 0x7b; // {
-    bytes.copyWithin(start + 1, from + headAt, from + middleAt);
-    bytes.copyWithin(middle, from + middleAt, from + tailAt - 1);
-    bytes.set(HASH_OPEN, middle - QUOTE_COMMA.length - hash.length - HASH_OPEN.length);
-    bytes.write(hash, middle - QUOTE_COMMA.length - hash.length, 'latin1');
-    bytes.set(QUOTE_COMMA, middle - QUOTE_COMMA.length);
-    bytes.set(PREV_OPEN, prev - PREV_OPEN.length);
-    bytes.write(prevHash, prev, 'latin1');
-    bytes.set(QUOTE_COMMA, prev + prevHash.length);
-    this.length = from + written;
+    if (written === text.length) {
+      // One byte per character: the hashed text's offsets are byte offsets.
+      const middle = start + 1 + (middleAt - headAt) + HASH_OPEN.length + hash.length + QUOTE_COMMA.length;
+      const prev = middle + (tailAt - 1 - middleAt) + PREV_OPEN.length;
+      bytes[start] = 0x7b; // {
+      bytes.copyWithin(start + 1, from + headAt, from + middleAt);
+      bytes.copyWithin(middle, from + middleAt, from + tailAt - 1);
+      bytes.set(HASH_OPEN, middle - QUOTE_COMMA.length - hash.length - HASH_OPEN.length);
+      bytes.write(hash, middle - QUOTE_COMMA.length - hash.length, 'latin1');
+      bytes.set(QUOTE_COMMA, middle - QUOTE_COMMA.length);
+      bytes.set(PREV_OPEN, prev - PREV_OPEN.length);
+      bytes.write(prevHash, prev, 'latin1');
+      bytes.set(QUOTE_COMMA, prev + prevHash.length);
+      this.length = from + text.length;
+    } else {
+      this.length = start + bytes.write(lineTextOf(hashed, prevHash, hash), start, 'utf8');
+    }
     bytes[this.length++] = 0x0a;
     return hash;
   }

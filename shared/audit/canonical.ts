@@ -154,11 +154,6 @@ function layoutFor(keys: readonly string[]): Layout | undefined {
   return undefined;
 }
 
-/** An object's keys in canonical order, as `canonicalJson` writes them (through the same layouts). */
-export function canonicalKeys(keys: readonly string[]): readonly string[] {
-  return (keys.length <= MAX_LAYOUT_KEYS ? layoutFor(keys)?.sorted : undefined) ?? canonicalOrder(keys);
-}
-
 /** The fast writer: no paths are built while all goes well. */
 function write(value: unknown): string {
   switch (typeof value) {
