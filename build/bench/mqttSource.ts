@@ -34,8 +34,8 @@ export class MqttSource {
   }
 
   static async start(url: string): Promise<MqttSource> {
-    // Its own process, not a worker thread of this one: the host runs here, and the soak
-    // measures this process's memory as the host's.
+    // Its own process, not a worker thread of this one: its memory and CPU are neither the
+    // host's (in this process in the e2e section) nor the benchmark's (the soak's `…_bench`).
     const child = fork(fileURLToPath(new URL('./e2ePublisher.ts', import.meta.url)), [url], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     await new Promise<void>((resolve, reject) => {
       child.on('message', (message: { kind: string; message?: string }) => {

@@ -6,9 +6,16 @@
  *
  * - the resident memory growth of every process, extrapolated to an hour from a
  *   least-squares line over the run's second half (the first half is warm-up: caches,
- *   JIT, the store's first segments): the host (this Node process; the MQTT publisher runs
- *   in a child process of its own, `…_publisher`), the largest of any Chromium process, and
- *   one key per process by what it serves and its role (soakMemory.ts), e.g. `…_timeline_renderer`;
+ *   JIT, the store's first segments): the host (`…_host`: a child process of its own,
+ *   started as `npm run web` starts the product's host, soakControl.ts; until then it was this
+ *   benchmark's process, which also runs Playwright's driver, the DevTools sessions, the
+ *   trails and the seeding, and ended 800-900 MB), the benchmark's own process (`…_bench`),
+ *   the largest of any Chromium process, and one key per process by what it serves and its
+ *   role (soakMemory.ts), e.g. `…_timeline_renderer` (the MQTT publisher: `…_publisher`);
+ * - the host process's memory as V8 counts it (`soak_host_<rss|heap_total|external|…>_…`),
+ *   what lies outside it (`soak_host_native_…`: resident less V8's heap and external memory)
+ *   and its resident memory by kind of mapping (`soak_host_smaps_<kind>_…`, smaps.ts: glibc's
+ *   heap and arenas, other anonymous mappings, files), and its CPU per 1,000 events;
  * - the JavaScript heap of the host and of each console window, sampled the same way
  *   (`soak_js_heap_growth_mb_per_hour_<host|timeline|equipment>`), and what is left of it
  *   after a forced full collection at a quarter and at the end of the run
@@ -35,16 +42,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STORE_HOST_CHROMIUM_ARGS } from '../../main/platform/chromium';
-import { startWebHost, type WebHost } from '../../main/web/server';
-import { boundHostHeapGrowth } from '../../main/platform/hostHeap';
 import { CHROMIUM_ARGS } from '../../test/support/chromium';
 import { MosquittoBroker } from '../../test/support/mosquitto';
-import { connectConsole, CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource';
+import { CONSOLE_BROKER_CONFIG, MqttSource } from './mqttSource';
 import { openPlainPage, type PlainPage } from './plainPage';
-import { newEventId } from '../../shared/events/uuidv7';
-import type { AppendInput } from '../../shared/store/eventStore';
 import { descendantsOf, readProcesses } from './rss';
+import { MAPPING_KINDS, SmapsTrail } from './smaps';
+import { HostChild } from './soakControl';
 import { commandLine, roleOf } from './profileSummary';
 import { connectStoreHostPage, type StoreHostSession } from './profileDevTools';
 import { growthFigures, HeapTrail, HostMemoryTrail, MemoryTrail, RendererTrail, residentKb, type Growth, type WatchedPage } from './soakMemory';
@@ -76,7 +80,7 @@ const SEED_IN_FLIGHT = 4;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Opens the console in its own Chromium and shows one of its views. */
-async function openView(executablePath: string, host: WebHost, view: string): Promise<PlainPage> {
+async function openView(executablePath: string, host: HostChild, view: string): Promise<PlainPage> {
   const page = await openPlainPage(executablePath, [...CHROMIUM_ARGS, '--window-size=1400,987'], host.url);
   await page.waitFor(`document.querySelector('[data-testid="nav-${view}"]')`, 30_000);
   await page.evaluate(`document.querySelector('[data-testid="nav-${view}"]').click()`);
@@ -96,22 +100,14 @@ const FRAME_RECORDER = `(() => {
 interface SoakPath {
   readonly broker: MosquittoBroker;
   readonly dataDir: string;
-  host?: WebHost;
+  host?: HostChild;
   source?: MqttSource;
 }
 
-async function startPath(path: SoakPath, indexWindow?: number, devTools = false): Promise<WebHost> {
-  // The host runs in this process: bound its heap's growth as the product's host does (cli.ts, Electron's main).
-  boundHostHeapGrowth();
-  // The store host's Chromium opens a DevTools port for this start only (it names it in its profile).
-  const args = STORE_HOST_CHROMIUM_ARGS as unknown as string[];
-  if (devTools) args.push('--remote-debugging-port=0');
-  try {
-    path.host = await startWebHost({ dataDir: path.dataDir, core: { healthEverySeconds: 0 }, ...(indexWindow === undefined ? {} : { indexWindow }) });
-  } finally {
-    if (devTools) args.pop();
-  }
-  await connectConsole(path.host, path.broker.url);
+/** Starts the host (its store host's Chromium with a DevTools port when `devTools`) and connects it to the broker. */
+async function startPath(path: SoakPath, log: (line: string) => void, indexWindow?: number, devTools = false): Promise<HostChild> {
+  path.host = await HostChild.start({ dataDir: path.dataDir, log, devTools, ...(indexWindow === undefined ? {} : { indexWindow }) });
+  await path.host.ask({ op: 'connect', brokerUrl: path.broker.url });
   return path.host;
 }
 
@@ -119,17 +115,17 @@ async function startPath(path: SoakPath, indexWindow?: number, devTools = false)
  * The store host's page, watched like a console window (its heap, its renderer's memory) over
  * the DevTools port startPath opened: `session` is closed with the run.
  */
-async function watchStoreHost(path: SoakPath, host: WebHost): Promise<{ page: WatchedPage; session: StoreHostSession }> {
+async function watchStoreHost(path: SoakPath, host: HostChild): Promise<{ page: WatchedPage; session: StoreHostSession }> {
   const session = await connectStoreHostPage(join(path.dataDir, 'chromium-profile'));
-  return { page: { pid: host.storeHostPid(), protocol: (method, params) => session.send(method, params) }, session };
+  return { page: { pid: await host.storeHostPid(), protocol: (method, params) => session.send(method, params) }, session };
 }
 
-/** The publisher's process by the name its memory figure goes by. */
-const publisherName = (source: MqttSource) => new Map(source.pid === undefined ? [] : [[source.pid, 'publisher']]);
+/** The host's and the publisher's processes by the names their memory figures go by. */
+const processNames = (host: HostChild, source: MqttSource) => new Map([[host.pid, 'host'], ...(source.pid === undefined ? [] : [[source.pid, 'publisher'] as const])]);
 
 /** Resident MB of the store host's largest renderer (its page; Chromium keeps a spare beside it). */
-function storeHostRendererMb(host: WebHost): number {
-  const pid = host.storeHostPid();
+async function storeHostRendererMb(host: HostChild): Promise<number> {
+  const pid = await host.storeHostPid();
   if (pid === undefined) return Number.NaN;
   const processes = readProcesses();
   let kb = Number.NaN;
@@ -143,41 +139,19 @@ function storeHostRendererMb(host: WebHost): number {
 
 /**
  * Writes SEEDED_EVENTS telemetry events of the last hours into the store through its own append
- * path (the store the bus appends to), as fast as it takes them. Their timestamps and ids' times
- * end now, spaced as at 2,000 events a second, so the live events follow them in time.
+ * path (the store the bus appends to), generated in the host process (soakHost.ts), ending now
+ * and spaced as at 2,000 events a second, so the live events follow them in time.
  */
-async function seedHistory(host: WebHost, log: (line: string) => void): Promise<{ seconds: number; windowMb: number }> {
-  const before = storeHostRendererMb(host);
+async function seedHistory(host: HostChild, log: (line: string) => void): Promise<{ seconds: number; windowMb: number }> {
+  const before = await storeHostRendererMb(host);
   const started = performance.now();
-  const end = Date.now();
-  const eventAt = (k: number): AppendInput => {
-    const timestamp = Math.round(end - (SEEDED_EVENTS - k) / (RATE / 1000));
-    return {
-      id: newEventId(timestamp),
-      type: SEEDED_TYPE,
-      source: 'soak-history',
-      timestamp,
-      payload: { equipmentId: `press-${k % 6}`, metric: 'temperature', value: 40 + (k % 600) / 10, unit: 'degC', n: k },
-      priority: 'NORMAL',
-      status: 'CREATED',
-      metadata: {},
-    };
-  };
-  const running = new Set<Promise<unknown>>();
-  for (let from = 0; from < SEEDED_EVENTS; from += SEED_PER_APPEND) {
-    const count = Math.min(SEED_PER_APPEND, SEEDED_EVENTS - from);
-    const append = host.core.store.append(Array.from({ length: count }, (_, k) => eventAt(from + k)));
-    running.add(append);
-    void append.then(() => running.delete(append), () => undefined);
-    if (running.size >= SEED_IN_FLIGHT) await Promise.race(running);
-  }
-  await Promise.all(running);
+  await host.ask({ op: 'seed', events: SEEDED_EVENTS, type: SEEDED_TYPE, ratePerS: RATE, perAppend: SEED_PER_APPEND, inFlight: SEED_IN_FLIGHT });
   const seconds = (performance.now() - started) / 1000;
   // The least over 10 idle seconds: the page's collector frees what the burst left at its own time.
   let after = Number.POSITIVE_INFINITY;
   for (let k = 0; k < 10; k++) {
     await sleep(1_000);
-    after = Math.min(after, storeHostRendererMb(host));
+    after = Math.min(after, await storeHostRendererMb(host));
   }
   const windowMb = after - before;
   log(`soak: seeded ${SEEDED_EVENTS} events of history in ${seconds.toFixed(1)} s; the store host renderer grew by ${windowMb.toFixed(1)} MB`);
@@ -204,11 +178,11 @@ async function onPath<T>(log: (line: string) => void, body: (path: SoakPath) => 
  * Events stored once the path has caught up with `sent`: waits while the count still grows.
  * How long that takes says whether the path kept up or built a backlog (held in memory meanwhile).
  */
-async function storedWhenCaughtUp(host: WebHost, sent: number): Promise<{ stored: number; catchUpS: number }> {
+async function storedWhenCaughtUp(host: HostChild, sent: number): Promise<{ stored: number; catchUpS: number }> {
   const sentAt = performance.now();
   let stored = 0;
   for (let still = 0; still < 10; await sleep(1_000)) {
-    const now = await host.core.store.count({ types: [TELEMETRY] });
+    const now = await host.count([TELEMETRY]);
     still = now === stored ? still + 1 : 0;
     stored = now;
     if (stored >= sent) break;
@@ -227,9 +201,9 @@ async function storedWhenCaughtUp(host: WebHost, sent: number): Promise<{ stored
 async function measureFullWindow(quick: boolean, log: (line: string) => void): Promise<Figures> {
   const seconds = quick ? 60 : 240;
   return onPath(log, async (path) => {
-    const host = await startPath(path, SMALL_WINDOW);
+    const host = await startPath(path, log, SMALL_WINDOW);
     const source = (path.source = await MqttSource.start(path.broker.url));
-    const trail = new MemoryTrail(new Map(), publisherName(source));
+    const trail = new MemoryTrail(new Map(), processNames(host, source));
     trail.sample();
     const sampler = setInterval(() => trail.sample(), 2_000);
     log(`soak: the store host with an index window of ${SMALL_WINDOW} events: ${RATE} events/s for ${seconds} s`);
@@ -261,7 +235,7 @@ async function measureMainRun(executablePath: string, quick: boolean, log: (line
   const pages: PlainPage[] = [];
   let storeHostSession: StoreHostSession | undefined;
   return onPath(log, async (path) => {
-    const host = await startPath(path, undefined, true);
+    const host = await startPath(path, log, undefined, true);
     const storeHost = await watchStoreHost(path, host);
     storeHostSession = storeHost.session;
     const seeded = await seedHistory(host, log);
@@ -273,19 +247,26 @@ async function measureMainRun(executablePath: string, quick: boolean, log: (line
     const windows = new Map<number, string>();
     if (timeline.pid !== undefined) windows.set(timeline.pid, 'timeline');
     if (equipment.pid !== undefined) windows.set(equipment.pid, 'equipment');
-    const trail = new MemoryTrail(windows, publisherName(source));
+    const trail = new MemoryTrail(windows, processNames(host, source));
     // The store host's page beside the windows: its live heap after the forced collections
     // (a quarter in, in the first half, which the resident trails' second half does not see,
     // and at the end) tells a leak from garbage and from memory the renderer has not given back.
     const watched = new Map<string, WatchedPage>([['timeline', timeline], ['equipment', equipment], ['store_host', storeHost.page]]);
-    const heaps = new HeapTrail(watched);
+    const heaps = new HeapTrail(watched, host);
     const hostMemory = new HostMemoryTrail();
+    const smaps = new SmapsTrail(() => host.pid);
     const renderers = new RendererTrail(watched);
     renderers.start();
     const sample = () => {
       trail.sample();
-      hostMemory.sample();
-      heaps.sample().catch((error: unknown) => log(`soak: a heap sample failed: ${String(error)}`));
+      smaps.sample();
+      host
+        .memory()
+        .then((memory) => {
+          hostMemory.sample(memory);
+          return heaps.sample(memory.heapUsed);
+        })
+        .catch((error: unknown) => log(`soak: a heap sample failed: ${String(error)}`));
       renderers.sample().catch((error: unknown) => log(`soak: a renderer sample failed: ${String(error)}`));
     };
     sample();
@@ -293,6 +274,9 @@ async function measureMainRun(executablePath: string, quick: boolean, log: (line
     log(`soak: ${RATE} events/s for ${seconds} s, the console open on the timeline and the equipment board`);
     // What each window's Chromium spends on the flow (all its processes), per 1,000 events sent.
     const cpuFrom = pages.map(chromiumCpuMs);
+    // The host's CPU (all its threads) and the benchmark's, the same way.
+    const hostCpuFrom = (await host.memory()).cpuMs;
+    const benchCpuFrom = process.cpuUsage();
     const done = source.publish({ phase: 'soak', rate: RATE, seconds });
     // The frames of the run's second half, when the store and the pages are past their start.
     // The first forced collection in the first half, which neither the memory trails (their
@@ -304,6 +288,9 @@ async function measureMainRun(executablePath: string, quick: boolean, log: (line
     await timeline.evaluate(FRAME_RECORDER);
     const sent = await done;
     const cpu = pages.map((page, k) => round(((chromiumCpuMs(page) - (cpuFrom[k] as number)) * 1000) / sent.sent));
+    const hostCpu = round((((await host.memory()).cpuMs - hostCpuFrom) * 1000) / sent.sent);
+    const benchCpuUs = process.cpuUsage(benchCpuFrom);
+    const benchCpu = round(((benchCpuUs.user + benchCpuUs.system) / 1000) * (1000 / sent.sent));
     clearInterval(sampler);
     const frames = await timeline.evaluate<number[]>('(globalThis.__framesStop = true, globalThis.__frames)');
 
@@ -318,15 +305,17 @@ async function measureMainRun(executablePath: string, quick: boolean, log: (line
     const { soak_js_live_heap_growth_mb_per_hour_store_host: storeHostLiveHeap, ...heapFigures } = heaps.figures();
     const heapGrowth = { ...heapFigures, ...renderers.collectedFigures() };
     const growth = trail.growth();
-    const hostGrowth = growth.find((g) => g.pid === process.pid)?.mbPerHour ?? Number.NaN;
-    const chromium = growth.filter((g) => g.pid !== process.pid && /renderer|gpu|browser|utility|zygote/.test(g.name));
+    const hostGrowth = growth.find((g) => g.pid === host.pid)?.mbPerHour ?? Number.NaN;
+    const bench = growth.find((g) => g.pid === process.pid);
+    const chromium = growth.filter((g) => /renderer|gpu|browser|utility|zygote/.test(g.name));
     const chromiumWorst = chromium.reduce((worst, g) => Math.max(worst, g.mbPerHour), Number.NEGATIVE_INFINITY);
     const worst = Math.max(hostGrowth, chromiumWorst);
     for (const g of growth) log(`soak: pid ${g.pid} (${g.name}) ${g.mbPerHour.toFixed(1)} MB/h`);
     log(`soak: JavaScript heap growth (MB/h): ${JSON.stringify(heapGrowth)}`);
-    const hostFigures = hostMemory.figures();
+    const hostFigures = { ...hostMemory.figures(), ...smaps.figures('soak_host_smaps') };
     for (const [key, f] of Object.entries(renderers.figures())) log(`soak: ${key}: ${f.perHour}/h, ${f.end} at the end`);
     log(`soak: the host's memory (MB/h, MB at the end): ${JSON.stringify(hostFigures)}`);
+    log(`soak: the host's resident memory by mapping at the end (MB): ${MAPPING_KINDS.map((kind) => `${kind} ${hostFigures[`soak_host_smaps_${kind}_mb_end`]}`).join(', ')}; V8's heap ${hostFigures.soak_host_heap_total_mb_end}, external ${hostFigures.soak_host_external_mb_end}`);
     const lost = sent.sent - stored;
     log(`soak: sent ${sent.sent} (acknowledged ${sent.acked}), stored ${stored}; ${frames.length} frames measured`);
     return {
@@ -339,6 +328,7 @@ async function measureMainRun(executablePath: string, quick: boolean, log: (line
       soak_rss_growth_mb_per_hour: round(worst),
       soak_rss_growth_mb_per_hour_host: round(hostGrowth),
       soak_rss_growth_mb_per_hour_chromium: round(chromiumWorst),
+      soak_bench_rss_mb_end: round(bench?.mbEnd ?? Number.NaN),
       ...growthFigures(growth),
       soak_store_host_live_heap_growth_mb_per_hour: storeHostLiveHeap ?? Number.NaN,
       ...heapGrowth,
@@ -350,6 +340,8 @@ async function measureMainRun(executablePath: string, quick: boolean, log: (line
       soak_ui_p95_frame_ms: round(percentile(frames, 95)),
       soak_timeline_chromium_cpu_ms_per_1000_events: cpu[0] ?? Number.NaN,
       soak_equipment_chromium_cpu_ms_per_1000_events: cpu[1] ?? Number.NaN,
+      soak_host_cpu_ms_per_1000_events: hostCpu,
+      soak_bench_cpu_ms_per_1000_events: benchCpu,
       soak_rss_goal_mb_per_hour: GOAL_MB_PER_HOUR,
       target_soak_rss_met: worst <= GOAL_MB_PER_HOUR,
       target_soak_lost_met: lost === 0,

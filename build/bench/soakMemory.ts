@@ -1,13 +1,14 @@
 /**
  * The soak's memory figures: resident memory of every process of the benchmark sampled over
- * the run, each process named by what it serves (the host; the store host's Chromium; the
- * timeline's and the equipment board's windows) and its Chromium role, and the JavaScript
+ * the run, each process named by what it serves (the benchmark itself; the host, a child
+ * process of its own; the store host's Chromium; the timeline's and the equipment board's
+ * windows) and its Chromium role, and the JavaScript
  * heap of the host and of each console window, which grows with what the code keeps (an RSS
  * trail also moves with the allocator's rhythm and with buffers outside the heap).
  */
 import { readFileSync } from 'node:fs';
-import { getHeapSpaceStatistics } from 'node:v8';
 import { slopePerSecond } from './e2e';
+import type { HostMemory } from './soakControl';
 import type { PlainPage } from './plainPage';
 
 /** A page whose heap the trails read: a console window, or the store host's page (its Chromium's pid). */
@@ -31,7 +32,7 @@ function keyPart(text: string): string {
 
 export interface Growth {
   readonly pid: number;
-  /** What the process serves and its role, as a key suffix (`host`, `timeline_renderer`…). */
+  /** What the process serves and its role, as a key suffix (`host`, `bench`, `timeline_renderer`…). */
   readonly name: string;
   readonly mbPerHour: number;
   /** Resident memory at the last sample. */
@@ -44,7 +45,8 @@ export class MemoryTrail {
 
   /**
    * `windows`: the browser process of each console window, by the name its processes go by;
-   * `named`: other processes of the benchmark by name (the publisher).
+   * `named`: other processes of the benchmark by name (the host, the publisher). This
+   * process, the benchmark's own, is `bench`.
    */
   constructor(
     private readonly windows: ReadonlyMap<number, string>,
@@ -52,9 +54,9 @@ export class MemoryTrail {
   ) {}
 
   private nameOf(pid: number, processes: Map<number, ProcInfo>): string {
-    if (pid === process.pid) return 'host';
     const named = this.named.get(pid);
     if (named !== undefined) return named;
+    if (pid === process.pid) return 'bench';
     const command = processes.get(pid)?.command ?? '?';
     const args = commandLine(pid);
     if (!/chrom/i.test(command) && !/chrom/i.test(args[0] ?? '')) return keyPart(command);
@@ -107,16 +109,21 @@ export class HeapTrail {
   /** The heap after a forced collection, at each `collected()`. */
   private readonly live = new Map<string, { mb: number; at: number }[]>();
 
-  constructor(private readonly pages: ReadonlyMap<string, WatchedPage>) {}
+  /** `host`: the host process's heap after a forced full collection, in bytes. */
+  constructor(
+    private readonly pages: ReadonlyMap<string, WatchedPage>,
+    private readonly host?: { collected(): Promise<number> },
+  ) {}
 
-  async sample(): Promise<void> {
+  /** `hostHeapUsed`: the host's heap in use (bytes), sampled with its other memory figures. */
+  async sample(hostHeapUsed?: number): Promise<void> {
     const add = (name: string, mb: number) => {
       const trail = this.samples.get(name) ?? { mb: [], at: [] };
       trail.mb.push(mb);
       trail.at.push(performance.now());
       this.samples.set(name, trail);
     };
-    add('host', process.memoryUsage().heapUsed / (1024 * 1024));
+    if (hostHeapUsed !== undefined) add('host', hostHeapUsed / (1024 * 1024));
     for (const [name, page] of this.pages) {
       const { usedSize } = (await page.protocol('Runtime.getHeapUsage')) as { usedSize: number };
       add(name, usedSize / (1024 * 1024));
@@ -124,18 +131,17 @@ export class HeapTrail {
   }
 
   /**
-   * The heap left after a full collection, now (the host's only when Node runs with
-   * --expose-gc, as `npm run bench` does). Two of these say whether the code keeps what it
+   * The heap left after a full collection, now (the host's through its control channel,
+   * soakControl.ts). Two of these say whether the code keeps what it
    * allocates: the samples above also climb while the collector merely waits for its next
    * major collection (heap snapshots of a soak showed the host's, the timeline's and the
    * equipment board's live heaps flat while their sampled heaps grew).
    */
   async collected(): Promise<void> {
     const at = performance.now();
-    const gc = (globalThis as { gc?: () => void }).gc;
-    if (gc) {
-      gc();
-      this.live.set('host', [...(this.live.get('host') ?? []), { mb: process.memoryUsage().heapUsed / (1024 * 1024), at }]);
+    if (this.host) {
+      const bytes = await this.host.collected();
+      this.live.set('host', [...(this.live.get('host') ?? []), { mb: bytes / (1024 * 1024), at }]);
     }
     for (const [name, page] of this.pages) {
       await page.protocol('HeapProfiler.collectGarbage');
@@ -170,26 +176,28 @@ export class HeapTrail {
  * and used, memory outside the heap held by JavaScript objects, and its array buffers) and
  * V8's heap spaces (reserved and used size of new, old, large-object and code space), sampled like the
  * resident memory. Resident memory that grows while none of these does is outside V8's
- * accounting (the allocator, socket buffers of native modules).
+ * accounting (the allocator, socket buffers of native modules): `native`, resident memory
+ * less V8's heap (reserved) and the memory its objects hold outside it.
  */
 export class HostMemoryTrail {
   private readonly samples = new Map<string, number[]>();
   private readonly at: number[] = [];
 
-  sample(): void {
+  /** One sample of the host process's figures (its control channel's `memory`). */
+  sample(usage: HostMemory): void {
     const mb = (bytes: number) => bytes / (1024 * 1024);
-    const usage = process.memoryUsage();
     const add = (name: string, value: number) => this.samples.set(name, [...(this.samples.get(name) ?? []), value]);
     add('rss', mb(usage.rss));
     add('heap_total', mb(usage.heapTotal));
     add('heap_used', mb(usage.heapUsed));
     add('external', mb(usage.external));
     add('array_buffers', mb(usage.arrayBuffers));
-    for (const space of getHeapSpaceStatistics()) {
-      if (!/^(new|old|large_object|code)_space$/.test(space.space_name)) continue;
+    add('native', mb(usage.rss - usage.heapTotal - usage.external));
+    for (const space of usage.spaces) {
+      if (!/^(new|old|large_object|code)_space$/.test(space.name)) continue;
       // Reserved and in use apart: a space that V8 keeps large while little of it is used is the collector's sizing, not the code's.
-      add(`${space.space_name}_size`, mb(space.space_size));
-      add(`${space.space_name}_used`, mb(space.space_used_size));
+      add(`${space.name}_size`, mb(space.size));
+      add(`${space.name}_used`, mb(space.used));
     }
     this.at.push(performance.now());
   }

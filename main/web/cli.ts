@@ -17,7 +17,7 @@ import { ensureRendererBuilt } from '../platform/rendererBuild';
 import { boundHostHeapGrowth } from '../platform/hostHeap';
 import { PostgresEventStore } from '../store/postgres/postgresEventStore';
 import { STORE_OPTIONS, STORE_USAGE, storeLine, storeUrlFromArgs } from '../store/postgres/storeOption';
-import { startWebHost } from './server';
+import { startWebHost, type WebHost, type WebHostOptions } from './server';
 import { PLANT_OPTIONS, PLANT_USAGE, plantFromArgs } from '../plant/plantOptions';
 import type { PlantLinkSettings } from '../plant/plantSettings';
 import { SPARKPLUG_OPTIONS, SPARKPLUG_USAGE, sparkplugFromArgs } from '../ingest/sparkplug/sparkplugOptions';
@@ -125,17 +125,20 @@ export function parseWebArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   };
 }
 
-async function main(): Promise<void> {
-  boundHostHeapGrowth();
-  let args: WebArgs;
-  try {
-    args = parseWebArgs(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(error.message);
-    process.exit(2);
-  }
-  if (args.help) return console.log(USAGE);
+/** A host started from the command line's arguments, and its log to close after it. */
+export interface BrowserModeHost {
+  readonly host: WebHost;
+  readonly review: boolean;
+  readonly log: (line: string) => void;
+  closeLog(): Promise<void>;
+}
+
+/**
+ * Starts browser mode's host from its arguments, as `npm run web` does. `more` is for the
+ * benchmark's control entry (build/bench/soakHost.ts), which runs this same host in a process
+ * of its own, at times with a smaller index window.
+ */
+export async function startBrowserMode(args: WebArgs, more: Pick<WebHostOptions, 'indexWindow'> = {}): Promise<BrowserModeHost> {
   if (!args.memory) mkdirSync(args.dataDir, { recursive: true });
   // The log: <data folder>/logs/plant.log (none with --memory), and the same lines on stderr.
   const logger = createAppLogger({ name: 'plant', stderr: true, level: chooseLogLevel(args.logLevel), ...(args.memory ? {} : { dir: join(args.dataDir, 'logs') }) });
@@ -155,7 +158,24 @@ async function main(): Promise<void> {
   const disk = args.minFreeDiskMb === undefined ? {} : { disk: { minFreeBytes: args.minFreeDiskMb * 1024 * 1024 } };
   const { store } = args;
   const own = store === undefined ? {} : { openStore: () => PostgresEventStore.open({ url: store, log }) };
-  const host = await startWebHost({ port: args.port, memory: args.memory, ...(args.memory ? {} : { dataDir: args.dataDir }), log, core, ...disk, ...own });
+  const window = more.indexWindow === undefined ? {} : { indexWindow: more.indexWindow };
+  const host = await startWebHost({ port: args.port, memory: args.memory, ...(args.memory ? {} : { dataDir: args.dataDir }), log, core, ...disk, ...own, ...window });
+  return { host, review, log, closeLog: () => logger.close() };
+}
+
+async function main(): Promise<void> {
+  boundHostHeapGrowth();
+  let args: WebArgs;
+  try {
+    args = parseWebArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+  if (args.help) return console.log(USAGE);
+  const { host, review, log, closeLog } = await startBrowserMode(args);
+  const { store } = args;
   console.log(`Plant Event Console (browser mode) at ${host.url}`);
   if (store !== undefined) console.log(storeLine(store));
   console.log(args.memory ? 'In memory (--memory): nothing is kept; every event is lost when the host stops.' : `Data: ${args.dataDir}`);
@@ -170,7 +190,7 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: storing pending writes, then stopping…`);
     host.close().then(
-      () => logger.close().then(() => process.exit(0)),
+      () => closeLog().then(() => process.exit(0)),
       (error: unknown) => {
         console.error(`could not stop cleanly: ${(error as Error).message}`);
         process.exit(1);
