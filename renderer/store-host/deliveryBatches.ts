@@ -55,7 +55,12 @@ export function newBatch(first: number, last: number, deliveries: readonly (read
   const seqs: number[] = [];
   deliveries.forEach((names, i) => {
     if (!names) return;
-    for (const name of new Set(names)) {
+    // A name listed twice gets one entry. A short list (the usual few subscribers) is checked on
+    // itself: a Set for every event was garbage made on every append.
+    const listed = names.length > 16 ? [...new Set(names)] : names;
+    for (let k = 0; k < listed.length; k++) {
+      const name = listed[k]!;
+      if (listed.indexOf(name) < k) continue;
       let code = codes.get(name);
       if (code === undefined) {
         code = subscribers.push(name) - 1;

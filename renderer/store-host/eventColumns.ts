@@ -144,10 +144,9 @@ export class EventColumns {
 
   /** The row of an event, interning its strings (roll back with `dictionarySizes`/`rollback` if its write fails). */
   rowOf(event: StoredEvent): EventRow {
-    const [idh1, idh2] = idHashes(event.id);
     return {
-      idh1,
-      idh2,
+      idh1: hash32(event.id, ID_SEED_1),
+      idh2: hash32(event.id, ID_SEED_2),
       type: this.types.intern(event.type),
       source: this.sources.intern(event.source),
       subject: event.subject === undefined ? -1 : this.subjects.intern(event.subject),
@@ -262,14 +261,30 @@ export class EventColumns {
 
   /** Seqs of the window whose id hashes equal those of `id` (almost always zero or one; confirm on the event). */
   seqsOfId(id: string): number[] {
-    const [h1, h2] = idHashes(id);
-    const mask = this.idTable.length - 1;
     const found: number[] = [];
+    this.idSeqs(id, found);
+    return found;
+  }
+
+  /** Whether a seq of the window has the id hashes of `id`: seqsOfId without the list (every append asks, for every event). */
+  mayHoldId(id: string): boolean {
+    return this.idSeqs(id);
+  }
+
+  /** Puts into `found` the seqs with the id hashes of `id`; without `found`, stops at the first. Returns whether there was one. */
+  private idSeqs(id: string, found?: number[]): boolean {
+    const h1 = hash32(id, ID_SEED_1);
+    const h2 = hash32(id, ID_SEED_2);
+    const mask = this.idTable.length - 1;
+    let any = false;
     for (let slot = h1 & mask; this.idTable[slot] !== 0; slot = (slot + 1) & mask) {
       const seq = this.idTable[slot]!;
-      if (this.idh1[seq - this.base - 1] === h1 && this.idh2[seq - this.base - 1] === h2) found.push(seq);
+      if (this.idh1[seq - this.base - 1] !== h1 || this.idh2[seq - this.base - 1] !== h2) continue;
+      if (!found) return true;
+      found.push(seq);
+      any = true;
     }
-    return found;
+    return any;
   }
 
   /** The column side of a query (types, sources, subject, correlation, time, priorities, statuses). */

@@ -20,7 +20,6 @@
  */
 import { EVENT_STATUSES, PRIORITIES } from '../../shared/events/event';
 import type { StoredEvent } from '../../shared/events/event';
-import { jsonString } from '../../shared/audit/canonical';
 import type { Codes, EventColumns, EventRow } from './eventColumns';
 
 export const SEGMENT_MAX_EVENTS = 128;
@@ -71,13 +70,15 @@ export interface OpenSegment {
  * derived from the payload). A third less text to read and parse per event. The store puts
  * them back when it reads the event (DexieEventStore.parseEvents).
  */
-export function encodeEvent(event: StoredEvent, payloadJson?: string): string {
+export function encodeEvent(event: StoredEvent): string {
   const { id, payload, metadata, hash } = event;
   // An event as the writer numbers it (numberedCopy) keeps payload, metadata and hash, in
-  // that order: its text is joined from their JSON, the payload's as the caller may have made
-  // it already. Any other event takes the general way, which gives the same text.
+  // that order: its text is one JSON.stringify of those four, written flat. (Joined from their
+  // JSON, the text was a string of parts that IndexedDB copied flat again when it stored it:
+  // more garbage per event than writing the payload's JSON twice.) Any other event takes the
+  // general way, which gives the same text.
   if (typeof id === 'string' && typeof hash === 'string' && isObject(payload) && isObject(metadata) && isNumbered(event)) {
-    return `{"id":${jsonString(id)},"payload":${payloadJson ?? JSON.stringify(payload)},"metadata":${JSON.stringify(metadata)},"hash":${jsonString(hash)}}`;
+    return JSON.stringify({ id, payload, metadata, hash });
   }
   const { id: _id, seq: _seq, type: _type, source: _source, timestamp: _timestamp, priority: _priority, status: _status, subject: _subject, ...rest } = event;
   return JSON.stringify({ id, ...rest });
@@ -259,10 +260,8 @@ export interface PackedEvents {
 export function packEvents(columns: EventColumns, tail: OpenSegment | undefined, events: readonly StoredEvent[]): PackedEvents {
   const firstSeq = columns.length + 1;
   events.forEach((event, i) => columns.setRow(firstSeq + i, columns.rowOf(event)));
-  // Each payload's JSON makes both its event's text and its search text (searchTextOf).
-  const payloads = events.map((event) => JSON.stringify(event.payload));
-  const placed = placeInSegments(tail, firstSeq, events.map((event, i) => encodeEvent(event, payloads[i])));
-  const filters = textFiltersOf(placed.writes, firstSeq, payloads.map((json) => json.toLowerCase()), columns.textFilters);
+  const placed = placeInSegments(tail, firstSeq, events.map((event) => encodeEvent(event)));
+  const filters = textFiltersOf(placed.writes, firstSeq, events.map((event) => searchTextOf(event.payload)), columns.textFilters);
   const summaries = placed.writes.map((row) => summaryOf(columns, row.first, row.events.length, filters.get(row.first)));
   return { segments: placed.writes, summaries, filters, tail: placed.tail };
 }

@@ -214,7 +214,7 @@ export class SegmentReader {
 
   /** Whether an event with this id may be stored (no when neither the window nor the old ids know its hash). */
   mayHoldId(id: string): boolean {
-    return this.columns.seqsOfId(id).length > 0 || this.state.idTimes.rangesOf(id, this.columns.base).length > 0;
+    return this.columns.mayHoldId(id) || this.state.idTimes.rangesOf(id, this.columns.base).length > 0;
   }
 
   /** Seqs whose stored id hashes are those of `id`, in the window or before it (confirm on the event). */

@@ -25,7 +25,7 @@ import type { EventStatus, PlantEvent, StoredEvent } from '../../shared/events/e
 import { EventValidationError, validatePlantEvent } from '../../shared/events/validate';
 import type { AppendInput, Snapshot, StatusUpdate } from '../../shared/store/eventStore';
 import { isForwardStatus } from '../../shared/store/queryMatch';
-import { storeHashOf } from '../../shared/audit/chain';
+import { ChainHasher } from '../../shared/audit/chainBytes';
 import type { ChainHead } from '../../shared/audit/chain';
 import { numberedCopy } from '../../shared/store/numbered';
 import { STATUS_CODE } from './eventColumns';
@@ -38,6 +38,9 @@ import { charsOf, planMerges } from './segmentMerge';
 import type { PlannedMerge } from './segmentMerge';
 import type { SegmentReader } from './segmentReader';
 import { trimWindow } from './storeState';
+
+/** Hashes the chain without building its text (chainBytes.ts). */
+const chainHasher = new ChainHasher();
 
 /** Events one group commit writes at most. */
 const MAX_GROUP_EVENTS = 20_000;
@@ -227,7 +230,7 @@ export class StoreWriter {
     const storedPerOp = accepted.map((op) =>
       op.events.map((event) => {
         const stored = numberedCopy(event, ++seq, subjectOf(event.payload));
-        stored.hash = prevHash = storeHashOf(prevHash, stored);
+        stored.hash = prevHash = chainHasher.next(prevHash, stored);
         return stored as StoredEvent;
       }),
     );

@@ -154,6 +154,18 @@ function layoutFor(keys: readonly string[]): Layout | undefined {
   return undefined;
 }
 
+/**
+ * The canonical order of an object's keys (as `Object.keys` gives them, at least one) and each
+ * one's `"key":` text: cached as the writer below caches them (chainBytes.ts writes the same
+ * JSON as bytes).
+ */
+export function canonicalLayoutFor(keys: readonly string[]): Pick<Layout, 'sorted' | 'heads'> {
+  const layout = keys.length <= MAX_LAYOUT_KEYS ? layoutFor(keys) : undefined;
+  if (layout !== undefined) return layout;
+  const sorted = canonicalOrder(keys);
+  return { sorted, heads: sorted.map((key) => `${jsonString(key)}:`) };
+}
+
 /** The fast writer: no paths are built while all goes well. */
 function write(value: unknown): string {
   switch (typeof value) {

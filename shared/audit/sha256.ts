@@ -141,12 +141,20 @@ export function sha256Hex(data: Uint8Array): string {
   return hexOf(oneShot);
 }
 
+/**
+ * SHA-256 of the first `length` bytes of `buffer`, padded in place: the buffer needs room for
+ * `length + 72` bytes, and `view` is a DataView of its whole ArrayBuffer (buffer at offset 0).
+ */
+export function sha256HexInPlace(buffer: Uint8Array, view: DataView, length: number): string {
+  oneShot.set(INITIAL_STATE);
+  compress(oneShot, view, 0, pad(buffer, length, length));
+  return hexOf(oneShot);
+}
+
 /** SHA-256 of the UTF-8 bytes of `text`, by this file's own code. */
 export function ownSha256HexOfText(text: string): string {
-  const length = encodeText(text);
-  oneShot.set(INITIAL_STATE);
-  compress(oneShot, textView, 0, pad(textBuffer, length, length));
-  return hexOf(oneShot);
+  const length = encodeText(text); // first: it may replace the buffer
+  return sha256HexInPlace(textBuffer, textView, length);
 }
 
 let textHash: (text: string) => string = ownSha256HexOfText;

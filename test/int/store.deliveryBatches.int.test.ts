@@ -86,6 +86,15 @@ describe('DexieEventStore: deliveries kept per append', () => {
     await store.close();
   });
 
+  it('keeps one delivery per subscriber listed twice, in a long list of subscribers too', async () => {
+    const store = await DexieEventStore.open('plant-long-list', { indexedDB: new IDBFactory(), IDBKeyRange });
+    const many = Array.from({ length: 20 }, (_, i) => `consumer-${i % 18}`);
+    const [a, b] = await store.append(makeEvents(2), [many, ['audit', 'audit']]);
+    expect((await store.deliveriesOf(a!.id)).map((d) => d.subscriber).sort()).toEqual(Array.from({ length: 18 }, (_, i) => `consumer-${i}`).sort());
+    expect((await store.deliveriesOf(b!.id)).map((d) => d.subscriber)).toEqual(['audit']);
+    await store.close();
+  });
+
   it('reads back every record as written, a failure moving a delivery out of its batch for good', async () => {
     const store = await DexieEventStore.open('plant-records', { indexedDB: new IDBFactory(), IDBKeyRange });
     const [a, b] = await store.append(makeEvents(2), [['audit', 'alarms', 'audit'], ['audit']]);

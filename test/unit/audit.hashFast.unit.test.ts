@@ -7,6 +7,7 @@ import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, CanonicalJsonError, canonicalMembers, joinMembers, jsonNumber, jsonString } from '../../shared/audit/canonical';
 import { chainText, GENESIS_HASH, storeHashOf } from '../../shared/audit/chain';
+import { ChainHasher } from '../../shared/audit/chainBytes';
 import { ownSha256HexOfText as sha256HexOfText, Sha256, sha256Hex } from '../../shared/audit/sha256';
 import type { StoredEvent } from '../../shared/events/event';
 import { seededRandom, type SeededRandom } from '../support/random';
@@ -289,6 +290,7 @@ describe('canonical JSON is RFC 8785 (JCS)', () => {
 });
 
 describe('chainText fast path', () => {
+  const hasher = new ChainHasher();
   it('equals canonicalJson of the chain form, and the store hash is SHA-256 of prevHash + that text', () => {
     const r = seededRandom(8);
     let prev = GENESIS_HASH;
@@ -313,7 +315,17 @@ describe('chainText fast path', () => {
       expect(text_).toBe(reference(form));
       const hash = storeHashOf(prev, event);
       expect(hash).toBe(nodeShaText(prev + text_));
+      expect(hasher.next(prev, event)).toBe(hash);
       prev = hash;
     }
+  });
+
+  it('ChainHasher gives storeHashOf\'s hash past its first buffer, and its error for what is not JSON', () => {
+    const event = { id: 'e1', type: 't', source: 's', timestamp: 1, priority: 'LOW' as const, metadata: {}, seq: 1 };
+    const long = { ...event, payload: { note: 'x'.repeat(40_000), more: 'é温😀'.repeat(5_000) } };
+    expect(hasher.next(GENESIS_HASH, long)).toBe(storeHashOf(GENESIS_HASH, long));
+    const bad = { ...event, payload: { nested: { n: Number.NaN } } };
+    expect(() => storeHashOf(GENESIS_HASH, bad)).toThrow('$.nested.n: NaN is not a JSON number');
+    expect(() => hasher.next(GENESIS_HASH, bad)).toThrow('$.nested.n: NaN is not a JSON number');
   });
 });
