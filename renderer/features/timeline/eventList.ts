@@ -111,6 +111,12 @@ function trimmed(events: StoredEvent[], hasOlder: boolean, max: number): LoadedE
   return { events: NewestFirst.of(events.slice(0, max)), hasOlder: true };
 }
 
+/** True when every event's seq is greater than the one before it (so also no duplicates). */
+function inOrder(events: readonly StoredEvent[]): boolean {
+  for (let i = 1; i < events.length; i++) if ((events[i] as StoredEvent).seq <= (events[i - 1] as StoredEvent).seq) return false;
+  return true;
+}
+
 /**
  * Adds live events (any order); the fast path is the usual one: all newer than the head,
  * pushed onto the list (NewestFirst) without copying it.
@@ -118,10 +124,10 @@ function trimmed(events: StoredEvent[], hasOlder: boolean, max: number): LoadedE
 export function addNewer(loaded: LoadedEvents, incoming: readonly StoredEvent[], max = MAX_LOADED): LoadedEvents {
   if (incoming.length === 0) return loaded;
   const head = loaded.events.at(0)?.seq ?? 0;
-  const ascending = [...incoming].sort((x, y) => x.seq - y.seq);
+  // Live events come in seq order: sorted (a copy) only when they do not.
+  const ascending = inOrder(incoming) ? incoming : [...incoming].sort((x, y) => x.seq - y.seq);
   const first = ascending[0] as StoredEvent;
-  const distinct = ascending.every((e, i) => i === 0 || (ascending[i - 1] as StoredEvent).seq !== e.seq);
-  if (!(first.seq > head && distinct)) return trimmed(unionBySeq(loaded.events, incoming), loaded.hasOlder, max);
+  if (!(first.seq > head && inOrder(ascending))) return trimmed(unionBySeq(loaded.events, incoming), loaded.hasOlder, max);
   const events = asNewestFirst(loaded.events).withNewer(ascending, max);
   return { events, hasOlder: loaded.hasOlder || ascending.length + loaded.events.length > max };
 }
