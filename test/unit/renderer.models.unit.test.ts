@@ -75,6 +75,19 @@ describe('loaded events', () => {
     expect(seqsOf(base)).toEqual(lists[10]?.[1]);
   });
 
+  test('thousands of live events across the list\'s chunks: newest first, bounded, earlier lists as they were', () => {
+    let list = NewestFirst.of([]);
+    let seq = 0;
+    const kept: [NewestFirst, number][] = [];
+    for (let frame = 0; frame < 1_000; frame++) {
+      list = list.withNewer(Array.from({ length: 7 }, () => ev(++seq)), 2_500);
+      if (frame % 100 === 0) kept.push([list, seq]);
+    }
+    const newestFirst = (top: number, length: number) => Array.from({ length }, (_, i) => top - i);
+    expect(seqsOf(list)).toEqual(newestFirst(7_000, 2_500));
+    for (const [earlier, top] of kept) expect(seqsOf(earlier)).toEqual(newestFirst(top, Math.min(top, 2_500)));
+  });
+
   test('live events on a list read as an array or scrolled back to: the same order, counts and cursor', () => {
     let loaded = addNewer({ events: [ev(3), ev(2)], hasOlder: false }, [ev(5), ev(4)], 10);
     loaded = addOlder(loaded, [ev(1)], false);
