@@ -75,7 +75,7 @@ describe('loaded events', () => {
     expect(seqsOf(base)).toEqual(lists[10]?.[1]);
   });
 
-  test('thousands of live events across the list\'s chunks: newest first, bounded, earlier lists as they were', () => {
+  test('thousands of live events, the list copied again and again: newest first, bounded, earlier lists as they were', () => {
     let list = NewestFirst.of([]);
     let seq = 0;
     const kept: [NewestFirst, number][] = [];
