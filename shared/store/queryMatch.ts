@@ -106,7 +106,11 @@ export function compileQuery(query: EventQuery): (event: StoredEvent) => boolean
     const needle = text.toLowerCase();
     tests.push((e) => JSON.stringify(e.payload).toLowerCase().includes(needle));
   }
-  return (event) => tests.every((test) => test(event));
+  // A loop, not every(): no closure made per event tested (a console window tests each live one).
+  return (event) => {
+    for (const test of tests) if (!test(event)) return false;
+    return true;
+  };
 }
 
 /** The seed's `getEventsByType` as a predicate plus an optional cap on the result. */

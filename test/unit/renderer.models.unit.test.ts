@@ -6,7 +6,7 @@ import { formToCandidate, newRuleForm } from '../../renderer/features/alarms/rul
 import { groupByLine, linesFromEvents, NO_LINE } from '../../renderer/features/equipment/lines';
 import { createFrameBatcher, type FrameScheduler } from '../../renderer/common/frameBatcher';
 import { buildCausationTree } from '../../renderer/features/timeline/causationTree';
-import { addNewer, addOlder, NOTHING_LOADED, olderCursor } from '../../renderer/features/timeline/eventList';
+import { addNewer, addOlder, NewestFirst, NOTHING_LOADED, olderCursor, type EventsNewestFirst } from '../../renderer/features/timeline/eventList';
 import { EMPTY_FILTER, livePredicate, patternProblem, readFilter, toQuery } from '../../renderer/features/timeline/filterModel';
 import type { EquipmentState } from '../../shared/domain/equipment';
 import { initialEquipmentState } from '../../shared/domain/equipment';
@@ -36,18 +36,64 @@ describe('timeline filter', () => {
 });
 
 describe('loaded events', () => {
+  const seqsOf = (events: EventsNewestFirst) => Array.from({ length: events.length }, (_, i) => events.at(i)?.seq);
+
   test('live events are prepended newest first without duplicates, and the list is bounded', () => {
     let loaded = addOlder(NOTHING_LOADED, [ev(5), ev(4)], true);
     loaded = addNewer(loaded, [ev(7), ev(6)]);
     loaded = addNewer(loaded, [ev(6), ev(8)]);
-    expect(loaded.events.map((e) => e.seq)).toEqual([8, 7, 6, 5, 4]);
+    expect(seqsOf(loaded.events)).toEqual([8, 7, 6, 5, 4]);
     const bounded = addNewer(loaded, [ev(9), ev(10)], 3);
-    expect(bounded.events.map((e) => e.seq)).toEqual([10, 9, 8]);
+    expect(seqsOf(bounded.events)).toEqual([10, 9, 8]);
     expect(bounded.hasOlder).toBe(true);
     expect(decodeCursor(olderCursor(bounded) as string)).toEqual({ seq: 8, back: false, order: 'desc' });
     // Filled to the bound exactly, nothing was let go; more live events than the bound keep the newest.
-    expect(addNewer({ events: [ev(2), ev(1)], hasOlder: false }, [ev(3)], 3)).toEqual({ events: [ev(3), ev(2), ev(1)], hasOlder: false });
-    expect(addNewer({ events: [ev(2)], hasOlder: false }, [ev(5), ev(3), ev(6), ev(4)], 3)).toEqual({ events: [ev(6), ev(5), ev(4)], hasOlder: true });
+    const filled = addNewer({ events: [ev(2), ev(1)], hasOlder: false }, [ev(3)], 3);
+    expect([seqsOf(filled.events), filled.hasOlder]).toEqual([[3, 2, 1], false]);
+    const overfilled = addNewer({ events: [ev(2)], hasOlder: false }, [ev(5), ev(3), ev(6), ev(4)], 3);
+    expect([seqsOf(overfilled.events), overfilled.hasOlder]).toEqual([[6, 5, 4], true]);
+  });
+
+  test('live events pushed frame after frame keep the newest first within the bound, and every earlier list stays as it was', () => {
+    let list = NewestFirst.of([ev(2), ev(1)]);
+    const lists: [NewestFirst, number[]][] = [];
+    let seq = 2;
+    // 40 frames of 3 events into a bound of 16: the trimmed events are let go along the way.
+    for (let frame = 0; frame < 40; frame++) {
+      list = list.withNewer([ev(++seq), ev(++seq), ev(++seq)], 16);
+      const expected = Array.from({ length: Math.min(16, seq) }, (_, i) => seq - i);
+      expect(seqsOf(list)).toEqual(expected);
+      lists.push([list, expected]);
+    }
+    for (const [earlier, expected] of lists) expect(seqsOf(earlier)).toEqual(expected);
+    expect([list.at(-1), list.at(16)]).toEqual([undefined, undefined]);
+    // Two lists made from the same one (React may run an update twice) each get their own events.
+    const base = lists[10]?.[0] as NewestFirst;
+    const a = base.withNewer([ev(1_000)], 16);
+    const b = base.withNewer([ev(2_000), ev(2_001)], 16);
+    expect([a.at(0)?.seq, a.at(1)?.seq, b.at(0)?.seq, b.at(1)?.seq, b.at(2)?.seq, a.length, b.length]).toEqual([1_000, 35, 2_001, 2_000, 35, 16, 16]);
+    expect(seqsOf(base)).toEqual(lists[10]?.[1]);
+  });
+
+  test('thousands of live events, the list copied again and again: newest first, bounded, earlier lists as they were', () => {
+    let list = NewestFirst.of([]);
+    let seq = 0;
+    const kept: [NewestFirst, number][] = [];
+    for (let frame = 0; frame < 1_000; frame++) {
+      list = list.withNewer(Array.from({ length: 7 }, () => ev(++seq)), 2_500);
+      if (frame % 100 === 0) kept.push([list, seq]);
+    }
+    const newestFirst = (top: number, length: number) => Array.from({ length }, (_, i) => top - i);
+    expect(seqsOf(list)).toEqual(newestFirst(7_000, 2_500));
+    for (const [earlier, top] of kept) expect(seqsOf(earlier)).toEqual(newestFirst(top, Math.min(top, 2_500)));
+  });
+
+  test('live events on a list read as an array or scrolled back to: the same order, counts and cursor', () => {
+    let loaded = addNewer({ events: [ev(3), ev(2)], hasOlder: false }, [ev(5), ev(4)], 10);
+    loaded = addOlder(loaded, [ev(1)], false);
+    loaded = addNewer(loaded, [ev(6)], 10);
+    expect([seqsOf(loaded.events), loaded.hasOlder]).toEqual([[6, 5, 4, 3, 2, 1], false]);
+    expect(decodeCursor(olderCursor(loaded) as string)).toEqual({ seq: 1, back: false, order: 'desc' });
   });
 });
 

@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { initialEquipmentState, type EquipmentState } from '../../shared/domain/equipment';
 import type { EquipmentDiff } from '../../shared/domain/equipmentDiff';
 import { maskDateTime, readDateTime, toDateTimeText } from '../../renderer/common/dateEntry';
-import { formatClock, formatDuration, formatRelative, formatTimeWithZone, formatTimeZone } from '../../renderer/common/format';
+import { formatClock, formatDuration, formatRelative, formatTime, formatTimeWithZone, formatTimeZone } from '../../renderer/common/format';
 import { formatReading, unitLabel } from '../../renderer/common/units';
 import { diffSentences } from '../../renderer/features/equipment/diffSentences';
 import { formatAxisNumber } from '../../renderer/features/health/metricsHistory';
@@ -30,6 +30,11 @@ describe('durations and times', () => {
   test('times are 24-hour, and the zone is named as an offset from UTC', () => {
     expect(formatClock(at(20, 5, 9), true)).toBe('20:05:09');
     expect(formatTimeWithZone(at(20, 5, 9))).toMatch(/^2026-12-03 20:05:09 UTC/);
+    // The timeline's rows: local time to the millisecond, every field at its width.
+    expect(formatTime(at(20, 5, 9) + 7)).toBe('2026-12-03 20:05:09.007');
+    expect(formatTime(new Date(2026, 0, 2, 3, 4, 5, 60).getTime())).toBe('2026-01-02 03:04:05.060');
+    expect(formatTime(new Date(2026, 11, 31, 23, 59, 59, 999).getTime())).toBe('2026-12-31 23:59:59.999');
+    expect(formatTime(null)).toBe('—');
     expect(formatTimeZone(0, 0)).toBe('UTC');
     expect(formatTimeZone(0, 60)).toBe('UTC+01:00');
     expect(formatTimeZone(0, -330)).toBe('UTC−05:30');

@@ -46,7 +46,7 @@ describe('the live bound', () => {
     const loaded = { events: Array.from({ length: MAX_LOADED + 1_000 }, (_, i) => ev(MAX_LOADED + 1_000 - i)), hasOlder: true };
     const next = addNewer(loaded, [ev(MAX_LOADED + 1_001), ev(MAX_LOADED + 1_002)], liveBound(loaded.events.length, true));
     expect(next.events).toHaveLength(MAX_LOADED + 1_000);
-    expect(next.events[0]?.seq).toBe(MAX_LOADED + 1_002);
-    expect(next.events[next.events.length - 1]?.seq).toBe(3);
+    expect(next.events.at(0)?.seq).toBe(MAX_LOADED + 1_002);
+    expect(next.events.at(next.events.length - 1)?.seq).toBe(3);
   });
 });

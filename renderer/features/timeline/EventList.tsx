@@ -12,6 +12,7 @@
 import { GlobalStyles } from '@mui/material';
 import { memo, useCallback, useLayoutEffect, useRef } from 'react';
 import type { StoredEvent } from '../../../shared/events/event';
+import type { EventsNewestFirst } from './eventList';
 import { RowPainter } from './rowPainter';
 import { addedAbove, rowWindow, sameRows } from './rowWindow';
 
@@ -65,7 +66,7 @@ const EventListStyles = memo(function EventListStyles() {
 });
 
 export interface EventListProps {
-  readonly events: readonly StoredEvent[];
+  readonly events: EventsNewestFirst;
   readonly hasOlder: boolean;
   readonly loadingOlder: boolean;
   readonly selectedId: string | null;
@@ -121,7 +122,7 @@ export const EventList = memo(function EventList({ events, hasOlder, loadingOlde
   }, []);
 
   useLayoutEffect(() => {
-    head.current = events[0]?.seq;
+    head.current = events.at(0)?.seq;
     prepended.current += added;
     const element = scroller.current;
     if (element && top !== view.current.top) {

@@ -1,6 +1,6 @@
 /** The event timeline: filters, saved filters, the live tail's controls, the virtualized list and the detail drawer. */
-import { Alert, Badge, Box, Button, Chip, LinearProgress, Stack, Typography } from '@mui/material';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, Badge, Button, Chip, LinearProgress, Stack, Typography } from '@mui/material';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { StoredEvent } from '../../../shared/events/event';
 import { useNavigation } from '../../app/navigation';
 import { isObject, useSetting } from '../../app/settings';
@@ -17,6 +17,53 @@ import { FilterPanel } from './FilterPanel';
 import { activeFilterCount, filterToJson, readFilter, type TimelineFilter } from './filterModel';
 import { SavedFilters } from './SavedFilters';
 import { useTimeline } from './useTimeline';
+
+/** The list's box: a plain style, so that a frame of live events styles nothing anew. */
+const LIST_BOX = { flex: 1, minHeight: 240 } as const;
+const VIEW_BOX = { display: 'flex', flexDirection: 'column', height: '100%' } as const;
+
+interface HeaderProps {
+  readonly paused: boolean;
+  readonly newWhilePaused: number;
+  readonly loaded: number;
+  readonly hasOlder: boolean;
+  readonly filters: number;
+  readonly onTogglePaused: () => void;
+  readonly onExport: () => void;
+}
+
+/**
+ * The title, the live tail's state and controls, what is loaded and the export. Its own
+ * component, rendered again only when one of these changes: live events change the list every
+ * frame, and rendering these MUI components with them was most of the window's React work.
+ */
+const TimelineHeader = memo(function TimelineHeader({ paused, newWhilePaused, loaded, hasOlder, filters, onTogglePaused, onExport }: HeaderProps) {
+  return (
+    <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mb: 1 }}>
+      <Typography variant="h5" component="h2">
+        Timeline
+      </Typography>
+      <Chip size="small" color={paused ? 'warning' : 'success'} label={paused ? 'Paused' : 'Live'} data-testid="tail-state" data-state={paused ? 'paused' : 'live'} />
+      <Badge badgeContent={paused ? newWhilePaused : 0} max={99_999} color="primary">
+        <Button variant="outlined" onClick={onTogglePaused} data-testid="tail-toggle">
+          {paused ? 'Resume' : 'Pause'} (p)
+        </Button>
+      </Badge>
+      {paused && (
+        <Typography variant="body2" data-testid="new-while-paused" data-count={newWhilePaused}>
+          {formatCount(newWhilePaused)} new events since paused
+        </Typography>
+      )}
+      <Typography variant="body2" color="text.secondary" sx={{ flex: 1, textAlign: 'right' }} data-testid="loaded-count">
+        {formatCount(loaded)} loaded{hasOlder ? ', more in the store' : ''}
+        {filters > 0 ? ` · ${filters} filter${filters > 1 ? 's' : ''} active` : ''}
+      </Typography>
+      <Button variant="outlined" onClick={onExport} data-testid="timeline-export">
+        Export this view…
+      </Button>
+    </Stack>
+  );
+});
 
 export function TimelineView() {
   const plant = usePlant();
@@ -43,7 +90,10 @@ export function TimelineView() {
     );
   }, [pendingEvent, eventOpened, plant, report]);
 
-  useShortcut('timeline.pause', () => timeline.setPaused(!timeline.paused));
+  const { setPaused, paused } = timeline;
+  const togglePaused = useCallback(() => setPaused(!paused), [setPaused, paused]);
+  const exportView = useCallback(() => setExporting(exportFiltersOfTimeline(filter, Date.now())), [filter]);
+  useShortcut('timeline.pause', togglePaused);
   useShortcut('timeline.search', () => searchRef.current?.focus());
   useShortcut('timeline.reload', timeline.reload);
 
@@ -51,36 +101,16 @@ export function TimelineView() {
   const filters = activeFilterCount(filter);
 
   return (
-    <Stack sx={{ height: '100%' }} data-testid="timeline">
-      <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mb: 1 }}>
-        <Typography variant="h5" component="h2">
-          Timeline
-        </Typography>
-        <Chip
-          size="small"
-          color={timeline.paused ? 'warning' : 'success'}
-          label={timeline.paused ? 'Paused' : 'Live'}
-          data-testid="tail-state"
-          data-state={timeline.paused ? 'paused' : 'live'}
-        />
-        <Badge badgeContent={timeline.paused ? timeline.newWhilePaused : 0} max={99_999} color="primary">
-          <Button variant="outlined" onClick={() => timeline.setPaused(!timeline.paused)} data-testid="tail-toggle">
-            {timeline.paused ? 'Resume' : 'Pause'} (p)
-          </Button>
-        </Badge>
-        {timeline.paused && (
-          <Typography variant="body2" data-testid="new-while-paused" data-count={timeline.newWhilePaused}>
-            {formatCount(timeline.newWhilePaused)} new events since paused
-          </Typography>
-        )}
-        <Typography variant="body2" color="text.secondary" sx={{ flex: 1, textAlign: 'right' }} data-testid="loaded-count">
-          {formatCount(events.length)} loaded{hasOlder ? ', more in the store' : ''}
-          {filters > 0 ? ` · ${filters} filter${filters > 1 ? 's' : ''} active` : ''}
-        </Typography>
-        <Button variant="outlined" onClick={() => setExporting(exportFiltersOfTimeline(filter, Date.now()))} data-testid="timeline-export">
-          Export this view…
-        </Button>
-      </Stack>
+    <div style={VIEW_BOX} data-testid="timeline">
+      <TimelineHeader
+        paused={paused}
+        newWhilePaused={timeline.newWhilePaused}
+        loaded={events.length}
+        hasOlder={hasOlder}
+        filters={filters}
+        onTogglePaused={togglePaused}
+        onExport={exportView}
+      />
       <FilterPanel filter={filter} onApply={apply} searchRef={searchRef} />
       <SavedFilters current={filter} onApply={apply} />
       {timeline.error && (
@@ -94,7 +124,7 @@ export function TimelineView() {
         </Alert>
       )}
       {!timeline.ready && <LinearProgress aria-label="Reading the newest events" />}
-      <Box sx={{ flex: 1, minHeight: 240 }}>
+      <div style={LIST_BOX}>
         {timeline.ready && !timeline.error && events.length === 0 ? (
           filters > 0 ? (
             <EmptyState title="No event matches these filters.">Widen the time range or press Clear to see every event.</EmptyState>
@@ -107,9 +137,9 @@ export function TimelineView() {
         ) : (
           <EventList events={events} hasOlder={hasOlder} loadingOlder={timeline.loadingOlder} selectedId={selected?.id ?? null} onOpen={setSelected} onNearEnd={timeline.loadOlder} onScrolledAway={timeline.setScrolledAway} />
         )}
-      </Box>
+      </div>
       <EventDrawer event={selected} onClose={closeDrawer} onOpen={setSelected} />
       {exporting && <ExportDialog title="Export this view" filters={exporting.filters} notApplied={exporting.notApplied} onClose={() => setExporting(null)} />}
-    </Stack>
+    </div>
   );
 }

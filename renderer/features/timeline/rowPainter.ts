@@ -11,12 +11,13 @@
  */
 import type { StoredEvent } from '../../../shared/events/event';
 import { formatTime } from '../../common/format';
+import type { EventsNewestFirst } from './eventList';
 
 const PRIORITY_CLASS = { LOW: 'prio p-low', NORMAL: 'prio p-normal', HIGH: 'prio p-high', CRITICAL: 'prio p-critical' } as const;
 
 /** What the rows show: indexes [first, end) of `events`, and at `events.length` the loader when older events may follow. */
 export interface RowsInView {
-  readonly events: readonly StoredEvent[];
+  readonly events: EventsNewestFirst;
   readonly first: number;
   readonly end: number;
   /** Events put on top since the list was shown (an event's index minus this names its slot). */
@@ -76,7 +77,7 @@ export class RowPainter {
         this.hide(slot);
         continue;
       }
-      const event = events[index];
+      const event = events.at(index);
       if (event) this.showRow(slot, event, event.id === selectedId);
       else this.showLoader(slot);
       if (slot.index !== index) {

@@ -27,11 +27,11 @@ export function sameRows(a: { top: number; height: number }, b: { top: number; h
  * put on top since the last render. 0 when that event is gone (a new filter, a reload) or
  * is further down than `limit` (then the list was not merely added to).
  */
-export function addedAbove(previousHeadSeq: number | undefined, events: readonly { readonly seq: number }[], limit = 10_000): number {
+export function addedAbove(previousHeadSeq: number | undefined, events: { readonly length: number; at(index: number): { readonly seq: number } | undefined }, limit = 10_000): number {
   if (previousHeadSeq === undefined) return 0;
   const end = Math.min(events.length, limit);
   for (let i = 0; i < end; i++) {
-    const seq = (events[i] as { seq: number }).seq;
+    const seq = (events.at(i) as { seq: number }).seq;
     if (seq === previousHeadSeq) return i;
     if (seq < previousHeadSeq) return 0;
   }
